@@ -1,0 +1,51 @@
+// tandem ppl: perplexity of a text file, printed like llama.cpp's llama-perplexity.
+#include <cstdio>
+#include <fmt/format.h>
+#include <fstream>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "cli/model_options.h"
+#include "engine/perplexity.h"
+
+namespace tandem::cli {
+namespace {
+
+struct PplOptions {
+  ModelOptions model;
+  std::string text_file;
+  int32_t ctx = 512;
+};
+
+int run_ppl(const PplOptions& o) {
+  std::ifstream f(o.text_file, std::ios::binary);
+  if (!f) throw std::runtime_error(o.text_file + ": cannot read");
+  std::ostringstream ss;
+  ss << f.rdbuf();
+  auto m = o.model.load();
+  const auto tokens = m->tokenizer().encode(ss.str(), /*add_special=*/true, false);
+  fmt::print(stderr, "tokenized {} into {} tokens; {} chunks of {}\n", o.text_file, tokens.size(),
+             tokens.size() / static_cast<size_t>(o.ctx), o.ctx);
+  engine::Transformer tf(*m, o.model.resolved_threads());
+  const auto r = engine::perplexity(tf, tokens, o.ctx, [](int64_t i, double ppl) {
+    fmt::print("[{}]{:.4f},", i + 1, ppl);
+    std::fflush(stdout);
+  });
+  fmt::print("\nFinal estimate: PPL = {:.4f} +/- {:.5f}\n", r.ppl, r.uncertainty);
+  return 0;
+}
+
+}  // namespace
+
+CommandAction register_ppl(CLI::App& app) {
+  auto o = std::make_shared<PplOptions>();
+  auto* cmd = app.add_subcommand("ppl", "Perplexity of a text file (llama.cpp methodology)");
+  o->model.add_to(cmd);
+  cmd->add_option("-f,--file", o->text_file, "Text file")->required()->check(CLI::ExistingFile);
+  cmd->add_option("-c,--ctx", o->ctx, "Chunk (context) size")
+      ->capture_default_str()
+      ->check(CLI::Range(4, 1 << 20));
+  return [o]() { return run_ppl(*o); };
+}
+
+}  // namespace tandem::cli

@@ -1,0 +1,97 @@
+// tandem run: generate text from a prompt, streaming to stdout, speed to stderr.
+#include <cstdio>
+#include <fmt/format.h>
+#include <fstream>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "cli/model_options.h"
+#include "cli/sampling_options.h"
+#include "engine/generate.h"
+
+namespace tandem::cli {
+namespace {
+
+struct RunOptions {
+  ModelOptions model;
+  std::string prompt;
+  std::string prompt_file;
+  int64_t n_predict = 128;
+  int32_t ctx = 0;
+  engine::SamplerParams sampling;
+};
+
+int run(const RunOptions& o) {
+  auto m = o.model.load();
+  const auto& tok = m->tokenizer();
+  std::string prompt = o.prompt;
+  if (!o.prompt_file.empty()) {
+    std::ifstream f(o.prompt_file, std::ios::binary);
+    if (!f) throw std::runtime_error(o.prompt_file + ": cannot read prompt file");
+    std::ostringstream ss;
+    ss << f.rdbuf();
+    prompt = ss.str();
+  }
+  auto ids = tok.encode(prompt, /*add_special=*/true, /*parse_special=*/false);
+  if (ids.empty() && tok.bos() >= 0) ids.push_back(tok.bos());
+  if (ids.empty()) throw std::runtime_error("the prompt is empty and the model has no BOS token");
+  // Default: the training context (at most 4096), grown to fit prompt + generation, as
+  // llama.cpp lets a model run past its training length.
+  const int64_t needed = static_cast<int64_t>(ids.size()) + o.n_predict;
+  const int32_t ctx =
+      o.ctx > 0 ? o.ctx
+                : static_cast<int32_t>(std::max(std::min<int64_t>(m->config().n_ctx_train, 4096),
+                                                std::min<int64_t>(needed, 1 << 20)));
+  engine::Transformer tf(*m, o.model.resolved_threads());
+  auto cache = tf.make_cache(ctx);
+  engine::Sampler sampler(o.sampling, static_cast<int32_t>(m->config().n_vocab));
+
+  std::fwrite(prompt.data(), 1, prompt.size(), stdout);
+  std::fflush(stdout);
+  engine::Utf8StreamDecoder utf8;
+  // SentencePiece marks word starts with a space; with nothing printed yet, drop it.
+  bool strip_space = prompt.empty() && tok.vocab().model == "llama";
+  const auto st = engine::generate(tf, cache, ids, sampler, o.n_predict, [&](engine::TokenId id) {
+    std::string text = utf8.push(tok.token_to_piece(id));
+    if (strip_space && !text.empty()) {
+      if (text[0] == ' ') text.erase(0, 1);
+      strip_space = false;
+    }
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    std::fflush(stdout);
+    return true;
+  });
+  const std::string rest = utf8.flush();
+  std::fwrite(rest.data(), 1, rest.size(), stdout);
+  std::fputc('\n', stdout);
+  std::fflush(stdout);
+  fmt::print(stderr, "prompt:   {} tokens in {:.1f} ms ({:.1f} tok/s)\n", st.n_prompt,
+             st.prompt_seconds * 1e3, st.n_prompt / std::max(st.prompt_seconds, 1e-9));
+  fmt::print(stderr, "generate: {} tokens in {:.1f} ms ({:.1f} tok/s){}\n", st.n_generated,
+             st.generate_seconds * 1e3,
+             st.n_generated / std::max(st.generate_seconds, 1e-9),
+             st.hit_eog                      ? ", stopped at end of text"
+             : st.n_generated < o.n_predict ? ", stopped: context full"
+                                            : "");
+  return 0;
+}
+
+}  // namespace
+
+CommandAction register_run(CLI::App& app) {
+  auto o = std::make_shared<RunOptions>();
+  auto* cmd = app.add_subcommand("run", "Generate text from a prompt");
+  o->model.add_to(cmd);
+  cmd->add_option("-p,--prompt", o->prompt, "Prompt text (default: empty, BOS only)");
+  cmd->add_option("-f,--file", o->prompt_file, "Read the prompt from a file")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("-n,--n-predict", o->n_predict, "Tokens to generate")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 30));
+  cmd->add_option("-c,--ctx", o->ctx, "Context size (default: the model's, at most 4096)")
+      ->check(CLI::Range(0, 1 << 20));
+  add_sampling_options(cmd, o->sampling);
+  return [o]() { return run(*o); };
+}
+
+}  // namespace tandem::cli

@@ -1,0 +1,82 @@
+// tandem synth: write a random-weight model of a real shape (for speed measurements).
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "cli/progress_bar.h"
+#include "quant/synth_model.h"
+
+namespace tandem::cli {
+namespace {
+
+struct SynthCli {
+  std::string like = "tinyllama-1.1b";
+  std::string arch = "llama";
+  int64_t dim = 0, layers = 0, heads = 0, kv_heads = 0, ff = 0, head_dim = 0, ctx = 2048;
+  float rope_base = 10000.0f;
+  quant::SynthOptions opt;
+  std::string out;
+  int threads = 0;
+};
+
+int run_synth(SynthCli& s) {
+  if (s.like == "custom") {
+    if (s.dim <= 0 || s.layers <= 0 || s.heads <= 0 || s.ff <= 0)
+      throw std::invalid_argument("--like custom needs --dim, --layers, --heads and --ff");
+    auto& c = s.opt.shape;
+    c.arch = s.arch;
+    c.n_embd = s.dim;
+    c.n_layer = s.layers;
+    c.n_head = s.heads;
+    c.n_head_kv = s.kv_heads > 0 ? s.kv_heads : s.heads;
+    c.n_ff = s.ff;
+    c.head_dim = s.head_dim > 0 ? s.head_dim : s.dim / s.heads;
+    c.n_rot = c.head_dim;
+    c.n_ctx_train = s.ctx;
+    c.rope_freq_base = s.rope_base;
+    c.rms_eps = 1e-6f;
+  } else {
+    s.opt.shape = quant::shape_preset(s.like);
+    if (s.like.rfind("qwen", 0) == 0) s.opt.tied_output = true;
+  }
+  s.opt.threads = s.threads > 0 ? s.threads : 2;
+  ProgressBar bar("synth " + s.out);
+  s.opt.progress = [&bar](size_t done, size_t total, const std::string& name) {
+    bar.update(done, total, name);
+  };
+  const auto r = quant::synth_model(s.opt, s.out);
+  bar.finish();
+  for (const auto& f : r.fallbacks) fmt::print(stderr, "fallback: {}\n", f);
+  fmt::print(stderr, "wrote {}: {} {} parameters, {:.1f} MiB of tensors\n", s.out,
+             s.opt.shape.arch, r.n_params, static_cast<double>(r.bytes) / (1 << 20));
+  return 0;
+}
+
+}  // namespace
+
+CommandAction register_synth(CLI::App& app) {
+  auto s = std::make_shared<SynthCli>();
+  auto* cmd = app.add_subcommand("synth", "Write a random-weight model of a real shape (speed work)");
+  std::string presets = "tinyllama-1.1b|llama-3-8b|qwen2.5-0.5b|qwen3-0.6b|custom";
+  cmd->add_option("--like", s->like, "Shape: " + presets)->capture_default_str();
+  cmd->add_option("--type", s->opt.type, "F32|F16|BF16|Q8_0|Q4_0|Q4_1|Q4_K|Q4_K_M|Q6_K")
+      ->capture_default_str();
+  cmd->add_option("--vocab-from", s->opt.vocab_from, "GGUF file whose tokenizer is copied")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("-o,--output", s->out, "Output GGUF path")->required();
+  cmd->add_option("--seed", s->opt.seed, "Seed of the random weights")->capture_default_str();
+  cmd->add_option("-t,--threads", s->threads, "Threads (default 2)");
+  cmd->add_option("--arch", s->arch, "custom: llama|qwen2|qwen3")->capture_default_str();
+  cmd->add_option("--dim", s->dim, "custom: embedding size");
+  cmd->add_option("--layers", s->layers, "custom: layer count");
+  cmd->add_option("--heads", s->heads, "custom: attention heads");
+  cmd->add_option("--kv-heads", s->kv_heads, "custom: key/value heads (default: heads)");
+  cmd->add_option("--ff", s->ff, "custom: feed-forward size");
+  cmd->add_option("--head-dim", s->head_dim, "custom: head size (default dim/heads)");
+  cmd->add_option("--ctx", s->ctx, "custom: training context length")->capture_default_str();
+  cmd->add_option("--rope-base", s->rope_base, "custom: RoPE base")->capture_default_str();
+  cmd->add_flag("--tied", s->opt.tied_output, "Share the embedding as output projection");
+  return [s]() { return run_synth(*s); };
+}
+
+}  // namespace tandem::cli

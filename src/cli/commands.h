@@ -1,0 +1,22 @@
+// Registration of every `tandem` subcommand; each lives in its own cmd_*.cc.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace tandem::cli {
+
+using CommandAction = std::function<int()>;
+
+// Each cmd_*.cc defines one of these: it adds its subcommand and returns what runs it.
+CommandAction register_inspect(CLI::App& app);
+CommandAction register_run(CLI::App& app);
+CommandAction register_ppl(CLI::App& app);
+CommandAction register_tokenize(CLI::App& app);
+CommandAction register_synth(CLI::App& app);
+
+void register_commands(CLI::App& app);
+// Runs the subcommand that was parsed; returns the process exit code.
+int run_selected(CLI::App& app);
+
+}  // namespace tandem::cli

@@ -1,0 +1,39 @@
+#include "cli/model_options.h"
+
+#include <chrono>
+#include <fmt/format.h>
+#include <thread>
+
+namespace tandem::cli {
+
+void ModelOptions::add_to(CLI::App* cmd, bool with_threads) {
+  cmd->add_option("-m,--model", model_path, "Model file: GGUF, or a llama2.c checkpoint")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("-z,--tokenizer", tokenizer_path,
+                  "Tokenizer file for a llama2.c checkpoint (e.g. tok512.bin)")
+      ->check(CLI::ExistingFile);
+  if (with_threads)
+    cmd->add_option("-t,--threads", threads, "Threads (default: all cores)")
+        ->check(CLI::Range(0, 1024));
+}
+
+int ModelOptions::resolved_threads() const {
+  if (threads > 0) return threads;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+std::unique_ptr<engine::Model> ModelOptions::load(bool verbose) const {
+  const auto t0 = std::chrono::steady_clock::now();
+  auto m = engine::Model::load(model_path, tokenizer_path);
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (verbose) {
+    const auto& c = m->config();
+    fmt::print(stderr, "load: {} ({}, {} layers, dim {}, {} heads/{} kv, vocab {}) in {:.1f} ms\n",
+               model_path, c.arch, c.n_layer, c.n_embd, c.n_head, c.n_head_kv, c.n_vocab,
+               s * 1e3);
+  }
+  return m;
+}
+
+}  // namespace tandem::cli

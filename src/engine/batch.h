@@ -1,0 +1,35 @@
+// A set of tokens evaluated in one forward pass: a prompt, drafted tokens, or one new
+// token from each of several sequences (continuous batching).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "engine/tokenizer.h"
+
+namespace tandem::engine {
+
+struct Batch {
+  std::vector<TokenId> tokens;
+  std::vector<int32_t> positions;
+  std::vector<int32_t> seq_ids;
+  std::vector<uint8_t> want_logits;
+
+  void add(TokenId token, int32_t pos, int32_t seq, bool logits) {
+    tokens.push_back(token);
+    positions.push_back(pos);
+    seq_ids.push_back(seq);
+    want_logits.push_back(logits ? 1 : 0);
+  }
+  size_t size() const { return tokens.size(); }
+  size_t n_logits() const;
+  void clear();
+
+  // Consecutive tokens of one sequence starting at start_pos; logits for all of them or
+  // only the last.
+  static Batch sequence(std::span<const TokenId> toks, int32_t start_pos, int32_t seq,
+                        bool all_logits);
+};
+
+}  // namespace tandem::engine

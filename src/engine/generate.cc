@@ -1,0 +1,51 @@
+#include "engine/generate.h"
+
+#include <chrono>
+#include <stdexcept>
+
+namespace tandem::engine {
+namespace {
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+}  // namespace
+
+GenerationStats generate(Transformer& tf, KvCache& cache, std::span<const TokenId> prompt,
+                         Sampler& sampler, int64_t max_tokens,
+                         const std::function<bool(TokenId)>& on_token) {
+  if (prompt.empty()) throw std::invalid_argument("cannot generate from an empty prompt");
+  if (static_cast<int64_t>(prompt.size()) >= cache.n_ctx())
+    throw std::invalid_argument("prompt of " + std::to_string(prompt.size()) +
+                                " tokens does not fit the context of " +
+                                std::to_string(cache.n_ctx()));
+  GenerationStats st;
+  st.n_prompt = static_cast<int64_t>(prompt.size());
+  cache.clear(0);
+  for (TokenId t : prompt) sampler.accept(t);
+
+  auto t0 = std::chrono::steady_clock::now();
+  auto logits = tf.forward(Batch::sequence(prompt, 0, 0, false), cache);
+  st.prompt_seconds = seconds_since(t0);
+
+  t0 = std::chrono::steady_clock::now();
+  int32_t pos = static_cast<int32_t>(prompt.size());
+  const auto& tok = tf.model().tokenizer();
+  while (st.n_generated < max_tokens) {
+    const TokenId next = sampler.sample(logits);
+    if (tok.is_eog(next)) {
+      st.hit_eog = true;
+      break;
+    }
+    sampler.accept(next);
+    ++st.n_generated;
+    if (!on_token(next)) break;
+    if (pos >= cache.n_ctx() || st.n_generated >= max_tokens) break;
+    Batch b;
+    b.add(next, pos++, 0, true);
+    logits = tf.forward(b, cache);
+  }
+  st.generate_seconds = seconds_since(t0);
+  return st;
+}
+
+}  // namespace tandem::engine

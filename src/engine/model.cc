@@ -1,0 +1,158 @@
+#include "engine/model.h"
+
+#include <algorithm>
+
+#include "model/llama2c.h"
+
+namespace tandem::engine {
+namespace {
+
+using model::GgmlType;
+using model::GgufFile;
+using model::GgufTensorInfo;
+
+std::string shape_string(const std::vector<int64_t>& dims) {
+  std::string s = "[";
+  for (size_t i = 0; i < dims.size(); ++i) s += (i ? ", " : "") + std::to_string(dims[i]);
+  return s + "]";
+}
+
+bool matmul_supported(GgmlType t) {
+  switch (t) {
+    case GgmlType::F32:
+    case GgmlType::F16:
+    case GgmlType::BF16:
+    case GgmlType::Q8_0:
+    case GgmlType::Q4_0:
+    case GgmlType::Q4_1:
+    case GgmlType::Q5_0:
+    case GgmlType::Q4_K:
+    case GgmlType::Q6_K: return true;
+    default: return false;
+  }
+}
+
+// Looks up tensors by name and checks their shapes against the config.
+class Binder {
+ public:
+  explicit Binder(const GgufFile& f) : f_(f) {}
+
+  const GgufTensorInfo* find(const std::string& name) const { return f_.find_tensor(name); }
+
+  const GgufTensorInfo& require(const std::string& name, std::vector<int64_t> dims) const {
+    const auto& t = f_.tensor(name);
+    if (t.dims != dims)
+      throw f_.error("tensor '" + name + "' has shape " + shape_string(t.dims) + ", expected " +
+                     shape_string(dims));
+    return t;
+  }
+
+  kernels::WeightView matrix(const std::string& name, int64_t n_in, int64_t n_out) const {
+    return view(require(name, {n_in, n_out}));
+  }
+
+  kernels::WeightView view(const GgufTensorInfo& t) const {
+    if (!matmul_supported(t.type))
+      throw f_.error("tensor '" + t.name + "' has type " + std::string(model::type_name(t.type)) +
+                     ", which Tandem cannot compute with (supported: F32, F16, BF16, Q8_0, Q4_0, "
+                     "Q4_1, Q5_0, Q4_K, Q6_K)");
+    kernels::WeightView v;
+    v.type = t.type;
+    v.cols = t.dims[0];
+    v.rows = t.dims.size() > 1 ? t.dims[1] : 1;
+    v.data = t.data;
+    v.row_bytes = model::row_bytes(t.type, v.cols);
+    return v;
+  }
+
+  // Norms and biases are F32 vectors in every GGUF llama.cpp writes.
+  const float* vector(const std::string& name, int64_t n, bool optional = false) const {
+    const auto* t = find(name);
+    if (!t) {
+      if (optional) return nullptr;
+      throw f_.error("missing tensor '" + name + "'");
+    }
+    if (t->dims != std::vector<int64_t>{n})
+      throw f_.error("tensor '" + name + "' has shape " + shape_string(t->dims) + ", expected [" +
+                     std::to_string(n) + "]");
+    if (t->type != GgmlType::F32)
+      throw f_.error("tensor '" + name + "' must be F32, found " +
+                     std::string(model::type_name(t->type)));
+    if (reinterpret_cast<uintptr_t>(t->data) % alignof(float) != 0)
+      throw f_.error("tensor '" + name + "' is not 4-byte aligned");
+    return reinterpret_cast<const float*>(t->data);
+  }
+
+ private:
+  const GgufFile& f_;
+};
+
+ModelWeights bind_weights(const GgufFile& f, const model::ModelConfig& c) {
+  Binder b(f);
+  ModelWeights w;
+  w.tok_embd = b.matrix("token_embd.weight", c.n_embd, c.n_vocab);
+  w.output_norm = b.vector("output_norm.weight", c.n_embd);
+  if (b.find("output.weight")) {
+    w.output = b.matrix("output.weight", c.n_embd, c.n_vocab);
+  } else {
+    w.output = w.tok_embd;
+    w.tied_output = true;
+  }
+  w.rope_factors = b.vector("rope_freqs.weight", c.n_rot / 2, /*optional=*/true);
+  for (int64_t l = 0; l < c.n_layer; ++l) {
+    const std::string p = "blk." + std::to_string(l) + ".";
+    LayerWeights L;
+    L.attn_norm = b.vector(p + "attn_norm.weight", c.n_embd);
+    L.wq = b.matrix(p + "attn_q.weight", c.n_embd, c.q_dim());
+    L.wk = b.matrix(p + "attn_k.weight", c.n_embd, c.kv_dim());
+    L.wv = b.matrix(p + "attn_v.weight", c.n_embd, c.kv_dim());
+    L.wo = b.matrix(p + "attn_output.weight", c.q_dim(), c.n_embd);
+    if (c.qkv_bias) {
+      L.q_bias = b.vector(p + "attn_q.bias", c.q_dim());
+      L.k_bias = b.vector(p + "attn_k.bias", c.kv_dim());
+      L.v_bias = b.vector(p + "attn_v.bias", c.kv_dim());
+    }
+    if (c.qk_norm) {
+      L.q_norm = b.vector(p + "attn_q_norm.weight", c.head_dim);
+      L.k_norm = b.vector(p + "attn_k_norm.weight", c.head_dim);
+    }
+    L.ffn_norm = b.vector(p + "ffn_norm.weight", c.n_embd);
+    L.w_gate = b.matrix(p + "ffn_gate.weight", c.n_embd, c.n_ff);
+    L.w_up = b.matrix(p + "ffn_up.weight", c.n_embd, c.n_ff);
+    L.w_down = b.matrix(p + "ffn_down.weight", c.n_ff, c.n_embd);
+    w.layers.push_back(L);
+  }
+  return w;
+}
+
+}  // namespace
+
+Model::Model(model::GgufFile file)
+    : file_(std::move(file)),
+      config_(model::ModelConfig::from_gguf(file_)),
+      weights_(bind_weights(file_, config_)),
+      tokenizer_(Tokenizer::create(vocab_from_gguf(file_))) {
+  if (tokenizer_->n_vocab() != config_.n_vocab)
+    throw file_.error("tokenizer has " + std::to_string(tokenizer_->n_vocab()) +
+                      " tokens but the embedding has " + std::to_string(config_.n_vocab) + " rows");
+}
+
+std::unique_ptr<Model> Model::from_file(model::GgufFile file) {
+  return std::make_unique<Model>(std::move(file));
+}
+
+std::unique_ptr<Model> Model::load(const std::string& path, const std::string& tokenizer_path) {
+  if (model::looks_like_llama2c(path)) return from_file(model::load_llama2c(path, tokenizer_path));
+  if (!tokenizer_path.empty())
+    throw model::ModelFileError(path + ": -z/--tokenizer is only for llama2.c checkpoints; a GGUF "
+                                       "file carries its own tokenizer");
+  return from_file(model::GgufFile::open(path));
+}
+
+size_t Model::weight_bytes() const {
+  size_t n = 0;
+  for (const auto& t : file_.tensors()) n += t.nbytes;
+  return n;
+}
+
+}  // namespace tandem::engine

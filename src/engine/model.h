@@ -1,0 +1,58 @@
+// A loaded model: its file, config, weight views and tokenizer.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/tokenizer.h"
+#include "kernels/weight_view.h"
+#include "model/gguf_file.h"
+#include "model/model_config.h"
+
+namespace tandem::engine {
+
+struct LayerWeights {
+  const float* attn_norm = nullptr;
+  kernels::WeightView wq, wk, wv, wo;
+  const float* q_bias = nullptr;  // qwen2
+  const float* k_bias = nullptr;
+  const float* v_bias = nullptr;
+  const float* q_norm = nullptr;  // qwen3, head_dim entries
+  const float* k_norm = nullptr;
+  const float* ffn_norm = nullptr;
+  kernels::WeightView w_gate, w_up, w_down;
+};
+
+struct ModelWeights {
+  kernels::WeightView tok_embd;
+  const float* output_norm = nullptr;
+  kernels::WeightView output;  // == tok_embd when the embedding is tied
+  const float* rope_factors = nullptr;  // Llama 3 rope_freqs.weight, n_rot/2 entries, or null
+  std::vector<LayerWeights> layers;
+  bool tied_output = false;
+};
+
+class Model {
+ public:
+  // GGUF path, or a llama2.c checkpoint with its tokenizer file (tokenizer_path).
+  // Throws model::ModelFileError naming the file for anything it cannot use.
+  static std::unique_ptr<Model> load(const std::string& path, const std::string& tokenizer_path = "");
+  // Binds an already-parsed file (tests, converted checkpoints).
+  static std::unique_ptr<Model> from_file(model::GgufFile file);
+  explicit Model(model::GgufFile file);  // binds weights and tokenizer (same as from_file)
+
+  const model::GgufFile& file() const { return file_; }
+  const model::ModelConfig& config() const { return config_; }
+  const ModelWeights& weights() const { return weights_; }
+  const Tokenizer& tokenizer() const { return *tokenizer_; }
+  size_t weight_bytes() const;  // bytes of all tensors
+
+ private:
+  model::GgufFile file_;
+  model::ModelConfig config_;
+  ModelWeights weights_;
+  std::unique_ptr<Tokenizer> tokenizer_;
+};
+
+}  // namespace tandem::engine

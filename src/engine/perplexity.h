@@ -1,0 +1,31 @@
+// Perplexity with llama.cpp's methodology, so figures compare with published ones.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <vector>
+
+#include "engine/transformer.h"
+
+namespace tandem::engine {
+
+struct PerplexityResult {
+  double ppl = 0;
+  double uncertainty = 0;  // ppl * sqrt(var(nll) / (count - 1))
+  int64_t n_scored = 0;
+  int64_t n_chunks = 0;
+  std::vector<double> running_ppl;  // after each chunk
+};
+
+// Negative log-likelihood of `next` under one row of logits (log-softmax, in double).
+double token_nll(std::span<const float> logits, TokenId next);
+
+// tokens: the whole text tokenized with BOS. Splits into n = tokens.size() / ctx chunks; in
+// each, the first token is replaced by BOS and positions ctx/2 .. ctx-2 predict the next
+// token. Throws std::invalid_argument if there are fewer than 2*ctx tokens.
+// on_chunk(i, running_ppl) is called after each chunk (progress output).
+PerplexityResult perplexity(Transformer& tf, std::span<const TokenId> tokens, int32_t ctx,
+                            const std::function<void(int64_t, double)>& on_chunk = {});
+
+}  // namespace tandem::engine

@@ -1,0 +1,176 @@
+#include "engine/transformer.h"
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "kernels/attention.h"
+#include "kernels/matmul.h"
+#include "kernels/ops.h"
+
+namespace tandem::engine {
+namespace {
+
+void grow(std::vector<float>& v, size_t n) {
+  if (v.size() < n) v.resize(n);
+}
+
+}  // namespace
+
+Transformer::Transformer(const Model& model, int n_threads) : model_(model), pool_(n_threads) {}
+
+KvCache Transformer::make_cache(int32_t n_ctx, int32_t n_seq) const {
+  return KvCache(model_.config(), n_ctx, n_seq);
+}
+
+void Transformer::validate(const Batch& b, const KvCache& cache) const {
+  const size_t n = b.tokens.size();
+  if (n == 0) throw std::invalid_argument("empty batch");
+  if (b.positions.size() != n || b.seq_ids.size() != n || b.want_logits.size() != n)
+    throw std::invalid_argument("batch arrays differ in length");
+  std::vector<int32_t> next(static_cast<size_t>(cache.n_seq()));
+  for (int32_t s = 0; s < cache.n_seq(); ++s) next[static_cast<size_t>(s)] = cache.seq_len(s);
+  std::vector<uint8_t> seen(next.size(), 0);
+  for (size_t i = 0; i < n; ++i) {
+    const auto tok = b.tokens[i];
+    if (tok < 0 || tok >= model_.config().n_vocab)
+      throw std::invalid_argument("token id " + std::to_string(tok) + " is outside the vocabulary");
+    const auto s = b.seq_ids[i];
+    if (s < 0 || s >= cache.n_seq())
+      throw std::invalid_argument("sequence id " + std::to_string(s) + " is outside the cache");
+    const auto p = b.positions[i];
+    if (p < 0 || p >= cache.n_ctx())
+      throw std::invalid_argument("position " + std::to_string(p) + " is outside the context of " +
+                                  std::to_string(cache.n_ctx()));
+    auto& expect = next[static_cast<size_t>(s)];
+    // The first token of a sequence may rewind (overwriting later entries); the rest follow on.
+    if (seen[static_cast<size_t>(s)] ? p != expect : p > expect)
+      throw std::invalid_argument("position " + std::to_string(p) + " of sequence " +
+                                  std::to_string(s) + " leaves a gap (next is " +
+                                  std::to_string(expect) + ")");
+    seen[static_cast<size_t>(s)] = 1;
+    expect = p + 1;
+  }
+}
+
+void Transformer::ensure_workspace(size_t n, int32_t n_ctx) {
+  const auto& c = model_.config();
+  grow(x_, n * c.n_embd);
+  grow(xn_, n * std::max(c.n_embd, c.q_dim()));
+  grow(q_, n * c.q_dim());
+  grow(k_, n * c.kv_dim());
+  grow(v_, n * c.kv_dim());
+  grow(attn_, n * c.q_dim());
+  grow(gate_, n * c.n_ff);
+  grow(up_, n * c.n_ff);
+  grow(scores_, static_cast<size_t>(pool_.size()) * n_ctx);
+}
+
+void Transformer::attention(const Batch& b, KvCache& cache, int64_t layer) {
+  const auto& c = model_.config();
+  const int64_t n = static_cast<int64_t>(b.size());
+  const int64_t group = c.n_head / c.n_head_kv;
+  const float scale = 1.0f / std::sqrt(static_cast<float>(c.head_dim));
+  const int32_t n_ctx = cache.n_ctx();
+  pool_.parallel_for(n * c.n_head, [&](int64_t begin, int64_t end, int thread) {
+    float* scores = scores_.data() + static_cast<size_t>(thread) * n_ctx;
+    for (int64_t i = begin; i < end; ++i) {
+      const int64_t t = i / c.n_head, h = i % c.n_head;
+      const int32_t seq = b.seq_ids[static_cast<size_t>(t)];
+      const int32_t pos = b.positions[static_cast<size_t>(t)];
+      const int64_t kv_off = (h / group) * c.head_dim;
+      kernels::attend_head(q_.data() + t * c.q_dim() + h * c.head_dim,
+                           cache.k(layer, seq, 0) + kv_off, cache.v(layer, seq, 0) + kv_off,
+                           static_cast<size_t>(c.kv_dim()), pos + 1, c.head_dim, scale, scores,
+                           attn_.data() + t * c.q_dim() + h * c.head_dim);
+    }
+  });
+}
+
+std::span<const float> Transformer::forward(const Batch& b, KvCache& cache) {
+  validate(b, cache);
+  const auto& c = model_.config();
+  const auto& w = model_.weights();
+  const size_t n = b.size();
+  const int64_t N = static_cast<int64_t>(n);
+  ensure_workspace(n, cache.n_ctx());
+
+  for (size_t t = 0; t < n; ++t)
+    kernels::dequantize_row(w.tok_embd, b.tokens[t], x_.data() + t * c.n_embd);
+
+  kernels::RopeParams rope;
+  rope.head_dim = c.head_dim;
+  rope.rot_dims = c.n_rot;
+  rope.freq_base = c.rope_freq_base;
+  rope.freq_scale = c.rope_freq_scale;
+  rope.neox = c.rope_neox;
+  rope.freq_factors = w.rope_factors;
+
+  for (int64_t l = 0; l < c.n_layer; ++l) {
+    const auto& L = w.layers[static_cast<size_t>(l)];
+    for (size_t t = 0; t < n; ++t)
+      kernels::rmsnorm(x_.data() + t * c.n_embd, L.attn_norm, xn_.data() + t * c.n_embd, c.n_embd,
+                       c.rms_eps);
+    kernels::matmul(L.wq, xn_.data(), N, q_.data(), pool_);
+    kernels::matmul(L.wk, xn_.data(), N, k_.data(), pool_);
+    kernels::matmul(L.wv, xn_.data(), N, v_.data(), pool_);
+    for (size_t t = 0; t < n; ++t) {
+      float* q = q_.data() + t * c.q_dim();
+      float* k = k_.data() + t * c.kv_dim();
+      float* v = v_.data() + t * c.kv_dim();
+      if (L.q_bias) {
+        kernels::add(q, L.q_bias, c.q_dim());
+        kernels::add(k, L.k_bias, c.kv_dim());
+        kernels::add(v, L.v_bias, c.kv_dim());
+      }
+      if (L.q_norm) {
+        for (int64_t h = 0; h < c.n_head; ++h)
+          kernels::rmsnorm(q + h * c.head_dim, L.q_norm, q + h * c.head_dim, c.head_dim, c.rms_eps);
+        for (int64_t h = 0; h < c.n_head_kv; ++h)
+          kernels::rmsnorm(k + h * c.head_dim, L.k_norm, k + h * c.head_dim, c.head_dim, c.rms_eps);
+      }
+      kernels::rope(q, c.n_head, b.positions[t], rope);
+      kernels::rope(k, c.n_head_kv, b.positions[t], rope);
+      std::copy(k, k + c.kv_dim(), cache.k(l, b.seq_ids[t], b.positions[t]));
+      std::copy(v, v + c.kv_dim(), cache.v(l, b.seq_ids[t], b.positions[t]));
+    }
+    attention(b, cache, l);
+    kernels::matmul(L.wo, attn_.data(), N, xn_.data(), pool_);
+    for (size_t t = 0; t < n; ++t)
+      kernels::add(x_.data() + t * c.n_embd, xn_.data() + t * c.n_embd, c.n_embd);
+
+    for (size_t t = 0; t < n; ++t)
+      kernels::rmsnorm(x_.data() + t * c.n_embd, L.ffn_norm, xn_.data() + t * c.n_embd, c.n_embd,
+                       c.rms_eps);
+    kernels::matmul(L.w_gate, xn_.data(), N, gate_.data(), pool_);
+    kernels::matmul(L.w_up, xn_.data(), N, up_.data(), pool_);
+    kernels::silu_mul(gate_.data(), up_.data(), N * c.n_ff);
+    kernels::matmul(L.w_down, gate_.data(), N, xn_.data(), pool_);
+    for (size_t t = 0; t < n; ++t)
+      kernels::add(x_.data() + t * c.n_embd, xn_.data() + t * c.n_embd, c.n_embd);
+  }
+
+  // Cache lengths advance only once the whole batch has been written.
+  for (size_t t = 0; t < n; ++t) {
+    const auto s = b.seq_ids[t];
+    if (b.positions[t] < cache.seq_len(s)) cache.truncate(s, b.positions[t]);
+  }
+  for (size_t t = 0; t < n; ++t) cache.mark_filled(b.seq_ids[t], b.positions[t] + 1);
+
+  // Only rows that want logits go through the (large) output projection.
+  const size_t n_out = b.n_logits();
+  grow(out_rows_, n_out * c.n_embd);
+  for (size_t t = 0, j = 0; t < n; ++t) {
+    if (!b.want_logits[t]) continue;
+    kernels::rmsnorm(x_.data() + t * c.n_embd, w.output_norm, out_rows_.data() + j * c.n_embd,
+                     c.n_embd, c.rms_eps);
+    ++j;
+  }
+  logits_.resize(n_out * c.n_vocab);
+  if (n_out > 0)
+    kernels::matmul(w.output, out_rows_.data(), static_cast<int64_t>(n_out), logits_.data(),
+                    pool_);
+  return {logits_.data(), logits_.size()};
+}
+
+}  // namespace tandem::engine

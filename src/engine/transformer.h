@@ -1,0 +1,40 @@
+// The forward pass of a Llama-family model over a Batch against a KvCache.
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "engine/batch.h"
+#include "engine/kv_cache.h"
+#include "engine/model.h"
+#include "kernels/thread_pool.h"
+
+namespace tandem::engine {
+
+class Transformer {
+ public:
+  Transformer(const Model& model, int n_threads);
+
+  // Evaluates `batch`, writing keys/values into `cache`. Returns the logits of the entries
+  // that asked for them, in batch order: n_logits() rows of n_vocab floats. The returned
+  // span stays valid until the next call.
+  // Throws std::invalid_argument for tokens outside the vocabulary, positions outside the
+  // cache, or positions that would leave a gap in a sequence.
+  std::span<const float> forward(const Batch& batch, KvCache& cache);
+
+  const Model& model() const { return model_; }
+  kernels::ThreadPool& pool() { return pool_; }
+  KvCache make_cache(int32_t n_ctx, int32_t n_seq = 1) const;
+
+ private:
+  void validate(const Batch& batch, const KvCache& cache) const;
+  void attention(const Batch& batch, KvCache& cache, int64_t layer);
+  void ensure_workspace(size_t n_tokens, int32_t n_ctx);
+
+  const Model& model_;
+  kernels::ThreadPool pool_;
+  // Activations for the current batch, reused across calls (grown on demand).
+  std::vector<float> x_, xn_, q_, k_, v_, attn_, gate_, up_, scores_, logits_, out_rows_;
+};
+
+}  // namespace tandem::engine

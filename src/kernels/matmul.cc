@@ -1,0 +1,161 @@
+#include "kernels/matmul.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "kernels/matmul_internal.h"
+#include "kernels/quant_formats.h"
+
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "kernels/matmul-inl.h"
+#include "hwy/foreach_target.h"  // IWYU pragma: keep
+// Must come after foreach_target.h.
+#include "kernels/matmul-inl.h"
+
+#if HWY_ONCE
+namespace tandem::kernels {
+
+HWY_EXPORT(MatmulItems);
+HWY_EXPORT(TargetId);
+
+void detail::matmul_items(const MatmulArgs& args, int64_t begin, int64_t end) {
+  HWY_DYNAMIC_DISPATCH(MatmulItems)(args, begin, end);
+}
+
+int64_t detail::matmul_target() { return HWY_DYNAMIC_DISPATCH(TargetId)(); }
+
+namespace {
+
+using model::GgmlType;
+
+bool is_float_type(GgmlType t) {
+  return t == GgmlType::F32 || t == GgmlType::F16 || t == GgmlType::BF16;
+}
+
+bool is_supported(GgmlType t) {
+  switch (t) {
+    case GgmlType::F32:
+    case GgmlType::F16:
+    case GgmlType::BF16:
+    case GgmlType::Q4_0:
+    case GgmlType::Q4_1:
+    case GgmlType::Q8_0:
+    case GgmlType::Q4_K:
+    case GgmlType::Q6_K:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string name_of(GgmlType t) {
+  try {
+    return std::string(model::type_name(t));
+  } catch (const std::invalid_argument&) {
+    return "type " + std::to_string(static_cast<uint32_t>(t));
+  }
+}
+
+void check_weight(const WeightView& w, const char* op) {
+  if (!is_supported(w.type))
+    throw std::invalid_argument(std::string(op) + ": unsupported weight type " + name_of(w.type));
+  if (w.rows < 0 || w.cols < 0)
+    throw std::invalid_argument(std::string(op) + ": negative matrix shape");
+  const size_t need = model::row_bytes(w.type, w.cols);  // throws unless whole blocks
+  if (w.rows > 0 && (w.data == nullptr || w.row_bytes < need))
+    throw std::invalid_argument(std::string(op) + ": " + name_of(w.type) + " row of " +
+                                std::to_string(w.cols) + " needs " + std::to_string(need) +
+                                " bytes, stride is " + std::to_string(w.row_bytes));
+}
+
+// Reused across calls so a matmul allocates nothing once warm.
+struct ActBuffers {
+  std::vector<int16_t> q;
+  std::vector<float> d;
+  std::vector<float> s;
+};
+
+// 8-bit symmetric quantization per 32 values, rounding to nearest even like ggml's SIMD
+// quantize_row_q8_0; s keeps d * sum(q) for the weight types with an offset.
+void quantize_acts(const float* x, int64_t cols, int16_t* q, float* d, float* s) {
+  for (int64_t b = 0; b < cols / 32; ++b) {
+    const float* xb = x + b * 32;
+    float amax = 0.0f;
+    for (int j = 0; j < 32; ++j) amax = std::max(amax, std::fabs(xb[j]));
+    const float db = amax / 127.0f;
+    const float id = db != 0.0f ? 1.0f / db : 0.0f;
+    int sum = 0;
+    for (int j = 0; j < 32; ++j) {
+      const int v = static_cast<int>(std::lrint(xb[j] * id));
+      q[b * 32 + j] = static_cast<int16_t>(v);
+      sum += v;
+    }
+    d[b] = db;
+    s[b] = db * static_cast<float>(sum);
+  }
+}
+
+constexpr int64_t kRowBlock = 16;
+constexpr int64_t kTokenTile = 16;
+
+}  // namespace
+
+void matmul(const WeightView& w, const float* x, int64_t n_tokens, float* out, ThreadPool& pool) {
+  check_weight(w, "matmul");
+  if (n_tokens <= 0 || w.rows == 0) return;
+  if (w.cols == 0) {
+    std::fill(out, out + n_tokens * w.rows, 0.0f);
+    return;
+  }
+  detail::MatmulArgs args;
+  args.w = &w;
+  args.x = x;
+  args.n_tokens = n_tokens;
+  args.out = out;
+  if (!is_float_type(w.type)) {
+    thread_local ActBuffers buf;
+    const int64_t nb = w.cols / 32;
+    buf.q.resize(static_cast<size_t>(n_tokens * w.cols));
+    buf.d.resize(static_cast<size_t>(n_tokens * nb));
+    buf.s.resize(static_cast<size_t>(n_tokens * nb));
+    struct QuantJob {
+      const float* x;
+      int64_t cols, nb;
+      ActBuffers* buf;
+    } job{x, w.cols, nb, &buf};
+    // Captures one reference so std::function stores it inline (no allocation).
+    auto quant = [&job](int64_t t0, int64_t t1, int) {
+      for (int64_t t = t0; t < t1; ++t)
+        quantize_acts(job.x + t * job.cols, job.cols, job.buf->q.data() + t * job.cols,
+                      job.buf->d.data() + t * job.nb, job.buf->s.data() + t * job.nb);
+    };
+    if (n_tokens == 1) {
+      quant(0, 1, 0);
+    } else {
+      pool.parallel_for(n_tokens, quant);
+    }
+    args.acts = {buf.q.data(), buf.d.data(), buf.s.data()};
+  }
+  args.row_block = kRowBlock;
+  args.token_tile = kTokenTile;
+  args.n_token_tiles = (n_tokens + kTokenTile - 1) / kTokenTile;
+  const int64_t n_items = (w.rows + kRowBlock - 1) / kRowBlock * args.n_token_tiles;
+  const detail::MatmulArgs* ap = &args;
+  pool.parallel_for(n_items, [ap](int64_t begin, int64_t end, int) {
+    detail::matmul_items(*ap, begin, end);
+  });
+}
+
+void dequantize_row(const WeightView& w, int64_t r, float* dst) {
+  check_weight(w, "dequantize_row");
+  if (r < 0 || r >= w.rows)
+    throw std::out_of_range("dequantize_row: row " + std::to_string(r) + " of " +
+                            std::to_string(w.rows));
+  dequantize(w.type, w.row(r), dst, w.cols);
+}
+
+}  // namespace tandem::kernels
+#endif  // HWY_ONCE

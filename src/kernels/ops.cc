@@ -1,0 +1,89 @@
+#include "kernels/ops.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <memory>
+
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "kernels/ops-inl.h"
+#include "hwy/foreach_target.h"  // IWYU pragma: keep
+// Must come after foreach_target.h.
+#include "kernels/ops-inl.h"
+
+#if HWY_ONCE
+namespace tandem::kernels {
+
+HWY_EXPORT(ScaleMul);
+HWY_EXPORT(ExpShift);
+HWY_EXPORT(Scale);
+HWY_EXPORT(SiluMul);
+HWY_EXPORT(Add);
+
+void rmsnorm(const float* x, const float* weight, float* out, int64_t n, float eps) {
+  if (n <= 0) return;
+  double sum = 0.0;  // double like ggml, so long rows do not lose precision
+  for (int64_t i = 0; i < n; ++i) sum += static_cast<double>(x[i] * x[i]);
+  const float mean = static_cast<float>(sum / static_cast<double>(n));
+  const float scale = 1.0f / std::sqrt(mean + eps);
+  HWY_DYNAMIC_DISPATCH(ScaleMul)(x, weight, scale, out, n);
+}
+
+void rope(float* x, int64_t n_heads, int64_t pos, const RopeParams& p) {
+  const int64_t rot = p.rot_dims;
+  if (rot <= 0) return;
+  const int64_t half = rot / 2;
+  // Same recurrence as ggml_rope_cache_init: theta_i = pos * base^(-2i/rot), scaled and
+  // divided by the per-frequency factor.
+  const float theta_scale = std::pow(p.freq_base, -2.0f / static_cast<float>(rot));
+  constexpr int64_t kStack = 256;
+  float cos_buf[kStack], sin_buf[kStack];
+  std::unique_ptr<float[]> heap;
+  float* cs = cos_buf;
+  float* sn = sin_buf;
+  if (half > kStack) {
+    heap = std::make_unique<float[]>(static_cast<size_t>(2 * half));
+    cs = heap.get();
+    sn = heap.get() + half;
+  }
+  float theta_extrap = static_cast<float>(pos);
+  for (int64_t i = 0; i < half; ++i) {
+    const float ff = p.freq_factors ? p.freq_factors[i] : 1.0f;
+    const float theta = p.freq_scale * (theta_extrap / ff);
+    cs[i] = std::cos(theta);
+    sn[i] = std::sin(theta);
+    theta_extrap *= theta_scale;
+  }
+  for (int64_t h = 0; h < n_heads; ++h) {
+    float* v = x + h * p.head_dim;
+    for (int64_t i = 0; i < half; ++i) {
+      const int64_t a = p.neox ? i : 2 * i;
+      const int64_t b = p.neox ? i + half : 2 * i + 1;
+      const float x0 = v[a];
+      const float x1 = v[b];
+      v[a] = x0 * cs[i] - x1 * sn[i];
+      v[b] = x0 * sn[i] + x1 * cs[i];
+    }
+  }
+}
+
+void softmax(float* x, int64_t n) {
+  if (n <= 0) return;
+  float max = -std::numeric_limits<float>::infinity();
+  for (int64_t i = 0; i < n; ++i) max = std::max(max, x[i]);
+  HWY_DYNAMIC_DISPATCH(ExpShift)(x, max, n);
+  double sum = 0.0;
+  for (int64_t i = 0; i < n; ++i) sum += x[i];
+  HWY_DYNAMIC_DISPATCH(Scale)(x, static_cast<float>(1.0 / sum), n);
+}
+
+void silu_mul(float* gate, const float* up, int64_t n) {
+  if (n > 0) HWY_DYNAMIC_DISPATCH(SiluMul)(gate, up, n);
+}
+
+void add(float* y, const float* x, int64_t n) {
+  if (n > 0) HWY_DYNAMIC_DISPATCH(Add)(y, x, n);
+}
+
+}  // namespace tandem::kernels
+#endif  // HWY_ONCE

@@ -1,0 +1,104 @@
+// Q4_0, Q4_1 and Q8_0: 32-element blocks. The quantizers follow ggml's quantize_row_*_ref
+// operation for operation so that files we write are byte-identical to llama.cpp's.
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+
+#include "kernels/quant_blocks.h"
+#include "kernels/quant_formats.h"
+#include "kernels/quant_internal.h"
+
+namespace tandem::kernels::detail {
+
+void quantize_q4_0(const float* x, void* out, int64_t k) {
+  auto* y = static_cast<BlockQ4_0*>(out);
+  for (int64_t i = 0; i < k / kQK; ++i, x += kQK) {
+    float amax = 0.0f;
+    float max = 0.0f;  // the signed value of largest magnitude
+    for (int j = 0; j < kQK; ++j) {
+      if (amax < std::fabs(x[j])) {
+        amax = std::fabs(x[j]);
+        max = x[j];
+      }
+    }
+    const float d = max / -8;
+    const float id = d != 0.0f ? 1.0f / d : 0.0f;
+    y[i].d = f32_to_fp16(d);
+    for (int j = 0; j < kQK / 2; ++j) {
+      const float x0 = x[j] * id;
+      const float x1 = x[kQK / 2 + j] * id;
+      // Truncation after +8.5 is ggml's rounding; keep it for identical bytes.
+      const int xi0 = std::min(15, static_cast<int>(static_cast<int8_t>(x0 + 8.5f)));
+      const int xi1 = std::min(15, static_cast<int>(static_cast<int8_t>(x1 + 8.5f)));
+      y[i].qs[j] = static_cast<uint8_t>(xi0 | (xi1 << 4));
+    }
+  }
+}
+
+void quantize_q4_1(const float* x, void* out, int64_t k) {
+  auto* y = static_cast<BlockQ4_1*>(out);
+  for (int64_t i = 0; i < k / kQK; ++i, x += kQK) {
+    float min = FLT_MAX;
+    float max = -FLT_MAX;
+    for (int j = 0; j < kQK; ++j) {
+      if (x[j] < min) min = x[j];
+      if (x[j] > max) max = x[j];
+    }
+    const float d = (max - min) / ((1 << 4) - 1);
+    const float id = d != 0.0f ? 1.0f / d : 0.0f;
+    y[i].d = f32_to_fp16(d);
+    y[i].m = f32_to_fp16(min);
+    for (int j = 0; j < kQK / 2; ++j) {
+      const float x0 = (x[j] - min) * id;
+      const float x1 = (x[kQK / 2 + j] - min) * id;
+      const int xi0 = std::min(15, static_cast<int>(static_cast<int8_t>(x0 + 0.5f)));
+      const int xi1 = std::min(15, static_cast<int>(static_cast<int8_t>(x1 + 0.5f)));
+      y[i].qs[j] = static_cast<uint8_t>(xi0 | (xi1 << 4));
+    }
+  }
+}
+
+void quantize_q8_0(const float* x, void* out, int64_t k) {
+  auto* y = static_cast<BlockQ8_0*>(out);
+  for (int64_t i = 0; i < k / kQK; ++i, x += kQK) {
+    float amax = 0.0f;
+    for (int j = 0; j < kQK; ++j) amax = std::max(amax, std::fabs(x[j]));
+    const float d = amax / ((1 << 7) - 1);
+    const float id = d != 0.0f ? 1.0f / d : 0.0f;
+    y[i].d = f32_to_fp16(d);
+    for (int j = 0; j < kQK; ++j) y[i].qs[j] = static_cast<int8_t>(std::round(x[j] * id));
+  }
+}
+
+void dequantize_q4_0(const void* in, float* y, int64_t k) {
+  const auto* x = static_cast<const BlockQ4_0*>(in);
+  for (int64_t i = 0; i < k / kQK; ++i, y += kQK) {
+    const float d = half_to_float(x[i].d);
+    for (int j = 0; j < kQK / 2; ++j) {
+      y[j] = static_cast<float>((x[i].qs[j] & 0x0F) - 8) * d;
+      y[j + kQK / 2] = static_cast<float>((x[i].qs[j] >> 4) - 8) * d;
+    }
+  }
+}
+
+void dequantize_q4_1(const void* in, float* y, int64_t k) {
+  const auto* x = static_cast<const BlockQ4_1*>(in);
+  for (int64_t i = 0; i < k / kQK; ++i, y += kQK) {
+    const float d = half_to_float(x[i].d);
+    const float m = half_to_float(x[i].m);
+    for (int j = 0; j < kQK / 2; ++j) {
+      y[j] = static_cast<float>(x[i].qs[j] & 0x0F) * d + m;
+      y[j + kQK / 2] = static_cast<float>(x[i].qs[j] >> 4) * d + m;
+    }
+  }
+}
+
+void dequantize_q8_0(const void* in, float* y, int64_t k) {
+  const auto* x = static_cast<const BlockQ8_0*>(in);
+  for (int64_t i = 0; i < k / kQK; ++i, y += kQK) {
+    const float d = half_to_float(x[i].d);
+    for (int j = 0; j < kQK; ++j) y[j] = static_cast<float>(x[i].qs[j]) * d;
+  }
+}
+
+}  // namespace tandem::kernels::detail

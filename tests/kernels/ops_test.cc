@@ -1,0 +1,169 @@
+#include "kernels/ops.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <vector>
+
+namespace tandem::kernels {
+namespace {
+
+std::vector<float> random_vec(int64_t n, std::mt19937& rng, float scale = 1.0f) {
+  std::normal_distribution<float> nd(0.0f, scale);
+  std::vector<float> v(static_cast<size_t>(n));
+  for (auto& x : v) x = nd(rng);
+  return v;
+}
+
+const int64_t kSizes[] = {1, 7, 8, 16, 33, 172, 2048};
+
+TEST(Ops, RmsNorm) {
+  std::mt19937 rng(1);
+  for (int64_t n : kSizes) {
+    auto x = random_vec(n, rng, 3.0f);
+    auto w = random_vec(n, rng);
+    std::vector<float> out(x.size());
+    rmsnorm(x.data(), w.data(), out.data(), n, 1e-5f);
+    double ss = 0;
+    for (float v : x) ss += static_cast<double>(v) * v;
+    const double scale = 1.0 / std::sqrt(ss / n + 1e-5);
+    for (int64_t i = 0; i < n; ++i) ASSERT_NEAR(out[i], x[i] * scale * w[i], 1e-5 * (1 + std::fabs(x[i] * scale * w[i])));
+    // In place.
+    rmsnorm(x.data(), w.data(), x.data(), n, 1e-5f);
+    for (int64_t i = 0; i < n; ++i) ASSERT_EQ(x[i], out[i]);
+  }
+}
+
+void rope_reference(std::vector<float>& x, int64_t n_heads, int64_t pos, const RopeParams& p) {
+  const int64_t half = p.rot_dims / 2;
+  for (int64_t h = 0; h < n_heads; ++h) {
+    float* v = x.data() + h * p.head_dim;
+    for (int64_t i = 0; i < half; ++i) {
+      double theta = pos * p.freq_scale * std::pow(static_cast<double>(p.freq_base), -2.0 * i / p.rot_dims);
+      if (p.freq_factors) theta /= p.freq_factors[i];
+      const int64_t a = p.neox ? i : 2 * i;
+      const int64_t b = p.neox ? i + half : 2 * i + 1;
+      const double x0 = v[a], x1 = v[b];
+      v[a] = static_cast<float>(x0 * std::cos(theta) - x1 * std::sin(theta));
+      v[b] = static_cast<float>(x0 * std::sin(theta) + x1 * std::cos(theta));
+    }
+  }
+}
+
+TEST(Ops, RopeVariants) {
+  std::mt19937 rng(2);
+  std::vector<float> factors(32);
+  for (size_t i = 0; i < factors.size(); ++i) factors[i] = 1.0f + 0.25f * static_cast<float>(i);
+  struct Case {
+    int64_t head_dim, rot_dims;
+    bool neox;
+    float scale;
+    bool use_factors;
+  };
+  const Case cases[] = {
+      {64, 64, false, 1.0f, false}, {64, 64, true, 1.0f, false}, {128, 64, false, 1.0f, false},
+      {128, 64, true, 0.25f, false}, {64, 64, false, 1.0f, true}, {64, 32, true, 0.5f, true},
+  };
+  for (const Case& c : cases) {
+    for (int64_t pos : {0, 1, 17, 500}) {
+      RopeParams p;
+      p.head_dim = c.head_dim;
+      p.rot_dims = c.rot_dims;
+      p.freq_base = 10000.0f;
+      p.freq_scale = c.scale;
+      p.neox = c.neox;
+      p.freq_factors = c.use_factors ? factors.data() : nullptr;
+      const int64_t n_heads = 3;
+      auto x = random_vec(n_heads * c.head_dim, rng);
+      auto want = x;
+      rope_reference(want, n_heads, pos, p);
+      auto got = x;
+      rope(got.data(), n_heads, pos, p);
+      for (size_t i = 0; i < x.size(); ++i) {
+        const int64_t d = static_cast<int64_t>(i) % c.head_dim;
+        if (d >= c.rot_dims) {
+          ASSERT_EQ(got[i], x[i]) << "dims past rot_dims must not change";
+        } else {
+          // ggml's float recurrence for theta drifts ~1e-6 relative per step.
+          ASSERT_NEAR(got[i], want[i], 2e-3 + 1e-3 * std::fabs(want[i]))
+              << "neox=" << c.neox << " pos=" << pos << " i=" << i;
+        }
+      }
+    }
+  }
+}
+
+TEST(Ops, RopePositionZeroIsIdentityAndNormPreserved) {
+  std::mt19937 rng(3);
+  RopeParams p;
+  p.head_dim = p.rot_dims = 64;
+  auto x = random_vec(64, rng);
+  auto y = x;
+  rope(y.data(), 1, 0, p);
+  for (size_t i = 0; i < x.size(); ++i) EXPECT_FLOAT_EQ(y[i], x[i]);
+  rope(y.data(), 1, 12345, p);
+  double n0 = 0, n1 = 0;
+  for (size_t i = 0; i < x.size(); ++i) {
+    n0 += x[i] * x[i];
+    n1 += y[i] * y[i];
+  }
+  EXPECT_NEAR(n0, n1, 1e-4 * n0);
+}
+
+TEST(Ops, Softmax) {
+  std::mt19937 rng(4);
+  for (int64_t n : kSizes) {
+    auto x = random_vec(n, rng, 5.0f);
+    x[0] += 1000.0f;  // large values must not overflow
+    auto y = x;
+    softmax(y.data(), n);
+    double mx = x[0];
+    for (float v : x) mx = std::max(mx, static_cast<double>(v));
+    double sum = 0;
+    for (float v : x) sum += std::exp(v - mx);
+    double total = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      ASSERT_NEAR(y[i], std::exp(x[i] - mx) / sum, 1e-6);
+      total += y[i];
+    }
+    EXPECT_NEAR(total, 1.0, 1e-5);
+  }
+  std::vector<float> masked = {1.0f, -INFINITY, 2.0f};
+  softmax(masked.data(), 3);
+  EXPECT_EQ(masked[1], 0.0f);
+  EXPECT_NEAR(masked[0] + masked[2], 1.0f, 1e-6);
+}
+
+TEST(Ops, SiluMul) {
+  std::mt19937 rng(5);
+  for (int64_t n : kSizes) {
+    auto g = random_vec(n, rng, 4.0f);
+    auto u = random_vec(n, rng);
+    if (n > 2) {
+      g[0] = -200.0f;
+      g[1] = 200.0f;
+    }
+    auto out = g;
+    silu_mul(out.data(), u.data(), n);
+    for (int64_t i = 0; i < n; ++i) {
+      const double s = g[i] / (1.0 + std::exp(-static_cast<double>(g[i])));
+      ASSERT_NEAR(out[i], s * u[i], 1e-5 * (1 + std::fabs(s * u[i]))) << g[i];
+    }
+  }
+}
+
+TEST(Ops, Add) {
+  std::mt19937 rng(6);
+  for (int64_t n : kSizes) {
+    auto y = random_vec(n, rng);
+    auto x = random_vec(n, rng);
+    auto want = y;
+    for (int64_t i = 0; i < n; ++i) want[i] += x[i];
+    add(y.data(), x.data(), n);
+    for (int64_t i = 0; i < n; ++i) ASSERT_EQ(y[i], want[i]);
+  }
+}
+
+}  // namespace
+}  // namespace tandem::kernels
