@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -143,6 +144,7 @@ TEST(Matmul, EveryHighwayTarget) {
   for (int64_t target : targets) {
     hwy::SetSupportedTargetsForTest(target);
     SCOPED_TRACE(hwy::TargetName(target));
+    std::printf("  matmul on Highway target %s\n", hwy::TargetName(target));
     EXPECT_EQ(detail::matmul_target(), target);
     check_all_shapes(pool, true);
   }
