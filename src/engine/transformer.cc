@@ -87,7 +87,8 @@ void Transformer::attention(const Batch& b, KvCache& cache, int64_t layer) {
   });
 }
 
-std::span<const float> Transformer::forward(const Batch& b, KvCache& cache) {
+std::span<const float> Transformer::forward(const Batch& b, KvCache& cache,
+                                            const ForwardHooks* hooks) {
   validate(b, cache);
   const auto& c = model_.config();
   const auto& w = model_.weights();
@@ -106,11 +107,16 @@ std::span<const float> Transformer::forward(const Batch& b, KvCache& cache) {
   rope.neox = c.rope_neox;
   rope.freq_factors = w.rope_factors;
 
+  auto observe = [&](int64_t l, LinearGroup g, const float* x, int64_t cols) {
+    if (hooks && hooks->on_linear_input) hooks->on_linear_input(l, g, x, N, cols);
+  };
   for (int64_t l = 0; l < c.n_layer; ++l) {
-    const auto& L = w.layers[static_cast<size_t>(l)];
+    const LayerWeights* over = hooks && hooks->layer_weights ? hooks->layer_weights(l) : nullptr;
+    const auto& L = over ? *over : w.layers[static_cast<size_t>(l)];
     for (size_t t = 0; t < n; ++t)
       kernels::rmsnorm(x_.data() + t * c.n_embd, L.attn_norm, xn_.data() + t * c.n_embd, c.n_embd,
                        c.rms_eps);
+    observe(l, LinearGroup::kAttnQkv, xn_.data(), c.n_embd);
     kernels::matmul(L.wq, xn_.data(), N, q_.data(), pool_);
     kernels::matmul(L.wk, xn_.data(), N, k_.data(), pool_);
     kernels::matmul(L.wv, xn_.data(), N, v_.data(), pool_);
@@ -135,6 +141,7 @@ std::span<const float> Transformer::forward(const Batch& b, KvCache& cache) {
       std::copy(v, v + c.kv_dim(), cache.v(l, b.seq_ids[t], b.positions[t]));
     }
     attention(b, cache, l);
+    observe(l, LinearGroup::kAttnOutput, attn_.data(), c.q_dim());
     kernels::matmul(L.wo, attn_.data(), N, xn_.data(), pool_);
     for (size_t t = 0; t < n; ++t)
       kernels::add(x_.data() + t * c.n_embd, xn_.data() + t * c.n_embd, c.n_embd);
@@ -142,12 +149,15 @@ std::span<const float> Transformer::forward(const Batch& b, KvCache& cache) {
     for (size_t t = 0; t < n; ++t)
       kernels::rmsnorm(x_.data() + t * c.n_embd, L.ffn_norm, xn_.data() + t * c.n_embd, c.n_embd,
                        c.rms_eps);
+    observe(l, LinearGroup::kFfnGateUp, xn_.data(), c.n_embd);
     kernels::matmul(L.w_gate, xn_.data(), N, gate_.data(), pool_);
     kernels::matmul(L.w_up, xn_.data(), N, up_.data(), pool_);
     kernels::silu_mul(gate_.data(), up_.data(), N * c.n_ff);
+    observe(l, LinearGroup::kFfnDown, gate_.data(), c.n_ff);
     kernels::matmul(L.w_down, gate_.data(), N, xn_.data(), pool_);
     for (size_t t = 0; t < n; ++t)
       kernels::add(x_.data() + t * c.n_embd, xn_.data() + t * c.n_embd, c.n_embd);
+    if (hooks && hooks->stop_after_layer == l) return {};
   }
 
   // Cache lengths advance only once the whole batch has been written.

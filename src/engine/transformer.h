@@ -1,6 +1,7 @@
 // The forward pass of a Llama-family model over a Batch against a KvCache.
 #pragma once
 
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -11,6 +12,21 @@
 
 namespace tandem::engine {
 
+// The inputs shared by a group of linears (AWQ/GPTQ calibrate per group).
+enum class LinearGroup { kAttnQkv, kAttnOutput, kFfnGateUp, kFfnDown };
+
+// Optional instrumentation of forward(), for quantization calibration.
+struct ForwardHooks {
+  // Sees the input of each linear group: n_tokens rows of `cols` floats.
+  std::function<void(int64_t layer, LinearGroup group, const float* x, int64_t n_tokens,
+                     int64_t cols)>
+      on_linear_input;
+  // Weights to use instead of the model's for a layer (nullptr: the model's).
+  std::function<const LayerWeights*(int64_t layer)> layer_weights;
+  // >= 0: stop after this layer; no logits are computed and the cache lengths don't advance.
+  int64_t stop_after_layer = -1;
+};
+
 class Transformer {
  public:
   Transformer(const Model& model, int n_threads);
@@ -20,7 +36,8 @@ class Transformer {
   // span stays valid until the next call.
   // Throws std::invalid_argument for tokens outside the vocabulary, positions outside the
   // cache, or positions that would leave a gap in a sequence.
-  std::span<const float> forward(const Batch& batch, KvCache& cache);
+  std::span<const float> forward(const Batch& batch, KvCache& cache,
+                                 const ForwardHooks* hooks = nullptr);
 
   const Model& model() const { return model_; }
   kernels::ThreadPool& pool() { return pool_; }
