@@ -101,9 +101,7 @@ void BpeTokenizer::encode_word(const std::string& word, std::vector<TokenId>& ou
     symbols.push_back({index - 1, offs + len == word.size() ? -1 : index + 1, offs, len});
     offs += len;
   }
-  const auto text_of = [&](const Symbol& s) {
-    return std::string_view(word).substr(s.begin, s.n);
-  };
+  const auto text_of = [&](const Symbol& s) { return std::string_view(word).substr(s.begin, s.n); };
 
   std::priority_queue<Bigram, std::vector<Bigram>, BigramOrder> queue;
   const auto try_add = [&](int left, int right) {

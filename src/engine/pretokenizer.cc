@@ -14,7 +14,8 @@ namespace {
 
 // Regex texts as llama.cpp's llama-vocab.cpp spells them (it rewrote the (?i:...) groups of
 // the upstream tokenizer.json files into explicit case classes).
-constexpr const char* kGpt2 = R"('s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S))";
+constexpr const char* kGpt2 =
+    R"('s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S))";
 constexpr const char* kLlama3 =
     R"((?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
 constexpr const char* kQwen2 =
@@ -37,19 +38,13 @@ struct PreSpec {
 
 const std::vector<PreSpec>& specs() {
   static const std::vector<PreSpec> table = {
-      {{"default"},
-       {R"([\p{P}\$\+<=>\^~\|]+)", kGpt2, R"(\p{N}+)", "[0-9][0-9][0-9]"},
-       {}},
+      {{"default"}, {R"([\p{P}\$\+<=>\^~\|]+)", kGpt2, R"(\p{N}+)", "[0-9][0-9][0-9]"}, {}},
       {{"llama3", "llama-v3", "llama-bpe", "falcon3", "falcon-h1", "pixtral", "midm-2.0", "lfm2"},
        {kLlama3},
        {.ignore_merges = true, .add_bos = true}},
       {{"dbrx", "smaug-bpe", "glm4", "chatglm-bpe"}, {kLlama3}, {}},
-      {{"deepseek-coder"},
-       {R"([\r\n])", R"(\s?\p{L}+)", R"(\s?\p{P}+)", kCjkRuns, R"(\p{N})"},
-       {}},
-      {{"falcon"},
-       {R"([\p{P}\$\+<=>\^~\|`]+)", kGpt2, "[0-9][0-9][0-9]"},
-       {}},
+      {{"deepseek-coder"}, {R"([\r\n])", R"(\s?\p{L}+)", R"(\s?\p{P}+)", kCjkRuns, R"(\p{N})"}, {}},
+      {{"falcon"}, {R"([\p{P}\$\+<=>\^~\|`]+)", kGpt2, "[0-9][0-9][0-9]"}, {}},
       {{"starcoder", "refact", "command-r", "smollm", "codeshell", "exaone", "minerva-7b"},
        {R"(\p{N})", kGpt2},
        {}},
@@ -108,8 +103,10 @@ std::string expand_whitespace_classes(std::string_view re) {
       }
       continue;
     }
-    if (c == '[' && !in_class) in_class = true;
-    else if (c == ']' && in_class) in_class = false;
+    if (c == '[' && !in_class)
+      in_class = true;
+    else if (c == ']' && in_class)
+      in_class = false;
     out += c;
   }
   return out;
@@ -128,7 +125,9 @@ struct PreTokenizer::Regex {
   std::unique_ptr<pcre2_code, CodeDeleter> code;
 };
 
-bool PreTokenizer::is_known(std::string_view pre) { return find_spec(pre) != nullptr; }
+bool PreTokenizer::is_known(std::string_view pre) {
+  return find_spec(pre) != nullptr;
+}
 
 PreTokenizerTraits PreTokenizer::traits(std::string_view pre) {
   return spec_or_throw(pre).traits;
@@ -140,9 +139,9 @@ PreTokenizer::PreTokenizer(std::string_view pre) {
     int err = 0;
     PCRE2_SIZE err_offset = 0;
     // DOLLAR_ENDONLY: std::regex's `$` (what llama.cpp runs) never matches before a final \n.
-    pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
-                                     PCRE2_UTF | PCRE2_UCP | PCRE2_DOLLAR_ENDONLY, &err,
-                                     &err_offset, nullptr);
+    pcre2_code* code =
+        pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
+                      PCRE2_UTF | PCRE2_UCP | PCRE2_DOLLAR_ENDONLY, &err, &err_offset, nullptr);
     if (code == nullptr) {
       PCRE2_UCHAR msg[256];
       pcre2_get_error_message(err, msg, sizeof(msg));
@@ -179,11 +178,13 @@ std::vector<std::string> PreTokenizer::split(std::string_view raw) const {
       const auto* subject = reinterpret_cast<PCRE2_SPTR>(text.data() + piece.begin);
       size_t start = 0, last_end = 0;
       while (start < piece.length) {
-        int rc = pcre2_match(regex->code.get(), subject, piece.length, start, 0, md.get(),
-                             nullptr);
+        // sanitize_utf8 made the text valid; PCRE2's own check would rescan the rest of
+        // the subject on every call and make splitting quadratic.
+        int rc = pcre2_match(regex->code.get(), subject, piece.length, start, PCRE2_NO_UTF_CHECK,
+                             md.get(), nullptr);
         if (rc == PCRE2_ERROR_JIT_STACKLIMIT) {
-          rc = pcre2_match(regex->code.get(), subject, piece.length, start, PCRE2_NO_JIT,
-                           md.get(), nullptr);
+          rc = pcre2_match(regex->code.get(), subject, piece.length, start,
+                           PCRE2_NO_UTF_CHECK | PCRE2_NO_JIT, md.get(), nullptr);
         }
         if (rc == PCRE2_ERROR_NOMATCH) break;
         if (rc < 0) {

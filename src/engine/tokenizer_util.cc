@@ -11,16 +11,38 @@ namespace {
 // Texts llama.cpp recognises as end of generation (llama-vocab.cpp, special_eog_ids).
 const std::unordered_set<std::string_view>& eog_texts() {
   static const std::unordered_set<std::string_view> s = {
-      "<|eot_id|>",     "<|im_end|>",        "<|end|>",
-      "<|return|>",     "<|call|>",          "<end_of_turn>",
-      "<|endoftext|>",  "</s>",              "<|eom_id|>",
-      "<EOT>",          "_<EOT>",            "[EOT]",
-      "[EOS]",          "<|end_of_text|>",   "<end_of_utterance>",
-      "<eos>",          "<turn|>",           "<|fim_pad|>",
-      "<fim-pad>",      "<fim_pad>",         "<PAD>",
-      "[PAD]",          "<|fim_repo|>",      "<|repo_name|>",
-      "<fim-repo>",     "<REPO>",            "<reponame>",
-      "<|file_sep|>",   "<\xEF\xBD\x9C" "end\xE2\x96\x81" "of\xE2\x96\x81" "sentence\xEF\xBD\x9C>",
+      "<|eot_id|>",
+      "<|im_end|>",
+      "<|end|>",
+      "<|return|>",
+      "<|call|>",
+      "<end_of_turn>",
+      "<|endoftext|>",
+      "</s>",
+      "<|eom_id|>",
+      "<EOT>",
+      "_<EOT>",
+      "[EOT]",
+      "[EOS]",
+      "<|end_of_text|>",
+      "<end_of_utterance>",
+      "<eos>",
+      "<turn|>",
+      "<|fim_pad|>",
+      "<fim-pad>",
+      "<fim_pad>",
+      "<PAD>",
+      "[PAD]",
+      "<|fim_repo|>",
+      "<|repo_name|>",
+      "<fim-repo>",
+      "<REPO>",
+      "<reponame>",
+      "<|file_sep|>",
+      "<\xEF\xBD\x9C"
+      "end\xE2\x96\x81"
+      "of\xE2\x96\x81"
+      "sentence\xEF\xBD\x9C>",
   };
   return s;
 }
@@ -43,9 +65,15 @@ const std::unordered_set<std::string_view>& fim_texts() {
       "<fim_middle>",
       "<MID>",
       "\xE2\x96\x81<MID>",
-      "<\xEF\xBD\x9C" "fim\xE2\x96\x81" "begin\xEF\xBD\x9C>",
-      "<\xEF\xBD\x9C" "fim\xE2\x96\x81" "hole\xEF\xBD\x9C>",
-      "<\xEF\xBD\x9C" "fim\xE2\x96\x81" "end\xEF\xBD\x9C>",
+      "<\xEF\xBD\x9C"
+      "fim\xE2\x96\x81"
+      "begin\xEF\xBD\x9C>",
+      "<\xEF\xBD\x9C"
+      "fim\xE2\x96\x81"
+      "hole\xEF\xBD\x9C>",
+      "<\xEF\xBD\x9C"
+      "fim\xE2\x96\x81"
+      "end\xEF\xBD\x9C>",
   };
   return s;
 }
@@ -57,7 +85,9 @@ bool is_byte_token_text(std::string_view t) {
 
 }  // namespace
 
-bool is_eog_text(std::string_view text) { return eog_texts().count(text) > 0; }
+bool is_eog_text(std::string_view text) {
+  return eog_texts().count(text) > 0;
+}
 
 TokenizerVocab normalize_vocab(TokenizerVocab v) {
   const size_t n = v.tokens.size();
@@ -67,7 +97,8 @@ TokenizerVocab normalize_vocab(TokenizerVocab v) {
     if (!in_range(*id)) *id = -1;
   }
   if (v.scores.empty()) v.scores.assign(n, 0.0f);
-  if (v.scores.size() < n) throw std::invalid_argument("tokenizer vocab has fewer scores than tokens");
+  if (v.scores.size() < n)
+    throw std::invalid_argument("tokenizer vocab has fewer scores than tokens");
   v.scores.resize(n);
 
   if (v.types.empty()) {
@@ -82,7 +113,8 @@ TokenizerVocab normalize_vocab(TokenizerVocab v) {
     if (v.bos >= 0) v.types[v.bos] = TokenType::CONTROL;
     if (v.eos >= 0) v.types[v.eos] = TokenType::CONTROL;
   }
-  if (v.types.size() < n) throw std::invalid_argument("tokenizer vocab has fewer types than tokens");
+  if (v.types.size() < n)
+    throw std::invalid_argument("tokenizer vocab has fewer types than tokens");
   v.types.resize(n);
 
   for (size_t i = 0; i < n; ++i) {

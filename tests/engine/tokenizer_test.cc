@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -98,7 +97,8 @@ INSTANTIATE_TEST_SUITE_P(AllVocabs, TokenizerVectors,
                                            "ggml-vocab-deepseek-coder", "ggml-vocab-falcon"),
                          [](const auto& info) {
                            std::string s = info.param.substr(std::string("ggml-vocab-").size());
-                           for (char& c : s) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+                           for (char& c : s)
+                             c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
                            return s;
                          });
 
@@ -284,17 +284,3 @@ TEST(TokenizerPreSplit, LongInputsAndInvalidUtf8) {
 
 }  // namespace
 }  // namespace tandem::engine
-
-namespace tandem::engine { namespace {
-TEST(TokenizerPerfTmp, Big) {
-  std::string text = read_all(kVocabDir + "ggml-vocab-gpt-2.gguf.inp");
-  std::string big; while (big.size() < 2000000) big += text;
-  for (auto name : {"ggml-vocab-gpt-2", "ggml-vocab-llama-spm", "ggml-vocab-deepseek-coder", "ggml-vocab-falcon"}) {
-    auto tok = load(name);
-    auto t0 = std::chrono::steady_clock::now();
-    auto ids = tok->encode(big, false, false);
-    auto t1 = std::chrono::steady_clock::now();
-    std::cout << name << " " << big.size() << " bytes -> " << ids.size() << " tokens in " << std::chrono::duration<double>(t1-t0).count() << " s\n";
-  }
-}
-}}
