@@ -200,8 +200,10 @@ HWY_INLINE void DotQ6_K(const uint8_t* row, int64_t nsb, const TokenPtrs<T>& x, 
         const V16 l1 = hn::PromoteTo(d16, hn::LoadU(du8, ql + 32 + k * kN));
         const V16 hb = hn::PromoteTo(d16, hn::LoadU(du8, qh + k * kN));
         const V16 q0 = hn::Or(hn::And(l0, m4), hn::ShiftLeft<4>(hn::And(hb, m2)));
-        const V16 q1 = hn::Or(hn::And(l1, m4), hn::ShiftLeft<4>(hn::And(hn::ShiftRight<2>(hb), m2)));
-        const V16 q2 = hn::Or(hn::ShiftRight<4>(l0), hn::ShiftLeft<4>(hn::And(hn::ShiftRight<4>(hb), m2)));
+        const V16 q1 =
+            hn::Or(hn::And(l1, m4), hn::ShiftLeft<4>(hn::And(hn::ShiftRight<2>(hb), m2)));
+        const V16 q2 =
+            hn::Or(hn::ShiftRight<4>(l0), hn::ShiftLeft<4>(hn::And(hn::ShiftRight<4>(hb), m2)));
         const V16 q3 = hn::Or(hn::ShiftRight<4>(l1), hn::ShiftLeft<4>(hn::ShiftRight<6>(hb)));
         const size_t half = (k * kN) / 16;
         // |(q-32)*scale| <= 4096 fits int16, so the sub-block scale goes in before the madd.
@@ -358,7 +360,9 @@ void MatmulItems(const detail::MatmulArgs& a, int64_t begin, int64_t end) {
   }
 }
 
-int64_t TargetId() { return HWY_TARGET; }
+int64_t TargetId() {
+  return HWY_TARGET;
+}
 
 }  // namespace tandem::kernels::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();

@@ -25,7 +25,9 @@ void detail::matmul_items(const MatmulArgs& args, int64_t begin, int64_t end) {
   HWY_DYNAMIC_DISPATCH(MatmulItems)(args, begin, end);
 }
 
-int64_t detail::matmul_target() { return HWY_DYNAMIC_DISPATCH(TargetId)(); }
+int64_t detail::matmul_target() {
+  return HWY_DYNAMIC_DISPATCH(TargetId)();
+}
 
 namespace {
 
@@ -144,9 +146,8 @@ void matmul(const WeightView& w, const float* x, int64_t n_tokens, float* out, T
   args.n_token_tiles = (n_tokens + kTokenTile - 1) / kTokenTile;
   const int64_t n_items = (w.rows + kRowBlock - 1) / kRowBlock * args.n_token_tiles;
   const detail::MatmulArgs* ap = &args;
-  pool.parallel_for(n_items, [ap](int64_t begin, int64_t end, int) {
-    detail::matmul_items(*ap, begin, end);
-  });
+  pool.parallel_for(
+      n_items, [ap](int64_t begin, int64_t end, int) { detail::matmul_items(*ap, begin, end); });
 }
 
 void dequantize_row(const WeightView& w, int64_t r, float* dst) {

@@ -6,7 +6,7 @@
 
 namespace tandem::kernels {
 
-inline constexpr int kQK = 32;    // block size of Q4_0, Q4_1, Q8_0
+inline constexpr int kQK = 32;     // block size of Q4_0, Q4_1, Q8_0
 inline constexpr int kQK_K = 256;  // super-block size of the K-quants
 
 struct BlockQ4_0 {

@@ -12,7 +12,9 @@ namespace tandem::kernels {
 
 using model::GgmlType;
 
-float fp16_to_f32(uint16_t h) { return half_to_float(h); }
+float fp16_to_f32(uint16_t h) {
+  return half_to_float(h);
+}
 
 // ggml's portable conversion: scaling by 2^112 then 2^-110 makes the FPU do the
 // round-to-nearest-even for normals, subnormals and overflow alike; NaN -> 0x7E00.
@@ -31,7 +33,9 @@ uint16_t f32_to_fp16(float f) {
   return static_cast<uint16_t>((sign >> 16) | (shl1_w > 0xFF000000u ? 0x7E00u : nonsign));
 }
 
-float bf16_to_f32(uint16_t h) { return bits_to_f32(static_cast<uint32_t>(h) << 16); }
+float bf16_to_f32(uint16_t h) {
+  return bits_to_f32(static_cast<uint32_t>(h) << 16);
+}
 
 uint16_t f32_to_bf16(float f) {
   const uint32_t u = f32_to_bits(f);

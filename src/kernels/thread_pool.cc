@@ -18,9 +18,24 @@ inline void cpu_relax() {
 #endif
 }
 
-// Spinning briefly before sleeping keeps back-to-back matmuls (hundreds per token) from
-// paying a futex wake each; short enough not to starve an oversubscribed machine.
-constexpr int kSpinIterations = 4000;
+// Waiting = spin briefly, then yield, then sleep. Spinning keeps back-to-back matmuls
+// (hundreds per token) from paying a futex wake each; yielding before sleeping keeps an
+// oversubscribed machine (more threads than free cores) from stalling on spinners.
+constexpr int kSpinIterations = 1000;
+constexpr int kYieldIterations = 64;
+
+template <class Ready>
+bool spin_then_yield(Ready ready) {
+  for (int i = 0; i < kSpinIterations; ++i) {
+    if (ready()) return true;
+    cpu_relax();
+  }
+  for (int i = 0; i < kYieldIterations; ++i) {
+    if (ready()) return true;
+    std::this_thread::yield();
+  }
+  return ready();
+}
 
 }  // namespace
 
@@ -58,16 +73,15 @@ struct ThreadPool::Impl {
   void worker_loop(int index) {
     uint64_t seen = 0;
     for (;;) {
-      uint64_t gen = generation.load(std::memory_order_acquire);
-      for (int i = 0; i < kSpinIterations && gen == seen; ++i) {
-        cpu_relax();
+      uint64_t gen = seen;
+      const bool ready = spin_then_yield([&] {
         gen = generation.load(std::memory_order_acquire);
-      }
-      if (gen == seen) {
+        return gen != seen;
+      });
+      if (!ready) {
         std::unique_lock lock(mu);
-        work_cv.wait(lock, [&] {
-          return stop || generation.load(std::memory_order_acquire) != seen;
-        });
+        work_cv.wait(lock,
+                     [&] { return stop || generation.load(std::memory_order_acquire) != seen; });
         if (stop) return;
         gen = generation.load(std::memory_order_acquire);
       }
@@ -97,7 +111,9 @@ ThreadPool::~ThreadPool() {
   for (auto& t : impl_->workers) t.join();
 }
 
-int ThreadPool::size() const { return impl_->n_threads; }
+int ThreadPool::size() const {
+  return impl_->n_threads;
+}
 
 void ThreadPool::parallel_for(int64_t n, const std::function<void(int64_t, int64_t, int)>& fn) {
   if (n <= 0) return;
@@ -122,9 +138,7 @@ void ThreadPool::parallel_for(int64_t n, const std::function<void(int64_t, int64
 
   p.run_chunk(0);
 
-  for (int i = 0; i < kSpinIterations && p.pending.load(std::memory_order_acquire) != 0; ++i)
-    cpu_relax();
-  if (p.pending.load(std::memory_order_acquire) != 0) {
+  if (!spin_then_yield([&] { return p.pending.load(std::memory_order_acquire) == 0; })) {
     std::unique_lock lock(p.mu);
     p.done_cv.wait(lock, [&] { return p.pending.load(std::memory_order_acquire) == 0; });
   }

@@ -41,7 +41,9 @@ Matrix make_matrix(GgmlType t, int64_t rows, int64_t cols, std::mt19937& rng,
   return m;
 }
 
-bool is_float(GgmlType t) { return t == GgmlType::F32 || t == GgmlType::F16 || t == GgmlType::BF16; }
+bool is_float(GgmlType t) {
+  return t == GgmlType::F32 || t == GgmlType::F16 || t == GgmlType::BF16;
+}
 
 // The activation quantization matmul promises: 8-bit, 32-blocks, d = amax/127, round to even.
 std::vector<float> quantized_acts(const float* x, int64_t cols) {
@@ -51,7 +53,8 @@ std::vector<float> quantized_acts(const float* x, int64_t cols) {
     for (int j = 0; j < 32; ++j) amax = std::max(amax, std::fabs(x[b * 32 + j]));
     const float d = amax / 127.0f;
     const float id = d != 0 ? 1.0f / d : 0.0f;
-    for (int j = 0; j < 32; ++j) out[b * 32 + j] = static_cast<float>(std::lrint(x[b * 32 + j] * id)) * d;
+    for (int j = 0; j < 32; ++j)
+      out[b * 32 + j] = static_cast<float>(std::lrint(x[b * 32 + j] * id)) * d;
   }
   return out;
 }
@@ -71,8 +74,8 @@ void check_matmul(GgmlType t, int64_t rows, int64_t cols, int64_t n_tokens, Thre
   matmul(m.view, x.data(), n_tokens, out.data(), pool);
   for (int64_t tok = 0; tok < n_tokens; ++tok) {
     const float* xt = x.data() + tok * cols;
-    const std::vector<float> xq = is_float(t) ? std::vector<float>(xt, xt + cols)
-                                              : quantized_acts(xt, cols);
+    const std::vector<float> xq =
+        is_float(t) ? std::vector<float>(xt, xt + cols) : quantized_acts(xt, cols);
     for (int64_t r = 0; r < rows; ++r) {
       const float* w = m.deq.data() + r * cols;
       double exact = 0, ref = 0, mag = 0, act_err = 0;
@@ -95,8 +98,8 @@ const GgmlType kKTypes[] = {GgmlType::Q4_K, GgmlType::Q6_K};
 
 void check_all_shapes(ThreadPool& pool, bool quick) {
   std::mt19937 rng(1234);
-  const std::vector<int64_t> tokens = quick ? std::vector<int64_t>{1, 5}
-                                            : std::vector<int64_t>{1, 2, 3, 4, 7, 19};
+  const std::vector<int64_t> tokens =
+      quick ? std::vector<int64_t>{1, 5} : std::vector<int64_t>{1, 2, 3, 4, 7, 19};
   for (GgmlType t : kFloatTypes)
     for (int64_t cols : {1, 7, 33, 172, 256})
       for (int64_t rows : {1, 5, 37})

@@ -28,7 +28,8 @@ TEST(Ops, RmsNorm) {
     double ss = 0;
     for (float v : x) ss += static_cast<double>(v) * v;
     const double scale = 1.0 / std::sqrt(ss / n + 1e-5);
-    for (int64_t i = 0; i < n; ++i) ASSERT_NEAR(out[i], x[i] * scale * w[i], 1e-5 * (1 + std::fabs(x[i] * scale * w[i])));
+    for (int64_t i = 0; i < n; ++i)
+      ASSERT_NEAR(out[i], x[i] * scale * w[i], 1e-5 * (1 + std::fabs(x[i] * scale * w[i])));
     // In place.
     rmsnorm(x.data(), w.data(), x.data(), n, 1e-5f);
     for (int64_t i = 0; i < n; ++i) ASSERT_EQ(x[i], out[i]);
@@ -40,7 +41,8 @@ void rope_reference(std::vector<float>& x, int64_t n_heads, int64_t pos, const R
   for (int64_t h = 0; h < n_heads; ++h) {
     float* v = x.data() + h * p.head_dim;
     for (int64_t i = 0; i < half; ++i) {
-      double theta = pos * p.freq_scale * std::pow(static_cast<double>(p.freq_base), -2.0 * i / p.rot_dims);
+      double theta =
+          pos * p.freq_scale * std::pow(static_cast<double>(p.freq_base), -2.0 * i / p.rot_dims);
       if (p.freq_factors) theta /= p.freq_factors[i];
       const int64_t a = p.neox ? i : 2 * i;
       const int64_t b = p.neox ? i + half : 2 * i + 1;
@@ -62,7 +64,7 @@ TEST(Ops, RopeVariants) {
     bool use_factors;
   };
   const Case cases[] = {
-      {64, 64, false, 1.0f, false}, {64, 64, true, 1.0f, false}, {128, 64, false, 1.0f, false},
+      {64, 64, false, 1.0f, false},  {64, 64, true, 1.0f, false}, {128, 64, false, 1.0f, false},
       {128, 64, true, 0.25f, false}, {64, 64, false, 1.0f, true}, {64, 32, true, 0.5f, true},
   };
   for (const Case& c : cases) {

@@ -32,12 +32,12 @@ TEST(Fp16, SpecialValues) {
   EXPECT_EQ(f32_to_fp16(std::numeric_limits<float>::infinity()), 0x7C00);
   EXPECT_EQ(f32_to_fp16(-std::numeric_limits<float>::infinity()), 0xFC00);
   EXPECT_EQ(f32_to_fp16(std::numeric_limits<float>::quiet_NaN()), 0x7E00);
-  EXPECT_EQ(f32_to_fp16(std::ldexp(1.0f, -24)), 0x0001);     // smallest subnormal
-  EXPECT_EQ(f32_to_fp16(std::ldexp(1.0f, -25)), 0x0000);     // tie -> even (zero)
-  EXPECT_EQ(f32_to_fp16(std::ldexp(3.0f, -26)), 0x0001);     // above the tie
+  EXPECT_EQ(f32_to_fp16(std::ldexp(1.0f, -24)), 0x0001);         // smallest subnormal
+  EXPECT_EQ(f32_to_fp16(std::ldexp(1.0f, -25)), 0x0000);         // tie -> even (zero)
+  EXPECT_EQ(f32_to_fp16(std::ldexp(3.0f, -26)), 0x0001);         // above the tie
   EXPECT_EQ(f32_to_fp16(1.0f + std::ldexp(1.0f, -11)), 0x3C00);  // tie -> even
   EXPECT_EQ(f32_to_fp16(1.0f + std::ldexp(3.0f, -11)), 0x3C02);  // tie -> even (up)
-  EXPECT_EQ(f32_to_fp16(std::ldexp(1.0f, -14)), 0x0400);     // smallest normal
+  EXPECT_EQ(f32_to_fp16(std::ldexp(1.0f, -14)), 0x0400);         // smallest normal
 
   EXPECT_EQ(fp16_to_f32(0x3C00), 1.0f);
   EXPECT_EQ(fp16_to_f32(0x0001), std::ldexp(1.0f, -24));
@@ -98,15 +98,15 @@ TEST(Quant, Q8_0KnownAnswer) {
   for (int j = 0; j < 8; ++j) x[j] = vals[j];
   BlockQ8_0 b;
   quantize(GgmlType::Q8_0, x.data(), &b, 32);
-  EXPECT_EQ(b.d, 0x3C00);  // d = 127 / 127 = 1
+  EXPECT_EQ(b.d, 0x3C00);                                   // d = 127 / 127 = 1
   const int8_t expect[] = {-127, 1, -1, 1, 3, 127, -4, 0};  // roundf: ties away from zero
   for (int j = 0; j < 8; ++j) EXPECT_EQ(b.qs[j], expect[j]) << j;
   for (int j = 8; j < 32; ++j) EXPECT_EQ(b.qs[j], 0);
 }
 
 TEST(Quant, AllZeroBlocks) {
-  for (GgmlType t : {GgmlType::Q4_0, GgmlType::Q4_1, GgmlType::Q8_0, GgmlType::Q4_K,
-                     GgmlType::Q6_K}) {
+  for (GgmlType t :
+       {GgmlType::Q4_0, GgmlType::Q4_1, GgmlType::Q8_0, GgmlType::Q4_K, GgmlType::Q6_K}) {
     std::vector<float> x(512, 0.0f), y(512, 1.0f);
     std::vector<uint8_t> q(model::row_bytes(t, 512));
     quantize(t, x.data(), q.data(), 512);
@@ -143,9 +143,9 @@ TEST(Quant, RoundTripErrorBounds) {
   for (auto& v : x) v = nd(rng);
   // Relative RMS error of Gaussian data, with margin over what each format achieves.
   const std::pair<GgmlType, double> limits[] = {
-      {GgmlType::F32, 0.0},      {GgmlType::F16, 4e-4},   {GgmlType::BF16, 3e-3},
-      {GgmlType::Q8_0, 0.01},    {GgmlType::Q4_0, 0.13},  {GgmlType::Q4_1, 0.11},
-      {GgmlType::Q4_K, 0.10},    {GgmlType::Q6_K, 0.03},
+      {GgmlType::F32, 0.0},   {GgmlType::F16, 4e-4},  {GgmlType::BF16, 3e-3},
+      {GgmlType::Q8_0, 0.01}, {GgmlType::Q4_0, 0.13}, {GgmlType::Q4_1, 0.11},
+      {GgmlType::Q4_K, 0.10}, {GgmlType::Q6_K, 0.03},
   };
   for (auto [t, lim] : limits) {
     const ErrStats s = round_trip(t, x);

@@ -35,7 +35,8 @@ TEST(ThreadPool, CoversRangeExactlyOnce) {
 TEST(ThreadPool, ChunksAreNearEqual) {
   ThreadPool pool(3);
   std::vector<int64_t> len(3, -1);
-  pool.parallel_for(10, [&](int64_t b, int64_t e, int idx) { len[static_cast<size_t>(idx)] = e - b; });
+  pool.parallel_for(10,
+                    [&](int64_t b, int64_t e, int idx) { len[static_cast<size_t>(idx)] = e - b; });
   for (int64_t l : len) {
     EXPECT_GE(l, 3);
     EXPECT_LE(l, 4);

@@ -1,0 +1,90 @@
+// Micro-benchmarks of matmul at TinyLlama-1.1B shapes, per weight type, decode and prefill.
+// Bytes/s counts weight bytes streamed per call, the figure of merit for memory-bound decode.
+// Threads: TANDEM_BENCH_THREADS (default: all hardware threads).
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <random>
+#include <thread>
+#include <tuple>
+#include <vector>
+
+#include "kernels/matmul.h"
+#include "kernels/quant_formats.h"
+#include "kernels/thread_pool.h"
+
+namespace {
+
+using tandem::kernels::ThreadPool;
+using tandem::kernels::WeightView;
+using tandem::model::GgmlType;
+
+const GgmlType kTypes[] = {GgmlType::F32,  GgmlType::F16,  GgmlType::BF16, GgmlType::Q8_0,
+                           GgmlType::Q4_0, GgmlType::Q4_1, GgmlType::Q4_K, GgmlType::Q6_K};
+
+int bench_threads() {
+  if (const char* s = std::getenv("TANDEM_BENCH_THREADS")) return std::max(1, std::atoi(s));
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+ThreadPool& pool() {
+  static ThreadPool p(bench_threads());
+  return p;
+}
+
+// Values do not affect speed: quantize a few rows and repeat them, so setup stays fast.
+const std::vector<uint8_t>& weights(GgmlType t, int64_t rows, int64_t cols) {
+  static std::map<std::tuple<int, int64_t, int64_t>, std::vector<uint8_t>> cache;
+  auto key = std::make_tuple(static_cast<int>(t), rows, cols);
+  auto it = cache.find(key);
+  if (it != cache.end()) return it->second;
+  const size_t rb = tandem::model::row_bytes(t, cols);
+  constexpr int64_t kDistinct = 16;
+  std::mt19937 rng(1);
+  std::normal_distribution<float> nd(0.0f, 0.02f);
+  std::vector<float> src(static_cast<size_t>(cols * kDistinct));
+  for (auto& v : src) v = nd(rng);
+  std::vector<uint8_t> block(rb * kDistinct);
+  tandem::kernels::quantize(t, src.data(), block.data(), cols * kDistinct);
+  std::vector<uint8_t> bytes(rb * static_cast<size_t>(rows));
+  for (int64_t r = 0; r < rows; ++r)
+    std::memcpy(bytes.data() + r * rb, block.data() + (r % kDistinct) * rb, rb);
+  return cache.emplace(key, std::move(bytes)).first->second;
+}
+
+void BM_Matmul(benchmark::State& state) {
+  const GgmlType t = kTypes[state.range(0)];
+  const int64_t rows = state.range(1);
+  const int64_t cols = state.range(2);
+  const int64_t n_tokens = state.range(3);
+  const auto& bytes = weights(t, rows, cols);
+  const WeightView w{t, rows, cols, bytes.data(), tandem::model::row_bytes(t, cols)};
+  std::vector<float> x(static_cast<size_t>(n_tokens * cols), 0.5f);
+  std::vector<float> out(static_cast<size_t>(n_tokens * rows));
+  for (auto _ : state) {
+    tandem::kernels::matmul(w, x.data(), n_tokens, out.data(), pool());
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) *
+                          static_cast<int64_t>(bytes.size()));
+  state.counters["GFLOP/s"] = benchmark::Counter(
+      2.0 * static_cast<double>(rows * cols * n_tokens) * static_cast<double>(state.iterations()),
+      benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
+  state.SetLabel(std::string(tandem::model::type_name(t)) + " " + std::to_string(rows) + "x" +
+                 std::to_string(cols) + " t=" + std::to_string(n_tokens) +
+                 " threads=" + std::to_string(pool().size()));
+}
+
+void Shapes(benchmark::internal::Benchmark* b) {
+  const std::pair<int64_t, int64_t> shapes[] = {{2048, 2048}, {5632, 2048}, {2048, 5632}};
+  for (int ti = 0; ti < static_cast<int>(std::size(kTypes)); ++ti)
+    for (auto [rows, cols] : shapes)
+      for (int64_t nt : {1, 64}) b->Args({ti, rows, cols, nt});
+}
+
+BENCHMARK(BM_Matmul)->Apply(Shapes)->Unit(benchmark::kMicrosecond)->UseRealTime();
+
+}  // namespace
