@@ -118,7 +118,7 @@ int run_bench(const BenchOptions& o) {
   for (int p : pp) max_ctx = std::max(max_ctx, p);
   for (int n : tg) max_ctx = std::max(max_ctx, n);
   if (o.verify) max_ctx = std::max(max_ctx, o.verify_ctx + o.verify_tokens);
-  auto cache = tf.make_cache(max_ctx);
+  auto cache = tf.make_cache(max_ctx, 1, o.model.resolved_kv_type());
 
   const std::string label = model_label(*m);
   const double size_mib = static_cast<double>(m->weight_bytes()) / (1 << 20);
@@ -195,6 +195,8 @@ CommandAction register_bench(CLI::App& app) {
   cmd->add_option("-m,--model", o->model.model_path, "Model file")->check(CLI::ExistingFile);
   cmd->add_option("-z,--tokenizer", o->model.tokenizer_path, "Tokenizer for llama2.c models");
   cmd->add_option("-t,--threads", o->model.threads, "Threads (default: all cores)");
+  cmd->add_option("--kv-type", o->model.kv_type, "KV cache type: f16, f32 or q8_0")
+      ->capture_default_str();
   cmd->add_option("-p,--n-prompt", o->prompts, "Prompt lengths to test, comma-separated")
       ->capture_default_str();
   cmd->add_option("-n,--n-gen", o->gens, "Generation lengths to test, comma-separated")

@@ -30,7 +30,7 @@ int run_ppl(const PplOptions& o) {
   const auto r = engine::perplexity(tf, tokens, o.ctx, [](int64_t i, double ppl) {
     fmt::print("[{}]{:.4f},", i + 1, ppl);
     std::fflush(stdout);
-  });
+  }, o.model.resolved_kv_type());
   fmt::print("\nFinal estimate: PPL = {:.4f} +/- {:.5f}\n", r.ppl, r.uncertainty);
   return 0;
 }

@@ -43,7 +43,7 @@ int run(const RunOptions& o) {
                 : static_cast<int32_t>(std::max(std::min<int64_t>(m->config().n_ctx_train, 4096),
                                                 std::min<int64_t>(needed, 1 << 20)));
   engine::Transformer tf(*m, o.model.resolved_threads());
-  auto cache = tf.make_cache(ctx);
+  auto cache = tf.make_cache(ctx, 1, o.model.resolved_kv_type());
   engine::Sampler sampler(o.sampling, static_cast<int32_t>(m->config().n_vocab));
 
   std::fwrite(prompt.data(), 1, prompt.size(), stdout);

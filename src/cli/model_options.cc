@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 #include <thread>
 
+#include "engine/kv_cache.h"
+
 namespace tandem::cli {
 
 void ModelOptions::add_to(CLI::App* cmd, bool with_threads) {
@@ -13,10 +15,14 @@ void ModelOptions::add_to(CLI::App* cmd, bool with_threads) {
   cmd->add_option("-z,--tokenizer", tokenizer_path,
                   "Tokenizer file for a llama2.c checkpoint (e.g. tok512.bin)")
       ->check(CLI::ExistingFile);
-  if (with_threads)
+  if (with_threads) {
     cmd->add_option("-t,--threads", threads, "Threads (default: all cores)")
         ->check(CLI::Range(0, 1024));
+    cmd->add_option("--kv-type", kv_type, "KV cache type: f16, f32 or q8_0")->capture_default_str();
+  }
 }
+
+model::GgmlType ModelOptions::resolved_kv_type() const { return engine::parse_kv_type(kv_type); }
 
 int ModelOptions::resolved_threads() const {
   if (threads > 0) return threads;

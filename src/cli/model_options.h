@@ -13,9 +13,11 @@ struct ModelOptions {
   std::string model_path;
   std::string tokenizer_path;
   int threads = 0;  // 0 = all hardware threads
+  std::string kv_type = "f16";
 
   void add_to(CLI::App* cmd, bool with_threads = true);
   int resolved_threads() const;
+  model::GgmlType resolved_kv_type() const;
   // Loads and reports the load time on stderr.
   std::unique_ptr<engine::Model> load(bool verbose = true) const;
 };

@@ -16,7 +16,8 @@ double token_nll(std::span<const float> logits, TokenId next) {
 }
 
 PerplexityResult perplexity(Transformer& tf, std::span<const TokenId> tokens, int32_t ctx,
-                            const std::function<void(int64_t, double)>& on_chunk) {
+                            const std::function<void(int64_t, double)>& on_chunk,
+                            model::GgmlType kv_type) {
   if (ctx < 4) throw std::invalid_argument("perplexity context must be at least 4 tokens");
   if (tokens.size() < 2 * static_cast<size_t>(ctx))
     throw std::invalid_argument("you need at least " + std::to_string(2 * ctx) +
@@ -29,7 +30,7 @@ PerplexityResult perplexity(Transformer& tf, std::span<const TokenId> tokens, in
   r.n_chunks = static_cast<int64_t>(tokens.size()) / ctx;
   const int32_t first = ctx / 2;
   double nll = 0, nll2 = 0;
-  KvCache cache = tf.make_cache(ctx);
+  KvCache cache = tf.make_cache(ctx, 1, kv_type);
   for (int64_t i = 0; i < r.n_chunks; ++i) {
     std::vector<TokenId> chunk(tokens.begin() + i * ctx, tokens.begin() + (i + 1) * ctx);
     if (tok.bos() >= 0) chunk[0] = tok.bos();

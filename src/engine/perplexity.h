@@ -26,6 +26,7 @@ double token_nll(std::span<const float> logits, TokenId next);
 // token. Throws std::invalid_argument if there are fewer than 2*ctx tokens.
 // on_chunk(i, running_ppl) is called after each chunk (progress output).
 PerplexityResult perplexity(Transformer& tf, std::span<const TokenId> tokens, int32_t ctx,
-                            const std::function<void(int64_t, double)>& on_chunk = {});
+                            const std::function<void(int64_t, double)>& on_chunk = {},
+                            model::GgmlType kv_type = model::GgmlType::F16);
 
 }  // namespace tandem::engine

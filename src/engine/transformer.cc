@@ -19,8 +19,8 @@ void grow(std::vector<float>& v, size_t n) {
 
 Transformer::Transformer(const Model& model, int n_threads) : model_(model), pool_(n_threads) {}
 
-KvCache Transformer::make_cache(int32_t n_ctx, int32_t n_seq) const {
-  return KvCache(model_.config(), n_ctx, n_seq);
+KvCache Transformer::make_cache(int32_t n_ctx, int32_t n_seq, model::GgmlType type) const {
+  return KvCache(model_.config(), n_ctx, n_seq, type);
 }
 
 void Transformer::validate(const Batch& b, const KvCache& cache) const {
@@ -63,26 +63,40 @@ void Transformer::ensure_workspace(size_t n, int32_t n_ctx) {
   grow(attn_, n * c.q_dim());
   grow(gate_, n * c.n_ff);
   grow(up_, n * c.n_ff);
-  grow(scores_, static_cast<size_t>(pool_.size()) * n_ctx);
 }
 
 void Transformer::attention(const Batch& b, KvCache& cache, int64_t layer) {
+  constexpr size_t kQueryBlock = 16;
   const auto& c = model_.config();
-  const int64_t n = static_cast<int64_t>(b.size());
   const int64_t group = c.n_head / c.n_head_kv;
   const float scale = 1.0f / std::sqrt(static_cast<float>(c.head_dim));
-  const int32_t n_ctx = cache.n_ctx();
-  pool_.parallel_for(n * c.n_head, [&](int64_t begin, int64_t end, int thread) {
-    float* scores = scores_.data() + static_cast<size_t>(thread) * n_ctx;
-    for (int64_t i = begin; i < end; ++i) {
-      const int64_t t = i / c.n_head, h = i % c.n_head;
-      const int32_t seq = b.seq_ids[static_cast<size_t>(t)];
-      const int32_t pos = b.positions[static_cast<size_t>(t)];
-      const int64_t kv_off = (h / group) * c.head_dim;
-      kernels::attend_head(q_.data() + t * c.q_dim() + h * c.head_dim,
-                           cache.k(layer, seq, 0) + kv_off, cache.v(layer, seq, 0) + kv_off,
-                           static_cast<size_t>(c.kv_dim()), pos + 1, c.head_dim, scale, scores,
-                           attn_.data() + t * c.q_dim() + h * c.head_dim);
+  attn_items_.clear();
+  for (size_t i = 0; i < b.size();) {
+    size_t j = i + 1;
+    while (j < b.size() && j - i < kQueryBlock && b.seq_ids[j] == b.seq_ids[i]) ++j;
+    for (int64_t g = 0; g < c.n_head_kv; ++g) attn_items_.push_back({i, j - i, g});
+    i = j;
+  }
+  pool_.parallel_for(static_cast<int64_t>(attn_items_.size()), [&](int64_t begin, int64_t end, int) {
+    thread_local std::vector<const float*> qs;
+    thread_local std::vector<float*> outs;
+    thread_local std::vector<int32_t> lens;
+    for (int64_t it = begin; it < end; ++it) {
+      const auto& item = attn_items_[static_cast<size_t>(it)];
+      qs.clear();
+      outs.clear();
+      lens.clear();
+      for (size_t t = item.first; t < item.first + item.count; ++t) {
+        for (int64_t h = item.kv_head * group; h < (item.kv_head + 1) * group; ++h) {
+          const size_t off = t * static_cast<size_t>(c.q_dim()) + static_cast<size_t>(h * c.head_dim);
+          qs.push_back(q_.data() + off);
+          outs.push_back(attn_.data() + off);
+          lens.push_back(b.positions[t] + 1);
+        }
+      }
+      kernels::attend_block(qs, outs, lens,
+                            cache.head(layer, b.seq_ids[item.first], item.kv_head), c.head_dim,
+                            scale);
     }
   });
 }
@@ -137,8 +151,7 @@ std::span<const float> Transformer::forward(const Batch& b, KvCache& cache,
       }
       kernels::rope(q, c.n_head, b.positions[t], rope);
       kernels::rope(k, c.n_head_kv, b.positions[t], rope);
-      std::copy(k, k + c.kv_dim(), cache.k(l, b.seq_ids[t], b.positions[t]));
-      std::copy(v, v + c.kv_dim(), cache.v(l, b.seq_ids[t], b.positions[t]));
+      cache.store(l, b.seq_ids[t], b.positions[t], k, v);
     }
     attention(b, cache, l);
     observe(l, LinearGroup::kAttnOutput, attn_.data(), c.q_dim());

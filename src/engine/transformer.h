@@ -41,7 +41,8 @@ class Transformer {
 
   const Model& model() const { return model_; }
   kernels::ThreadPool& pool() { return pool_; }
-  KvCache make_cache(int32_t n_ctx, int32_t n_seq = 1) const;
+  KvCache make_cache(int32_t n_ctx, int32_t n_seq = 1,
+                     model::GgmlType type = model::GgmlType::F16) const;
 
  private:
   void validate(const Batch& batch, const KvCache& cache) const;
@@ -51,7 +52,15 @@ class Transformer {
   const Model& model_;
   kernels::ThreadPool pool_;
   // Activations for the current batch, reused across calls (grown on demand).
-  std::vector<float> x_, xn_, q_, k_, v_, attn_, gate_, up_, scores_, logits_, out_rows_;
+  std::vector<float> x_, xn_, q_, k_, v_, attn_, gate_, up_, logits_, out_rows_;
+  // Attention work items: a run of consecutive tokens of one sequence (at most
+  // kQueryBlock) x one KV head.
+  struct AttnItem {
+    size_t first;
+    size_t count;
+    int64_t kv_head;
+  };
+  std::vector<AttnItem> attn_items_;
 };
 
 }  // namespace tandem::engine

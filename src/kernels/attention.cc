@@ -1,32 +1,57 @@
 #include "kernels/attention.h"
 
-#include <algorithm>
 #include <cmath>
+#include <stdexcept>
+#include <vector>
+
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "kernels/attention.cc"
+#include "hwy/foreach_target.h"  // IWYU pragma: keep
+#include "hwy/highway.h"
+#include "kernels/attention-inl.h"
+
+#if HWY_ONCE
+#include "kernels/quant_formats.h"
 
 namespace tandem::kernels {
 
-void attend_head(const float* q, const float* k, const float* v, size_t stride, int64_t n_kv,
-                 int64_t head_dim, float scale, float* scores, float* out) {
-  float max_score = -INFINITY;
-  for (int64_t j = 0; j < n_kv; ++j) {
-    const float* kj = k + static_cast<size_t>(j) * stride;
-    float s = 0.0f;
-    for (int64_t d = 0; d < head_dim; ++d) s += q[d] * kj[d];
-    scores[j] = s * scale;
-    max_score = std::max(max_score, scores[j]);
+HWY_EXPORT(AttendBlock);
+
+void attend_block(std::span<const float* const> q, std::span<float* const> out,
+                  std::span<const int32_t> n_kv, const KvHeadView& kv, int64_t head_dim,
+                  float scale) {
+  if (q.size() != out.size() || q.size() != n_kv.size())
+    throw std::invalid_argument("attend_block: query, output and length counts differ");
+  if (kv.type != model::GgmlType::F32 && kv.type != model::GgmlType::F16 &&
+      kv.type != model::GgmlType::Q8_0)
+    throw std::invalid_argument("attend_block: KV type must be F32, F16 or Q8_0");
+  if (kv.type == model::GgmlType::Q8_0 && head_dim % 32 != 0)
+    throw std::invalid_argument("attend_block: Q8_0 keys need a head size multiple of 32");
+  HWY_DYNAMIC_DISPATCH(AttendBlock)(q, out, n_kv, kv, head_dim, scale);
+}
+
+void attend_reference(const float* q, float* out, int32_t n_kv, const KvHeadView& kv,
+                      int64_t head_dim, float scale) {
+  std::vector<float> k(static_cast<size_t>(head_dim)), v(static_cast<size_t>(head_dim));
+  std::vector<double> s(static_cast<size_t>(n_kv));
+  double mx = -INFINITY;
+  for (int32_t j = 0; j < n_kv; ++j) {
+    dequantize(kv.type, kv.k + static_cast<size_t>(j) * kv.stride, k.data(), head_dim);
+    double d = 0;
+    for (int64_t i = 0; i < head_dim; ++i) d += static_cast<double>(q[i]) * k[static_cast<size_t>(i)];
+    s[static_cast<size_t>(j)] = d * scale;
+    mx = std::max(mx, s[static_cast<size_t>(j)]);
   }
-  float sum = 0.0f;
-  for (int64_t j = 0; j < n_kv; ++j) {
-    scores[j] = std::exp(scores[j] - max_score);
-    sum += scores[j];
+  double sum = 0;
+  for (auto& x : s) sum += (x = std::exp(x - mx));
+  std::vector<double> acc(static_cast<size_t>(head_dim), 0.0);
+  for (int32_t j = 0; j < n_kv; ++j) {
+    dequantize(kv.type, kv.v + static_cast<size_t>(j) * kv.stride, v.data(), head_dim);
+    for (int64_t i = 0; i < head_dim; ++i)
+      acc[static_cast<size_t>(i)] += s[static_cast<size_t>(j)] / sum * v[static_cast<size_t>(i)];
   }
-  const float inv = 1.0f / sum;
-  std::fill(out, out + head_dim, 0.0f);
-  for (int64_t j = 0; j < n_kv; ++j) {
-    const float* vj = v + static_cast<size_t>(j) * stride;
-    const float w = scores[j] * inv;
-    for (int64_t d = 0; d < head_dim; ++d) out[d] += w * vj[d];
-  }
+  for (int64_t i = 0; i < head_dim; ++i) out[i] = static_cast<float>(acc[static_cast<size_t>(i)]);
 }
 
 }  // namespace tandem::kernels
+#endif  // HWY_ONCE

@@ -1,14 +1,33 @@
-// Scaled dot-product attention of one query head over cached keys/values.
+// Scaled dot-product attention over a cached key/value head, for a block of queries.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
+
+#include "model/ggml_types.h"
 
 namespace tandem::kernels {
 
-// out[d] = sum_j softmax_j(scale * q . k_j) * v_j[d] for j < n_kv, where k_j = k + j * stride
-// (likewise v). `scores` is scratch of at least n_kv floats.
-void attend_head(const float* q, const float* k, const float* v, size_t stride, int64_t n_kv,
-                 int64_t head_dim, float scale, float* scores, float* out);
+// One KV head's keys and values over positions 0..n: position j's head_dim elements start
+// at k + j * stride (likewise v), stored as F32, F16 or Q8_0 (then head_dim % 32 == 0).
+struct KvHeadView {
+  model::GgmlType type = model::GgmlType::F32;
+  const uint8_t* k = nullptr;
+  const uint8_t* v = nullptr;
+  size_t stride = 0;  // bytes between positions
+};
+
+// For each query i: out[i] = sum_j softmax_j(scale * q[i] . k_j) v_j over j < n_kv[i]
+// (causal limits may differ per query). Keys/values are read once for the whole block,
+// which is what makes prefill and GQA decode cheap: all heads of a group and a run of
+// tokens share one pass (online softmax, as in flash attention).
+void attend_block(std::span<const float* const> q, std::span<float* const> out,
+                  std::span<const int32_t> n_kv, const KvHeadView& kv, int64_t head_dim,
+                  float scale);
+
+// The scalar definition attend_block must match (tests).
+void attend_reference(const float* q, float* out, int32_t n_kv, const KvHeadView& kv,
+                      int64_t head_dim, float scale);
 
 }  // namespace tandem::kernels

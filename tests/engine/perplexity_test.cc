@@ -25,6 +25,17 @@ TEST(Perplexity, OwnStoryIsLowAndCodeIsFarHigher) {
   EXPECT_GE(code, 20.0 * story) << "story " << story << " code " << code;
 }
 
+// The value recorded when the engine was first built (F32 KV cache): later speed work must
+// not change it at 4 significant digits.
+TEST(Perplexity, StoryValueIsStableToFourDigits) {
+  auto m = Model::load(test::stories("stories260K-f32.gguf"));
+  Transformer tf(*m, 2);
+  const auto tokens =
+      m->tokenizer().encode(test::read_file(test::source("testdata/story_seed1-4.txt")), true, false);
+  for (auto kv : {model::GgmlType::F16, model::GgmlType::F32})
+    EXPECT_NEAR(perplexity(tf, tokens, 128, {}, kv).ppl, 2.767, 0.0005);
+}
+
 TEST(Perplexity, TokenNllIsLogSoftmax) {
   const std::vector<float> logits = {1.0f, 2.0f, 3.0f};
   const double z = std::log(std::exp(1.0) + std::exp(2.0) + std::exp(3.0));

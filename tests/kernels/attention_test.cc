@@ -1,0 +1,109 @@
+#include "kernels/attention.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <vector>
+
+#include "kernels/quant_formats.h"
+#include "model/ggml_types.h"
+
+namespace tandem::kernels {
+namespace {
+
+using model::GgmlType;
+
+struct Cache {
+  std::vector<uint8_t> k, v;
+  KvHeadView view;
+};
+
+// n positions of one head (head_dim wide), stored as `type` with rows padded to `extra`
+// more elements (so the stride differs from the row, as in a multi-head cache).
+Cache make_cache(GgmlType type, int n, int64_t head_dim, int64_t extra, std::mt19937& rng) {
+  std::normal_distribution<float> dist(0.0f, 1.0f);
+  const int64_t row = head_dim + extra;
+  const size_t rb = model::row_bytes(type, row);
+  Cache c;
+  c.k.resize(rb * static_cast<size_t>(n));
+  c.v.resize(rb * static_cast<size_t>(n));
+  std::vector<float> tmp(static_cast<size_t>(row));
+  for (int j = 0; j < n; ++j) {
+    for (auto& x : tmp) x = dist(rng);
+    quantize(type, tmp.data(), c.k.data() + rb * static_cast<size_t>(j), row);
+    for (auto& x : tmp) x = dist(rng);
+    quantize(type, tmp.data(), c.v.data() + rb * static_cast<size_t>(j), row);
+  }
+  c.view = {type, c.k.data(), c.v.data(), rb};
+  return c;
+}
+
+class AttentionTest : public testing::TestWithParam<GgmlType> {};
+
+TEST_P(AttentionTest, BlockMatchesReferenceWithPerQueryCausalLimits) {
+  std::mt19937 rng(7);
+  for (int64_t head_dim : {32, 64, 128}) {
+    if (GetParam() != GgmlType::Q8_0) head_dim += 0;
+    for (int n : {1, 5, 31, 32, 33, 100}) {
+      const auto cache = make_cache(GetParam(), n, head_dim, 32, rng);
+      const int nq = 7;
+      std::vector<std::vector<float>> q(nq, std::vector<float>(static_cast<size_t>(head_dim)));
+      std::vector<std::vector<float>> out(nq, std::vector<float>(static_cast<size_t>(head_dim)));
+      std::normal_distribution<float> dist(0.0f, 1.0f);
+      std::vector<const float*> qp;
+      std::vector<float*> op;
+      std::vector<int32_t> lens;
+      for (int i = 0; i < nq; ++i) {
+        for (auto& x : q[static_cast<size_t>(i)]) x = dist(rng);
+        qp.push_back(q[static_cast<size_t>(i)].data());
+        op.push_back(out[static_cast<size_t>(i)].data());
+        lens.push_back(std::max(1, n - i * 3));  // differing causal limits
+      }
+      const float scale = 0.125f;
+      attend_block(qp, op, lens, cache.view, head_dim, scale);
+      std::vector<float> want(static_cast<size_t>(head_dim));
+      for (int i = 0; i < nq; ++i) {
+        attend_reference(qp[static_cast<size_t>(i)], want.data(), lens[static_cast<size_t>(i)],
+                         cache.view, head_dim, scale);
+        for (int64_t d = 0; d < head_dim; ++d)
+          ASSERT_NEAR(out[static_cast<size_t>(i)][static_cast<size_t>(d)],
+                      want[static_cast<size_t>(d)], 2e-4)
+              << "head_dim " << head_dim << " n " << n << " query " << i;
+      }
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(KvTypes, AttentionTest,
+                         testing::Values(GgmlType::F32, GgmlType::F16, GgmlType::Q8_0),
+                         [](const auto& info) { return std::string(model::type_name(info.param)); });
+
+TEST(Attention, SmallHeadsWorkForFloatCaches) {
+  std::mt19937 rng(3);
+  const auto cache = make_cache(GgmlType::F16, 9, 8, 24, rng);  // stories260K: head size 8
+  std::vector<float> q(8, 0.5f), out(8), want(8);
+  const float* qp[] = {q.data()};
+  float* op[] = {out.data()};
+  const int32_t lens[] = {9};
+  attend_block(qp, op, lens, cache.view, 8, 0.35f);
+  attend_reference(q.data(), want.data(), 9, cache.view, 8, 0.35f);
+  for (int d = 0; d < 8; ++d) EXPECT_NEAR(out[static_cast<size_t>(d)], want[static_cast<size_t>(d)], 1e-5);
+}
+
+TEST(Attention, RejectsMismatchedSpansAndBadTypes) {
+  std::mt19937 rng(1);
+  const auto cache = make_cache(GgmlType::F32, 4, 32, 0, rng);
+  std::vector<float> q(32), out(32);
+  const float* qp[] = {q.data()};
+  float* op[] = {out.data()};
+  const int32_t lens[] = {4, 4};
+  EXPECT_THROW(attend_block(qp, op, lens, cache.view, 32, 1.0f), std::invalid_argument);
+  KvHeadView bad = cache.view;
+  bad.type = GgmlType::Q4_0;
+  EXPECT_THROW(attend_block(qp, op, std::span(lens, 1), bad, 32, 1.0f), std::invalid_argument);
+  bad.type = GgmlType::Q8_0;
+  EXPECT_THROW(attend_block(qp, op, std::span(lens, 1), bad, 8, 1.0f), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace tandem::kernels
