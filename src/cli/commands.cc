@@ -20,6 +20,12 @@ void register_commands(CLI::App& app) {
   add(app, "tokenize", register_tokenize);
   add(app, "inspect", register_inspect);
   add(app, "synth", register_synth);
+  add(app, "quantize", register_quantize);
+  add(app, "commander", register_commander);
+  add(app, "bench", register_bench);
+  add(app, "privacy-scan", register_privacy_scan);
+  add(app, "train-intent", register_train_intent);
+  add(app, "calibrate-router", register_calibrate_router);
 }
 
 int run_selected(CLI::App& app) {

@@ -14,6 +14,12 @@ CommandAction register_run(CLI::App& app);
 CommandAction register_ppl(CLI::App& app);
 CommandAction register_tokenize(CLI::App& app);
 CommandAction register_synth(CLI::App& app);
+CommandAction register_quantize(CLI::App& app);
+CommandAction register_commander(CLI::App& app);
+CommandAction register_bench(CLI::App& app);
+CommandAction register_privacy_scan(CLI::App& app);
+CommandAction register_train_intent(CLI::App& app);
+CommandAction register_calibrate_router(CLI::App& app);
 
 void register_commands(CLI::App& app);
 // Runs the subcommand that was parsed; returns the process exit code.

@@ -10,13 +10,24 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
+#include <vector>
 
 #include "hwy/highway.h"
 #include "kernels/matmul_internal.h"
+#if HWY_ARCH_X86
+#include <immintrin.h>
+#endif
 #include "kernels/quant_blocks.h"
 #include "model/ggml_types.h"
 
 HWY_BEFORE_NAMESPACE();
+// Highway 1.0.3's AVX3_DL target string lacks avx512vnni although its runtime check
+// requires it; enable it here (popped by HWY_AFTER_NAMESPACE) for vpdpbusd.
+#if HWY_TARGET == HWY_AVX3_DL && defined(__GNUC__) && !defined(__clang__)
+#pragma GCC target("avx512vnni")
+#define TANDEM_HAVE_VNNI 1
+#endif
 namespace tandem::kernels::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
@@ -34,20 +45,22 @@ constexpr size_t kN = hn::MaxLanes(D16());
 constexpr size_t kV = 32 / kN;  // vectors per 32-block
 constexpr size_t kH = 16 / kN;  // vectors per 16-element half
 
-// Integer dot of one 32-block of unpacked weights with 32 int16 activations.
-HWY_INLINE V32 Dot32(const V16* w, const int16_t* x) {
+// Integer dot of one 32-block of unpacked weights with 32 int8 activations (portable path).
+HWY_INLINE V32 Dot32(const V16* w, const int8_t* x) {
   const D16 d16;
   const D32 d32;
+  const DI8 di8;
   V32 s0 = hn::Zero(d32);
   V32 s1 = hn::Zero(d32);
   for (size_t k = 0; k < kV; ++k)
-    s0 = hn::ReorderWidenMulAccumulate(d32, w[k], hn::LoadU(d16, x + k * kN), s0, s1);
+    s0 = hn::ReorderWidenMulAccumulate(d32, w[k], hn::PromoteTo(d16, hn::LoadU(di8, x + k * kN)),
+                                       s0, s1);
   return hn::Add(s0, s1);
 }
 
 template <int T>
 struct TokenPtrs {
-  const int16_t* q[T];
+  const int8_t* q[T];
   const float* d[T];
   const float* s[T];
 };
@@ -108,6 +121,34 @@ HWY_INLINE void DotQ4_1(const uint8_t* row, int64_t nb, const TokenPtrs<T>& x, f
       const VF dot = hn::ConvertTo(df, Dot32(w, x.q[t] + b * 32));
       acc[t] = hn::MulAdd(dot, hn::Set(df, dw * x.d[t][b]), acc[t]);
       accs[t] += mw * x.s[t][b];  // the min times the block's activation sum
+    }
+  }
+  Finish<T>(acc, accs, res);
+}
+
+template <int T>
+HWY_INLINE void DotQ5_0(const uint8_t* row, int64_t nb, const TokenPtrs<T>& x, float* res) {
+  const D16 d16;
+  const DF df;
+  const auto* blk = reinterpret_cast<const BlockQ5_0*>(row);
+  VF acc[T];
+  float accs[T] = {};
+  for (int t = 0; t < T; ++t) acc[t] = hn::Zero(df);
+  for (int64_t b = 0; b < nb; ++b) {
+    uint32_t qh;
+    std::memcpy(&qh, blk[b].qh, sizeof qh);
+    HWY_ALIGN int16_t vals[32];
+    for (int j = 0; j < 16; ++j) {
+      const int q = blk[b].qs[j];
+      vals[j] = static_cast<int16_t>(((q & 0xF) | (((qh >> j) & 1) << 4)) - 16);
+      vals[j + 16] = static_cast<int16_t>(((q >> 4) | (((qh >> (j + 16)) & 1) << 4)) - 16);
+    }
+    V16 w[kV];
+    for (size_t k = 0; k < kV; ++k) w[k] = hn::Load(d16, vals + k * kN);
+    const float dw = half_to_float(blk[b].d);
+    for (int t = 0; t < T; ++t) {
+      const VF dot = hn::ConvertTo(df, Dot32(w, x.q[t] + b * 32));
+      acc[t] = hn::MulAdd(dot, hn::Set(df, dw * x.d[t][b]), acc[t]);
     }
   }
   Finish<T>(acc, accs, res);
@@ -314,6 +355,8 @@ HWY_INLINE void RowDot(const detail::MatmulArgs& a, int64_t r, int64_t t0, float
       return DotQ4_0<T>(row, nb, x, res);
     case GgmlType::Q4_1:
       return DotQ4_1<T>(row, nb, x, res);
+    case GgmlType::Q5_0:
+      return DotQ5_0<T>(row, nb, x, res);
     case GgmlType::Q8_0:
       return DotQ8_0<T>(row, nb, x, res);
     case GgmlType::Q4_K:
@@ -335,7 +378,15 @@ HWY_NOINLINE void TileRows(const detail::MatmulArgs& a, int64_t r0, int64_t r1, 
   }
 }
 
+#include "kernels/matmul_x86-inl.h"
+
 void MatmulItems(const detail::MatmulArgs& a, int64_t begin, int64_t end) {
+#ifdef TANDEM_MATMUL_X86
+  // Per-thread scratch for the min / offset coefficients of a tile's rows.
+  thread_local std::vector<float> mc;
+  const size_t need = static_cast<size_t>(x86::kTileR * (a.w->cols / 32 + 8));
+  if (mc.size() < need) mc.resize(need);
+#endif
   for (int64_t item = begin; item < end; ++item) {
     const int64_t rb = item / a.n_token_tiles;
     const int64_t tt = item % a.n_token_tiles;
@@ -343,6 +394,9 @@ void MatmulItems(const detail::MatmulArgs& a, int64_t begin, int64_t end) {
     const int64_t r1 = std::min(a.w->rows, r0 + a.row_block);
     const int64_t t_end = std::min(a.n_tokens, (tt + 1) * a.token_tile);
     int64_t t = tt * a.token_tile;
+#ifdef TANDEM_MATMUL_X86
+    if (x86::ItemInt8(a, r0, r1, t, t_end, mc.data())) continue;
+#endif
     for (; t + 4 <= t_end; t += 4) TileRows<4>(a, r0, r1, t);
     switch (t_end - t) {
       case 3:
@@ -366,5 +420,8 @@ int64_t TargetId() {
 
 }  // namespace tandem::kernels::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
+#undef TANDEM_MATMUL_X86
+#undef TANDEM_MATMUL_AVX512
+#undef TANDEM_HAVE_VNNI
 
 #endif  // include guard toggle

@@ -1,3 +1,8 @@
+// Also compile the AVX-512 VNNI target (Highway 1.0.3 leaves it out unless asked); must
+// precede every Highway include.
+#ifndef HWY_WANT_AVX3_DL
+#define HWY_WANT_AVX3_DL
+#endif
 #include "kernels/matmul.h"
 
 #include <algorithm>
@@ -44,6 +49,7 @@ bool is_supported(GgmlType t) {
     case GgmlType::BF16:
     case GgmlType::Q4_0:
     case GgmlType::Q4_1:
+    case GgmlType::Q5_0:
     case GgmlType::Q8_0:
     case GgmlType::Q4_K:
     case GgmlType::Q6_K:
@@ -75,14 +81,14 @@ void check_weight(const WeightView& w, const char* op) {
 
 // Reused across calls so a matmul allocates nothing once warm.
 struct ActBuffers {
-  std::vector<int16_t> q;
+  std::vector<int8_t> q;
   std::vector<float> d;
   std::vector<float> s;
 };
 
 // 8-bit symmetric quantization per 32 values, rounding to nearest even like ggml's SIMD
 // quantize_row_q8_0; s keeps d * sum(q) for the weight types with an offset.
-void quantize_acts(const float* x, int64_t cols, int16_t* q, float* d, float* s) {
+void quantize_acts(const float* x, int64_t cols, int8_t* q, float* d, float* s) {
   for (int64_t b = 0; b < cols / 32; ++b) {
     const float* xb = x + b * 32;
     float amax = 0.0f;
@@ -92,7 +98,7 @@ void quantize_acts(const float* x, int64_t cols, int16_t* q, float* d, float* s)
     int sum = 0;
     for (int j = 0; j < 32; ++j) {
       const int v = static_cast<int>(std::lrint(xb[j] * id));
-      q[b * 32 + j] = static_cast<int16_t>(v);
+      q[b * 32 + j] = static_cast<int8_t>(v);
       sum += v;
     }
     d[b] = db;

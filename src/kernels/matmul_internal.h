@@ -7,10 +7,10 @@
 
 namespace tandem::kernels::detail {
 
-// Activations quantized to 8-bit values in 32-element blocks (stored widened to int16 so
-// the kernels can feed them straight into 16-bit multiply-adds).
+// Activations quantized to 8-bit values in 32-element blocks, like ggml's Q8_0 but with a
+// float scale and the block sums the offset / min weight types need.
 struct QuantActs {
-  const int16_t* q = nullptr;  // n_tokens * cols values in [-127, 127]
+  const int8_t* q = nullptr;  // n_tokens * cols values in [-127, 127]
   const float* d = nullptr;    // n_tokens * cols/32 block scales
   const float* s = nullptr;    // d * sum(q) per block, for the types with a min/offset
 };

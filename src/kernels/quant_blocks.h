@@ -18,6 +18,11 @@ struct BlockQ4_1 {
   uint16_t m;  // fp16 min
   uint8_t qs[kQK / 2];
 };
+struct BlockQ5_0 {
+  uint16_t d;         // fp16 scale
+  uint8_t qh[4];      // bit j = fifth bit of element j
+  uint8_t qs[kQK / 2];  // low nibbles: element j in the low half, j + 16 in the high half
+};
 struct BlockQ8_0 {
   uint16_t d;
   int8_t qs[kQK];
@@ -42,6 +47,7 @@ struct BlockQ8_K {
 
 static_assert(sizeof(BlockQ4_0) == 18);
 static_assert(sizeof(BlockQ4_1) == 20);
+static_assert(sizeof(BlockQ5_0) == 22);
 static_assert(sizeof(BlockQ8_0) == 34);
 static_assert(sizeof(BlockQ4_K) == 144);
 static_assert(sizeof(BlockQ6_K) == 210);

@@ -85,6 +85,9 @@ void dequantize(GgmlType type, const void* src, float* dst, int64_t n) {
     case GgmlType::Q4_1:
       check_multiple(type, n);
       return detail::dequantize_q4_1(src, dst, n);
+    case GgmlType::Q5_0:
+      check_multiple(type, n);
+      return detail::dequantize_q5_0(src, dst, n);
     case GgmlType::Q8_0:
       check_multiple(type, n);
       return detail::dequantize_q8_0(src, dst, n);
@@ -120,6 +123,9 @@ void quantize(GgmlType type, const float* src, void* dst, int64_t n) {
     case GgmlType::Q4_1:
       check_multiple(type, n);
       return detail::quantize_q4_1(src, dst, n);
+    case GgmlType::Q5_0:
+      check_multiple(type, n);
+      return detail::quantize_q5_0(src, dst, n);
     case GgmlType::Q8_0:
       check_multiple(type, n);
       return detail::quantize_q8_0(src, dst, n);
@@ -141,6 +147,7 @@ bool can_quantize(GgmlType type) {
     case GgmlType::BF16:
     case GgmlType::Q4_0:
     case GgmlType::Q4_1:
+    case GgmlType::Q5_0:
     case GgmlType::Q8_0:
     case GgmlType::Q4_K:
     case GgmlType::Q6_K:

@@ -8,12 +8,14 @@ namespace tandem::kernels::detail {
 // k is the element count, a multiple of the type's block size.
 void quantize_q4_0(const float* x, void* y, int64_t k);
 void quantize_q4_1(const float* x, void* y, int64_t k);
+void quantize_q5_0(const float* x, void* y, int64_t k);
 void quantize_q8_0(const float* x, void* y, int64_t k);
 void quantize_q4_k(const float* x, void* y, int64_t k);
 void quantize_q6_k(const float* x, void* y, int64_t k);
 
 void dequantize_q4_0(const void* x, float* y, int64_t k);
 void dequantize_q4_1(const void* x, float* y, int64_t k);
+void dequantize_q5_0(const void* x, float* y, int64_t k);
 void dequantize_q8_0(const void* x, float* y, int64_t k);
 void dequantize_q4_k(const void* x, float* y, int64_t k);
 void dequantize_q6_k(const void* x, float* y, int64_t k);

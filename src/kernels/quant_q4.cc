@@ -1,8 +1,9 @@
-// Q4_0, Q4_1 and Q8_0: 32-element blocks. The quantizers follow ggml's quantize_row_*_ref
+// Q4_0, Q4_1, Q5_0 and Q8_0: 32-element blocks. The quantizers follow ggml's quantize_row_*_ref
 // operation for operation so that files we write are byte-identical to llama.cpp's.
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <cstring>
 
 #include "kernels/quant_blocks.h"
 #include "kernels/quant_formats.h"
@@ -58,6 +59,34 @@ void quantize_q4_1(const float* x, void* out, int64_t k) {
   }
 }
 
+void quantize_q5_0(const float* x, void* out, int64_t k) {
+  auto* y = static_cast<BlockQ5_0*>(out);
+  for (int64_t i = 0; i < k / kQK; ++i, x += kQK) {
+    float amax = 0.0f;
+    float max = 0.0f;  // the signed value of largest magnitude
+    for (int j = 0; j < kQK; ++j) {
+      if (amax < std::fabs(x[j])) {
+        amax = std::fabs(x[j]);
+        max = x[j];
+      }
+    }
+    const float d = max / -16;
+    const float id = d != 0.0f ? 1.0f / d : 0.0f;
+    y[i].d = f32_to_fp16(d);
+    uint32_t qh = 0;
+    for (int j = 0; j < kQK / 2; ++j) {
+      const float x0 = x[j] * id;
+      const float x1 = x[kQK / 2 + j] * id;
+      const int xi0 = std::min(31, static_cast<int>(static_cast<int8_t>(x0 + 16.5f)));
+      const int xi1 = std::min(31, static_cast<int>(static_cast<int8_t>(x1 + 16.5f)));
+      y[i].qs[j] = static_cast<uint8_t>((xi0 & 0x0F) | ((xi1 & 0x0F) << 4));
+      qh |= static_cast<uint32_t>((xi0 & 0x10) >> 4) << j;
+      qh |= static_cast<uint32_t>((xi1 & 0x10) >> 4) << (j + kQK / 2);
+    }
+    std::memcpy(y[i].qh, &qh, sizeof qh);  // little-endian, as ggml stores it
+  }
+}
+
 void quantize_q8_0(const float* x, void* out, int64_t k) {
   auto* y = static_cast<BlockQ8_0*>(out);
   for (int64_t i = 0; i < k / kQK; ++i, x += kQK) {
@@ -89,6 +118,21 @@ void dequantize_q4_1(const void* in, float* y, int64_t k) {
     for (int j = 0; j < kQK / 2; ++j) {
       y[j] = static_cast<float>(x[i].qs[j] & 0x0F) * d + m;
       y[j + kQK / 2] = static_cast<float>(x[i].qs[j] >> 4) * d + m;
+    }
+  }
+}
+
+void dequantize_q5_0(const void* in, float* y, int64_t k) {
+  const auto* x = static_cast<const BlockQ5_0*>(in);
+  for (int64_t i = 0; i < k / kQK; ++i, y += kQK) {
+    const float d = half_to_float(x[i].d);
+    uint32_t qh;
+    std::memcpy(&qh, x[i].qh, sizeof qh);
+    for (int j = 0; j < kQK / 2; ++j) {
+      const int h0 = static_cast<int>((qh >> j) << 4) & 0x10;
+      const int h1 = static_cast<int>(qh >> (j + 12)) & 0x10;
+      y[j] = static_cast<float>(((x[i].qs[j] & 0x0F) | h0) - 16) * d;
+      y[j + kQK / 2] = static_cast<float>(((x[i].qs[j] >> 4) | h1) - 16) * d;
     }
   }
 }

@@ -152,7 +152,20 @@ GgufFile GgufFile::from_bytes(std::vector<uint8_t> bytes, std::string name) {
 }
 
 ModelFileError GgufFile::error(const std::string& message) const {
-  return ModelFileError(path_ + ": " + message);
+  // Names and keys come from the file: escape control characters so the message stays one line.
+  std::string out = path_ + ": ";
+  for (const char ch : message) {
+    const auto u = static_cast<unsigned char>(ch);
+    if (u >= 0x20 && u != 0x7f) {
+      out += ch;
+    } else {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    }
+  }
+  return ModelFileError(out);
 }
 
 void GgufFile::parse() {

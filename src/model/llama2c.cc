@@ -1,5 +1,7 @@
 #include "model/llama2c.h"
 
+#include <cctype>
+#include <climits>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -130,7 +132,8 @@ GgufFile load_llama2c(const std::string& checkpoint, const std::string& tokenize
     throw ModelFileError(checkpoint + ": truncated llama2.c checkpoint (no header)");
   std::memcpy(&h, bytes.data(), sizeof(h));
   const bool shared_classifier = h.vocab_size > 0;
-  const int32_t vocab = std::abs(h.vocab_size);
+  // INT32_MIN has no absolute value: map it to 0, which the check below rejects.
+  const int32_t vocab = h.vocab_size == INT32_MIN ? 0 : std::abs(h.vocab_size);
   if (h.dim <= 0 || h.hidden_dim <= 0 || h.n_layers <= 0 || h.n_heads <= 0 || h.n_kv_heads <= 0 ||
       vocab <= 0 || h.seq_len <= 0 || h.dim % h.n_heads != 0 || h.n_heads % h.n_kv_heads != 0 ||
       h.dim > 1 << 16 || h.hidden_dim > 1 << 18 || h.n_layers > 1024 || vocab > 1 << 20)

@@ -1,3 +1,4 @@
+#define HWY_WANT_AVX3_DL  // iterate the VNNI target too (matmul.cc compiles it)
 #include "kernels/matmul.h"
 
 #include <gtest/gtest.h>
@@ -93,7 +94,8 @@ void check_matmul(GgmlType t, int64_t rows, int64_t cols, int64_t n_tokens, Thre
 }
 
 const GgmlType kFloatTypes[] = {GgmlType::F32, GgmlType::F16, GgmlType::BF16};
-const GgmlType kBlock32Types[] = {GgmlType::Q4_0, GgmlType::Q4_1, GgmlType::Q8_0};
+const GgmlType kBlock32Types[] = {GgmlType::Q4_0, GgmlType::Q4_1, GgmlType::Q5_0,
+                                   GgmlType::Q8_0};
 const GgmlType kKTypes[] = {GgmlType::Q4_K, GgmlType::Q6_K};
 
 void check_all_shapes(ThreadPool& pool, bool quick) {
@@ -127,7 +129,7 @@ TEST(Matmul, MatchesReferenceMultiThread) {
 TEST(Matmul, LargerShapesAcrossTileBoundaries) {
   ThreadPool pool(4);
   std::mt19937 rng(99);
-  for (GgmlType t : {GgmlType::F16, GgmlType::Q4_0, GgmlType::Q4_K, GgmlType::Q6_K})
+  for (GgmlType t : {GgmlType::F16, GgmlType::Q4_0, GgmlType::Q5_0, GgmlType::Q4_K, GgmlType::Q6_K})
     check_matmul(t, 70, 512, 37, pool, rng);
 }
 
@@ -185,7 +187,7 @@ TEST(Matmul, RejectsUnsupportedAndMalformed) {
 
 TEST(Matmul, DequantizeRowMatchesDequantize) {
   std::mt19937 rng(11);
-  for (GgmlType t : {GgmlType::F32, GgmlType::BF16, GgmlType::Q4_1, GgmlType::Q6_K}) {
+  for (GgmlType t : {GgmlType::F32, GgmlType::BF16, GgmlType::Q4_1, GgmlType::Q5_0, GgmlType::Q6_K}) {
     Matrix m = make_matrix(t, 3, 512, rng);
     std::vector<float> row(512);
     for (int64_t r = 0; r < 3; ++r) {

@@ -92,6 +92,37 @@ TEST(Quant, Q4_0KnownAnswer) {
   EXPECT_EQ(y[31], 14.0f);  // clamped to 15 -> (15-8)*2
 }
 
+TEST(Quant, Q5_0KnownAnswer) {
+  std::array<float, 32> x;
+  for (int j = 0; j < 32; ++j) x[j] = static_cast<float>(j - 16);  // max |x| = 16 at x[0] < 0
+  BlockQ5_0 b;
+  quantize(GgmlType::Q5_0, x.data(), &b, 32);
+  EXPECT_EQ(b.d, 0x3C00);  // d = -16 / -16 = 1, so q = x + 16 (clamped to 31)
+  for (int j = 0; j < 16; ++j) {
+    const int lo = j, hi = std::min(31, j + 16);
+    EXPECT_EQ(b.qs[j], (lo & 0xF) | ((hi & 0xF) << 4)) << j;
+  }
+  // Fifth bits: none for elements 0..15 (q < 16), all for 16..31.
+  EXPECT_EQ(b.qh[0], 0x00);
+  EXPECT_EQ(b.qh[1], 0x00);
+  EXPECT_EQ(b.qh[2], 0xFF);
+  EXPECT_EQ(b.qh[3], 0xFF);
+  std::array<float, 32> y;
+  dequantize(GgmlType::Q5_0, &b, y.data(), 32);
+  for (int j = 0; j < 31; ++j) EXPECT_EQ(y[j], x[j]) << j;
+  EXPECT_EQ(y[31], 15.0f);  // 15 + 16 = 31 is the largest code
+  // A positive extreme flips the sign of d: d = 8 / -16, so 8 -> code 0 -> (0-16)*-0.5.
+  std::array<float, 32> z{};
+  z[5] = 8.0f;
+  z[20] = -3.0f;
+  quantize(GgmlType::Q5_0, z.data(), &b, 32);
+  EXPECT_EQ(b.d, 0xB800);  // -0.5
+  dequantize(GgmlType::Q5_0, &b, y.data(), 32);
+  EXPECT_EQ(y[5], 8.0f);
+  EXPECT_EQ(y[20], -3.0f);
+  EXPECT_EQ(y[0], 0.0f);
+}
+
 TEST(Quant, Q8_0KnownAnswer) {
   std::array<float, 32> x{};
   const float vals[] = {-127.0f, 0.5f, -0.5f, 1.49f, 2.5f, 126.6f, -3.5f, 0.49f};
@@ -106,7 +137,8 @@ TEST(Quant, Q8_0KnownAnswer) {
 
 TEST(Quant, AllZeroBlocks) {
   for (GgmlType t :
-       {GgmlType::Q4_0, GgmlType::Q4_1, GgmlType::Q8_0, GgmlType::Q4_K, GgmlType::Q6_K}) {
+       {GgmlType::Q4_0, GgmlType::Q4_1, GgmlType::Q5_0, GgmlType::Q8_0, GgmlType::Q4_K,
+        GgmlType::Q6_K}) {
     std::vector<float> x(512, 0.0f), y(512, 1.0f);
     std::vector<uint8_t> q(model::row_bytes(t, 512));
     quantize(t, x.data(), q.data(), 512);
@@ -144,7 +176,7 @@ TEST(Quant, RoundTripErrorBounds) {
   // Relative RMS error of Gaussian data, with margin over what each format achieves.
   const std::pair<GgmlType, double> limits[] = {
       {GgmlType::F32, 0.0},   {GgmlType::F16, 4e-4},  {GgmlType::BF16, 3e-3},
-      {GgmlType::Q8_0, 0.01}, {GgmlType::Q4_0, 0.13}, {GgmlType::Q4_1, 0.11},
+      {GgmlType::Q8_0, 0.01}, {GgmlType::Q4_0, 0.13}, {GgmlType::Q4_1, 0.11}, {GgmlType::Q5_0, 0.065},
       {GgmlType::Q4_K, 0.10}, {GgmlType::Q6_K, 0.03},
   };
   for (auto [t, lim] : limits) {
@@ -158,7 +190,7 @@ TEST(Quant, PerElementBounds32Blocks) {
   std::uniform_real_distribution<float> ud(-3.0f, 3.0f);
   std::vector<float> x(32 * 64);
   for (auto& v : x) v = ud(rng) * ud(rng);
-  for (GgmlType t : {GgmlType::Q8_0, GgmlType::Q4_0, GgmlType::Q4_1}) {
+  for (GgmlType t : {GgmlType::Q8_0, GgmlType::Q4_0, GgmlType::Q4_1, GgmlType::Q5_0}) {
     std::vector<uint8_t> q(model::row_bytes(t, static_cast<int64_t>(x.size())));
     std::vector<float> y(x.size());
     quantize(t, x.data(), q.data(), static_cast<int64_t>(x.size()));
@@ -173,6 +205,7 @@ TEST(Quant, PerElementBounds32Blocks) {
       double bound = 0;
       if (t == GgmlType::Q8_0) bound = amax / 127.0 * 0.57;  // d/2 plus fp16 rounding of d
       if (t == GgmlType::Q4_0) bound = amax / 8.0 * 1.01;    // clamp at +7 costs up to d
+      if (t == GgmlType::Q5_0) bound = amax / 16.0 * 1.01;   // clamp at +15 costs up to d
       if (t == GgmlType::Q4_1) bound = (mxv - mn) / 15.0 * 0.52 + std::fabs(mn) * 1e-3;
       for (int j = 0; j < 32; ++j)
         ASSERT_LE(std::fabs(y[b * 32 + j] - x[b * 32 + j]), bound)
@@ -189,7 +222,8 @@ TEST(Quant, RejectsPartialBlocksAndUnknownTypes) {
   EXPECT_THROW(quantize(GgmlType::Q5_K, x.data(), q.data(), 256), std::invalid_argument);
   EXPECT_THROW(dequantize(GgmlType::IQ2_XS, q.data(), x.data(), 256), std::invalid_argument);
   EXPECT_TRUE(can_quantize(GgmlType::Q6_K));
-  EXPECT_FALSE(can_quantize(GgmlType::Q5_0));
+  EXPECT_TRUE(can_quantize(GgmlType::Q5_0));
+  EXPECT_FALSE(can_quantize(GgmlType::Q5_1));
 }
 
 }  // namespace

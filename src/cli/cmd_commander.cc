@@ -1,0 +1,132 @@
+// tandem commander: the cloud node, an OpenAI-compatible server over the local engine
+// (continuous batching) or over an upstream OpenAI-compatible engine.
+#include <fmt/format.h>
+#include <pthread.h>
+#include <csignal>
+#include <filesystem>
+
+#include "cli/commands.h"
+#include "cli/model_options.h"
+#include "cli/progress_bar.h"
+#include "cli/sampling_options.h"
+#include "server/engine_service.h"
+#include "server/http_server.h"
+#include "server/upstream_service.h"
+
+namespace tandem::cli {
+namespace {
+
+struct CommanderOptions {
+  ModelOptions model;
+  server::HttpOptions http;
+  server::EngineServiceOptions engine;
+  server::UpstreamOptions upstream;
+  int32_t ctx = 0;
+};
+
+// SIGINT/SIGTERM are blocked in every thread and taken synchronously by the main thread, so
+// shutdown runs as ordinary code rather than inside a signal handler.
+sigset_t block_shutdown_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);  // a vanished client must not kill the server
+  return set;
+}
+
+int run_commander(CommanderOptions& o) {
+  const sigset_t signals = block_shutdown_signals();
+  server::Metrics metrics;
+  server::ApiServer api(o.http, metrics);
+  const int port = api.start();
+  fmt::print(stderr, "commander: listening on http://{}:{}\n", o.http.host, port);
+
+  if (!o.upstream.url.empty()) {
+    api.set_service(std::make_shared<server::UpstreamService>(o.upstream));
+    fmt::print(stderr, "commander: forwarding to {}\n", o.upstream.url);
+  } else {
+    if (o.model.model_path.empty())
+      throw CLI::ValidationError("--model", "required without --upstream");
+    ProgressBar bar("load " + o.model.model_path);
+    bar.update(0, 1);
+    auto m = o.model.load();
+    bar.update(1, 1);
+    bar.finish();
+    const int64_t train = m->config().n_ctx_train > 0 ? m->config().n_ctx_train : 2048;
+    o.engine.scheduler.n_ctx =
+        o.ctx > 0 ? o.ctx : static_cast<int32_t>(std::min<int64_t>(train, 4096));
+    o.engine.threads = o.model.resolved_threads();
+    if (o.engine.model_alias.empty())
+      o.engine.model_alias = std::filesystem::path(o.model.model_path).stem().string();
+    auto svc = std::make_shared<server::EngineService>(std::move(m), o.engine, metrics);
+    fmt::print(stderr, "commander: model '{}', {} slots x {} context, chat template {}\n",
+               o.engine.model_alias, o.engine.scheduler.n_slots, o.engine.scheduler.n_ctx,
+               svc->chat_template().name());
+    api.set_service(std::move(svc));
+  }
+  fmt::print(stderr, "commander: ready\n");
+  int sig = 0;
+  sigwait(&signals, &sig);
+  fmt::print(stderr, "commander: signal {}, shutting down\n", sig);
+  api.stop();
+  return 0;
+}
+
+}  // namespace
+
+CommandAction register_commander(CLI::App& app) {
+  auto o = std::make_shared<CommanderOptions>();
+  auto* cmd = app.add_subcommand(
+      "commander", "OpenAI-compatible server (continuous batching) over a model or an upstream");
+  cmd->add_option("-m,--model", o->model.model_path, "Model file: GGUF, or a llama2.c checkpoint")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("-z,--tokenizer", o->model.tokenizer_path,
+                  "Tokenizer file for a llama2.c checkpoint")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("-t,--threads", o->model.threads, "Threads (default: all cores)")
+      ->check(CLI::Range(0, 1024));
+  cmd->add_option("--host", o->http.host, "Address to listen on")->capture_default_str();
+  cmd->add_option("--port", o->http.port, "Port (0: any free port)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 65535));
+  cmd->add_option("--api-key", o->http.api_key, "Require 'Authorization: Bearer KEY'");
+  cmd->add_option("--parallel", o->engine.scheduler.n_slots, "Slots decoded together")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  cmd->add_option("--queue", o->engine.scheduler.max_queue, "Requests that may wait for a slot")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100000));
+  cmd->add_option("-c,--ctx", o->ctx, "Context per slot (default: the model's, at most 4096)")
+      ->check(CLI::Range(0, 1 << 20));
+  cmd->add_option("--batch", o->engine.scheduler.max_batch, "Tokens per forward pass")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 16));
+  cmd->add_option("--model-alias", o->engine.model_alias,
+                  "Model id clients use (default: file stem)");
+  cmd->add_option("--chat-template", o->engine.chat_template,
+                  "Override the GGUF's template: "
+                  "plain|chatml|qwen|qwen3|llama2|llama3|mistral|phi3|gemma|zephyr")
+      ->check(CLI::IsMember(engine::ChatTemplate::names()));
+  cmd->add_option("--max-body", o->http.max_body_bytes, "Largest request body in bytes")
+      ->capture_default_str();
+  cmd->add_option("--http-threads", o->http.http_threads,
+                  "HTTP worker threads (one per open stream)")
+      ->capture_default_str()
+      ->check(CLI::Range(4, 4096));
+  cmd->add_option("--upstream", o->upstream.url,
+                  "Forward to this OpenAI-compatible server (http://host:port) instead of a model");
+  cmd->add_option("--upstream-key", o->upstream.api_key, "API key sent to the upstream");
+  o->engine.sampling.temperature = 1.0f;  // OpenAI's default
+  add_sampling_options(cmd, o->engine.sampling);
+  cmd->get_option("--upstream")->excludes("--model");
+  cmd->callback([o, cmd] {
+    o->engine.fixed_seed = cmd->count("--seed") > 0;
+    if (o->model.model_path.empty() && o->upstream.url.empty())
+      throw CLI::RequiredError("--model or --upstream");
+  });
+  return [o]() { return run_commander(*o); };
+}
+
+}  // namespace tandem::cli

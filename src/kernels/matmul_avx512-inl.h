@@ -1,0 +1,263 @@
+// AVX-512 VNNI kernels (AVX3_DL), included by matmul_x86-inl.h inside namespace x86.
+// Two 32-blocks per 512-bit register: one vpdpbusd, conversion and FMA cover 64 weights,
+// half the per-block float work of the 256-bit path. Unsigned weights (nibbles) are dotted
+// with the signed activations directly; signed weights (Q8_0, Q6_K) with the activations
+// offset by +128, minus 128 * the weights' own sums (computed once per row, reused for
+// every token). Rows with an odd block count use the 256-bit path.
+// No include guard: re-included per target.
+
+#if HWY_TARGET == HWY_AVX3_DL && defined(TANDEM_HAVE_VNNI)
+#define TANDEM_MATMUL_AVX512 1
+
+// GCC 12's avx512fintrin.h trips -Wuninitialized on its own _mm512_undefined_* temporaries.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
+namespace z {
+
+HWY_INLINE __m512 PairScale(float d0, float d1) {
+  return _mm512_insertf32x8(_mm512_set1_ps(d0), _mm256_set1_ps(d1), 1);
+}
+
+// Two Q4_0-style 16-byte nibble arrays -> [lo0, hi0, lo1, hi1] as 64 bytes 0..15.
+HWY_INLINE __m512i NibblePair(const uint8_t* qs0, const uint8_t* qs1) {
+  const __m256i q = _mm256_set_m128i(_mm_loadu_si128(reinterpret_cast<const __m128i*>(qs1)),
+                                     _mm_loadu_si128(reinterpret_cast<const __m128i*>(qs0)));
+  __m512i v = _mm512_inserti64x4(_mm512_castsi256_si512(q), _mm256_srli_epi16(q, 4), 1);
+  v = _mm512_shuffle_i64x2(v, v, _MM_SHUFFLE(3, 1, 2, 0));
+  return _mm512_and_si512(v, _mm512_set1_epi8(0xF));
+}
+
+HWY_INLINE __m512i Join(__m256i lo, __m256i hi) {
+  return _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
+}
+
+// Same contract as the 256-bit unpackers, per pair of blocks: Prepare(row, g, mc) for
+// group g (kPairs pairs), Pair(p, w, sc).
+struct Q4_0 {
+  static constexpr int kGroupBytes = 36;  // weight bytes per group
+  static constexpr int kPairs = 1;
+  static constexpr bool kSigned = false;
+  static constexpr bool kHasMin = true;
+  const BlockQ4_0* blk;
+  __m512 sc;
+  HWY_INLINE void Prepare(const uint8_t* row, int64_t g, float* mc) {
+    blk = reinterpret_cast<const BlockQ4_0*>(row) + 2 * g;
+    const float d0 = HalfToF32(blk[0].d), d1 = HalfToF32(blk[1].d);
+    mc[0] = -8.0f * d0;
+    mc[1] = -8.0f * d1;
+    sc = PairScale(d0, d1);
+  }
+  HWY_INLINE __m512i Pair(int, __m512& s) const {
+    s = sc;
+    return NibblePair(blk[0].qs, blk[1].qs);
+  }
+};
+
+struct Q4_1 {
+  static constexpr int kGroupBytes = 40;  // weight bytes per group
+  static constexpr int kPairs = 1;
+  static constexpr bool kSigned = false;
+  static constexpr bool kHasMin = true;
+  const BlockQ4_1* blk;
+  __m512 sc;
+  HWY_INLINE void Prepare(const uint8_t* row, int64_t g, float* mc) {
+    blk = reinterpret_cast<const BlockQ4_1*>(row) + 2 * g;
+    mc[0] = HalfToF32(blk[0].m);
+    mc[1] = HalfToF32(blk[1].m);
+    sc = PairScale(HalfToF32(blk[0].d), HalfToF32(blk[1].d));
+  }
+  HWY_INLINE __m512i Pair(int, __m512& s) const {
+    s = sc;
+    return NibblePair(blk[0].qs, blk[1].qs);
+  }
+};
+
+struct Q5_0 {
+  static constexpr int kGroupBytes = 44;  // weight bytes per group
+  static constexpr int kPairs = 1;
+  static constexpr bool kSigned = false;
+  static constexpr bool kHasMin = true;
+  x86::Q5_0 b[2];
+  HWY_INLINE void Prepare(const uint8_t* row, int64_t g, float* mc) {
+    b[0].Prepare(row, 2 * g, mc);
+    b[1].Prepare(row, 2 * g + 1, mc + 1);
+  }
+  HWY_INLINE __m512i Pair(int, __m512& s) const {
+    __m256i u0, u1, unused;
+    __m256 s0, s1;
+    b[0].Block(0, u0, unused, s0);
+    b[1].Block(0, u1, unused, s1);
+    s = _mm512_insertf32x8(_mm512_castps256_ps512(s0), s1, 1);
+    return Join(u0, u1);
+  }
+};
+
+struct Q8_0 {
+  static constexpr int kGroupBytes = 68;  // weight bytes per group
+  static constexpr int kPairs = 1;
+  static constexpr bool kSigned = true;
+  static constexpr bool kHasMin = false;
+  const BlockQ8_0* blk;
+  __m512 sc;
+  HWY_INLINE void Prepare(const uint8_t* row, int64_t g, float*) {
+    blk = reinterpret_cast<const BlockQ8_0*>(row) + 2 * g;
+    sc = PairScale(HalfToF32(blk[0].d), HalfToF32(blk[1].d));
+  }
+  HWY_INLINE __m512i Pair(int, __m512& s) const {
+    s = sc;
+    return Join(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk[0].qs)),
+                _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk[1].qs)));
+  }
+};
+
+struct Q4_K {
+  static constexpr int kGroupBytes = 144;  // weight bytes per group
+  static constexpr int kPairs = 4;
+  static constexpr bool kSigned = false;
+  static constexpr bool kHasMin = true;
+  x86::Q4_K k;
+  HWY_INLINE void Prepare(const uint8_t* row, int64_t g, float* mc) { k.Prepare(row, g, mc); }
+  // Pair p is sub-blocks 2p (low nibbles of qs[32p..]) and 2p+1 (high nibbles).
+  HWY_INLINE __m512i Pair(int p, __m512& s) const {
+    const __m256i q = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(k.blk->qs + 32 * p));
+    s = PairScale(k.scale[2 * p], k.scale[2 * p + 1]);
+    return _mm512_and_si512(Join(q, _mm256_srli_epi16(q, 4)), _mm512_set1_epi8(0xF));
+  }
+};
+
+struct Q6_K {
+  static constexpr int kGroupBytes = 210;  // weight bytes per group
+  static constexpr int kPairs = 4;
+  static constexpr bool kSigned = true;
+  static constexpr bool kHasMin = false;
+  x86::Q6_K k;
+  HWY_INLINE void Prepare(const uint8_t* row, int64_t g, float* mc) { k.Prepare(row, g, mc); }
+  // Pair p is blocks 2p, 2p+1 = (h, g0), (h, g0+1) with h = p/2, g0 = 2(p%2): the 64 ql bytes
+  // of half h hold both (low nibbles for g0 = 0, high for g0 = 2).
+  HWY_INLINE __m512i Pair(int p, __m512& s) const {
+    const int h = p >> 1;
+    const __m512i l = _mm512_loadu_si512(k.blk->ql + 64 * h);
+    const __m256i hb = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(k.blk->qh + 32 * h));
+    __m512i lo, hi;
+    if (p & 1) {
+      lo = _mm512_srli_epi16(l, 4);
+      hi = Join(_mm256_srli_epi16(hb, 4), _mm256_srli_epi16(hb, 6));
+    } else {
+      lo = l;
+      hi = Join(hb, _mm256_srli_epi16(hb, 2));
+    }
+    lo = _mm512_and_si512(lo, _mm512_set1_epi8(0xF));
+    hi = _mm512_slli_epi16(_mm512_and_si512(hi, _mm512_set1_epi8(3)), 4);
+    // Lanes 4i..4i+3 of the dot cover 16 elements each, i.e. one 16-element scale.
+    const __m512i idx = _mm512_set_epi32(3, 3, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0);
+    s = _mm512_permutexvar_ps(idx, _mm512_castps128_ps512(_mm_loadu_ps(k.scale + 4 * p)));
+    return _mm512_sub_epi8(_mm512_or_si512(lo, hi), _mm512_set1_epi8(32));
+  }
+};
+
+template <class K, int R, int T>
+HWY_NOINLINE void Tile(const detail::MatmulArgs& a, int64_t r0, int64_t t0, float* mc) {
+  const WeightView& w = *a.w;
+  const int64_t cols = w.cols, nb = cols / 32;
+  const int64_t ng = nb / (2 * K::kPairs);
+  const uint8_t* rowp[R];
+  for (int r = 0; r < R; ++r) rowp[r] = w.row(r0 + r);
+  const int8_t* xq[T];
+  const float* xd[T];
+  for (int t = 0; t < T; ++t) {
+    xq[t] = a.acts.q + (t0 + t) * cols;
+    xd[t] = a.acts.d + (t0 + t) * nb;
+  }
+  __m512 acc[R][T];
+  for (int r = 0; r < R; ++r)
+    for (int t = 0; t < T; ++t) acc[r][t] = _mm512_setzero_ps();
+  K k[R];
+  for (int64_t g = 0; g < ng; ++g) {
+    for (int r = 0; r < R; ++r) {
+      k[r].Prepare(rowp[r], g, mc + r * nb + g * 2 * K::kPairs);
+      if constexpr (T == 1)
+        _mm_prefetch(reinterpret_cast<const char*>(rowp[r]) + g * K::kGroupBytes + 1024,
+                     _MM_HINT_T0);
+    }
+    for (int p = 0; p < K::kPairs; ++p) {
+      const int64_t b = (g * K::kPairs + p) * 2;
+      __m512i wv[R], corr[R];
+      __m512 sc[R];
+      for (int r = 0; r < R; ++r) {
+        wv[r] = k[r].Pair(p, sc[r]);
+        if constexpr (K::kSigned)
+          corr[r] = _mm512_sub_epi32(_mm512_setzero_si512(),
+                                     _mm512_dpbusd_epi32(_mm512_setzero_si512(),
+                                                         _mm512_set1_epi8(-128), wv[r]));
+      }
+      for (int t = 0; t < T; ++t) {
+        __m512i x = _mm512_loadu_si512(xq[t] + b * 32);
+        const __m512 dx = _mm512_insertf32x8(_mm512_castps256_ps512(_mm256_broadcast_ss(xd[t] + b)),
+                                             _mm256_broadcast_ss(xd[t] + b + 1), 1);
+        if constexpr (K::kSigned) x = _mm512_xor_si512(x, _mm512_set1_epi8(-128));  // x + 128
+        for (int r = 0; r < R; ++r) {
+          __m512i pr;
+          if constexpr (K::kSigned) {
+            pr = _mm512_dpbusd_epi32(corr[r], x, wv[r]);
+          } else {
+            pr = _mm512_dpbusd_epi32(_mm512_setzero_si512(), wv[r], x);
+          }
+          acc[r][t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(pr), _mm512_mul_ps(sc[r], dx), acc[r][t]);
+        }
+      }
+    }
+  }
+  const int64_t rows = w.rows;
+  for (int t = 0; t < T; ++t) {
+    const float* xs = a.acts.s + (t0 + t) * nb;
+    for (int r = 0; r < R; ++r) {
+      float v = _mm512_reduce_add_ps(acc[r][t]);
+      if constexpr (K::kHasMin) {
+        const float* m = mc + r * nb;
+        __m512 macc = _mm512_setzero_ps();
+        int64_t b = 0;
+        for (; b + 16 <= nb; b += 16)
+          macc = _mm512_fmadd_ps(_mm512_loadu_ps(m + b), _mm512_loadu_ps(xs + b), macc);
+        v += _mm512_reduce_add_ps(macc);
+        for (; b < nb; ++b) v += m[b] * xs[b];
+      }
+      a.out[(t0 + t) * rows + r0 + r] = v;
+    }
+  }
+}
+
+constexpr int kTileR = 4;
+constexpr int kTileT = 4;
+
+template <class K, int R>
+HWY_INLINE void RowsTokens(const detail::MatmulArgs& a, int64_t r0, int64_t t0, int64_t t1,
+                           float* mc) {
+  int64_t t = t0;
+  for (; t + kTileT <= t1; t += kTileT) Tile<K, R, kTileT>(a, r0, t, mc);
+  switch (t1 - t) {
+    case 3:
+      return Tile<K, R, 3>(a, r0, t, mc);
+    case 2:
+      return Tile<K, R, 2>(a, r0, t, mc);
+    case 1:
+      return Tile<K, R, 1>(a, r0, t, mc);
+    default:
+      return;
+  }
+}
+
+template <class K>
+HWY_NOINLINE void Item(const detail::MatmulArgs& a, int64_t r0, int64_t r1, int64_t t0,
+                       int64_t t1, float* mc) {
+  int64_t r = r0;
+  for (; r + kTileR <= r1; r += kTileR) RowsTokens<K, kTileR>(a, r, t0, t1, mc);
+  for (; r < r1; ++r) RowsTokens<K, 1>(a, r, t0, t1, mc);
+}
+
+}  // namespace z
+
+#pragma GCC diagnostic pop
+
+#endif  // AVX3_DL

@@ -1,0 +1,22 @@
+// Validation applied after a regex finds a candidate: checksums and calendar dates.
+#pragma once
+
+#include <string_view>
+
+namespace tandem::privacy {
+
+// Luhn (mod 10) over a string of ASCII digits; false for anything else or empty input.
+bool luhn_valid(std::string_view digits);
+
+// Whether year/month/day name a real Gregorian date (leap years included).
+bool valid_date(int year, int month, int day);
+
+// Mainland resident ID: 17 digits + check char (digit or X/x). Checks the province code, the
+// birth date
+// (characters 7..14, years 1800..2099) and the ISO 7064 MOD 11-2 check character.
+bool resident_id_valid(std::string_view id);
+
+// The check character ISO 7064 MOD 11-2 assigns to 17 digits ('0'..'9' or 'X').
+char resident_id_check_char(std::string_view first17);
+
+}  // namespace tandem::privacy

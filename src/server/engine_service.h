@@ -1,0 +1,53 @@
+// The Commander's local role: the OpenAI endpoints served by Tandem's own engine through
+// the continuous-batching Scheduler.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "engine/chat_template.h"
+#include "engine/model.h"
+#include "engine/transformer.h"
+#include "server/http_server.h"
+#include "server/openai_schema.h"
+#include "server/scheduler.h"
+
+namespace tandem::server {
+
+struct EngineServiceOptions {
+  std::string model_alias;         // the id /v1/models lists and requests must name
+  std::string chat_template;       // empty: detect from the GGUF
+  engine::SamplerParams sampling;  // defaults for fields a request leaves out
+  SchedulerOptions scheduler;
+  int threads = 0;
+  // Requests without a seed draw a fresh one (OpenAI behaviour) unless the server's --seed
+  // was given, which then applies to all of them.
+  bool fixed_seed = false;
+};
+
+class EngineService : public Service {
+ public:
+  EngineService(std::unique_ptr<engine::Model> model, EngineServiceOptions opts, Metrics& metrics);
+  ~EngineService() override;
+
+  void chat_completions(const httplib::Request& req, httplib::Response& res) override;
+  void completions(const httplib::Request& req, httplib::Response& res) override;
+  void models(const httplib::Request& req, httplib::Response& res) override;
+
+  const engine::ChatTemplate& chat_template() const { return template_; }
+
+ private:
+  void check_model(const std::string& requested) const;
+  engine::SamplerParams sampling_for(const GenerationParams& g) const;
+  std::shared_ptr<SeqStream> submit(SeqRequest req, httplib::Response& res);
+
+  std::unique_ptr<engine::Model> model_;
+  EngineServiceOptions opts_;
+  Metrics& metrics_;
+  engine::Transformer tf_;
+  engine::ChatTemplate template_;
+  std::vector<TokenId> end_of_turn_;
+  std::unique_ptr<Scheduler> scheduler_;  // last: its thread uses everything above
+};
+
+}  // namespace tandem::server

@@ -1,0 +1,147 @@
+// The Commander through the official `openai` npm client: what any OpenAI app would do.
+// Run by CTest (test_api_openai_client) with TANDEM_BINARY and TANDEM_MODEL set.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import OpenAI from 'openai';
+
+const binary = process.env.TANDEM_BINARY;
+const model = process.env.TANDEM_MODEL;
+const apiKey = 'sk-tandem-test';
+let server;
+let baseURL;
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitHealthy(url, proc, log) {
+  for (let i = 0; i < 600; i++) {
+    if (proc.exitCode !== null) throw new Error(`commander exited: ${log.join('')}`);
+    try {
+      const r = await fetch(`${url}/health`);
+      if (r.status === 200) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`commander not healthy: ${log.join('')}`);
+}
+
+before(async () => {
+  assert.ok(binary && model, 'TANDEM_BINARY and TANDEM_MODEL must be set');
+  const port = await freePort();
+  const log = [];
+  server = spawn(binary, ['commander', '-m', model, '--host', '127.0.0.1', '--port', String(port),
+    '--api-key', apiKey, '--parallel', '4', '-t', '2', '--model-alias', 'stories'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  server.stdout.on('data', (d) => log.push(d.toString()));
+  server.stderr.on('data', (d) => log.push(d.toString()));
+  const root = `http://127.0.0.1:${port}`;
+  await waitHealthy(root, server, log);
+  baseURL = `${root}/v1`;
+});
+
+after(() => {
+  server?.kill('SIGTERM');
+});
+
+const client = () => new OpenAI({ apiKey, baseURL, maxRetries: 0 });
+
+test('models.list names the served model', async () => {
+  const page = await client().models.list();
+  const ids = page.data.map((m) => m.id);
+  assert.deepEqual(ids, ['stories']);
+});
+
+test('chat completion, non-streaming', async () => {
+  const r = await client().chat.completions.create({
+    model: 'stories',
+    messages: [{ role: 'system', content: 'Tell a story.' }, { role: 'user', content: 'Once upon a time' }],
+    max_tokens: 16,
+    temperature: 0,
+  });
+  assert.equal(r.object, 'chat.completion');
+  assert.equal(r.choices.length, 1);
+  assert.equal(r.choices[0].message.role, 'assistant');
+  assert.ok(r.choices[0].message.content.length > 0);
+  assert.ok(['stop', 'length'].includes(r.choices[0].finish_reason));
+  assert.ok(r.usage.prompt_tokens > 0);
+  assert.ok(r.usage.completion_tokens > 0 && r.usage.completion_tokens <= 16);
+});
+
+test('chat completion, streaming, matches non-streaming greedy text', async () => {
+  const params = {
+    model: 'stories',
+    messages: [{ role: 'user', content: 'Lily' }],
+    max_tokens: 20,
+    temperature: 0,
+  };
+  const whole = await client().chat.completions.create(params);
+  const stream = await client().chat.completions.create({
+    ...params, stream: true, stream_options: { include_usage: true },
+  });
+  let text = '';
+  let finish = null;
+  let usage = null;
+  for await (const chunk of stream) {
+    assert.equal(chunk.object, 'chat.completion.chunk');
+    if (chunk.usage) usage = chunk.usage;
+    for (const c of chunk.choices) {
+      text += c.delta?.content ?? '';
+      if (c.finish_reason) finish = c.finish_reason;
+    }
+  }
+  assert.equal(text, whole.choices[0].message.content);
+  assert.equal(finish, whole.choices[0].finish_reason);
+  assert.equal(usage.completion_tokens, whole.usage.completion_tokens);
+});
+
+test('completions with echo and logprobs', async () => {
+  const r = await client().completions.create({
+    model: 'stories', prompt: 'Once upon a time', max_tokens: 8, temperature: 0, echo: true, logprobs: 2,
+  });
+  assert.equal(r.object, 'text_completion');
+  assert.ok(r.choices[0].text.startsWith('Once upon a time'));
+  const lp = r.choices[0].logprobs;
+  assert.equal(lp.tokens.length, r.usage.prompt_tokens + r.usage.completion_tokens);
+  assert.equal(lp.token_logprobs[0], null);
+  for (const x of lp.token_logprobs.slice(1)) assert.ok(x <= 0);
+});
+
+test('completions streaming', async () => {
+  const stream = await client().completions.create({
+    model: 'stories', prompt: 'The dog', max_tokens: 12, temperature: 0, stream: true,
+  });
+  let text = '';
+  for await (const chunk of stream) text += chunk.choices[0]?.text ?? '';
+  const whole = await client().completions.create({
+    model: 'stories', prompt: 'The dog', max_tokens: 12, temperature: 0,
+  });
+  assert.equal(text, whole.choices[0].text);
+});
+
+test('a wrong API key is an AuthenticationError (401)', async () => {
+  const bad = new OpenAI({ apiKey: 'sk-wrong', baseURL, maxRetries: 0 });
+  await assert.rejects(
+    bad.chat.completions.create({ model: 'stories', messages: [{ role: 'user', content: 'x' }] }),
+    (e) => e instanceof OpenAI.AuthenticationError && e.status === 401 && e.error?.type === 'authentication_error',
+  );
+});
+
+test('an unknown model is NotFoundError (404), n=2 is BadRequestError (400)', async () => {
+  await assert.rejects(
+    client().chat.completions.create({ model: 'gpt-9', messages: [{ role: 'user', content: 'x' }] }),
+    (e) => e instanceof OpenAI.NotFoundError && e.code === 'model_not_found',
+  );
+  await assert.rejects(
+    client().chat.completions.create({ model: 'stories', n: 2, messages: [{ role: 'user', content: 'x' }] }),
+    (e) => e instanceof OpenAI.BadRequestError && e.param === 'n',
+  );
+});

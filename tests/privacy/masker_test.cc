@@ -1,0 +1,57 @@
+// Masking and unmasking over a conversation.
+#include "privacy/masker.h"
+
+#include <gtest/gtest.h>
+
+namespace tandem::privacy {
+namespace {
+
+TEST(Masker, SeedExampleMasksAndRoundTrips) {
+  Masker m;
+  const std::string text = "我叫张三,电话 13800000000。";
+  const std::string masked = m.mask(text);
+  EXPECT_EQ(masked, "我叫<NAME_1>,电话 <PHONE_1>。");
+  EXPECT_EQ(m.unmask(masked), text);
+}
+
+TEST(Masker, SameValueSamePlaceholderAcrossMessages) {
+  Masker m;
+  EXPECT_EQ(m.mask("call 13800000000 or 13900000000"), "call <PHONE_1> or <PHONE_2>");
+  EXPECT_EQ(m.mask("again: 13900000000, mail a@example.com"), "again: <PHONE_2>, mail <EMAIL_1>");
+  EXPECT_EQ(m.mask("13800000000 and b@example.com"), "<PHONE_1> and <EMAIL_2>");
+  EXPECT_EQ(m.placeholders().size(), 4u);
+  EXPECT_EQ(m.unmask("<EMAIL_2> <PHONE_1><PHONE_2>"), "b@example.com 1380000000013900000000");
+}
+
+TEST(Masker, NumberingIsPerType) {
+  Masker m;
+  EXPECT_EQ(m.mask("我是李雷,IP 10.0.0.1,卡 4111 1111 1111 1111,身份证 11010519491231002X"),
+            "我是<NAME_1>,IP <IP_1>,卡 <CARD_1>,身份证 <ID_1>");
+  EXPECT_EQ(m.mask("My name is Alice, server 10.0.0.2"), "My name is <NAME_2>, server <IP_2>");
+}
+
+TEST(Masker, UnmaskLeavesUnknownPlaceholdersAndOtherTextAlone) {
+  Masker m;
+  m.mask("13800000000");
+  EXPECT_EQ(m.unmask("<PHONE_2> <PHONE_1 > <<PHONE_1>> a<b>c <"),
+            "<PHONE_2> <PHONE_1 > <13800000000> a<b>c <");
+  EXPECT_EQ(m.unmask(""), "");
+  EXPECT_EQ(m.mask("no personal data here"), "no personal data here");
+}
+
+TEST(Masker, PlaceholderQueries) {
+  Masker m;
+  m.mask("a@example.com");
+  EXPECT_EQ(m.value_of("<EMAIL_1>"), "a@example.com");
+  EXPECT_FALSE(m.value_of("<EMAIL_2>"));
+  EXPECT_TRUE(m.is_placeholder_prefix("<"));
+  EXPECT_TRUE(m.is_placeholder_prefix("<EMA"));
+  EXPECT_TRUE(m.is_placeholder_prefix("<EMAIL_1"));
+  EXPECT_FALSE(m.is_placeholder_prefix("<EMAIL_1>"));  // complete, not a proper prefix
+  EXPECT_FALSE(m.is_placeholder_prefix("<EMAIL_2"));
+  EXPECT_FALSE(m.is_placeholder_prefix("<PHO"));  // no phone was masked
+  EXPECT_FALSE(m.is_placeholder_prefix("x"));
+}
+
+}  // namespace
+}  // namespace tandem::privacy
