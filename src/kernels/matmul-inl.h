@@ -380,6 +380,35 @@ HWY_NOINLINE void TileRows(const detail::MatmulArgs& a, int64_t r0, int64_t r1, 
 
 #include "kernels/matmul_x86-inl.h"
 
+// One token's activations -> int8 32-blocks (see detail::quantize_acts). Float ops match the
+// scalar definition (same max, same d = amax / 127, x * (1/d), round to nearest even), so
+// every target produces identical values.
+void QuantizeActs(const float* x, int64_t cols, int8_t* q, float* d, float* s, float* d8) {
+  const hn::CappedTag<float, 16> df;
+  const hn::Rebind<int32_t, decltype(df)> di;
+  const hn::Rebind<int16_t, decltype(df)> d16;
+  const hn::Rebind<int8_t, decltype(df)> d8t;
+  const size_t N = hn::Lanes(df);
+  for (int64_t b = 0; b < cols / 32; ++b) {
+    const float* xb = x + b * 32;
+    auto vmax = hn::Zero(df);
+    for (size_t i = 0; i < 32; i += N) vmax = hn::Max(vmax, hn::Abs(hn::LoadU(df, xb + i)));
+    const float amax = hn::GetLane(hn::MaxOfLanes(df, vmax));
+    const float db = amax / 127.0f;
+    const float id = db != 0.0f ? 1.0f / db : 0.0f;
+    const auto vid = hn::Set(df, id);
+    auto vsum = hn::Zero(di);
+    for (size_t i = 0; i < 32; i += N) {
+      const auto qi = hn::NearestInt(hn::Mul(hn::LoadU(df, xb + i), vid));
+      vsum = hn::Add(vsum, qi);
+      hn::StoreU(hn::DemoteTo(d8t, hn::DemoteTo(d16, qi)), d8t, q + b * 32 + i);
+    }
+    d[b] = db;
+    s[b] = db * static_cast<float>(hn::GetLane(hn::SumOfLanes(di, vsum)));
+    for (int k = 0; k < 8; ++k) d8[b * 8 + k] = db;
+  }
+}
+
 void MatmulItems(const detail::MatmulArgs& a, int64_t begin, int64_t end) {
 #ifdef TANDEM_MATMUL_X86
   // Per-thread scratch for the min / offset coefficients of a tile's rows.

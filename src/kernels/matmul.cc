@@ -24,7 +24,13 @@
 namespace tandem::kernels {
 
 HWY_EXPORT(MatmulItems);
+HWY_EXPORT(QuantizeActs);
 HWY_EXPORT(TargetId);
+
+void detail::quantize_acts(const float* x, int64_t cols, int8_t* q, float* d, float* s,
+                           float* d8) {
+  HWY_DYNAMIC_DISPATCH(QuantizeActs)(x, cols, q, d, s, d8);
+}
 
 void detail::matmul_items(const MatmulArgs& args, int64_t begin, int64_t end) {
   HWY_DYNAMIC_DISPATCH(MatmulItems)(args, begin, end);
@@ -84,30 +90,11 @@ struct ActBuffers {
   std::vector<int8_t> q;
   std::vector<float> d;
   std::vector<float> s;
+  std::vector<float> d8;
 };
 
-// 8-bit symmetric quantization per 32 values, rounding to nearest even like ggml's SIMD
-// quantize_row_q8_0; s keeps d * sum(q) for the weight types with an offset.
-void quantize_acts(const float* x, int64_t cols, int8_t* q, float* d, float* s) {
-  for (int64_t b = 0; b < cols / 32; ++b) {
-    const float* xb = x + b * 32;
-    float amax = 0.0f;
-    for (int j = 0; j < 32; ++j) amax = std::max(amax, std::fabs(xb[j]));
-    const float db = amax / 127.0f;
-    const float id = db != 0.0f ? 1.0f / db : 0.0f;
-    int sum = 0;
-    for (int j = 0; j < 32; ++j) {
-      const int v = static_cast<int>(std::lrint(xb[j] * id));
-      q[b * 32 + j] = static_cast<int8_t>(v);
-      sum += v;
-    }
-    d[b] = db;
-    s[b] = db * static_cast<float>(sum);
-  }
-}
-
 constexpr int64_t kRowBlock = 16;
-constexpr int64_t kTokenTile = 16;
+constexpr int64_t kTokenTile = 64;  // tokens sharing one unpacking of a row group
 
 }  // namespace
 
@@ -129,6 +116,7 @@ void matmul(const WeightView& w, const float* x, int64_t n_tokens, float* out, T
     buf.q.resize(static_cast<size_t>(n_tokens * w.cols));
     buf.d.resize(static_cast<size_t>(n_tokens * nb));
     buf.s.resize(static_cast<size_t>(n_tokens * nb));
+    buf.d8.resize(static_cast<size_t>(n_tokens * nb * 8));
     struct QuantJob {
       const float* x;
       int64_t cols, nb;
@@ -137,15 +125,16 @@ void matmul(const WeightView& w, const float* x, int64_t n_tokens, float* out, T
     // Captures one reference so std::function stores it inline (no allocation).
     auto quant = [&job](int64_t t0, int64_t t1, int) {
       for (int64_t t = t0; t < t1; ++t)
-        quantize_acts(job.x + t * job.cols, job.cols, job.buf->q.data() + t * job.cols,
-                      job.buf->d.data() + t * job.nb, job.buf->s.data() + t * job.nb);
+        detail::quantize_acts(job.x + t * job.cols, job.cols, job.buf->q.data() + t * job.cols,
+                              job.buf->d.data() + t * job.nb, job.buf->s.data() + t * job.nb,
+                              job.buf->d8.data() + t * job.nb * 8);
     };
     if (n_tokens == 1) {
       quant(0, 1, 0);
     } else {
       pool.parallel_for(n_tokens, quant);
     }
-    args.acts = {buf.q.data(), buf.d.data(), buf.s.data()};
+    args.acts = {buf.q.data(), buf.d.data(), buf.s.data(), buf.d8.data()};
   }
   args.row_block = kRowBlock;
   args.token_tile = kTokenTile;

@@ -16,8 +16,15 @@
 
 namespace z {
 
-HWY_INLINE __m512 PairScale(float d0, float d1) {
-  return _mm512_insertf32x8(_mm512_set1_ps(d0), _mm256_set1_ps(d1), 1);
+// Two fp16 scales -> lanes 0,1 of a float vector with one conversion.
+HWY_INLINE __m128 Halves(uint16_t h0, uint16_t h1) {
+  return _mm_cvtph_ps(_mm_cvtsi32_si128(static_cast<int>(h0 | (static_cast<uint32_t>(h1) << 16))));
+}
+
+// [v0 x8, v1 x8] from lanes 0, 1 of v.
+HWY_INLINE __m512 Spread2(__m128 v) {
+  const __m512i idx = _mm512_set_epi32(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0);
+  return _mm512_permutexvar_ps(idx, _mm512_castps128_ps512(v));
 }
 
 // Two Q4_0-style 16-byte nibble arrays -> [lo0, hi0, lo1, hi1] as 64 bytes 0..15.
@@ -44,10 +51,9 @@ struct Q4_0 {
   __m512 sc;
   HWY_INLINE void Prepare(const uint8_t* row, int64_t g, float* mc) {
     blk = reinterpret_cast<const BlockQ4_0*>(row) + 2 * g;
-    const float d0 = HalfToF32(blk[0].d), d1 = HalfToF32(blk[1].d);
-    mc[0] = -8.0f * d0;
-    mc[1] = -8.0f * d1;
-    sc = PairScale(d0, d1);
+    const __m128 d = Halves(blk[0].d, blk[1].d);
+    _mm_storel_pi(reinterpret_cast<__m64*>(mc), _mm_mul_ps(d, _mm_set1_ps(-8.0f)));
+    sc = Spread2(d);
   }
   HWY_INLINE __m512i Pair(int, __m512& s) const {
     s = sc;
@@ -64,9 +70,8 @@ struct Q4_1 {
   __m512 sc;
   HWY_INLINE void Prepare(const uint8_t* row, int64_t g, float* mc) {
     blk = reinterpret_cast<const BlockQ4_1*>(row) + 2 * g;
-    mc[0] = HalfToF32(blk[0].m);
-    mc[1] = HalfToF32(blk[1].m);
-    sc = PairScale(HalfToF32(blk[0].d), HalfToF32(blk[1].d));
+    _mm_storel_pi(reinterpret_cast<__m64*>(mc), Halves(blk[0].m, blk[1].m));
+    sc = Spread2(Halves(blk[0].d, blk[1].d));
   }
   HWY_INLINE __m512i Pair(int, __m512& s) const {
     s = sc;
@@ -103,7 +108,7 @@ struct Q8_0 {
   __m512 sc;
   HWY_INLINE void Prepare(const uint8_t* row, int64_t g, float*) {
     blk = reinterpret_cast<const BlockQ8_0*>(row) + 2 * g;
-    sc = PairScale(HalfToF32(blk[0].d), HalfToF32(blk[1].d));
+    sc = Spread2(Halves(blk[0].d, blk[1].d));
   }
   HWY_INLINE __m512i Pair(int, __m512& s) const {
     s = sc;
@@ -122,7 +127,7 @@ struct Q4_K {
   // Pair p is sub-blocks 2p (low nibbles of qs[32p..]) and 2p+1 (high nibbles).
   HWY_INLINE __m512i Pair(int p, __m512& s) const {
     const __m256i q = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(k.blk->qs + 32 * p));
-    s = PairScale(k.scale[2 * p], k.scale[2 * p + 1]);
+    s = Spread2(_mm_castpd_ps(_mm_load_sd(reinterpret_cast<const double*>(k.scale + 2 * p))));
     return _mm512_and_si512(Join(q, _mm256_srli_epi16(q, 4)), _mm512_set1_epi8(0xF));
   }
 };
@@ -168,7 +173,7 @@ HWY_NOINLINE void Tile(const detail::MatmulArgs& a, int64_t r0, int64_t t0, floa
   const float* xd[T];
   for (int t = 0; t < T; ++t) {
     xq[t] = a.acts.q + (t0 + t) * cols;
-    xd[t] = a.acts.d + (t0 + t) * nb;
+    xd[t] = a.acts.d8 + (t0 + t) * nb * 8;
   }
   __m512 acc[R][T];
   for (int r = 0; r < R; ++r)
@@ -194,8 +199,7 @@ HWY_NOINLINE void Tile(const detail::MatmulArgs& a, int64_t r0, int64_t t0, floa
       }
       for (int t = 0; t < T; ++t) {
         __m512i x = _mm512_loadu_si512(xq[t] + b * 32);
-        const __m512 dx = _mm512_insertf32x8(_mm512_castps256_ps512(_mm256_broadcast_ss(xd[t] + b)),
-                                             _mm256_broadcast_ss(xd[t] + b + 1), 1);
+        const __m512 dx = _mm512_loadu_ps(xd[t] + b * 8);
         if constexpr (K::kSigned) x = _mm512_xor_si512(x, _mm512_set1_epi8(-128));  // x + 128
         for (int r = 0; r < R; ++r) {
           __m512i pr;
@@ -209,11 +213,17 @@ HWY_NOINLINE void Tile(const detail::MatmulArgs& a, int64_t r0, int64_t t0, floa
       }
     }
   }
+  // Reduce in a loop nest GCC fully unrolls, so acc stays in registers in the main loop.
+  float sums[R][T];
+#pragma GCC unroll 32
+  for (int r = 0; r < R; ++r)
+#pragma GCC unroll 32
+    for (int t = 0; t < T; ++t) sums[r][t] = _mm512_reduce_add_ps(acc[r][t]);
   const int64_t rows = w.rows;
   for (int t = 0; t < T; ++t) {
     const float* xs = a.acts.s + (t0 + t) * nb;
     for (int r = 0; r < R; ++r) {
-      float v = _mm512_reduce_add_ps(acc[r][t]);
+      float v = sums[r][t];
       if constexpr (K::kHasMin) {
         const float* m = mc + r * nb;
         __m512 macc = _mm512_setzero_ps();
@@ -228,30 +238,157 @@ HWY_NOINLINE void Tile(const detail::MatmulArgs& a, int64_t r0, int64_t t0, floa
   }
 }
 
-constexpr int kTileR = 4;
-constexpr int kTileT = 4;
+// Prefill: R rows unpacked once into `pk` (weights, scale vectors and, for signed types, the
+// -128 * sum(w) corrections, 64 bytes each per pair), then reused by every token tile.
+struct Packed {
+  __m512i* w;
+  __m512* sc;
+  __m512i* corr;
+  int64_t np;  // pairs per row
+};
+
+template <class K, int R>
+HWY_NOINLINE void Pack(const WeightView& w, int64_t r0, const Packed& pk, float* mc) {
+  const int64_t nb = w.cols / 32;
+  const int64_t ng = nb / (2 * K::kPairs);
+  for (int r = 0; r < R; ++r) {
+    K k;
+    for (int64_t g = 0; g < ng; ++g) {
+      k.Prepare(w.row(r0 + r), g, mc + r * nb + g * 2 * K::kPairs);
+      for (int p = 0; p < K::kPairs; ++p) {
+        const int64_t i = r * pk.np + g * K::kPairs + p;
+        __m512 sc;
+        const __m512i wv = k.Pair(p, sc);
+        _mm512_store_si512(pk.w + i, wv);
+        _mm512_store_ps(pk.sc + i, sc);
+        if constexpr (K::kSigned)
+          _mm512_store_si512(pk.corr + i, _mm512_sub_epi32(_mm512_setzero_si512(),
+                                                           _mm512_dpbusd_epi32(_mm512_setzero_si512(),
+                                                                               _mm512_set1_epi8(-128), wv)));
+      }
+    }
+  }
+}
+
+template <class K, int R, int T>
+HWY_NOINLINE void TilePacked(const detail::MatmulArgs& a, const Packed& pk, int64_t r0,
+                             int64_t t0, const float* mc) {
+  const int64_t cols = a.w->cols, nb = cols / 32;
+  const int8_t* xq[T];
+  const float* xd[T];
+  for (int t = 0; t < T; ++t) {
+    xq[t] = a.acts.q + (t0 + t) * cols;
+    xd[t] = a.acts.d8 + (t0 + t) * nb * 8;
+  }
+  __m512 acc[R][T];
+  for (int r = 0; r < R; ++r)
+    for (int t = 0; t < T; ++t) acc[r][t] = _mm512_setzero_ps();
+  for (int64_t p = 0; p < pk.np; ++p) {
+    for (int t = 0; t < T; ++t) {
+      __m512i x = _mm512_loadu_si512(xq[t] + p * 64);
+      const __m512 dx = _mm512_loadu_ps(xd[t] + p * 16);
+      if constexpr (K::kSigned) x = _mm512_xor_si512(x, _mm512_set1_epi8(-128));  // x + 128
+      for (int r = 0; r < R; ++r) {
+        const int64_t i = r * pk.np + p;
+        __m512i pr;
+        if constexpr (K::kSigned) {
+          pr = _mm512_dpbusd_epi32(_mm512_load_si512(pk.corr + i), x, _mm512_load_si512(pk.w + i));
+        } else {
+          pr = _mm512_dpbusd_epi32(_mm512_setzero_si512(), _mm512_load_si512(pk.w + i), x);
+        }
+        acc[r][t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(pr), _mm512_mul_ps(_mm512_load_ps(pk.sc + i), dx),
+                                    acc[r][t]);
+      }
+    }
+  }
+  float sums[R][T];
+#pragma GCC unroll 32
+  for (int r = 0; r < R; ++r)
+#pragma GCC unroll 32
+    for (int t = 0; t < T; ++t) sums[r][t] = _mm512_reduce_add_ps(acc[r][t]);
+  const int64_t rows = a.w->rows;
+  for (int t = 0; t < T; ++t) {
+    const float* xs = a.acts.s + (t0 + t) * nb;
+    for (int r = 0; r < R; ++r) {
+      float v = sums[r][t];
+      if constexpr (K::kHasMin) {
+        const float* m = mc + r * nb;
+        __m512 macc = _mm512_setzero_ps();
+        int64_t b = 0;
+        for (; b + 16 <= nb; b += 16)
+          macc = _mm512_fmadd_ps(_mm512_loadu_ps(m + b), _mm512_loadu_ps(xs + b), macc);
+        v += _mm512_reduce_add_ps(macc);
+        for (; b < nb; ++b) v += m[b] * xs[b];
+      }
+      a.out[(t0 + t) * rows + r0 + r] = v;
+    }
+  }
+}
+
+// Per-thread pack buffer, reused across calls (grows only).
+struct alignas(64) Line {  // a class type, so std::allocator honours the alignment
+  uint8_t bytes[64];
+};
+
+HWY_INLINE Packed PackBuffer(int64_t np) {
+  thread_local std::vector<Line> buf;
+  const size_t n = static_cast<size_t>(3 * 4 * np);
+  if (buf.size() < n) buf.resize(n);
+  auto* v = reinterpret_cast<__m512i*>(buf.data());
+  return Packed{v, reinterpret_cast<__m512*>(v + 4 * np), v + 8 * np, np};
+}
+
+template <class K, int R>
+HWY_INLINE void PackedTokens(const detail::MatmulArgs& a, int64_t r0, int64_t t0, int64_t t1,
+                             float* mc) {
+  const Packed pk = PackBuffer(a.w->cols / 64);
+  Pack<K, R>(*a.w, r0, pk, mc);
+  int64_t t = t0;
+  for (; t + 4 <= t1; t += 4) TilePacked<K, R, 4>(a, pk, r0, t, mc);
+  if (t + 2 <= t1) {
+    TilePacked<K, R, 2>(a, pk, r0, t, mc);
+    t += 2;
+  }
+  if (t < t1) TilePacked<K, R, 1>(a, pk, r0, t, mc);
+}
+
+#ifndef TANDEM_Z_TILE_R
+#define TANDEM_Z_TILE_R 4
+#define TANDEM_Z_TILE_T 4
+#endif
+constexpr int kTileR = TANDEM_Z_TILE_R;
+constexpr int kTileT = TANDEM_Z_TILE_T;
 
 template <class K, int R>
 HWY_INLINE void RowsTokens(const detail::MatmulArgs& a, int64_t r0, int64_t t0, int64_t t1,
                            float* mc) {
   int64_t t = t0;
   for (; t + kTileT <= t1; t += kTileT) Tile<K, R, kTileT>(a, r0, t, mc);
-  switch (t1 - t) {
-    case 3:
-      return Tile<K, R, 3>(a, r0, t, mc);
-    case 2:
-      return Tile<K, R, 2>(a, r0, t, mc);
-    case 1:
-      return Tile<K, R, 1>(a, r0, t, mc);
-    default:
-      return;
+  if constexpr (kTileT > 4) {
+    if (t + 4 <= t1) {
+      Tile<K, R, 4>(a, r0, t, mc);
+      t += 4;
+    }
   }
+  if (t + 2 <= t1) {
+    Tile<K, R, 2>(a, r0, t, mc);
+    t += 2;
+  }
+  if (t < t1) Tile<K, R, 1>(a, r0, t, mc);
 }
+
+// Token count from which unpacking rows once (Pack) beats unpacking per token tile.
+constexpr int64_t kPackTokens = 8;
 
 template <class K>
 HWY_NOINLINE void Item(const detail::MatmulArgs& a, int64_t r0, int64_t r1, int64_t t0,
                        int64_t t1, float* mc) {
   int64_t r = r0;
+  if (t1 - t0 >= kPackTokens) {
+    for (; r + 4 <= r1; r += 4) PackedTokens<K, 4>(a, r, t0, t1, mc);
+    for (; r < r1; ++r) PackedTokens<K, 1>(a, r, t0, t1, mc);
+    return;
+  }
   for (; r + kTileR <= r1; r += kTileR) RowsTokens<K, kTileR>(a, r, t0, t1, mc);
   for (; r < r1; ++r) RowsTokens<K, 1>(a, r, t0, t1, mc);
 }

@@ -210,7 +210,7 @@ HWY_NOINLINE void Tile(const detail::MatmulArgs& a, int64_t r0, int64_t t0, floa
   const float* xd[T];
   for (int t = 0; t < T; ++t) {
     xq[t] = a.acts.q + (t0 + t) * cols;
-    xd[t] = a.acts.d + (t0 + t) * nb;
+    xd[t] = a.acts.d8 + (t0 + t) * nb * 8;
   }
   __m256 acc[R][T];
   for (int r = 0; r < R; ++r)
@@ -230,7 +230,7 @@ HWY_NOINLINE void Tile(const detail::MatmulArgs& a, int64_t r0, int64_t t0, floa
       for (int r = 0; r < R; ++r) k[r].Block(j, u[r], s[r], sc[r]);
       for (int t = 0; t < T; ++t) {
         const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xq[t] + b * 32));
-        const __m256 dx = _mm256_broadcast_ss(xd[t] + b);
+        const __m256 dx = _mm256_loadu_ps(xd[t] + b * 8);
         for (int r = 0; r < R; ++r) {
           __m256i p;
           if constexpr (K::kSigned) {
@@ -244,11 +244,17 @@ HWY_NOINLINE void Tile(const detail::MatmulArgs& a, int64_t r0, int64_t t0, floa
       }
     }
   }
+  // Reduce in a loop nest GCC fully unrolls, so acc stays in registers in the main loop.
+  float sums[R][T];
+#pragma GCC unroll 32
+  for (int r = 0; r < R; ++r)
+#pragma GCC unroll 32
+    for (int t = 0; t < T; ++t) sums[r][t] = HSum(acc[r][t]);
   const int64_t rows = w.rows;
   for (int t = 0; t < T; ++t) {
     const float* xs = a.acts.s + (t0 + t) * nb;
     for (int r = 0; r < R; ++r) {
-      float v = HSum(acc[r][t]);
+      float v = sums[r][t];
       if constexpr (K::kHasMin) {
         const float* m = mc + r * nb;
         __m256 macc = _mm256_setzero_ps();

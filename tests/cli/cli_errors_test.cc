@@ -32,7 +32,7 @@ Bytes valid_image() {
 }
 
 std::string write_temp(const std::string& name, const Bytes& bytes) {
-  const auto dir = std::filesystem::path(testing::TempDir()) / "tandem_cli_errors_test";
+  const auto dir = std::filesystem::path(tandem::test::unique_temp_dir()) / "tandem_cli_errors_test";
   std::filesystem::create_directories(dir);
   const auto path = (dir / name).string();
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -136,7 +136,7 @@ TEST(CliInspectErrors, NonexistentFile) {
 }
 
 TEST(CliInspectErrors, DirectoryInsteadOfFile) {
-  const auto dir = std::filesystem::path(testing::TempDir()).string();
+  const auto dir = std::filesystem::path(tandem::test::unique_temp_dir()).string();
   const auto r = run_tandem({"inspect", dir});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("error: "));

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "support/paths.h"
+
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -104,7 +106,7 @@ void write_file(const std::string& path, const Bytes& bytes) {
 }
 
 std::string temp_path(const std::string& name) {
-  const auto dir = std::filesystem::path(testing::TempDir()) / "tandem_gguf_corrupt_test";
+  const auto dir = std::filesystem::path(tandem::test::unique_temp_dir()) / "tandem_gguf_corrupt_test";
   std::filesystem::create_directories(dir);
   return (dir / name).string();
 }

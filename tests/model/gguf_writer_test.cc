@@ -2,6 +2,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "support/paths.h"
+
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -30,7 +32,7 @@ std::vector<uint8_t> pattern_bytes(size_t n, uint8_t seed) {
 }
 
 std::string temp_path(const std::string& name) {
-  const auto dir = std::filesystem::path(testing::TempDir()) / "tandem_gguf_writer_test";
+  const auto dir = std::filesystem::path(tandem::test::unique_temp_dir()) / "tandem_gguf_writer_test";
   std::filesystem::create_directories(dir);
   return (dir / name).string();
 }

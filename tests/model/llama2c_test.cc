@@ -2,6 +2,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "support/paths.h"
+
 #include <climits>
 #include <cstdint>
 #include <cstring>
@@ -34,7 +36,7 @@ std::vector<uint8_t> read_all(const std::string& path) {
 }
 
 std::string temp_path(const std::string& name) {
-  const auto dir = std::filesystem::path(testing::TempDir()) / "tandem_llama2c_test";
+  const auto dir = std::filesystem::path(tandem::test::unique_temp_dir()) / "tandem_llama2c_test";
   std::filesystem::create_directories(dir);
   return (dir / name).string();
 }

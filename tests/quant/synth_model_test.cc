@@ -12,7 +12,7 @@ namespace tandem::quant {
 namespace {
 
 std::string temp_path(const std::string& name) {
-  return (std::filesystem::path(testing::TempDir()) / name).string();
+  return (std::filesystem::path(tandem::test::unique_temp_dir()) / name).string();
 }
 
 model::ModelConfig small(const std::string& arch, int64_t head_dim = 0) {

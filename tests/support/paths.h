@@ -1,6 +1,10 @@
 // Locations of shared test data and the built binary, and a few file helpers for tests.
 #pragma once
 
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -29,6 +33,19 @@ inline std::string stories_golden_text() {
   if (section == std::string::npos || open == std::string::npos || close == std::string::npos)
     throw std::runtime_error("golden text not found in the stories260K README");
   return readme.substr(open + 4, close - open - 4);
+}
+
+// A directory private to this process and test: CTest runs tests as parallel processes,
+// so a shared temp path would race.
+inline std::string unique_temp_dir() {
+  const auto* info = testing::UnitTest::GetInstance()->current_test_info();
+  std::string name = "tandem-" + std::to_string(::getpid());
+  if (info) name += std::string("-") + info->test_suite_name() + "." + info->name();
+  for (auto& c : name)
+    if (c == '/') c = '_';
+  const auto dir = std::filesystem::path(testing::TempDir()) / name;
+  std::filesystem::create_directories(dir);
+  return dir.string();
 }
 
 }  // namespace tandem::test
