@@ -21,7 +21,10 @@ void register_commands(CLI::App& app) {
   add(app, "inspect", register_inspect);
   add(app, "synth", register_synth);
   add(app, "quantize", register_quantize);
+  add(app, "convert", register_convert);
+  add(app, "export-hf", register_export_hf);
   add(app, "commander", register_commander);
+  add(app, "dispatcher", register_dispatcher);
   add(app, "bench", register_bench);
   add(app, "privacy-scan", register_privacy_scan);
   add(app, "train-intent", register_train_intent);

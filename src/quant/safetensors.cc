@@ -65,6 +65,8 @@ SafetensorsFile SafetensorsFile::open(const std::string& path) {
     throw fail(std::string("header is not valid JSON: ") + e.what());
   }
   if (!h.is_object()) throw fail("header is not a JSON object");
+  if (h.contains("__metadata__") && !h["__metadata__"].is_object())
+    throw fail("__metadata__ is not a JSON object");
   const auto data = bytes.subspan(8 + n);
   std::vector<std::pair<uint64_t, uint64_t>> ranges;
   for (const auto& [name, v] : h.items()) {
@@ -91,7 +93,8 @@ SafetensorsFile SafetensorsFile::open(const std::string& path) {
       throw fail(where + ": malformed shape or data_offsets");
     uint64_t count = 1;
     for (const auto& d : shape) {
-      if (!d.is_number_unsigned()) throw fail(where + ": shape has a non-integer dimension");
+      if (!d.is_number_unsigned())
+        throw fail(where + ": shape has a dimension that is not a non-negative integer");
       const uint64_t dim = d.get<uint64_t>();
       if (dim != 0 && count > (uint64_t{1} << 48) / dim) throw fail(where + ": shape too large");
       count *= dim;
@@ -109,9 +112,22 @@ SafetensorsFile SafetensorsFile::open(const std::string& path) {
     f.index_[name] = f.tensors_.size();
     f.tensors_.push_back(std::move(t));
   }
+  // Like the reference implementation: the ranges must tile the data section exactly, so
+  // overlapping, misordered or truncated data is caught here, not as garbage weights later.
   std::sort(ranges.begin(), ranges.end());
-  for (size_t i = 1; i < ranges.size(); ++i)
-    if (ranges[i].first < ranges[i - 1].second) throw fail("tensor data ranges overlap");
+  uint64_t expect = 0;
+  for (const auto& [begin, end] : ranges) {
+    if (begin < expect)
+      throw fail("tensor data ranges overlap (a range starts at byte " + std::to_string(begin) +
+                 ", before the previous one ends at " + std::to_string(expect) + ")");
+    if (begin > expect)
+      throw fail("gap in the tensor data at bytes [" + std::to_string(expect) + ", " +
+                 std::to_string(begin) + ")");
+    expect = end;
+  }
+  if (expect != data.size())
+    throw fail("tensor data ends at byte " + std::to_string(expect) + " but the data section has " +
+               std::to_string(data.size()) + " bytes");
   return f;
 }
 
@@ -122,6 +138,21 @@ const SafeTensor* SafetensorsFile::find(const std::string& name) const {
 
 void SafetensorsWriter::add(const std::string& name, const std::string& dtype,
                             std::vector<int64_t> shape, std::vector<uint8_t> data) {
+  const size_t es = dtype_size(dtype);
+  if (es == 0)
+    throw std::invalid_argument("safetensors: tensor '" + name + "' has unknown dtype " + dtype);
+  uint64_t count = 1;
+  for (auto d : shape) {
+    if (d < 0)
+      throw std::invalid_argument("safetensors: tensor '" + name + "' has a negative dimension");
+    count *= static_cast<uint64_t>(d);
+  }
+  if (count * es != data.size())
+    throw std::invalid_argument("safetensors: tensor '" + name + "' has " +
+                                std::to_string(data.size()) + " bytes for " +
+                                std::to_string(count) + " " + dtype + " elements");
+  for (const auto& e : entries_)
+    if (e.name == name) throw std::invalid_argument("safetensors: duplicate tensor '" + name + "'");
   entries_.push_back({name, dtype, std::move(shape), std::move(data)});
 }
 
