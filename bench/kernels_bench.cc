@@ -22,8 +22,9 @@ using tandem::kernels::ThreadPool;
 using tandem::kernels::WeightView;
 using tandem::model::GgmlType;
 
-const GgmlType kTypes[] = {GgmlType::F32,  GgmlType::F16,  GgmlType::BF16, GgmlType::Q8_0,
-                           GgmlType::Q4_0, GgmlType::Q4_1, GgmlType::Q4_K, GgmlType::Q6_K};
+const GgmlType kTypes[] = {GgmlType::F32,  GgmlType::F16,  GgmlType::BF16,
+                           GgmlType::Q8_0, GgmlType::Q4_0, GgmlType::Q4_1,
+                           GgmlType::Q5_0, GgmlType::Q4_K, GgmlType::Q6_K};
 
 int bench_threads() {
   if (const char* s = std::getenv("TANDEM_BENCH_THREADS")) return std::max(1, std::atoi(s));
@@ -82,7 +83,7 @@ void Shapes(benchmark::internal::Benchmark* b) {
   const std::pair<int64_t, int64_t> shapes[] = {{2048, 2048}, {5632, 2048}, {2048, 5632}};
   for (int ti = 0; ti < static_cast<int>(std::size(kTypes)); ++ti)
     for (auto [rows, cols] : shapes)
-      for (int64_t nt : {1, 64}) b->Args({ti, rows, cols, nt});
+      for (int64_t nt : {1, 8, 128}) b->Args({ti, rows, cols, nt});  // decode, verify, prefill
 }
 
 BENCHMARK(BM_Matmul)->Apply(Shapes)->Unit(benchmark::kMicrosecond)->UseRealTime();

@@ -117,6 +117,8 @@ CommandAction register_commander(CLI::App& app) {
       ->check(CLI::Range(4, 4096));
   cmd->add_option("--upstream", o->upstream.url,
                   "Forward to this OpenAI-compatible server (http://host:port) instead of a model");
+  cmd->add_option("--log-requests", o->http.log_requests,
+                  "Test aid: append every POST body received to this file");
   cmd->add_option("--upstream-key", o->upstream.api_key, "API key sent to the upstream");
   o->engine.sampling.temperature = 1.0f;  // OpenAI's default
   add_sampling_options(cmd, o->engine.sampling);

@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/model_options.h"
+#include "cli/run_speculative.h"
 #include "cli/sampling_options.h"
 #include "engine/generate.h"
 
@@ -19,6 +20,7 @@ struct RunOptions {
   int64_t n_predict = 128;
   int32_t ctx = 0;
   engine::SamplerParams sampling;
+  SpecRunOptions spec;  // --draft / --remote-target
 };
 
 int run(const RunOptions& o) {
@@ -42,16 +44,13 @@ int run(const RunOptions& o) {
       o.ctx > 0 ? o.ctx
                 : static_cast<int32_t>(std::max(std::min<int64_t>(m->config().n_ctx_train, 4096),
                                                 std::min<int64_t>(needed, 1 << 20)));
-  engine::Transformer tf(*m, o.model.resolved_threads());
-  auto cache = tf.make_cache(ctx, 1, o.model.resolved_kv_type());
-  engine::Sampler sampler(o.sampling, static_cast<int32_t>(m->config().n_vocab));
 
   std::fwrite(prompt.data(), 1, prompt.size(), stdout);
   std::fflush(stdout);
   engine::Utf8StreamDecoder utf8;
   // SentencePiece marks word starts with a space; with nothing printed yet, drop it.
   bool strip_space = prompt.empty() && tok.vocab().model == "llama";
-  const auto st = engine::generate(tf, cache, ids, sampler, o.n_predict, [&](engine::TokenId id) {
+  auto on_token = [&](engine::TokenId id) {
     std::string text = utf8.push(tok.token_to_piece(id));
     if (strip_space && !text.empty()) {
       if (text[0] == ' ') text.erase(0, 1);
@@ -60,7 +59,20 @@ int run(const RunOptions& o) {
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fflush(stdout);
     return true;
-  });
+  };
+  if (o.spec.enabled()) {
+    run_speculative(*m, o.spec, ids, o.n_predict, ctx, o.sampling, o.model.resolved_threads(),
+                    o.model.resolved_kv_type(), on_token);
+    const std::string tail = utf8.flush();
+    std::fwrite(tail.data(), 1, tail.size(), stdout);
+    std::fputc('\n', stdout);
+    std::fflush(stdout);
+    return 0;
+  }
+  engine::Transformer tf(*m, o.model.resolved_threads());
+  auto cache = tf.make_cache(ctx, 1, o.model.resolved_kv_type());
+  engine::Sampler sampler(o.sampling, static_cast<int32_t>(m->config().n_vocab));
+  const auto st = engine::generate(tf, cache, ids, sampler, o.n_predict, on_token);
   const std::string rest = utf8.flush();
   std::fwrite(rest.data(), 1, rest.size(), stdout);
   std::fputc('\n', stdout);
@@ -91,6 +103,7 @@ CommandAction register_run(CLI::App& app) {
   cmd->add_option("-c,--ctx", o->ctx, "Context size (default: the model's, at most 4096)")
       ->check(CLI::Range(0, 1 << 20));
   add_sampling_options(cmd, o->sampling);
+  o->spec.add_to(cmd);
   return [o]() { return run(*o); };
 }
 

@@ -383,7 +383,7 @@ HWY_NOINLINE void TileRows(const detail::MatmulArgs& a, int64_t r0, int64_t r1, 
 // One token's activations -> int8 32-blocks (see detail::quantize_acts). Float ops match the
 // scalar definition (same max, same d = amax / 127, x * (1/d), round to nearest even), so
 // every target produces identical values.
-void QuantizeActs(const float* x, int64_t cols, int8_t* q, float* d, float* s, float* d8) {
+void QuantizeActs(const float* x, int64_t cols, int8_t* q, float* d, float* s) {
   const hn::CappedTag<float, 16> df;
   const hn::Rebind<int32_t, decltype(df)> di;
   const hn::Rebind<int16_t, decltype(df)> d16;
@@ -405,7 +405,6 @@ void QuantizeActs(const float* x, int64_t cols, int8_t* q, float* d, float* s, f
     }
     d[b] = db;
     s[b] = db * static_cast<float>(hn::GetLane(hn::SumOfLanes(di, vsum)));
-    for (int k = 0; k < 8; ++k) d8[b * 8 + k] = db;
   }
 }
 

@@ -27,9 +27,8 @@ HWY_EXPORT(MatmulItems);
 HWY_EXPORT(QuantizeActs);
 HWY_EXPORT(TargetId);
 
-void detail::quantize_acts(const float* x, int64_t cols, int8_t* q, float* d, float* s,
-                           float* d8) {
-  HWY_DYNAMIC_DISPATCH(QuantizeActs)(x, cols, q, d, s, d8);
+void detail::quantize_acts(const float* x, int64_t cols, int8_t* q, float* d, float* s) {
+  HWY_DYNAMIC_DISPATCH(QuantizeActs)(x, cols, q, d, s);
 }
 
 void detail::matmul_items(const MatmulArgs& args, int64_t begin, int64_t end) {
@@ -90,7 +89,6 @@ struct ActBuffers {
   std::vector<int8_t> q;
   std::vector<float> d;
   std::vector<float> s;
-  std::vector<float> d8;
 };
 
 constexpr int64_t kRowBlock = 16;
@@ -116,7 +114,6 @@ void matmul(const WeightView& w, const float* x, int64_t n_tokens, float* out, T
     buf.q.resize(static_cast<size_t>(n_tokens * w.cols));
     buf.d.resize(static_cast<size_t>(n_tokens * nb));
     buf.s.resize(static_cast<size_t>(n_tokens * nb));
-    buf.d8.resize(static_cast<size_t>(n_tokens * nb * 8));
     struct QuantJob {
       const float* x;
       int64_t cols, nb;
@@ -126,15 +123,14 @@ void matmul(const WeightView& w, const float* x, int64_t n_tokens, float* out, T
     auto quant = [&job](int64_t t0, int64_t t1, int) {
       for (int64_t t = t0; t < t1; ++t)
         detail::quantize_acts(job.x + t * job.cols, job.cols, job.buf->q.data() + t * job.cols,
-                              job.buf->d.data() + t * job.nb, job.buf->s.data() + t * job.nb,
-                              job.buf->d8.data() + t * job.nb * 8);
+                              job.buf->d.data() + t * job.nb, job.buf->s.data() + t * job.nb);
     };
     if (n_tokens == 1) {
       quant(0, 1, 0);
     } else {
       pool.parallel_for(n_tokens, quant);
     }
-    args.acts = {buf.q.data(), buf.d.data(), buf.s.data(), buf.d8.data()};
+    args.acts = {buf.q.data(), buf.d.data(), buf.s.data()};
   }
   args.row_block = kRowBlock;
   args.token_tile = kTokenTile;

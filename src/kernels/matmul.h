@@ -10,7 +10,8 @@ namespace tandem::kernels {
 
 // out[t * w.rows + r] = sum_c W[r, c] * x[t * w.cols + c] for t < n_tokens, r < w.rows.
 // n_tokens == 1 is decode (matvec); larger n_tokens is prefill / verification.
-// Supports F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q4_K, Q6_K; throws std::invalid_argument otherwise.
+// Supports F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q4_K, Q6_K; throws std::invalid_argument
+// otherwise.
 void matmul(const WeightView& w, const float* x, int64_t n_tokens, float* out, ThreadPool& pool);
 
 // Row r of w as floats (embedding lookup).

@@ -21,6 +21,11 @@ HWY_INLINE __m128 Halves(uint16_t h0, uint16_t h1) {
   return _mm_cvtph_ps(_mm_cvtsi32_si128(static_cast<int>(h0 | (static_cast<uint32_t>(h1) << 16))));
 }
 
+// Two consecutive floats into lanes 0, 1.
+HWY_INLINE __m128 LoadPair(const float* p) {
+  return _mm_castpd_ps(_mm_load_sd(reinterpret_cast<const double*>(p)));
+}
+
 // [v0 x8, v1 x8] from lanes 0, 1 of v.
 HWY_INLINE __m512 Spread2(__m128 v) {
   const __m512i idx = _mm512_set_epi32(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0);
@@ -127,7 +132,7 @@ struct Q4_K {
   // Pair p is sub-blocks 2p (low nibbles of qs[32p..]) and 2p+1 (high nibbles).
   HWY_INLINE __m512i Pair(int p, __m512& s) const {
     const __m256i q = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(k.blk->qs + 32 * p));
-    s = Spread2(_mm_castpd_ps(_mm_load_sd(reinterpret_cast<const double*>(k.scale + 2 * p))));
+    s = Spread2(LoadPair(k.scale + 2 * p));
     return _mm512_and_si512(Join(q, _mm256_srli_epi16(q, 4)), _mm512_set1_epi8(0xF));
   }
 };
@@ -173,7 +178,7 @@ HWY_NOINLINE void Tile(const detail::MatmulArgs& a, int64_t r0, int64_t t0, floa
   const float* xd[T];
   for (int t = 0; t < T; ++t) {
     xq[t] = a.acts.q + (t0 + t) * cols;
-    xd[t] = a.acts.d8 + (t0 + t) * nb * 8;
+    xd[t] = a.acts.d + (t0 + t) * nb;
   }
   __m512 acc[R][T];
   for (int r = 0; r < R; ++r)
@@ -193,13 +198,13 @@ HWY_NOINLINE void Tile(const detail::MatmulArgs& a, int64_t r0, int64_t t0, floa
       for (int r = 0; r < R; ++r) {
         wv[r] = k[r].Pair(p, sc[r]);
         if constexpr (K::kSigned)
-          corr[r] = _mm512_sub_epi32(_mm512_setzero_si512(),
-                                     _mm512_dpbusd_epi32(_mm512_setzero_si512(),
-                                                         _mm512_set1_epi8(-128), wv[r]));
+          corr[r] = _mm512_sub_epi32(
+              _mm512_setzero_si512(),
+              _mm512_dpbusd_epi32(_mm512_setzero_si512(), _mm512_set1_epi8(-128), wv[r]));
       }
       for (int t = 0; t < T; ++t) {
         __m512i x = _mm512_loadu_si512(xq[t] + b * 32);
-        const __m512 dx = _mm512_loadu_ps(xd[t] + b * 8);
+        const __m512 dx = Spread2(LoadPair(xd[t] + b));
         if constexpr (K::kSigned) x = _mm512_xor_si512(x, _mm512_set1_epi8(-128));  // x + 128
         for (int r = 0; r < R; ++r) {
           __m512i pr;
@@ -262,23 +267,24 @@ HWY_NOINLINE void Pack(const WeightView& w, int64_t r0, const Packed& pk, float*
         _mm512_store_si512(pk.w + i, wv);
         _mm512_store_ps(pk.sc + i, sc);
         if constexpr (K::kSigned)
-          _mm512_store_si512(pk.corr + i, _mm512_sub_epi32(_mm512_setzero_si512(),
-                                                           _mm512_dpbusd_epi32(_mm512_setzero_si512(),
-                                                                               _mm512_set1_epi8(-128), wv)));
+          _mm512_store_si512(pk.corr + i,
+                             _mm512_sub_epi32(_mm512_setzero_si512(),
+                                              _mm512_dpbusd_epi32(_mm512_setzero_si512(),
+                                                                  _mm512_set1_epi8(-128), wv)));
       }
     }
   }
 }
 
 template <class K, int R, int T>
-HWY_NOINLINE void TilePacked(const detail::MatmulArgs& a, const Packed& pk, int64_t r0,
-                             int64_t t0, const float* mc) {
+HWY_NOINLINE void TilePacked(const detail::MatmulArgs& a, const Packed& pk, int64_t r0, int64_t t0,
+                             const float* mc) {
   const int64_t cols = a.w->cols, nb = cols / 32;
   const int8_t* xq[T];
   const float* xd[T];
   for (int t = 0; t < T; ++t) {
     xq[t] = a.acts.q + (t0 + t) * cols;
-    xd[t] = a.acts.d8 + (t0 + t) * nb * 8;
+    xd[t] = a.acts.d + (t0 + t) * nb;
   }
   __m512 acc[R][T];
   for (int r = 0; r < R; ++r)
@@ -286,7 +292,7 @@ HWY_NOINLINE void TilePacked(const detail::MatmulArgs& a, const Packed& pk, int6
   for (int64_t p = 0; p < pk.np; ++p) {
     for (int t = 0; t < T; ++t) {
       __m512i x = _mm512_loadu_si512(xq[t] + p * 64);
-      const __m512 dx = _mm512_loadu_ps(xd[t] + p * 16);
+      const __m512 dx = Spread2(LoadPair(xd[t] + 2 * p));
       if constexpr (K::kSigned) x = _mm512_xor_si512(x, _mm512_set1_epi8(-128));  // x + 128
       for (int r = 0; r < R; ++r) {
         const int64_t i = r * pk.np + p;
@@ -296,8 +302,8 @@ HWY_NOINLINE void TilePacked(const detail::MatmulArgs& a, const Packed& pk, int6
         } else {
           pr = _mm512_dpbusd_epi32(_mm512_setzero_si512(), _mm512_load_si512(pk.w + i), x);
         }
-        acc[r][t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(pr), _mm512_mul_ps(_mm512_load_ps(pk.sc + i), dx),
-                                    acc[r][t]);
+        acc[r][t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(pr),
+                                    _mm512_mul_ps(_mm512_load_ps(pk.sc + i), dx), acc[r][t]);
       }
     }
   }
@@ -352,24 +358,15 @@ HWY_INLINE void PackedTokens(const detail::MatmulArgs& a, int64_t r0, int64_t t0
   if (t < t1) TilePacked<K, R, 1>(a, pk, r0, t, mc);
 }
 
-#ifndef TANDEM_Z_TILE_R
-#define TANDEM_Z_TILE_R 4
-#define TANDEM_Z_TILE_T 4
-#endif
-constexpr int kTileR = TANDEM_Z_TILE_R;
-constexpr int kTileT = TANDEM_Z_TILE_T;
+// 4 x 4 measured faster than 2 x 8 (16 accumulators either way).
+constexpr int kTileR = 4;
+constexpr int kTileT = 4;
 
 template <class K, int R>
 HWY_INLINE void RowsTokens(const detail::MatmulArgs& a, int64_t r0, int64_t t0, int64_t t1,
                            float* mc) {
   int64_t t = t0;
   for (; t + kTileT <= t1; t += kTileT) Tile<K, R, kTileT>(a, r0, t, mc);
-  if constexpr (kTileT > 4) {
-    if (t + 4 <= t1) {
-      Tile<K, R, 4>(a, r0, t, mc);
-      t += 4;
-    }
-  }
   if (t + 2 <= t1) {
     Tile<K, R, 2>(a, r0, t, mc);
     t += 2;
@@ -381,8 +378,8 @@ HWY_INLINE void RowsTokens(const detail::MatmulArgs& a, int64_t r0, int64_t t0, 
 constexpr int64_t kPackTokens = 8;
 
 template <class K>
-HWY_NOINLINE void Item(const detail::MatmulArgs& a, int64_t r0, int64_t r1, int64_t t0,
-                       int64_t t1, float* mc) {
+HWY_NOINLINE void Item(const detail::MatmulArgs& a, int64_t r0, int64_t r1, int64_t t0, int64_t t1,
+                       float* mc) {
   int64_t r = r0;
   if (t1 - t0 >= kPackTokens) {
     for (; r + 4 <= r1; r += 4) PackedTokens<K, 4>(a, r, t0, t1, mc);

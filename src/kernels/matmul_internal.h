@@ -11,9 +11,8 @@ namespace tandem::kernels::detail {
 // float scale and the block sums the offset / min weight types need.
 struct QuantActs {
   const int8_t* q = nullptr;  // n_tokens * cols values in [-127, 127]
-  const float* d = nullptr;    // n_tokens * cols/32 block scales
-  const float* s = nullptr;    // d * sum(q) per block, for the types with a min/offset
-  const float* d8 = nullptr;   // each block scale repeated 8 times (one vector per block)
+  const float* d = nullptr;   // n_tokens * cols/32 block scales
+  const float* s = nullptr;   // d * sum(q) per block, for the types with a min/offset
 };
 
 struct MatmulArgs {
@@ -29,9 +28,9 @@ struct MatmulArgs {
   int64_t n_token_tiles = 0;
 };
 
-// Quantizes one token's cols floats (cols a multiple of 32): q, d, s and d8 as in QuantActs,
+// Quantizes one token's cols floats (cols a multiple of 32): q, d and s as in QuantActs,
 // d = amax / 127, q = round-to-nearest-even(x / d), on the best Highway target.
-void quantize_acts(const float* x, int64_t cols, int8_t* q, float* d, float* s, float* d8);
+void quantize_acts(const float* x, int64_t cols, int8_t* q, float* d, float* s);
 
 // Computes the work items [begin, end) on the best Highway target.
 void matmul_items(const MatmulArgs& args, int64_t begin, int64_t end);

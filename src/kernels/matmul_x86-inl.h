@@ -39,8 +39,8 @@ HWY_INLINE __m256i Nibbles16(const uint8_t* qs) {
 
 // 32 bits -> 32 bytes, 0xFF where the bit is set.
 HWY_INLINE __m256i BytesFromBits(uint32_t bits) {
-  const __m256i shuf = _mm256_setr_epi64x(0, 0x0101010101010101, 0x0202020202020202,
-                                          0x0303030303030303);
+  const __m256i shuf =
+      _mm256_setr_epi64x(0, 0x0101010101010101, 0x0202020202020202, 0x0303030303030303);
   __m256i b = _mm256_shuffle_epi8(_mm256_set1_epi32(static_cast<int>(bits)), shuf);
   b = _mm256_or_si256(b, _mm256_set1_epi64x(0x7fbfdfeff7fbfdfe));
   return _mm256_cmpeq_epi8(b, _mm256_set1_epi64x(-1));
@@ -162,8 +162,9 @@ struct Q6_K {
     const __m256 d = _mm256_set1_ps(HalfToF32(blk->d));
     const __m128i s8 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(blk->scales));
     _mm256_store_ps(scale, _mm256_mul_ps(d, _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(s8))));
-    _mm256_store_ps(scale + 8, _mm256_mul_ps(
-                                   d, _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_srli_si128(s8, 8)))));
+    _mm256_store_ps(
+        scale + 8,
+        _mm256_mul_ps(d, _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_srli_si128(s8, 8)))));
   }
   // Block j = 4h + g of the super-block: low 4 bits from ql, high 2 from qh (ggml layout).
   HWY_INLINE void Block(int j, __m256i& u, __m256i& s, __m256& sc) const {
@@ -210,7 +211,7 @@ HWY_NOINLINE void Tile(const detail::MatmulArgs& a, int64_t r0, int64_t t0, floa
   const float* xd[T];
   for (int t = 0; t < T; ++t) {
     xq[t] = a.acts.q + (t0 + t) * cols;
-    xd[t] = a.acts.d8 + (t0 + t) * nb * 8;
+    xd[t] = a.acts.d + (t0 + t) * nb;
   }
   __m256 acc[R][T];
   for (int r = 0; r < R; ++r)
@@ -230,7 +231,7 @@ HWY_NOINLINE void Tile(const detail::MatmulArgs& a, int64_t r0, int64_t t0, floa
       for (int r = 0; r < R; ++r) k[r].Block(j, u[r], s[r], sc[r]);
       for (int t = 0; t < T; ++t) {
         const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xq[t] + b * 32));
-        const __m256 dx = _mm256_loadu_ps(xd[t] + b * 8);
+        const __m256 dx = _mm256_broadcast_ss(xd[t] + b);
         for (int r = 0; r < R; ++r) {
           __m256i p;
           if constexpr (K::kSigned) {
@@ -238,8 +239,7 @@ HWY_NOINLINE void Tile(const detail::MatmulArgs& a, int64_t r0, int64_t t0, floa
           } else {
             p = DotU8S8(u[r], x);
           }
-          acc[r][t] =
-              _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_mul_ps(sc[r], dx), acc[r][t]);
+          acc[r][t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_mul_ps(sc[r], dx), acc[r][t]);
         }
       }
     }
@@ -294,8 +294,8 @@ HWY_INLINE void RowsTokens(const detail::MatmulArgs& a, int64_t r0, int64_t t0, 
 }
 
 template <class K>
-HWY_NOINLINE void Item(const detail::MatmulArgs& a, int64_t r0, int64_t r1, int64_t t0,
-                       int64_t t1, float* mc) {
+HWY_NOINLINE void Item(const detail::MatmulArgs& a, int64_t r0, int64_t r1, int64_t t0, int64_t t1,
+                       float* mc) {
   int64_t r = r0;
   for (; r + kTileR <= r1; r += kTileR) RowsTokens<K, kTileR>(a, r, t0, t1, mc);
   for (; r < r1; ++r) RowsTokens<K, 1>(a, r, t0, t1, mc);

@@ -19,8 +19,8 @@ struct BlockQ4_1 {
   uint8_t qs[kQK / 2];
 };
 struct BlockQ5_0 {
-  uint16_t d;         // fp16 scale
-  uint8_t qh[4];      // bit j = fifth bit of element j
+  uint16_t d;           // fp16 scale
+  uint8_t qh[4];        // bit j = fifth bit of element j
   uint8_t qs[kQK / 2];  // low nibbles: element j in the low half, j + 16 in the high half
 };
 struct BlockQ8_0 {

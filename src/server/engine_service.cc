@@ -91,6 +91,16 @@ EngineService::EngineService(std::unique_ptr<engine::Model> model, EngineService
 
 EngineService::~EngineService() = default;
 
+void EngineService::tandem_verify(const httplib::Request& req, httplib::Response& res) {
+  std::call_once(verify_once_, [this] {
+    VerifyOptions v;
+    v.max_ctx = opts_.scheduler.n_ctx;
+    v.threads = opts_.threads;
+    verify_ = std::make_unique<VerifyService>(*model_, v);
+  });
+  verify_->handle(req, res);
+}
+
 void EngineService::check_model(const std::string& requested) const {
   if (!requested.empty() && requested != opts_.model_alias)
     throw ApiError(404,

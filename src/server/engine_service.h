@@ -11,6 +11,7 @@
 #include "server/http_server.h"
 #include "server/openai_schema.h"
 #include "server/scheduler.h"
+#include "server/verify_service.h"
 
 namespace tandem::server {
 
@@ -33,6 +34,7 @@ class EngineService : public Service {
   void chat_completions(const httplib::Request& req, httplib::Response& res) override;
   void completions(const httplib::Request& req, httplib::Response& res) override;
   void models(const httplib::Request& req, httplib::Response& res) override;
+  void tandem_verify(const httplib::Request& req, httplib::Response& res) override;
 
   const engine::ChatTemplate& chat_template() const { return template_; }
 
@@ -47,6 +49,8 @@ class EngineService : public Service {
   engine::Transformer tf_;
   engine::ChatTemplate template_;
   std::vector<TokenId> end_of_turn_;
+  std::once_flag verify_once_;
+  std::unique_ptr<VerifyService> verify_;  // created on the first verify request
   std::unique_ptr<Scheduler> scheduler_;  // last: its thread uses everything above
 };
 

@@ -2,6 +2,8 @@
 
 #include <sys/socket.h>
 
+#include <fstream>
+
 #include "server/api_error.h"
 #include "server/json_util.h"
 
@@ -37,6 +39,16 @@ const char* type_for_status(int status) {
 }
 
 }  // namespace
+
+void Service::route_decision(const httplib::Request& req, httplib::Response&) {
+  throw ApiError(404, "no endpoint " + req.method + " " + req.path + " on this role",
+                 "not_found_error");
+}
+
+void Service::tandem_verify(const httplib::Request& req, httplib::Response&) {
+  throw ApiError(404, "no endpoint " + req.method + " " + req.path + " on this role",
+                 "not_found_error", "", "verify_unsupported");
+}
 
 ApiServer::ApiServer(HttpOptions opts, Metrics& metrics)
     : opts_(std::move(opts)), metrics_(metrics) {
@@ -92,6 +104,8 @@ ApiServer::ApiServer(HttpOptions opts, Metrics& metrics)
   route("POST", "/v1/chat/completions", &Service::chat_completions);
   route("POST", "/v1/completions", &Service::completions);
   route("GET", "/v1/models", &Service::models);
+  route("POST", "/v1/tandem/verify", &Service::tandem_verify);
+  route("POST", "/v1/route", &Service::route_decision);
 }
 
 ApiServer::~ApiServer() {
@@ -99,7 +113,11 @@ ApiServer::~ApiServer() {
 }
 
 void ApiServer::route(const std::string& method, const std::string& path, Handler h) {
-  auto handler = [this, path, h](const httplib::Request& req, httplib::Response& res) {
+  auto handler = [this, method, path, h](const httplib::Request& req, httplib::Response& res) {
+    if (!opts_.log_requests.empty() && method == "POST") {
+      std::lock_guard lock(log_mu_);
+      std::ofstream(opts_.log_requests, std::ios::app) << path << ' ' << req.body << '\n';
+    }
     try {
       if (!opts_.api_key.empty()) {
         const std::string auth = req.get_header_value("Authorization");

@@ -20,6 +20,10 @@ class Service {
   virtual void chat_completions(const httplib::Request& req, httplib::Response& res) = 0;
   virtual void completions(const httplib::Request& req, httplib::Response& res) = 0;
   virtual void models(const httplib::Request& req, httplib::Response& res) = 0;
+  // POST /v1/tandem/verify: speculative verification (the Commander's engine role only).
+  virtual void tandem_verify(const httplib::Request& req, httplib::Response& res);
+  // POST /v1/route: the routing decision without generating (the Dispatcher role only).
+  virtual void route_decision(const httplib::Request& req, httplib::Response& res);
 };
 
 struct HttpOptions {
@@ -27,7 +31,8 @@ struct HttpOptions {
   int port = 8081;      // 0: any free port
   std::string api_key;  // empty: no authentication
   size_t max_body_bytes = 8 << 20;
-  int http_threads = 128;  // streams hold a thread each while they run
+  int http_threads = 128;    // streams hold a thread each while they run
+  std::string log_requests;  // test-only: append every POST body to this file, one per line
 };
 
 class ApiServer {
@@ -51,6 +56,7 @@ class ApiServer {
   std::shared_ptr<Service> service_;
   std::thread thread_;
   int listen_fd_ = -1;
+  std::mutex log_mu_;
 };
 
 // Writes an OpenAI error body with its status.

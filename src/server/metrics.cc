@@ -36,6 +36,11 @@ void Metrics::count_request(const std::string& endpoint, int status) {
   ++requests_[{endpoint, status}];
 }
 
+void Metrics::count_decision(const std::string& route, const std::string& reason) {
+  std::lock_guard lock(mu_);
+  ++decisions_[{route, reason}];
+}
+
 std::string Metrics::render() const {
   std::string out;
   out += "# HELP tandem_requests_total HTTP requests by endpoint and status.\n";
@@ -45,6 +50,16 @@ std::string Metrics::render() const {
     for (const auto& [key, n] : requests_)
       out += fmt::format("tandem_requests_total{{endpoint=\"{}\",status=\"{}\"}} {}\n", key.first,
                          key.second, n);
+  }
+  {
+    std::lock_guard lock(mu_);
+    if (!decisions_.empty()) {
+      out += "# HELP tandem_routing_decisions_total Dispatcher decisions by route and reason.\n";
+      out += "# TYPE tandem_routing_decisions_total counter\n";
+    }
+    for (const auto& [key, n] : decisions_)
+      out += fmt::format("tandem_routing_decisions_total{{route=\"{}\",reason=\"{}\"}} {}\n",
+                         key.first, key.second, n);
   }
   out += "# HELP tandem_prompt_tokens_total Prompt tokens evaluated.\n";
   out += "# TYPE tandem_prompt_tokens_total counter\n";

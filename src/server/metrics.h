@@ -31,6 +31,8 @@ class Metrics {
  public:
   Metrics();
   void count_request(const std::string& endpoint, int status);
+  // Dispatcher: one routing decision (route "edge"|"cloud", reason as in router::Reason).
+  void count_decision(const std::string& route, const std::string& reason);
   void add_prompt_tokens(int64_t n) { prompt_tokens_ += n; }
   void add_generated_tokens(int64_t n) { generated_tokens_ += n; }
   void observe_ttft(double seconds) { ttft_.observe(seconds); }
@@ -47,6 +49,7 @@ class Metrics {
  private:
   mutable std::mutex mu_;
   std::map<std::pair<std::string, int>, uint64_t> requests_;
+  std::map<std::pair<std::string, std::string>, uint64_t> decisions_;
   std::atomic<int64_t> prompt_tokens_{0}, generated_tokens_{0};
   std::atomic<int64_t> active_slots_{0}, queue_length_{0};
   std::atomic<int64_t> forward_passes_{0}, batch_tokens_{0};

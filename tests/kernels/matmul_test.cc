@@ -94,8 +94,7 @@ void check_matmul(GgmlType t, int64_t rows, int64_t cols, int64_t n_tokens, Thre
 }
 
 const GgmlType kFloatTypes[] = {GgmlType::F32, GgmlType::F16, GgmlType::BF16};
-const GgmlType kBlock32Types[] = {GgmlType::Q4_0, GgmlType::Q4_1, GgmlType::Q5_0,
-                                   GgmlType::Q8_0};
+const GgmlType kBlock32Types[] = {GgmlType::Q4_0, GgmlType::Q4_1, GgmlType::Q5_0, GgmlType::Q8_0};
 const GgmlType kKTypes[] = {GgmlType::Q4_K, GgmlType::Q6_K};
 
 void check_all_shapes(ThreadPool& pool, bool quick) {
@@ -156,6 +155,44 @@ TEST(Matmul, EveryHighwayTarget) {
   hwy::SetSupportedTargetsForTest(0);
 }
 
+// The vectorized activation quantizer must give exactly the scalar definition's bytes on every
+// target, including ties (x / d exactly k + 0.5, which round to even).
+TEST(Matmul, QuantizeActsIsExactOnEveryHighwayTarget) {
+  std::mt19937 rng(21);
+  std::normal_distribution<float> nd(0.0f, 1.0f);
+  const int64_t cols = 32 * 6;
+  std::vector<float> x(static_cast<size_t>(cols));
+  for (auto& v : x) v = nd(rng);
+  for (int j = 0; j < 32; ++j) x[32 + j] = 0.0f;                              // all-zero block
+  for (int j = 0; j < 32; ++j) x[64 + j] = static_cast<float>(j % 8) - 3.5f;  // d = 127 / 127
+  x[64] = 127.0f;
+  std::vector<int8_t> q(static_cast<size_t>(cols));
+  std::vector<float> d(6), s(6);
+  for (int64_t target : hwy::SupportedAndGeneratedTargets()) {
+    hwy::SetSupportedTargetsForTest(target);
+    SCOPED_TRACE(hwy::TargetName(target));
+    detail::quantize_acts(x.data(), cols, q.data(), d.data(), s.data());
+    for (int64_t b = 0; b < 6; ++b) {
+      float amax = 0;
+      for (int j = 0; j < 32; ++j) amax = std::max(amax, std::fabs(x[b * 32 + j]));
+      const float db = amax / 127.0f;
+      const float id = db != 0 ? 1.0f / db : 0.0f;
+      int sum = 0;
+      for (int j = 0; j < 32; ++j) {
+        const long v = std::lrint(x[b * 32 + j] * id);
+        ASSERT_EQ(q[b * 32 + j], v) << "block " << b << " elem " << j;
+        sum += static_cast<int>(v);
+      }
+      ASSERT_EQ(d[b], db);
+      ASSERT_EQ(s[b], db * static_cast<float>(sum));
+    }
+    EXPECT_EQ(q[64 + 4], 0);   // 0.5 rounds to even
+    EXPECT_EQ(q[64 + 5], 2);   // 1.5 rounds to even
+    EXPECT_EQ(q[64 + 1], -2);  // -2.5 rounds to even
+  }
+  hwy::SetSupportedTargetsForTest(0);
+}
+
 TEST(Matmul, ZeroActivationsGiveZero) {
   ThreadPool pool(2);
   std::mt19937 rng(3);
@@ -187,7 +224,8 @@ TEST(Matmul, RejectsUnsupportedAndMalformed) {
 
 TEST(Matmul, DequantizeRowMatchesDequantize) {
   std::mt19937 rng(11);
-  for (GgmlType t : {GgmlType::F32, GgmlType::BF16, GgmlType::Q4_1, GgmlType::Q5_0, GgmlType::Q6_K}) {
+  for (GgmlType t :
+       {GgmlType::F32, GgmlType::BF16, GgmlType::Q4_1, GgmlType::Q5_0, GgmlType::Q6_K}) {
     Matrix m = make_matrix(t, 3, 512, rng);
     std::vector<float> row(512);
     for (int64_t r = 0; r < 3; ++r) {

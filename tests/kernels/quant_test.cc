@@ -136,9 +136,8 @@ TEST(Quant, Q8_0KnownAnswer) {
 }
 
 TEST(Quant, AllZeroBlocks) {
-  for (GgmlType t :
-       {GgmlType::Q4_0, GgmlType::Q4_1, GgmlType::Q5_0, GgmlType::Q8_0, GgmlType::Q4_K,
-        GgmlType::Q6_K}) {
+  for (GgmlType t : {GgmlType::Q4_0, GgmlType::Q4_1, GgmlType::Q5_0, GgmlType::Q8_0, GgmlType::Q4_K,
+                     GgmlType::Q6_K}) {
     std::vector<float> x(512, 0.0f), y(512, 1.0f);
     std::vector<uint8_t> q(model::row_bytes(t, 512));
     quantize(t, x.data(), q.data(), 512);
@@ -175,9 +174,9 @@ TEST(Quant, RoundTripErrorBounds) {
   for (auto& v : x) v = nd(rng);
   // Relative RMS error of Gaussian data, with margin over what each format achieves.
   const std::pair<GgmlType, double> limits[] = {
-      {GgmlType::F32, 0.0},   {GgmlType::F16, 4e-4},  {GgmlType::BF16, 3e-3},
-      {GgmlType::Q8_0, 0.01}, {GgmlType::Q4_0, 0.13}, {GgmlType::Q4_1, 0.11}, {GgmlType::Q5_0, 0.065},
-      {GgmlType::Q4_K, 0.10}, {GgmlType::Q6_K, 0.03},
+      {GgmlType::F32, 0.0},    {GgmlType::F16, 4e-4},  {GgmlType::BF16, 3e-3},
+      {GgmlType::Q8_0, 0.01},  {GgmlType::Q4_0, 0.13}, {GgmlType::Q4_1, 0.11},
+      {GgmlType::Q5_0, 0.065}, {GgmlType::Q4_K, 0.10}, {GgmlType::Q6_K, 0.03},
   };
   for (auto [t, lim] : limits) {
     const ErrStats s = round_trip(t, x);

@@ -1,0 +1,78 @@
+// The Dispatcher role of the OpenAI server: per request, privacy scan -> intent -> prompt
+// perplexity from the edge prefill -> decision; the edge answers from that same KV cache,
+// the cloud route masks every message, asks the Commander and unmasks the answer (also
+// streamed). Commander unreachable -> edge (reason offline); Commander failing mid-stream ->
+// the edge continues the same answer from the text received so far.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "privacy/masker.h"
+#include "server/commander_client.h"
+#include "server/edge_engine.h"
+#include "server/http_server.h"
+#include "server/metrics.h"
+#include "server/openai_schema.h"
+#include "server/routing_pipeline.h"
+
+namespace tandem::server {
+
+struct DispatcherOptions {
+  std::string model_alias;  // the id /v1/models lists
+  engine::SamplerParams sampling;
+  bool fixed_seed = false;
+  CommanderOptions commander;
+  std::string commander_model;  // "model" sent to the Commander (empty: its default)
+};
+
+// Per-conversation Maskers, so a value keeps its placeholder across the turns of a chat.
+class ConversationMaskers {
+ public:
+  // A copy of the conversation's Masker (a fresh one for a new conversation).
+  privacy::Masker checkout(const std::string& conversation);
+  void store(const std::string& conversation, const privacy::Masker& m);
+
+ private:
+  static constexpr size_t kMaxConversations = 4096;
+  std::mutex mu_;
+  std::unordered_map<std::string, privacy::Masker> by_id_;
+};
+
+class DispatcherService : public Service {
+ public:
+  DispatcherService(std::unique_ptr<EdgeEngine> edge, std::unique_ptr<RoutingPipeline> routing,
+                    DispatcherOptions opts, Metrics& metrics);
+
+  void chat_completions(const httplib::Request& req, httplib::Response& res) override;
+  void completions(const httplib::Request& req, httplib::Response& res) override;
+  void models(const httplib::Request& req, httplib::Response& res) override;
+  void route_decision(const httplib::Request& req, httplib::Response& res) override;
+
+  struct Walk;  // one request's state (dispatcher_walk.h)
+
+ private:
+  engine::SamplerParams sampling_for(const GenerationParams& g) const;
+  void answer_on_edge(std::shared_ptr<Walk> w, httplib::Response& res);
+  // False when the Commander could not be reached (nothing was written to res).
+  bool answer_from_cloud(std::shared_ptr<Walk> w, httplib::Response& res);
+  void set_route_headers(const Walk& w, httplib::Response& res);
+
+  std::unique_ptr<EdgeEngine> edge_;
+  std::unique_ptr<RoutingPipeline> routing_;
+  DispatcherOptions opts_;
+  Metrics& metrics_;
+  ConversationMaskers maskers_;
+};
+
+// The identity of a conversation: the body's "user", else the x-tandem-conversation header,
+// else a hash of the first user message.
+std::string conversation_id(const nlohmann::json& body, const httplib::Request& req,
+                            const std::vector<engine::ChatMessage>& messages);
+// The request body as the Commander gets it: every message's text masked with `masker`.
+nlohmann::json masked_chat_body(const nlohmann::json& body, privacy::Masker& masker,
+                                const std::string& commander_model);
+
+}  // namespace tandem::server
