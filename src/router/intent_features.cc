@@ -1,6 +1,7 @@
 #include "router/intent_features.h"
 
 #include <algorithm>
+#include <unordered_set>
 
 namespace tandem::router {
 namespace {
@@ -44,18 +45,20 @@ std::vector<std::string_view> normalized_chars(std::string_view text, std::strin
 std::vector<std::string> intent_features(std::string_view text, int min_n, int max_n) {
   std::string storage;
   const auto chars = normalized_chars(text, storage);
-  std::vector<std::string> out;
+  // Deduplicate views into `storage` first: long prompts repeat n-grams a lot, and copying
+  // and sorting every occurrence dominated the routing overhead.
+  std::unordered_set<std::string_view> seen;
   for (int n = min_n; n <= max_n; ++n) {
     for (size_t i = 0; i + static_cast<size_t>(n) <= chars.size(); ++i) {
       const char* begin = chars[i].data();
-      const char* end = chars[i + static_cast<size_t>(n) - 1].data() + chars[i + n - 1].size();
-      std::string g(begin, end);
-      if (g != " ") out.push_back(std::move(g));
+      const auto& last = chars[i + static_cast<size_t>(n) - 1];
+      const std::string_view g(begin, static_cast<size_t>(last.data() + last.size() - begin));
+      if (g != " ") seen.insert(g);
     }
   }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
+  std::vector<std::string_view> unique(seen.begin(), seen.end());
+  std::sort(unique.begin(), unique.end());
+  return {unique.begin(), unique.end()};
 }
 
 }  // namespace tandem::router
