@@ -1,9 +1,9 @@
 // tandem bench: prefill / decode speed in llama-bench's table shape, memory bandwidth,
 // and the cost of verifying drafted tokens.
+#include <fmt/format.h>
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <fmt/format.h>
 #include <numeric>
 #include <random>
 #include <sstream>
@@ -93,10 +93,10 @@ std::string model_label(const engine::Model& m) {
   const auto& c = m.config();
   const double b = static_cast<double>(c.n_params(m.weights().tied_output)) / 1e9;
   const std::string size = b >= 1 ? fmt::format("{:.0f}B", b) : fmt::format("{:.0f}M", b * 1e3);
-  return fmt::format("{} {} {}", c.arch, size,
-                     model::type_name(m.weights().layers.empty()
-                                          ? m.weights().output.type
-                                          : m.weights().layers[0].w_gate.type));
+  return fmt::format(
+      "{} {} {}", c.arch, size,
+      model::type_name(m.weights().layers.empty() ? m.weights().output.type
+                                                  : m.weights().layers[0].w_gate.type));
 }
 
 int run_bench(const BenchOptions& o) {
@@ -122,16 +122,15 @@ int run_bench(const BenchOptions& o) {
 
   const std::string label = model_label(*m);
   const double size_mib = static_cast<double>(m->weight_bytes()) / (1 << 20);
-  const double params_b =
-      static_cast<double>(m->config().n_params(m->weights().tied_output)) / 1e9;
+  const double params_b = static_cast<double>(m->config().n_params(m->weights().tied_output)) / 1e9;
   fmt::print("| {:<30} | {:>10} | {:>10} | {:<7} | {:>7} | {:>13} | {:>20} |\n", "model", "size",
              "params", "backend", "threads", "test", "t/s");
   fmt::print("| {:-<30} | {:->10} | {:->10} | {:-<7} | {:->7} | {:->13} | {:->20} |\n", "", "", "",
              "", "", "", "");
   auto row = [&](const std::string& test, const std::vector<double>& tps) {
     const auto s = stats(tps);
-    fmt::print("| {:<30} | {:>6.2f} MiB | {:>8.2f} B | {:<7} | {:>7} | {:>13} | {:>20} |\n",
-               label, size_mib, params_b, "CPU", threads, test,
+    fmt::print("| {:<30} | {:>6.2f} MiB | {:>8.2f} B | {:<7} | {:>7} | {:>13} | {:>20} |\n", label,
+               size_mib, params_b, "CPU", threads, test,
                fmt::format("{:.2f} ± {:.2f}", s.mean, s.sd));
     std::fflush(stdout);
   };
@@ -169,18 +168,19 @@ int run_bench(const BenchOptions& o) {
       many.push_back(timed_step(o.verify_tokens));
     }
     const double a = stats(one).mean, b = stats(many).mean;
-    fmt::print("\nverify: {} tokens after {} of context: {:.2f} ms; 1 token: {:.2f} ms; ratio {:.2f}x\n",
-               o.verify_tokens, o.verify_ctx, b * 1e3, a * 1e3, b / a);
+    fmt::print(
+        "\nverify: {} tokens after {} of context: {:.2f} ms; 1 token: {:.2f} ms; ratio {:.2f}x\n",
+        o.verify_tokens, o.verify_ctx, b * 1e3, a * 1e3, b / a);
   }
   if (o.membw || !tg.empty()) {
     kernels::ThreadPool pool(threads);
     const double bw = kernels::measure_read_bandwidth(pool, size_t{1} << 29, 3);
     // Per decoded token every weight is read once (the tied embedding only as the output).
-    const double bytes = static_cast<double>(m->weight_bytes()) -
-                         (m->weights().tied_output
-                              ? 0.0
-                              : static_cast<double>(m->weights().tok_embd.row_bytes *
-                                                    m->weights().tok_embd.rows));
+    const double bytes =
+        static_cast<double>(m->weight_bytes()) -
+        (m->weights().tied_output
+             ? 0.0
+             : static_cast<double>(m->weights().tok_embd.row_bytes * m->weights().tok_embd.rows));
     fmt::print("\nroofline: {:.1f} MiB of weights read per token / {:.1f} GB/s = {:.1f} t/s max\n",
                bytes / (1 << 20), bw / 1e9, bw / bytes);
   }

@@ -1,6 +1,6 @@
 // tandem inspect FILE: metadata and tensor table of a GGUF file.
-#include <cstdio>
 #include <fmt/format.h>
+#include <cstdio>
 #include <string>
 
 #include "cli/commands.h"
@@ -16,8 +16,8 @@ CommandAction register_inspect(CLI::App& app) {
   cmd->add_flag("--all", *all, "Print long arrays (e.g. the vocabulary) in full");
   return [path, all]() {
     const auto f = model::GgufFile::open(*path);
-    fmt::print("file: {}\nGGUF version: {}\nalignment: {}\nsize: {} bytes\n", f.path(),
-               f.version(), f.alignment(), f.file_size());
+    fmt::print("file: {}\nGGUF version: {}\nalignment: {}\nsize: {} bytes\n", f.path(), f.version(),
+               f.alignment(), f.file_size());
     fmt::print("\nmetadata ({} keys):\n", f.metadata().size());
     for (const auto& [k, v] : f.metadata())
       fmt::print("  {:<40} {}\n", k, v.to_display_string(*all ? SIZE_MAX : 8));
@@ -26,7 +26,8 @@ CommandAction register_inspect(CLI::App& app) {
     size_t total = 0;
     for (const auto& t : f.tensors()) {
       std::string dims;
-      for (size_t i = 0; i < t.dims.size(); ++i) dims += (i ? " x " : "") + std::to_string(t.dims[i]);
+      for (size_t i = 0; i < t.dims.size(); ++i)
+        dims += (i ? " x " : "") + std::to_string(t.dims[i]);
       fmt::print("  {:<36} {:<8} {:<24} {:>12} {:>12}\n", t.name, model::type_name(t.type), dims,
                  t.nbytes, t.offset);
       total += t.nbytes;

@@ -1,6 +1,6 @@
 // tandem ppl: perplexity of a text file, printed like llama.cpp's llama-perplexity.
-#include <cstdio>
 #include <fmt/format.h>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -27,10 +27,13 @@ int run_ppl(const PplOptions& o) {
   fmt::print(stderr, "tokenized {} into {} tokens; {} chunks of {}\n", o.text_file, tokens.size(),
              tokens.size() / static_cast<size_t>(o.ctx), o.ctx);
   engine::Transformer tf(*m, o.model.resolved_threads());
-  const auto r = engine::perplexity(tf, tokens, o.ctx, [](int64_t i, double ppl) {
-    fmt::print("[{}]{:.4f},", i + 1, ppl);
-    std::fflush(stdout);
-  }, o.model.resolved_kv_type());
+  const auto r = engine::perplexity(
+      tf, tokens, o.ctx,
+      [](int64_t i, double ppl) {
+        fmt::print("[{}]{:.4f},", i + 1, ppl);
+        std::fflush(stdout);
+      },
+      o.model.resolved_kv_type());
   fmt::print("\nFinal estimate: PPL = {:.4f} +/- {:.5f}\n", r.ppl, r.uncertainty);
   return 0;
 }

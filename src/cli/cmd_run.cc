@@ -1,6 +1,6 @@
 // tandem run: generate text from a prompt, streaming to stdout, speed to stderr.
-#include <cstdio>
 #include <fmt/format.h>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -80,9 +80,8 @@ int run(const RunOptions& o) {
   fmt::print(stderr, "prompt:   {} tokens in {:.1f} ms ({:.1f} tok/s)\n", st.n_prompt,
              st.prompt_seconds * 1e3, st.n_prompt / std::max(st.prompt_seconds, 1e-9));
   fmt::print(stderr, "generate: {} tokens in {:.1f} ms ({:.1f} tok/s){}\n", st.n_generated,
-             st.generate_seconds * 1e3,
-             st.n_generated / std::max(st.generate_seconds, 1e-9),
-             st.hit_eog                      ? ", stopped at end of text"
+             st.generate_seconds * 1e3, st.n_generated / std::max(st.generate_seconds, 1e-9),
+             st.hit_eog                     ? ", stopped at end of text"
              : st.n_generated < o.n_predict ? ", stopped: context full"
                                             : "");
   return 0;

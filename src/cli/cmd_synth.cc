@@ -46,8 +46,8 @@ int run_synth(SynthCli& s) {
   const auto r = quant::synth_model(s.opt, s.out);
   bar.finish();
   for (const auto& f : r.fallbacks) fmt::print(stderr, "fallback: {}\n", f);
-  fmt::print(stderr, "wrote {}: {} {} parameters, {:.1f} MiB of tensors\n", s.out,
-             s.opt.shape.arch, r.n_params, static_cast<double>(r.bytes) / (1 << 20));
+  fmt::print(stderr, "wrote {}: {} {} parameters, {:.1f} MiB of tensors\n", s.out, s.opt.shape.arch,
+             r.n_params, static_cast<double>(r.bytes) / (1 << 20));
   return 0;
 }
 
@@ -55,7 +55,8 @@ int run_synth(SynthCli& s) {
 
 CommandAction register_synth(CLI::App& app) {
   auto s = std::make_shared<SynthCli>();
-  auto* cmd = app.add_subcommand("synth", "Write a random-weight model of a real shape (speed work)");
+  auto* cmd =
+      app.add_subcommand("synth", "Write a random-weight model of a real shape (speed work)");
   std::string presets = "tinyllama-1.1b|llama-3-8b|qwen2.5-0.5b|qwen3-0.6b|custom";
   cmd->add_option("--like", s->like, "Shape: " + presets)->capture_default_str();
   cmd->add_option("--type", s->opt.type, "F32|F16|BF16|Q8_0|Q4_0|Q4_1|Q4_K|Q4_K_M|Q6_K")

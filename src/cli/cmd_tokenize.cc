@@ -1,6 +1,6 @@
 // tandem tokenize: token ids of a text, like llama.cpp's llama-tokenize.
-#include <cstdio>
 #include <fmt/format.h>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -48,8 +48,8 @@ CommandAction register_tokenize(CLI::App& app) {
   auto* cmd = app.add_subcommand("tokenize", "Print the tokens of a text");
   o->model.add_to(cmd, /*with_threads=*/false);
   auto* p = cmd->add_option("-p,--prompt", o->prompt, "Text to tokenize");
-  auto* f = cmd->add_option("-f,--file", o->file, "Read the text from a file")
-                ->check(CLI::ExistingFile);
+  auto* f =
+      cmd->add_option("-f,--file", o->file, "Read the text from a file")->check(CLI::ExistingFile);
   p->excludes(f);
   cmd->add_flag("--ids", o->ids_only, "Print only the ids, as a Python-style list");
   cmd->add_flag("--no-bos", o->no_bos, "Do not add BOS/EOS tokens");

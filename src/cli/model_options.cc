@@ -1,7 +1,7 @@
 #include "cli/model_options.h"
 
-#include <chrono>
 #include <fmt/format.h>
+#include <chrono>
 #include <thread>
 
 #include "engine/kv_cache.h"
@@ -22,7 +22,9 @@ void ModelOptions::add_to(CLI::App* cmd, bool with_threads) {
   }
 }
 
-model::GgmlType ModelOptions::resolved_kv_type() const { return engine::parse_kv_type(kv_type); }
+model::GgmlType ModelOptions::resolved_kv_type() const {
+  return engine::parse_kv_type(kv_type);
+}
 
 int ModelOptions::resolved_threads() const {
   if (threads > 0) return threads;
@@ -36,8 +38,7 @@ std::unique_ptr<engine::Model> ModelOptions::load(bool verbose) const {
   if (verbose) {
     const auto& c = m->config();
     fmt::print(stderr, "load: {} ({}, {} layers, dim {}, {} heads/{} kv, vocab {}) in {:.1f} ms\n",
-               model_path, c.arch, c.n_layer, c.n_embd, c.n_head, c.n_head_kv, c.n_vocab,
-               s * 1e3);
+               model_path, c.arch, c.n_layer, c.n_embd, c.n_head, c.n_head_kv, c.n_vocab, s * 1e3);
   }
   return m;
 }

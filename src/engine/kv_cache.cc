@@ -22,8 +22,10 @@ KvCache::KvCache(const model::ModelConfig& c, int32_t n_ctx, int32_t n_seq, Ggml
   if (type != GgmlType::F16 && type != GgmlType::F32 && type != GgmlType::Q8_0)
     throw std::invalid_argument("KV cache type must be f16, f32 or q8_0");
   if (type == GgmlType::Q8_0 && head_dim_ % 32 != 0)
-    throw std::invalid_argument("a q8_0 KV cache needs a head size that is a multiple of 32 (this "
-                                "model's is " + std::to_string(head_dim_) + "); use f16");
+    throw std::invalid_argument(
+        "a q8_0 KV cache needs a head size that is a multiple of 32 (this "
+        "model's is " +
+        std::to_string(head_dim_) + "); use f16");
   row_bytes_ = model::row_bytes(type, kv_dim_);
   const size_t n = static_cast<size_t>(c.n_layer) * n_seq * n_ctx * row_bytes_;
   k_.assign(n, 0);

@@ -27,8 +27,10 @@ bool matmul_supported(GgmlType t) {
     case GgmlType::Q4_1:
     case GgmlType::Q5_0:
     case GgmlType::Q4_K:
-    case GgmlType::Q6_K: return true;
-    default: return false;
+    case GgmlType::Q6_K:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -144,8 +146,9 @@ std::unique_ptr<Model> Model::from_file(model::GgufFile file) {
 std::unique_ptr<Model> Model::load(const std::string& path, const std::string& tokenizer_path) {
   if (model::looks_like_llama2c(path)) return from_file(model::load_llama2c(path, tokenizer_path));
   if (!tokenizer_path.empty())
-    throw model::ModelFileError(path + ": -z/--tokenizer is only for llama2.c checkpoints; a GGUF "
-                                       "file carries its own tokenizer");
+    throw model::ModelFileError(path +
+                                ": -z/--tokenizer is only for llama2.c checkpoints; a GGUF "
+                                "file carries its own tokenizer");
   return from_file(model::GgufFile::open(path));
 }
 

@@ -27,7 +27,7 @@ struct LayerWeights {
 struct ModelWeights {
   kernels::WeightView tok_embd;
   const float* output_norm = nullptr;
-  kernels::WeightView output;  // == tok_embd when the embedding is tied
+  kernels::WeightView output;           // == tok_embd when the embedding is tied
   const float* rope_factors = nullptr;  // Llama 3 rope_freqs.weight, n_rot/2 entries, or null
   std::vector<LayerWeights> layers;
   bool tied_output = false;
@@ -37,7 +37,8 @@ class Model {
  public:
   // GGUF path, or a llama2.c checkpoint with its tokenizer file (tokenizer_path).
   // Throws model::ModelFileError naming the file for anything it cannot use.
-  static std::unique_ptr<Model> load(const std::string& path, const std::string& tokenizer_path = "");
+  static std::unique_ptr<Model> load(const std::string& path,
+                                     const std::string& tokenizer_path = "");
   // Binds an already-parsed file (tests, converted checkpoints).
   static std::unique_ptr<Model> from_file(model::GgufFile file);
   explicit Model(model::GgufFile file);  // binds weights and tokenizer (same as from_file)

@@ -36,7 +36,8 @@ PerplexityResult perplexity(Transformer& tf, std::span<const TokenId> tokens, in
     if (tok.bos() >= 0) chunk[0] = tok.bos();
     cache.clear(0);
     Batch b;
-    for (int32_t p = 0; p < ctx; ++p) b.add(chunk[static_cast<size_t>(p)], p, 0, p >= first && p < ctx - 1);
+    for (int32_t p = 0; p < ctx; ++p)
+      b.add(chunk[static_cast<size_t>(p)], p, 0, p >= first && p < ctx - 1);
     const auto logits = tf.forward(b, cache);
     for (int32_t p = first; p < ctx - 1; ++p) {
       const auto row = logits.subspan(static_cast<size_t>(p - first) * n_vocab, n_vocab);

@@ -77,7 +77,8 @@ void Transformer::attention(const Batch& b, KvCache& cache, int64_t layer) {
     for (int64_t g = 0; g < c.n_head_kv; ++g) attn_items_.push_back({i, j - i, g});
     i = j;
   }
-  pool_.parallel_for(static_cast<int64_t>(attn_items_.size()), [&](int64_t begin, int64_t end, int) {
+  pool_.parallel_for(static_cast<int64_t>(attn_items_.size()), [&](int64_t begin, int64_t end,
+                                                                   int) {
     thread_local std::vector<const float*> qs;
     thread_local std::vector<float*> outs;
     thread_local std::vector<int32_t> lens;
@@ -88,15 +89,15 @@ void Transformer::attention(const Batch& b, KvCache& cache, int64_t layer) {
       lens.clear();
       for (size_t t = item.first; t < item.first + item.count; ++t) {
         for (int64_t h = item.kv_head * group; h < (item.kv_head + 1) * group; ++h) {
-          const size_t off = t * static_cast<size_t>(c.q_dim()) + static_cast<size_t>(h * c.head_dim);
+          const size_t off =
+              t * static_cast<size_t>(c.q_dim()) + static_cast<size_t>(h * c.head_dim);
           qs.push_back(q_.data() + off);
           outs.push_back(attn_.data() + off);
           lens.push_back(b.positions[t] + 1);
         }
       }
-      kernels::attend_block(qs, outs, lens,
-                            cache.head(layer, b.seq_ids[item.first], item.kv_head), c.head_dim,
-                            scale);
+      kernels::attend_block(qs, outs, lens, cache.head(layer, b.seq_ids[item.first], item.kv_head),
+                            c.head_dim, scale);
     }
   });
 }
@@ -191,8 +192,7 @@ std::span<const float> Transformer::forward(const Batch& b, KvCache& cache,
   }
   logits_.resize(n_out * c.n_vocab);
   if (n_out > 0)
-    kernels::matmul(w.output, out_rows_.data(), static_cast<int64_t>(n_out), logits_.data(),
-                    pool_);
+    kernels::matmul(w.output, out_rows_.data(), static_cast<int64_t>(n_out), logits_.data(), pool_);
   return {logits_.data(), logits_.size()};
 }
 

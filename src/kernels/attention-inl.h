@@ -34,8 +34,10 @@ HWY_INLINE void LoadTile(const uint8_t* base, size_t stride, model::GgmlType typ
       const auto* h = reinterpret_cast<const hwy::float16_t*>(src);
       const int64_t N = static_cast<int64_t>(hn::Lanes(df));
       int64_t d = 0;
-      for (; d + N <= head_dim; d += N) hn::StoreU(hn::PromoteTo(df, hn::LoadU(dh, h + d)), df, row + d);
-      if (d < head_dim) dequantize(type, reinterpret_cast<const uint16_t*>(src) + d, row + d, head_dim - d);
+      for (; d + N <= head_dim; d += N)
+        hn::StoreU(hn::PromoteTo(df, hn::LoadU(dh, h + d)), df, row + d);
+      if (d < head_dim)
+        dequantize(type, reinterpret_cast<const uint16_t*>(src) + d, row + d, head_dim - d);
     } else {
       dequantize(type, src, row, head_dim);
     }

@@ -38,7 +38,8 @@ void attend_reference(const float* q, float* out, int32_t n_kv, const KvHeadView
   for (int32_t j = 0; j < n_kv; ++j) {
     dequantize(kv.type, kv.k + static_cast<size_t>(j) * kv.stride, k.data(), head_dim);
     double d = 0;
-    for (int64_t i = 0; i < head_dim; ++i) d += static_cast<double>(q[i]) * k[static_cast<size_t>(i)];
+    for (int64_t i = 0; i < head_dim; ++i)
+      d += static_cast<double>(q[i]) * k[static_cast<size_t>(i)];
     s[static_cast<size_t>(j)] = d * scale;
     mx = std::max(mx, s[static_cast<size_t>(j)]);
   }

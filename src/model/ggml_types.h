@@ -45,8 +45,8 @@ enum class GgmlType : uint32_t {
 
 struct GgmlTypeTraits {
   std::string_view name;
-  int64_t block_size;   // elements per block
-  size_t block_bytes;   // bytes per block
+  int64_t block_size;  // elements per block
+  size_t block_bytes;  // bytes per block
 };
 
 // Geometry of a type known to the GGUF format; nullopt for numbers no ggml version defines.

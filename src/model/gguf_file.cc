@@ -61,42 +61,60 @@ size_t min_encoded_size(GgufValueType t) {
   switch (t) {
     case GgufValueType::UINT8:
     case GgufValueType::INT8:
-    case GgufValueType::BOOL: return 1;
+    case GgufValueType::BOOL:
+      return 1;
     case GgufValueType::UINT16:
-    case GgufValueType::INT16: return 2;
+    case GgufValueType::INT16:
+      return 2;
     case GgufValueType::UINT32:
     case GgufValueType::INT32:
-    case GgufValueType::FLOAT32: return 4;
+    case GgufValueType::FLOAT32:
+      return 4;
     case GgufValueType::UINT64:
     case GgufValueType::INT64:
     case GgufValueType::FLOAT64:
-    case GgufValueType::STRING: return 8;  // string: its length field
-    case GgufValueType::ARRAY: return 12;  // element type + count
+    case GgufValueType::STRING:
+      return 8;  // string: its length field
+    case GgufValueType::ARRAY:
+      return 12;  // element type + count
   }
   return 1;
 }
 
-bool valid_value_type(uint32_t t) { return t <= static_cast<uint32_t>(GgufValueType::FLOAT64); }
+bool valid_value_type(uint32_t t) {
+  return t <= static_cast<uint32_t>(GgufValueType::FLOAT64);
+}
 
 GgufValue read_value(Cursor& c, GgufValueType type, const GgufFile& file, const std::string& key,
                      int depth) {
   switch (type) {
-    case GgufValueType::UINT8: return GgufValue(c.read<uint8_t>("u8 value"));
-    case GgufValueType::INT8: return GgufValue(c.read<int8_t>("i8 value"));
-    case GgufValueType::UINT16: return GgufValue(c.read<uint16_t>("u16 value"));
-    case GgufValueType::INT16: return GgufValue(c.read<int16_t>("i16 value"));
-    case GgufValueType::UINT32: return GgufValue(c.read<uint32_t>("u32 value"));
-    case GgufValueType::INT32: return GgufValue(c.read<int32_t>("i32 value"));
-    case GgufValueType::FLOAT32: return GgufValue(c.read<float>("f32 value"));
-    case GgufValueType::UINT64: return GgufValue(c.read<uint64_t>("u64 value"));
-    case GgufValueType::INT64: return GgufValue(c.read<int64_t>("i64 value"));
-    case GgufValueType::FLOAT64: return GgufValue(c.read<double>("f64 value"));
+    case GgufValueType::UINT8:
+      return GgufValue(c.read<uint8_t>("u8 value"));
+    case GgufValueType::INT8:
+      return GgufValue(c.read<int8_t>("i8 value"));
+    case GgufValueType::UINT16:
+      return GgufValue(c.read<uint16_t>("u16 value"));
+    case GgufValueType::INT16:
+      return GgufValue(c.read<int16_t>("i16 value"));
+    case GgufValueType::UINT32:
+      return GgufValue(c.read<uint32_t>("u32 value"));
+    case GgufValueType::INT32:
+      return GgufValue(c.read<int32_t>("i32 value"));
+    case GgufValueType::FLOAT32:
+      return GgufValue(c.read<float>("f32 value"));
+    case GgufValueType::UINT64:
+      return GgufValue(c.read<uint64_t>("u64 value"));
+    case GgufValueType::INT64:
+      return GgufValue(c.read<int64_t>("i64 value"));
+    case GgufValueType::FLOAT64:
+      return GgufValue(c.read<double>("f64 value"));
     case GgufValueType::BOOL: {
       const uint8_t b = c.read<uint8_t>("bool value");
       if (b > 1) throw file.error("metadata '" + key + "': invalid bool byte " + std::to_string(b));
       return GgufValue(b != 0);
     }
-    case GgufValueType::STRING: return GgufValue(c.read_string("string value"));
+    case GgufValueType::STRING:
+      return GgufValue(c.read_string("string value"));
     case GgufValueType::ARRAY: {
       if (depth >= kMaxArrayDepth)
         throw file.error("metadata '" + key + "': arrays nested deeper than " +
@@ -170,8 +188,9 @@ ModelFileError GgufFile::error(const std::string& message) const {
 
 void GgufFile::parse() {
   Cursor c(bytes_, *this);
-  if (bytes_.size() < 4) throw error("truncated file: too short to be GGUF (" +
-                                     std::to_string(bytes_.size()) + " bytes)");
+  if (bytes_.size() < 4)
+    throw error("truncated file: too short to be GGUF (" + std::to_string(bytes_.size()) +
+                " bytes)");
   const uint32_t magic = c.read<uint32_t>("magic");
   if (magic != kMagic) {
     char m[5] = {};

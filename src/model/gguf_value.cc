@@ -8,19 +8,32 @@ namespace tandem::model {
 
 std::string_view value_type_name(GgufValueType t) {
   switch (t) {
-    case GgufValueType::UINT8: return "u8";
-    case GgufValueType::INT8: return "i8";
-    case GgufValueType::UINT16: return "u16";
-    case GgufValueType::INT16: return "i16";
-    case GgufValueType::UINT32: return "u32";
-    case GgufValueType::INT32: return "i32";
-    case GgufValueType::FLOAT32: return "f32";
-    case GgufValueType::BOOL: return "bool";
-    case GgufValueType::STRING: return "string";
-    case GgufValueType::ARRAY: return "array";
-    case GgufValueType::UINT64: return "u64";
-    case GgufValueType::INT64: return "i64";
-    case GgufValueType::FLOAT64: return "f64";
+    case GgufValueType::UINT8:
+      return "u8";
+    case GgufValueType::INT8:
+      return "i8";
+    case GgufValueType::UINT16:
+      return "u16";
+    case GgufValueType::INT16:
+      return "i16";
+    case GgufValueType::UINT32:
+      return "u32";
+    case GgufValueType::INT32:
+      return "i32";
+    case GgufValueType::FLOAT32:
+      return "f32";
+    case GgufValueType::BOOL:
+      return "bool";
+    case GgufValueType::STRING:
+      return "string";
+    case GgufValueType::ARRAY:
+      return "array";
+    case GgufValueType::UINT64:
+      return "u64";
+    case GgufValueType::INT64:
+      return "i64";
+    case GgufValueType::FLOAT64:
+      return "f64";
   }
   return "?";
 }
@@ -34,8 +47,10 @@ bool GgufValue::is_integer() const {
     case GgufValueType::UINT32:
     case GgufValueType::INT32:
     case GgufValueType::UINT64:
-    case GgufValueType::INT64: return true;
-    default: return false;
+    case GgufValueType::INT64:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -133,9 +148,13 @@ std::string GgufValue::to_display_string(size_t max_items) const {
       os << "]";
       break;
     }
-    case GgufValueType::BOOL: os << (as_bool() ? "true" : "false"); break;
+    case GgufValueType::BOOL:
+      os << (as_bool() ? "true" : "false");
+      break;
     case GgufValueType::FLOAT32:
-    case GgufValueType::FLOAT64: os << as_double(); break;
+    case GgufValueType::FLOAT64:
+      os << as_double();
+      break;
     default:
       if (type() == GgufValueType::UINT64)
         os << std::get<uint64_t>(v_);

@@ -55,7 +55,9 @@ void put_value(Sink& s, const GgufValue& v) {
       v.storage());
 }
 
-size_t padded(size_t n, size_t align) { return (n + align - 1) / align * align; }
+size_t padded(size_t n, size_t align) {
+  return (n + align - 1) / align * align;
+}
 
 }  // namespace
 
@@ -113,8 +115,8 @@ void GgufWriter::add_tensor(const std::string& name, GgmlType type, std::vector<
   tensors_.push_back({name, type, std::move(dims), {data.begin(), data.end()}, nbytes, {}});
 }
 
-void GgufWriter::add_tensor_lazy(const std::string& name, GgmlType type,
-                                 std::vector<int64_t> dims, Filler fill) {
+void GgufWriter::add_tensor_lazy(const std::string& name, GgmlType type, std::vector<int64_t> dims,
+                                 Filler fill) {
   size_t nbytes = 0;
   check_new_tensor(name, type, dims, &nbytes);
   tensors_.push_back({name, type, std::move(dims), {}, nbytes, std::move(fill)});
@@ -177,7 +179,8 @@ void GgufWriter::write(const std::string& path) const {
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
     if (!f) throw ModelFileError(path + ": cannot create " + tmp);
     const auto header = header_bytes();
-    f.write(reinterpret_cast<const char*>(header.data()), static_cast<std::streamsize>(header.size()));
+    f.write(reinterpret_cast<const char*>(header.data()),
+            static_cast<std::streamsize>(header.size()));
     static const char zeros[64] = {};
     for (const auto& t : tensors_) {
       const auto b = t.bytes();

@@ -162,8 +162,8 @@ GgufFile load_llama2c(const std::string& checkpoint, const std::string& tokenize
     auto all = s.take(L * n_in * n_out, suffix);
     const size_t each = static_cast<size_t>(n_in * n_out) * sizeof(float);
     for (int64_t l = 0; l < L; ++l) {
-      std::vector<int64_t> dims = n_out == 1 ? std::vector<int64_t>{n_in}
-                                             : std::vector<int64_t>{n_in, n_out};
+      std::vector<int64_t> dims =
+          n_out == 1 ? std::vector<int64_t>{n_in} : std::vector<int64_t>{n_in, n_out};
       w.add_tensor("blk." + std::to_string(l) + "." + suffix, GgmlType::F32, dims,
                    all.subspan(static_cast<size_t>(l) * each, each));
     }

@@ -27,7 +27,8 @@ MappedFile::MappedFile(const std::string& path) {
   Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
   if (f.fd < 0) throw ModelFileError(path + ": cannot open: " + std::strerror(errno));
   struct stat st {};
-  if (::fstat(f.fd, &st) != 0) throw ModelFileError(path + ": cannot stat: " + std::strerror(errno));
+  if (::fstat(f.fd, &st) != 0)
+    throw ModelFileError(path + ": cannot stat: " + std::strerror(errno));
   if (!S_ISREG(st.st_mode)) throw ModelFileError(path + ": not a regular file");
   size_ = static_cast<size_t>(st.st_size);
   if (size_ == 0) return;  // empty file: nothing to map; the parser reports it as truncated

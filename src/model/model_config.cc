@@ -22,8 +22,8 @@ ModelConfig ModelConfig::from_gguf(const GgufFile& f) {
   if (c.n_embd <= 0 || c.n_layer <= 0 || c.n_head <= 0 || c.n_head_kv <= 0 || c.n_ff <= 0)
     throw f.error("model dimensions must be positive");
   if (c.n_head % c.n_head_kv != 0)
-    throw f.error("head_count " + std::to_string(c.n_head) + " is not a multiple of head_count_kv " +
-                  std::to_string(c.n_head_kv));
+    throw f.error("head_count " + std::to_string(c.n_head) +
+                  " is not a multiple of head_count_kv " + std::to_string(c.n_head_kv));
   c.head_dim = f.get_int(a + "attention.key_length", c.n_embd / c.n_head);
   if (c.head_dim <= 0 || (!f.has(a + "attention.key_length") && c.n_embd % c.n_head != 0))
     throw f.error("embedding_length is not a multiple of head_count");

@@ -13,8 +13,8 @@ namespace {
 
 using model::GgmlType;
 
-model::ModelConfig make(std::string arch, int64_t embd, int64_t layers, int64_t heads,
-                        int64_t kv, int64_t ff, int64_t ctx, float base, int64_t head_dim = 0) {
+model::ModelConfig make(std::string arch, int64_t embd, int64_t layers, int64_t heads, int64_t kv,
+                        int64_t ff, int64_t ctx, float base, int64_t head_dim = 0) {
   model::ModelConfig c;
   c.arch = std::move(arch);
   c.n_embd = embd;
@@ -181,24 +181,25 @@ SynthReport synth_model(const SynthOptions& opt, const std::string& out_path) {
   for (const auto& t : plan) {
     const uint64_t seed = hash_name(t.name, opt.seed);
     const auto progress = opt.progress;
-    w.add_tensor_lazy(t.name, t.type, t.dims, [t, seed, pool, done, total, progress](std::span<uint8_t> out) {
-      const int64_t cols = t.dims[0], rows = t.dims.size() > 1 ? t.dims[1] : 1;
-      const size_t rb = model::row_bytes(t.type, cols);
-      pool->parallel_for(rows, [&](int64_t begin, int64_t end, int) {
-        std::vector<float> row(static_cast<size_t>(cols));
-        for (int64_t r = begin; r < end; ++r) {
-          uint64_t s = mix(seed + static_cast<uint64_t>(r));
-          for (auto& x : row) {
-            s = mix(s);
-            const float u = static_cast<float>((s >> 40) * 0x1.0p-24) * 2.0f - 1.0f;  // [-1, 1)
-            x = t.is_norm ? 1.0f + 0.1f * u : t.scale * std::sqrt(3.0f) * u;
-          }
-          kernels::quantize(t.type, row.data(), out.data() + static_cast<size_t>(r) * rb, cols);
-        }
-      });
-      *done += out.size();
-      if (progress) progress(*done, total, t.name);
-    });
+    w.add_tensor_lazy(
+        t.name, t.type, t.dims, [t, seed, pool, done, total, progress](std::span<uint8_t> out) {
+          const int64_t cols = t.dims[0], rows = t.dims.size() > 1 ? t.dims[1] : 1;
+          const size_t rb = model::row_bytes(t.type, cols);
+          pool->parallel_for(rows, [&](int64_t begin, int64_t end, int) {
+            std::vector<float> row(static_cast<size_t>(cols));
+            for (int64_t r = begin; r < end; ++r) {
+              uint64_t s = mix(seed + static_cast<uint64_t>(r));
+              for (auto& x : row) {
+                s = mix(s);
+                const float u = static_cast<float>((s >> 40) * 0x1.0p-24) * 2.0f - 1.0f;  // [-1, 1)
+                x = t.is_norm ? 1.0f + 0.1f * u : t.scale * std::sqrt(3.0f) * u;
+              }
+              kernels::quantize(t.type, row.data(), out.data() + static_cast<size_t>(r) * rb, cols);
+            }
+          });
+          *done += out.size();
+          if (progress) progress(*done, total, t.name);
+        });
   }
   w.write(out_path);
   report.bytes = total;

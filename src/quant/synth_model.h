@@ -15,7 +15,7 @@ model::ModelConfig shape_preset(const std::string& name);
 std::vector<std::string> shape_preset_names();
 
 struct SynthOptions {
-  model::ModelConfig shape;  // n_vocab is taken from the vocabulary file
+  model::ModelConfig shape;   // n_vocab is taken from the vocabulary file
   std::string type = "Q4_0";  // F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q4_K, Q4_K_M, Q6_K
   std::string vocab_from;     // GGUF whose tokenizer.* metadata is copied
   uint64_t seed = 1;

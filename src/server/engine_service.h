@@ -51,7 +51,7 @@ class EngineService : public Service {
   std::vector<TokenId> end_of_turn_;
   std::once_flag verify_once_;
   std::unique_ptr<VerifyService> verify_;  // created on the first verify request
-  std::unique_ptr<Scheduler> scheduler_;  // last: its thread uses everything above
+  std::unique_ptr<Scheduler> scheduler_;   // last: its thread uses everything above
 };
 
 }  // namespace tandem::server

@@ -32,7 +32,8 @@ Bytes valid_image() {
 }
 
 std::string write_temp(const std::string& name, const Bytes& bytes) {
-  const auto dir = std::filesystem::path(tandem::test::unique_temp_dir()) / "tandem_cli_errors_test";
+  const auto dir =
+      std::filesystem::path(tandem::test::unique_temp_dir()) / "tandem_cli_errors_test";
   std::filesystem::create_directories(dir);
   const auto path = (dir / name).string();
   std::ofstream out(path, std::ios::binary | std::ios::trunc);

@@ -22,8 +22,8 @@ TEST(CliRun, Llama2cStoryIsTheKnownGoodText) {
 
 TEST(CliRun, SameSeedSameTextDifferentSeedDifferentText) {
   auto sample = [](const std::string& seed) {
-    return run_tandem({"run", "-m", stories("stories260K-f32.gguf"), "-p", "Once upon a time",
-                       "-n", "60", "--temp", "1", "--seed", seed})
+    return run_tandem({"run", "-m", stories("stories260K-f32.gguf"), "-p", "Once upon a time", "-n",
+                       "60", "--temp", "1", "--seed", seed})
         .out;
   };
   const auto a = sample("7"), b = sample("7"), c = sample("8");
@@ -60,15 +60,16 @@ TEST(CliPpl, PrintsRunningValuesAndFinalEstimate) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(\[1\]\d+\.\d{4},\[2\]\d+\.\d{4},)"))) << r.out;
   std::smatch m;
-  ASSERT_TRUE(std::regex_search(r.out, m, std::regex(R"(Final estimate: PPL = ([0-9.]+) \+/- ([0-9.]+))")));
+  ASSERT_TRUE(
+      std::regex_search(r.out, m, std::regex(R"(Final estimate: PPL = ([0-9.]+) \+/- ([0-9.]+))")));
   const double ppl = std::stod(m[1]);
   EXPECT_GT(ppl, 1.0);
   EXPECT_LT(ppl, 10.0);
 }
 
 TEST(CliTokenize, IdsAsPythonList) {
-  const auto r = run_tandem({"tokenize", "-m", stories("stories260K-f32.gguf"), "-p",
-                             "Once upon a time", "--ids"});
+  const auto r = run_tandem(
+      {"tokenize", "-m", stories("stories260K-f32.gguf"), "-p", "Once upon a time", "--ids"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(std::regex_match(r.out, std::regex(R"(\[1(, \d+)+\]\n)"))) << r.out;
   const auto no_bos = run_tandem({"tokenize", "-m", stories("stories260K-f32.gguf"), "-p",

@@ -88,8 +88,10 @@ TEST(Golden, TwoSequencesInOneBatchDoNotInterfere) {
   const auto la = alone(a), lb = alone(b);
   auto cache = tf.make_cache(64, 2);
   Batch both;
-  for (size_t i = 0; i < a.size(); ++i) both.add(a[i], static_cast<int32_t>(i), 0, i + 1 == a.size());
-  for (size_t i = 0; i < b.size(); ++i) both.add(b[i], static_cast<int32_t>(i), 1, i + 1 == b.size());
+  for (size_t i = 0; i < a.size(); ++i)
+    both.add(a[i], static_cast<int32_t>(i), 0, i + 1 == a.size());
+  for (size_t i = 0; i < b.size(); ++i)
+    both.add(b[i], static_cast<int32_t>(i), 1, i + 1 == b.size());
   const auto l = tf.forward(both, cache);
   for (int64_t v = 0; v < V; ++v) {
     ASSERT_NEAR(l[static_cast<size_t>(v)], la[static_cast<size_t>(v)], 1e-4);
@@ -112,7 +114,8 @@ TEST(Golden, RollbackThenReevaluateGivesSameLogits) {
   tf.forward(Batch::sequence(wrong, static_cast<int32_t>(ids.size()) - 4, 0, false), cache);
   cache.truncate(0, static_cast<int32_t>(ids.size()) - 4);
   std::vector<TokenId> tail(ids.end() - 4, ids.end());
-  const auto again = tf.forward(Batch::sequence(tail, static_cast<int32_t>(ids.size()) - 4, 0, false), cache);
+  const auto again =
+      tf.forward(Batch::sequence(tail, static_cast<int32_t>(ids.size()) - 4, 0, false), cache);
   for (size_t v = 0; v < expect.size(); ++v) ASSERT_NEAR(again[v], expect[v], 1e-4);
 }
 

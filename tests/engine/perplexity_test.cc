@@ -30,8 +30,8 @@ TEST(Perplexity, OwnStoryIsLowAndCodeIsFarHigher) {
 TEST(Perplexity, StoryValueIsStableToFourDigits) {
   auto m = Model::load(test::stories("stories260K-f32.gguf"));
   Transformer tf(*m, 2);
-  const auto tokens =
-      m->tokenizer().encode(test::read_file(test::source("testdata/story_seed1-4.txt")), true, false);
+  const auto tokens = m->tokenizer().encode(
+      test::read_file(test::source("testdata/story_seed1-4.txt")), true, false);
   for (auto kv : {model::GgmlType::F16, model::GgmlType::F32})
     EXPECT_NEAR(perplexity(tf, tokens, 128, {}, kv).ppl, 2.767, 0.0005);
 }
@@ -46,8 +46,8 @@ TEST(Perplexity, TokenNllIsLogSoftmax) {
 TEST(Perplexity, ScoresSecondHalfOfEachChunkLikeLlamaCpp) {
   auto m = Model::load(test::stories("stories260K-f32.gguf"));
   Transformer tf(*m, 1);
-  const auto tokens =
-      m->tokenizer().encode(test::read_file(test::source("testdata/story_seed1-4.txt")), true, false);
+  const auto tokens = m->tokenizer().encode(
+      test::read_file(test::source("testdata/story_seed1-4.txt")), true, false);
   const int32_t ctx = 64;
   const auto r = perplexity(tf, tokens, ctx);
   const int64_t chunks = static_cast<int64_t>(tokens.size()) / ctx;

@@ -76,7 +76,9 @@ TEST_P(AttentionTest, BlockMatchesReferenceWithPerQueryCausalLimits) {
 
 INSTANTIATE_TEST_SUITE_P(KvTypes, AttentionTest,
                          testing::Values(GgmlType::F32, GgmlType::F16, GgmlType::Q8_0),
-                         [](const auto& info) { return std::string(model::type_name(info.param)); });
+                         [](const auto& info) {
+                           return std::string(model::type_name(info.param));
+                         });
 
 TEST(Attention, SmallHeadsWorkForFloatCaches) {
   std::mt19937 rng(3);
@@ -87,7 +89,8 @@ TEST(Attention, SmallHeadsWorkForFloatCaches) {
   const int32_t lens[] = {9};
   attend_block(qp, op, lens, cache.view, 8, 0.35f);
   attend_reference(q.data(), want.data(), 9, cache.view, 8, 0.35f);
-  for (int d = 0; d < 8; ++d) EXPECT_NEAR(out[static_cast<size_t>(d)], want[static_cast<size_t>(d)], 1e-5);
+  for (int d = 0; d < 8; ++d)
+    EXPECT_NEAR(out[static_cast<size_t>(d)], want[static_cast<size_t>(d)], 1e-5);
 }
 
 TEST(Attention, RejectsMismatchedSpansAndBadTypes) {

@@ -106,7 +106,8 @@ void write_file(const std::string& path, const Bytes& bytes) {
 }
 
 std::string temp_path(const std::string& name) {
-  const auto dir = std::filesystem::path(tandem::test::unique_temp_dir()) / "tandem_gguf_corrupt_test";
+  const auto dir =
+      std::filesystem::path(tandem::test::unique_temp_dir()) / "tandem_gguf_corrupt_test";
   std::filesystem::create_directories(dir);
   return (dir / name).string();
 }

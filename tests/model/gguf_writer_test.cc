@@ -32,7 +32,8 @@ std::vector<uint8_t> pattern_bytes(size_t n, uint8_t seed) {
 }
 
 std::string temp_path(const std::string& name) {
-  const auto dir = std::filesystem::path(tandem::test::unique_temp_dir()) / "tandem_gguf_writer_test";
+  const auto dir =
+      std::filesystem::path(tandem::test::unique_temp_dir()) / "tandem_gguf_writer_test";
   std::filesystem::create_directories(dir);
   return (dir / name).string();
 }

@@ -12,9 +12,15 @@
 
 namespace tandem::test {
 
-inline std::string shared(const std::string& rel) { return std::string(TANDEM_SHARED_DIR) + "/" + rel; }
-inline std::string source(const std::string& rel) { return std::string(TANDEM_SOURCE_DIR) + "/" + rel; }
-inline std::string stories(const std::string& file) { return shared("models/stories260K/" + file); }
+inline std::string shared(const std::string& rel) {
+  return std::string(TANDEM_SHARED_DIR) + "/" + rel;
+}
+inline std::string source(const std::string& rel) {
+  return std::string(TANDEM_SOURCE_DIR) + "/" + rel;
+}
+inline std::string stories(const std::string& file) {
+  return shared("models/stories260K/" + file);
+}
 
 inline std::string read_file(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
