@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/model_options.h"
+#include "cli/text_file.h"
 #include "engine/perplexity.h"
 
 namespace tandem::cli {
@@ -18,12 +19,9 @@ struct PplOptions {
 };
 
 int run_ppl(const PplOptions& o) {
-  std::ifstream f(o.text_file, std::ios::binary);
-  if (!f) throw std::runtime_error(o.text_file + ": cannot read");
-  std::ostringstream ss;
-  ss << f.rdbuf();
+  const std::string text = read_text_file(o.text_file);
   auto m = o.model.load();
-  const auto tokens = m->tokenizer().encode(ss.str(), /*add_special=*/true, false);
+  const auto tokens = m->tokenizer().encode(text, /*add_special=*/true, false);
   fmt::print(stderr, "tokenized {} into {} tokens; {} chunks of {}\n", o.text_file, tokens.size(),
              tokens.size() / static_cast<size_t>(o.ctx), o.ctx);
   engine::Transformer tf(*m, o.model.resolved_threads());

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/text_file.h"
 #include "privacy/masker.h"
 #include "privacy/policy.h"
 
@@ -22,11 +23,7 @@ struct PrivacyScanOptions {
 int run_privacy_scan(const PrivacyScanOptions& o) {
   std::string text = o.text;
   if (!o.file.empty()) {
-    std::ifstream f(o.file, std::ios::binary);
-    if (!f) throw std::runtime_error(o.file + ": cannot read");
-    std::ostringstream ss;
-    ss << f.rdbuf();
-    text = ss.str();
+    text = read_text_file(o.file);
   }
   const auto policy =
       o.policy.empty() ? privacy::PrivacyPolicy{} : privacy::PrivacyPolicy::load(o.policy);

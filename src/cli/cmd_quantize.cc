@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/progress_bar.h"
+#include "cli/text_file.h"
 #include "engine/perplexity.h"
 #include "quant/quantize_model.h"
 
@@ -38,11 +39,7 @@ int run_quantize(QuantizeCli& q) {
   std::string eval_text;
   double ppl_before = 0;
   if (!q.eval_file.empty()) {
-    std::ifstream f(q.eval_file, std::ios::binary);
-    if (!f) throw std::runtime_error(q.eval_file + ": cannot read");
-    std::ostringstream ss;
-    ss << f.rdbuf();
-    eval_text = ss.str();
+    eval_text = read_text_file(q.eval_file);
     ppl_before = eval_ppl(q.opt.input, eval_text, q.eval_ctx, q.opt.threads);
   }
   ProgressBar bar("quantize " + q.opt.output);

@@ -8,6 +8,7 @@
 #include "cli/model_options.h"
 #include "cli/run_speculative.h"
 #include "cli/sampling_options.h"
+#include "cli/text_file.h"
 #include "engine/generate.h"
 
 namespace tandem::cli {
@@ -28,11 +29,7 @@ int run(const RunOptions& o) {
   const auto& tok = m->tokenizer();
   std::string prompt = o.prompt;
   if (!o.prompt_file.empty()) {
-    std::ifstream f(o.prompt_file, std::ios::binary);
-    if (!f) throw std::runtime_error(o.prompt_file + ": cannot read prompt file");
-    std::ostringstream ss;
-    ss << f.rdbuf();
-    prompt = ss.str();
+    prompt = read_text_file(o.prompt_file);
   }
   auto ids = tok.encode(prompt, /*add_special=*/true, /*parse_special=*/false);
   if (ids.empty() && tok.bos() >= 0) ids.push_back(tok.bos());

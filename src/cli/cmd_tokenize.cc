@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/model_options.h"
+#include "cli/text_file.h"
 
 namespace tandem::cli {
 namespace {
@@ -22,11 +23,7 @@ struct TokenizeOptions {
 int run_tokenize(const TokenizeOptions& o) {
   std::string text = o.prompt;
   if (!o.file.empty()) {
-    std::ifstream f(o.file, std::ios::binary);
-    if (!f) throw std::runtime_error(o.file + ": cannot read");
-    std::ostringstream ss;
-    ss << f.rdbuf();
-    text = ss.str();
+    text = read_text_file(o.file);
   }
   auto m = o.model.load(/*verbose=*/false);
   const auto& tok = m->tokenizer();
