@@ -167,6 +167,37 @@ struct Q6_K {
   }
 };
 
+// Reduces an R x T tile of accumulators, adds the per-block min/offset term for the types
+// that have one (sum over blocks of mc * the activation block sums) and stores the results.
+template <class K, int R, int T>
+HWY_INLINE void StoreTile(const detail::MatmulArgs& a, const __m512 (&acc)[R][T], int64_t r0,
+                          int64_t t0, const float* mc) {
+  const int64_t nb = a.w->cols / 32;
+  // Reduce in a loop nest GCC fully unrolls, so acc stays in registers in the main loop.
+  float sums[R][T];
+#pragma GCC unroll 32
+  for (int r = 0; r < R; ++r)
+#pragma GCC unroll 32
+    for (int t = 0; t < T; ++t) sums[r][t] = _mm512_reduce_add_ps(acc[r][t]);
+  const int64_t rows = a.w->rows;
+  for (int t = 0; t < T; ++t) {
+    const float* xs = a.acts.s + (t0 + t) * nb;
+    for (int r = 0; r < R; ++r) {
+      float v = sums[r][t];
+      if constexpr (K::kHasMin) {
+        const float* m = mc + r * nb;
+        __m512 macc = _mm512_setzero_ps();
+        int64_t b = 0;
+        for (; b + 16 <= nb; b += 16)
+          macc = _mm512_fmadd_ps(_mm512_loadu_ps(m + b), _mm512_loadu_ps(xs + b), macc);
+        v += _mm512_reduce_add_ps(macc);
+        for (; b < nb; ++b) v += m[b] * xs[b];
+      }
+      a.out[(t0 + t) * rows + r0 + r] = v;
+    }
+  }
+}
+
 template <class K, int R, int T>
 HWY_NOINLINE void Tile(const detail::MatmulArgs& a, int64_t r0, int64_t t0, float* mc) {
   const WeightView& w = *a.w;
@@ -221,29 +252,7 @@ HWY_NOINLINE void Tile(const detail::MatmulArgs& a, int64_t r0, int64_t t0, floa
       }
     }
   }
-  // Reduce in a loop nest GCC fully unrolls, so acc stays in registers in the main loop.
-  float sums[R][T];
-#pragma GCC unroll 32
-  for (int r = 0; r < R; ++r)
-#pragma GCC unroll 32
-    for (int t = 0; t < T; ++t) sums[r][t] = _mm512_reduce_add_ps(acc[r][t]);
-  const int64_t rows = w.rows;
-  for (int t = 0; t < T; ++t) {
-    const float* xs = a.acts.s + (t0 + t) * nb;
-    for (int r = 0; r < R; ++r) {
-      float v = sums[r][t];
-      if constexpr (K::kHasMin) {
-        const float* m = mc + r * nb;
-        __m512 macc = _mm512_setzero_ps();
-        int64_t b = 0;
-        for (; b + 16 <= nb; b += 16)
-          macc = _mm512_fmadd_ps(_mm512_loadu_ps(m + b), _mm512_loadu_ps(xs + b), macc);
-        v += _mm512_reduce_add_ps(macc);
-        for (; b < nb; ++b) v += m[b] * xs[b];
-      }
-      a.out[(t0 + t) * rows + r0 + r] = v;
-    }
-  }
+  StoreTile<K, R, T>(a, acc, r0, t0, mc);
 }
 
 // Prefill: R rows unpacked once into `pk` (weights, scale vectors and, for signed types, the
@@ -310,28 +319,7 @@ HWY_NOINLINE void TilePacked(const detail::MatmulArgs& a, const Packed& pk, int6
       }
     }
   }
-  float sums[R][T];
-#pragma GCC unroll 32
-  for (int r = 0; r < R; ++r)
-#pragma GCC unroll 32
-    for (int t = 0; t < T; ++t) sums[r][t] = _mm512_reduce_add_ps(acc[r][t]);
-  const int64_t rows = a.w->rows;
-  for (int t = 0; t < T; ++t) {
-    const float* xs = a.acts.s + (t0 + t) * nb;
-    for (int r = 0; r < R; ++r) {
-      float v = sums[r][t];
-      if constexpr (K::kHasMin) {
-        const float* m = mc + r * nb;
-        __m512 macc = _mm512_setzero_ps();
-        int64_t b = 0;
-        for (; b + 16 <= nb; b += 16)
-          macc = _mm512_fmadd_ps(_mm512_loadu_ps(m + b), _mm512_loadu_ps(xs + b), macc);
-        v += _mm512_reduce_add_ps(macc);
-        for (; b < nb; ++b) v += m[b] * xs[b];
-      }
-      a.out[(t0 + t) * rows + r0 + r] = v;
-    }
-  }
+  StoreTile<K, R, T>(a, acc, r0, t0, mc);
 }
 
 // Per-thread pack buffer, reused across calls (grows only).
