@@ -1,14 +1,13 @@
 // tandem commander: the cloud node, an OpenAI-compatible server over the local engine
 // (continuous batching) or over an upstream OpenAI-compatible engine.
 #include <fmt/format.h>
-#include <pthread.h>
-#include <csignal>
 #include <filesystem>
 
 #include "cli/commands.h"
 #include "cli/model_options.h"
 #include "cli/progress_bar.h"
 #include "cli/sampling_options.h"
+#include "cli/server_options.h"
 #include "server/engine_service.h"
 #include "server/http_server.h"
 #include "server/upstream_service.h"
@@ -23,18 +22,6 @@ struct CommanderOptions {
   server::UpstreamOptions upstream;
   int32_t ctx = 0;
 };
-
-// SIGINT/SIGTERM are blocked in every thread and taken synchronously by the main thread, so
-// shutdown runs as ordinary code rather than inside a signal handler.
-sigset_t block_shutdown_signals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);  // a vanished client must not kill the server
-  return set;
-}
 
 int run_commander(CommanderOptions& o) {
   const sigset_t signals = block_shutdown_signals();
@@ -67,8 +54,7 @@ int run_commander(CommanderOptions& o) {
     api.set_service(std::move(svc));
   }
   fmt::print(stderr, "commander: ready\n");
-  int sig = 0;
-  sigwait(&signals, &sig);
+  const int sig = wait_for_shutdown_signal(signals);
   fmt::print(stderr, "commander: signal {}, shutting down\n", sig);
   api.stop();
   return 0;
@@ -87,11 +73,7 @@ CommandAction register_commander(CLI::App& app) {
       ->check(CLI::ExistingFile);
   cmd->add_option("-t,--threads", o->model.threads, "Threads (default: all cores)")
       ->check(CLI::Range(0, 1024));
-  cmd->add_option("--host", o->http.host, "Address to listen on")->capture_default_str();
-  cmd->add_option("--port", o->http.port, "Port (0: any free port)")
-      ->capture_default_str()
-      ->check(CLI::Range(0, 65535));
-  cmd->add_option("--api-key", o->http.api_key, "Require 'Authorization: Bearer KEY'");
+  add_http_options(cmd, o->http);
   cmd->add_option("--parallel", o->engine.scheduler.n_slots, "Slots decoded together")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
@@ -109,12 +91,6 @@ CommandAction register_commander(CLI::App& app) {
                   "Override the GGUF's template: "
                   "plain|chatml|qwen|qwen3|llama2|llama3|mistral|phi3|gemma|zephyr")
       ->check(CLI::IsMember(engine::ChatTemplate::names()));
-  cmd->add_option("--max-body", o->http.max_body_bytes, "Largest request body in bytes")
-      ->capture_default_str();
-  cmd->add_option("--http-threads", o->http.http_threads,
-                  "HTTP worker threads (one per open stream)")
-      ->capture_default_str()
-      ->check(CLI::Range(4, 4096));
   cmd->add_option("--upstream", o->upstream.url,
                   "Forward to this OpenAI-compatible server (http://host:port) instead of a model");
   cmd->add_option("--log-requests", o->http.log_requests,

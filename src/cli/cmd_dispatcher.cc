@@ -2,14 +2,12 @@
 // Dispatcher role: privacy scan, intent and prompt-perplexity routing, masked proxying to the
 // Commander, offline fallback and mid-stream failover to the edge model.
 #include <fmt/format.h>
-#include <pthread.h>
-
-#include <csignal>
 #include <filesystem>
 
 #include "cli/commands.h"
 #include "cli/model_options.h"
 #include "cli/sampling_options.h"
+#include "cli/server_options.h"
 #include "router/intent_classifier.h"
 #include "router/policy.h"
 #include "server/dispatcher_service.h"
@@ -31,12 +29,7 @@ struct DispatcherCliOptions {
 };
 
 int run_dispatcher(DispatcherCliOptions& o) {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
+  const sigset_t signals = block_shutdown_signals();
 
   router::RoutingPolicy policy;
   if (!o.policy_path.empty()) policy = router::RoutingPolicy::load(o.policy_path);
@@ -73,8 +66,7 @@ int run_dispatcher(DispatcherCliOptions& o) {
   api.set_service(std::make_shared<server::DispatcherService>(std::move(edge), std::move(routing),
                                                               o.disp, metrics));
   fmt::print(stderr, "dispatcher: ready\n");
-  int sig = 0;
-  sigwait(&set, &sig);
+  const int sig = wait_for_shutdown_signal(signals);
   fmt::print(stderr, "dispatcher: signal {}, shutting down\n", sig);
   api.stop();
   return 0;
@@ -109,21 +101,14 @@ CommandAction register_dispatcher(CLI::App& app) {
       ->check(CLI::ExistingFile);
   cmd->add_option("--intent-model", o->intent_path, "Intent classifier ('none': no intent rule)")
       ->capture_default_str();
-  cmd->add_option("--host", o->http.host, "Address to listen on")->capture_default_str();
-  cmd->add_option("--port", o->http.port, "Port (0: any free port)")
-      ->capture_default_str()
-      ->check(CLI::Range(0, 65535));
-  cmd->add_option("--api-key", o->http.api_key, "Require 'Authorization: Bearer KEY'");
+  o->http.port = 8080;  // the edge default; set first so --help shows it
+  add_http_options(cmd, o->http);
   cmd->add_option("-c,--ctx", o->ctx, "Edge context (default: the model's, at most 4096)")
       ->check(CLI::Range(0, 1 << 20));
   cmd->add_option("--model-alias", o->disp.model_alias,
                   "Model id clients use (default: file stem)");
   cmd->add_option("--chat-template", o->chat_template, "Override the edge model's chat template")
       ->check(CLI::IsMember(engine::ChatTemplate::names()));
-  cmd->add_option("--http-threads", o->http.http_threads, "HTTP worker threads")
-      ->capture_default_str()
-      ->check(CLI::Range(4, 4096));
-  o->http.port = 8080;
   o->disp.sampling.temperature = 1.0f;
   add_sampling_options(cmd, o->disp.sampling);
   cmd->callback([o, cmd] { o->disp.fixed_seed = cmd->count("--seed") > 0; });

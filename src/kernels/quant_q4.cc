@@ -10,18 +10,28 @@
 #include "kernels/quant_internal.h"
 
 namespace tandem::kernels::detail {
+namespace {
+
+// The block's value of largest magnitude, with its sign (the first one on ties), as ggml's
+// symmetric quantizers pick their scale.
+float signed_absmax(const float* x) {
+  float amax = 0.0f;
+  float max = 0.0f;
+  for (int j = 0; j < kQK; ++j) {
+    if (amax < std::fabs(x[j])) {
+      amax = std::fabs(x[j]);
+      max = x[j];
+    }
+  }
+  return max;
+}
+
+}  // namespace
 
 void quantize_q4_0(const float* x, void* out, int64_t k) {
   auto* y = static_cast<BlockQ4_0*>(out);
   for (int64_t i = 0; i < k / kQK; ++i, x += kQK) {
-    float amax = 0.0f;
-    float max = 0.0f;  // the signed value of largest magnitude
-    for (int j = 0; j < kQK; ++j) {
-      if (amax < std::fabs(x[j])) {
-        amax = std::fabs(x[j]);
-        max = x[j];
-      }
-    }
+    const float max = signed_absmax(x);
     const float d = max / -8;
     const float id = d != 0.0f ? 1.0f / d : 0.0f;
     y[i].d = f32_to_fp16(d);
@@ -62,14 +72,7 @@ void quantize_q4_1(const float* x, void* out, int64_t k) {
 void quantize_q5_0(const float* x, void* out, int64_t k) {
   auto* y = static_cast<BlockQ5_0*>(out);
   for (int64_t i = 0; i < k / kQK; ++i, x += kQK) {
-    float amax = 0.0f;
-    float max = 0.0f;  // the signed value of largest magnitude
-    for (int j = 0; j < kQK; ++j) {
-      if (amax < std::fabs(x[j])) {
-        amax = std::fabs(x[j]);
-        max = x[j];
-      }
-    }
+    const float max = signed_absmax(x);
     const float d = max / -16;
     const float id = d != 0.0f ? 1.0f / d : 0.0f;
     y[i].d = f32_to_fp16(d);

@@ -1,0 +1,36 @@
+#include "cli/server_options.h"
+
+#include <pthread.h>
+
+namespace tandem::cli {
+
+void add_http_options(CLI::App* cmd, server::HttpOptions& http) {
+  cmd->add_option("--host", http.host, "Address to listen on")->capture_default_str();
+  cmd->add_option("--port", http.port, "Port (0: any free port)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 65535));
+  cmd->add_option("--api-key", http.api_key, "Require 'Authorization: Bearer KEY'");
+  cmd->add_option("--max-body", http.max_body_bytes, "Largest request body in bytes")
+      ->capture_default_str();
+  cmd->add_option("--http-threads", http.http_threads, "HTTP worker threads (one per open stream)")
+      ->capture_default_str()
+      ->check(CLI::Range(4, 4096));
+}
+
+sigset_t block_shutdown_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+  return set;
+}
+
+int wait_for_shutdown_signal(const sigset_t& signals) {
+  int sig = 0;
+  sigwait(&signals, &sig);
+  return sig;
+}
+
+}  // namespace tandem::cli

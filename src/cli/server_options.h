@@ -1,0 +1,22 @@
+// What the two server commands (commander, dispatcher) share: the HTTP listener's flags and
+// a clean shutdown on SIGINT/SIGTERM.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <csignal>
+
+#include "server/http_server.h"
+
+namespace tandem::cli {
+
+// --host, --port, --api-key, --max-body, --http-threads.
+void add_http_options(CLI::App* cmd, server::HttpOptions& http);
+
+// SIGINT/SIGTERM are blocked in every thread (call this before starting any) and taken
+// synchronously by the main thread, so shutdown runs as ordinary code rather than inside a
+// signal handler. SIGPIPE is ignored: a vanished client must not kill the server.
+sigset_t block_shutdown_signals();
+// Blocks until one of those signals arrives; returns its number.
+int wait_for_shutdown_signal(const sigset_t& signals);
+
+}  // namespace tandem::cli
