@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "kernels/matmul.h"
+#include "kernels/packed_weights.h"
 #include "kernels/quant_formats.h"
 #include "kernels/thread_pool.h"
 
@@ -61,8 +62,14 @@ void BM_Matmul(benchmark::State& state) {
   const int64_t rows = state.range(1);
   const int64_t cols = state.range(2);
   const int64_t n_tokens = state.range(3);
+  const bool packed = state.range(4) != 0;
   const auto& bytes = weights(t, rows, cols);
-  const WeightView w{t, rows, cols, bytes.data(), tandem::model::row_bytes(t, cols)};
+  WeightView w{t, rows, cols, bytes.data(), tandem::model::row_bytes(t, cols)};
+  tandem::kernels::PackedWeights pw;
+  if (packed) {
+    pw = tandem::kernels::PackedWeights::pack(w);
+    w.packed = pw.data();
+  }
   std::vector<float> x(static_cast<size_t>(n_tokens * cols), 0.5f);
   std::vector<float> out(static_cast<size_t>(n_tokens * rows));
   for (auto _ : state) {
@@ -76,14 +83,19 @@ void BM_Matmul(benchmark::State& state) {
       benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
   state.SetLabel(std::string(tandem::model::type_name(t)) + " " + std::to_string(rows) + "x" +
                  std::to_string(cols) + " t=" + std::to_string(n_tokens) +
-                 " threads=" + std::to_string(pool().size()));
+                 " threads=" + std::to_string(pool().size()) + (packed ? " packed" : ""));
 }
 
 void Shapes(benchmark::internal::Benchmark* b) {
   const std::pair<int64_t, int64_t> shapes[] = {{2048, 2048}, {5632, 2048}, {2048, 5632}};
   for (int ti = 0; ti < static_cast<int>(std::size(kTypes)); ++ti)
     for (auto [rows, cols] : shapes)
-      for (int64_t nt : {1, 8, 128}) b->Args({ti, rows, cols, nt});  // decode, verify, prefill
+      for (int64_t nt : {1, 8, 16, 64, 128}) {  // decode, verify, prefill
+        b->Args({ti, rows, cols, nt, 0});
+        // The 16-row panels matmul uses when the CPU has the native kernel (AVX-512 VNNI).
+        const WeightView probe{kTypes[ti], rows, cols, nullptr, 0};
+        if (tandem::kernels::packing_pays(probe)) b->Args({ti, rows, cols, nt, 1});
+      }
 }
 
 BENCHMARK(BM_Matmul)->Apply(Shapes)->Unit(benchmark::kMicrosecond)->UseRealTime();

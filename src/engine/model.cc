@@ -127,6 +127,14 @@ ModelWeights bind_weights(const GgufFile& f, const model::ModelConfig& c) {
   return w;
 }
 
+// Repacks the matrices the CPU has a faster packed kernel for (see packed_weights.h). The
+// file's bytes stay mapped for dequantize_row; untouched pages cost no memory.
+void pack_for_matmul(kernels::WeightView& v, std::vector<kernels::PackedWeights>& store) {
+  if (!kernels::packing_pays(v)) return;
+  store.push_back(kernels::PackedWeights::pack(v));
+  v.packed = store.back().data();
+}
+
 }  // namespace
 
 Model::Model(model::GgufFile file)
@@ -137,6 +145,11 @@ Model::Model(model::GgufFile file)
   if (tokenizer_->n_vocab() != config_.n_vocab)
     throw file_.error("tokenizer has " + std::to_string(tokenizer_->n_vocab()) +
                       " tokens but the embedding has " + std::to_string(config_.n_vocab) + " rows");
+  for (auto& L : weights_.layers)
+    for (auto* v : {&L.wq, &L.wk, &L.wv, &L.wo, &L.w_gate, &L.w_up, &L.w_down})
+      pack_for_matmul(*v, packed_);
+  // A tied output shares the embedding's bytes; packing gives it its own panels.
+  pack_for_matmul(weights_.output, packed_);
 }
 
 std::unique_ptr<Model> Model::from_file(model::GgufFile file) {
@@ -150,6 +163,12 @@ std::unique_ptr<Model> Model::load(const std::string& path, const std::string& t
                                 ": -z/--tokenizer is only for llama2.c checkpoints; a GGUF "
                                 "file carries its own tokenizer");
   return from_file(model::GgufFile::open(path));
+}
+
+size_t Model::packed_bytes() const {
+  size_t n = 0;
+  for (const auto& p : packed_) n += p.size();
+  return n;
 }
 
 size_t Model::weight_bytes() const {

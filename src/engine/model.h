@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/tokenizer.h"
+#include "kernels/packed_weights.h"
 #include "kernels/weight_view.h"
 #include "model/gguf_file.h"
 #include "model/model_config.h"
@@ -48,11 +49,13 @@ class Model {
   const ModelWeights& weights() const { return weights_; }
   const Tokenizer& tokenizer() const { return *tokenizer_; }
   size_t weight_bytes() const;  // bytes of all tensors
+  size_t packed_bytes() const;  // bytes of the matrices repacked for the matmul kernels
 
  private:
   model::GgufFile file_;
   model::ModelConfig config_;
   ModelWeights weights_;
+  std::vector<kernels::PackedWeights> packed_;  // owned by the views in weights_
   std::unique_ptr<Tokenizer> tokenizer_;
 };
 

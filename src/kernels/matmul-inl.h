@@ -18,6 +18,7 @@
 #if HWY_ARCH_X86
 #include <immintrin.h>
 #endif
+#include "kernels/packed_weights.h"
 #include "kernels/quant_blocks.h"
 #include "model/ggml_types.h"
 
@@ -378,12 +379,14 @@ HWY_NOINLINE void TileRows(const detail::MatmulArgs& a, int64_t r0, int64_t r1, 
   }
 }
 
+#include "kernels/matmul_packed-inl.h"
 #include "kernels/matmul_x86-inl.h"
 
 // One token's activations -> int8 32-blocks (see detail::quantize_acts). Float ops match the
 // scalar definition (same max, same d = amax / 127, x * (1/d), round to nearest even), so
 // every target produces identical values.
-void QuantizeActs(const float* x, int64_t cols, int8_t* q, float* d, float* s) {
+void QuantizeActs(const float* x, int64_t cols, int8_t* q, float* d, float* s, int32_t* isum,
+                  int64_t stride, int32_t isum_scale) {
   const hn::CappedTag<float, 16> df;
   const hn::Rebind<int32_t, decltype(df)> di;
   const hn::Rebind<int16_t, decltype(df)> d16;
@@ -401,10 +404,12 @@ void QuantizeActs(const float* x, int64_t cols, int8_t* q, float* d, float* s) {
     for (size_t i = 0; i < 32; i += N) {
       const auto qi = hn::NearestInt(hn::Mul(hn::LoadU(df, xb + i), vid));
       vsum = hn::Add(vsum, qi);
-      hn::StoreU(hn::DemoteTo(d8t, hn::DemoteTo(d16, qi)), d8t, q + b * 32 + i);
+      hn::StoreU(hn::DemoteTo(d8t, hn::DemoteTo(d16, qi)), d8t, q + b * 32 * stride + i);
     }
-    d[b] = db;
-    s[b] = db * static_cast<float>(hn::GetLane(hn::SumOfLanes(di, vsum)));
+    const int32_t sum = hn::GetLane(hn::SumOfLanes(di, vsum));
+    d[b * stride] = db;
+    s[b * stride] = db * static_cast<float>(sum);
+    isum[b * stride] = isum_scale * sum;
   }
 }
 
@@ -450,6 +455,7 @@ int64_t TargetId() {
 HWY_AFTER_NAMESPACE();
 #undef TANDEM_MATMUL_X86
 #undef TANDEM_MATMUL_AVX512
+#undef TANDEM_MATMUL_PACKED
 #undef TANDEM_HAVE_VNNI
 
 #endif  // include guard toggle

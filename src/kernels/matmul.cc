@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "kernels/matmul_internal.h"
+#include "kernels/packed_weights.h"
 #include "kernels/quant_formats.h"
 
 #undef HWY_TARGET_INCLUDE
@@ -26,9 +27,20 @@ namespace tandem::kernels {
 HWY_EXPORT(MatmulItems);
 HWY_EXPORT(QuantizeActs);
 HWY_EXPORT(TargetId);
+HWY_EXPORT(PackedItems);
+HWY_EXPORT(PackedNative);
 
-void detail::quantize_acts(const float* x, int64_t cols, int8_t* q, float* d, float* s) {
-  HWY_DYNAMIC_DISPATCH(QuantizeActs)(x, cols, q, d, s);
+void detail::quantize_acts(const float* x, int64_t cols, int8_t* q, float* d, float* s,
+                           int32_t* isum, int64_t stride, int32_t isum_scale) {
+  HWY_DYNAMIC_DISPATCH(QuantizeActs)(x, cols, q, d, s, isum, stride, isum_scale);
+}
+
+void detail::packed_items(const MatmulArgs& args, int64_t begin, int64_t end) {
+  HWY_DYNAMIC_DISPATCH(PackedItems)(args, begin, end);
+}
+
+bool detail::packed_kernel_native() {
+  return HWY_DYNAMIC_DISPATCH(PackedNative)();
 }
 
 void detail::matmul_items(const MatmulArgs& args, int64_t begin, int64_t end) {
@@ -89,10 +101,19 @@ struct ActBuffers {
   std::vector<int8_t> q;
   std::vector<float> d;
   std::vector<float> s;
+  std::vector<int32_t> isum;
 };
+
+// The packed kernels' integer offset: weights are stored as q + offset, unsigned.
+int32_t packed_offset(GgmlType t) {
+  if (t == GgmlType::Q4_0) return -8;
+  if (t == GgmlType::Q8_0) return -128;
+  return 1;
+}
 
 constexpr int64_t kRowBlock = 16;
 constexpr int64_t kTokenTile = 64;  // tokens sharing one unpacking of a row group
+constexpr int64_t kPackedTokenTile = 32;
 
 }  // namespace
 
@@ -111,26 +132,47 @@ void matmul(const WeightView& w, const float* x, int64_t n_tokens, float* out, T
   if (!is_float_type(w.type)) {
     thread_local ActBuffers buf;
     const int64_t nb = w.cols / 32;
-    buf.q.resize(static_cast<size_t>(n_tokens * w.cols));
-    buf.d.resize(static_cast<size_t>(n_tokens * nb));
-    buf.s.resize(static_cast<size_t>(n_tokens * nb));
+    const bool tiled = w.packed != nullptr;
+    // Tiled buffers hold whole tiles; the unused slots of the last one are never read.
+    const int64_t slots =
+        tiled ? (n_tokens + detail::kActTile - 1) / detail::kActTile * detail::kActTile : n_tokens;
+    buf.q.resize(static_cast<size_t>(slots * w.cols));
+    buf.d.resize(static_cast<size_t>(slots * nb));
+    buf.s.resize(static_cast<size_t>(slots * nb));
+    buf.isum.resize(static_cast<size_t>(slots * nb));
     struct QuantJob {
       const float* x;
       int64_t cols, nb;
+      bool tiled;
+      int32_t isum_scale;
       ActBuffers* buf;
-    } job{x, w.cols, nb, &buf};
+    } job{x, w.cols, nb, tiled, packed_offset(w.type), &buf};
     // Captures one reference so std::function stores it inline (no allocation).
     auto quant = [&job](int64_t t0, int64_t t1, int) {
-      for (int64_t t = t0; t < t1; ++t)
-        detail::quantize_acts(job.x + t * job.cols, job.cols, job.buf->q.data() + t * job.cols,
-                              job.buf->d.data() + t * job.nb, job.buf->s.data() + t * job.nb);
+      const int64_t stride = job.tiled ? detail::kActTile : 1;
+      for (int64_t t = t0; t < t1; ++t) {
+        const int64_t i = detail::act_index(t, 0, job.nb, job.tiled);
+        detail::quantize_acts(job.x + t * job.cols, job.cols, job.buf->q.data() + i * 32,
+                              job.buf->d.data() + i, job.buf->s.data() + i,
+                              job.buf->isum.data() + i, stride, job.isum_scale);
+      }
     };
     if (n_tokens == 1) {
       quant(0, 1, 0);
     } else {
       pool.parallel_for(n_tokens, quant);
     }
-    args.acts = {buf.q.data(), buf.d.data(), buf.s.data()};
+    args.acts = {buf.q.data(), buf.d.data(), buf.s.data(), buf.isum.data(), tiled};
+  }
+  if (w.packed != nullptr) {
+    args.row_block = kPanelRows;
+    args.token_tile = kPackedTokenTile;
+    args.n_token_tiles = (n_tokens + kPackedTokenTile - 1) / kPackedTokenTile;
+    const int64_t n_items = (w.rows + kPanelRows - 1) / kPanelRows * args.n_token_tiles;
+    const detail::MatmulArgs* ap = &args;
+    pool.parallel_for(
+        n_items, [ap](int64_t begin, int64_t end, int) { detail::packed_items(*ap, begin, end); });
+    return;
   }
   args.row_block = kRowBlock;
   args.token_tile = kTokenTile;

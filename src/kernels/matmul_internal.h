@@ -13,7 +13,19 @@ struct QuantActs {
   const int8_t* q = nullptr;  // n_tokens * cols values in [-127, 127]
   const float* d = nullptr;   // n_tokens * cols/32 block scales
   const float* s = nullptr;   // d * sum(q) per block, for the types with a min/offset
+  // sum(q) per block times the weight type's offset factor (-8 for Q4_0, -128 for the
+  // offset-by-128 Q8_0 panels): the packed kernels start their integer dots there.
+  const int32_t* isum = nullptr;
+  bool tiled = false;  // block-interleaved tiles of kActTile tokens (act_index)
 };
+
+// Packed matmuls take activations in tiles of kActTile tokens, block-interleaved, so a
+// kernel reaches every token of a tile at a fixed offset from one pointer per block.
+inline constexpr int64_t kActTile = 8;
+// Index of token t's block b (in 32-byte units for q; in elements for d, s and isum).
+inline int64_t act_index(int64_t t, int64_t b, int64_t nb, bool tiled) {
+  return tiled ? ((t / kActTile) * nb + b) * kActTile + t % kActTile : t * nb + b;
+}
 
 struct MatmulArgs {
   const WeightView* w = nullptr;
@@ -28,12 +40,22 @@ struct MatmulArgs {
   int64_t n_token_tiles = 0;
 };
 
-// Quantizes one token's cols floats (cols a multiple of 32): q, d and s as in QuantActs,
-// d = amax / 127, q = round-to-nearest-even(x / d), on the best Highway target.
-void quantize_acts(const float* x, int64_t cols, int8_t* q, float* d, float* s);
+// Quantizes one token's cols floats (cols a multiple of 32): q, d, s and isum as in QuantActs,
+// d = amax / 127, q = round-to-nearest-even(x / d), on the best Highway target. Block b goes
+// to q + 32 * b * stride and d[b * stride] (likewise s, isum); isum = isum_scale * sum(q).
+void quantize_acts(const float* x, int64_t cols, int8_t* q, float* d, float* s, int32_t* isum,
+                   int64_t stride = 1, int32_t isum_scale = 1);
 
 // Computes the work items [begin, end) on the best Highway target.
 void matmul_items(const MatmulArgs& args, int64_t begin, int64_t end);
+// Packed weights (w->packed): items are (16-row panel, token tile) pairs.
+void packed_items(const MatmulArgs& args, int64_t begin, int64_t end);
+// The same on plain C++ loops: what targets without a native packed kernel run, and the
+// reference the native one is tested against.
+void packed_items_portable(const MatmulArgs& args, int64_t begin, int64_t end);
+// True when the best target has a native packed kernel (AVX-512 VNNI).
+bool packed_kernel_native();
+
 // The Highway target matmul dispatches to now (an HWY_* bit), for tests.
 int64_t matmul_target();
 

@@ -13,85 +13,15 @@
 #include "hwy/targets.h"
 #include "kernels/matmul_internal.h"
 #include "kernels/quant_formats.h"
+#include "matmul_reference.h"
 
 namespace tandem::kernels {
 namespace {
 
 using model::GgmlType;
-
-struct Matrix {
-  std::vector<uint8_t> bytes;
-  std::vector<float> deq;  // dequantized weights, the reference's view of W
-  WeightView view;
-};
-
-Matrix make_matrix(GgmlType t, int64_t rows, int64_t cols, std::mt19937& rng,
-                   size_t extra_stride = 0) {
-  std::normal_distribution<float> nd(0.0f, 1.0f);
-  Matrix m;
-  const size_t rb = model::row_bytes(t, cols) + extra_stride;
-  m.bytes.assign(rb * static_cast<size_t>(rows) + 1, 0);
-  m.deq.resize(static_cast<size_t>(rows * cols));
-  std::vector<float> src(static_cast<size_t>(cols));
-  for (int64_t r = 0; r < rows; ++r) {
-    for (auto& v : src) v = nd(rng);
-    quantize(t, src.data(), m.bytes.data() + r * rb, cols);
-    dequantize(t, m.bytes.data() + r * rb, m.deq.data() + r * cols, cols);
-  }
-  m.view = WeightView{t, rows, cols, m.bytes.data(), rb};
-  return m;
-}
-
-bool is_float(GgmlType t) {
-  return t == GgmlType::F32 || t == GgmlType::F16 || t == GgmlType::BF16;
-}
-
-// The activation quantization matmul promises: 8-bit, 32-blocks, d = amax/127, round to even.
-std::vector<float> quantized_acts(const float* x, int64_t cols) {
-  std::vector<float> out(static_cast<size_t>(cols));
-  for (int64_t b = 0; b < cols / 32; ++b) {
-    float amax = 0;
-    for (int j = 0; j < 32; ++j) amax = std::max(amax, std::fabs(x[b * 32 + j]));
-    const float d = amax / 127.0f;
-    const float id = d != 0 ? 1.0f / d : 0.0f;
-    for (int j = 0; j < 32; ++j)
-      out[b * 32 + j] = static_cast<float>(std::lrint(x[b * 32 + j] * id)) * d;
-  }
-  return out;
-}
-
-// Checks matmul against a double-precision dot of the dequantized weights with (for block
-// types) the same 8-bit activations the kernel uses, and loosely against the float x.
-void check_matmul(GgmlType t, int64_t rows, int64_t cols, int64_t n_tokens, ThreadPool& pool,
-                  std::mt19937& rng, size_t extra_stride = 0) {
-  SCOPED_TRACE(std::string(model::type_name(t)) + " rows=" + std::to_string(rows) +
-               " cols=" + std::to_string(cols) + " tokens=" + std::to_string(n_tokens) +
-               " threads=" + std::to_string(pool.size()));
-  Matrix m = make_matrix(t, rows, cols, rng, extra_stride);
-  std::normal_distribution<float> nd(0.0f, 1.0f);
-  std::vector<float> x(static_cast<size_t>(n_tokens * cols));
-  for (auto& v : x) v = nd(rng);
-  std::vector<float> out(static_cast<size_t>(n_tokens * rows), NAN);
-  matmul(m.view, x.data(), n_tokens, out.data(), pool);
-  for (int64_t tok = 0; tok < n_tokens; ++tok) {
-    const float* xt = x.data() + tok * cols;
-    const std::vector<float> xq =
-        is_float(t) ? std::vector<float>(xt, xt + cols) : quantized_acts(xt, cols);
-    for (int64_t r = 0; r < rows; ++r) {
-      const float* w = m.deq.data() + r * cols;
-      double exact = 0, ref = 0, mag = 0, act_err = 0;
-      for (int64_t c = 0; c < cols; ++c) {
-        exact += static_cast<double>(w[c]) * xt[c];
-        ref += static_cast<double>(w[c]) * xq[c];
-        mag += std::fabs(static_cast<double>(w[c]) * xt[c]);
-        act_err += std::fabs(w[c]) * std::fabs(xq[c] - xt[c]);
-      }
-      const float got = out[static_cast<size_t>(tok * rows + r)];
-      ASSERT_NEAR(got, ref, 2e-5 * mag + 1e-5) << "token " << tok << " row " << r;
-      ASSERT_NEAR(got, exact, act_err + 2e-5 * mag + 1e-5) << "token " << tok << " row " << r;
-    }
-  }
-}
+using test::check_matmul;
+using test::make_matrix;
+using test::Matrix;
 
 const GgmlType kFloatTypes[] = {GgmlType::F32, GgmlType::F16, GgmlType::BF16};
 const GgmlType kBlock32Types[] = {GgmlType::Q4_0, GgmlType::Q4_1, GgmlType::Q5_0, GgmlType::Q8_0};
@@ -168,10 +98,11 @@ TEST(Matmul, QuantizeActsIsExactOnEveryHighwayTarget) {
   x[64] = 127.0f;
   std::vector<int8_t> q(static_cast<size_t>(cols));
   std::vector<float> d(6), s(6);
+  std::vector<int32_t> isum(6);
   for (int64_t target : hwy::SupportedAndGeneratedTargets()) {
     hwy::SetSupportedTargetsForTest(target);
     SCOPED_TRACE(hwy::TargetName(target));
-    detail::quantize_acts(x.data(), cols, q.data(), d.data(), s.data());
+    detail::quantize_acts(x.data(), cols, q.data(), d.data(), s.data(), isum.data());
     for (int64_t b = 0; b < 6; ++b) {
       float amax = 0;
       for (int j = 0; j < 32; ++j) amax = std::max(amax, std::fabs(x[b * 32 + j]));
@@ -185,6 +116,7 @@ TEST(Matmul, QuantizeActsIsExactOnEveryHighwayTarget) {
       }
       ASSERT_EQ(d[b], db);
       ASSERT_EQ(s[b], db * static_cast<float>(sum));
+      ASSERT_EQ(isum[b], sum);
     }
     EXPECT_EQ(q[64 + 4], 0);   // 0.5 rounds to even
     EXPECT_EQ(q[64 + 5], 2);   // 1.5 rounds to even

@@ -1,0 +1,228 @@
+// Native kernels for packed 16-row panels (packed_weights.h), included by matmul-inl.h
+// inside the per-target namespace. On AVX-512 VNNI each vpdpbusd takes one 64-byte vector
+// (4 weights of 16 rows) and one activation word broadcast from memory, so a 32-block costs
+// 8 dot instructions per token and its float work (convert, scale, accumulate) is shared
+// by 16 rows. Offsets are folded into the integer accumulator's starting value
+// (-offset * sum of the activation block), so unsigned weights need no correction pass.
+// Other targets run the portable loops.
+// No include guard: re-included per target.
+
+#if HWY_TARGET == HWY_AVX3_DL && defined(TANDEM_HAVE_VNNI)
+#define TANDEM_MATMUL_PACKED 1
+
+// GCC 12's avx512fintrin.h trips -Wuninitialized on its own _mm512_undefined_* temporaries.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
+namespace packed {
+
+// One activation word (4 int8) broadcast to all 16 lanes; folds into vpdpbusd's m32bcst.
+HWY_INLINE __m512i Word(const int8_t* p) {
+  int32_t v;
+  std::memcpy(&v, p, 4);
+  return _mm512_set1_epi32(v);
+}
+
+// A tile's activations (tiled layout, matmul_internal.h): token t of 32-block b is slot
+// b * kActTile + t, so every access is a constant offset from these four pointers.
+struct TileActs {
+  const int8_t* q;
+  const float* d;
+  const float* s;
+  const int32_t* isum;
+  TileActs(const detail::MatmulArgs& a, int64_t t0) {
+    const int64_t i = detail::act_index(t0, 0, a.w->cols / 32, true);
+    q = a.acts.q + i * 32;
+    d = a.acts.d + i;
+    s = a.acts.s + i;
+    isum = a.acts.isum + i;
+  }
+  static constexpr int64_t Slot(int64_t b, int t) { return b * detail::kActTile + t; }
+  const int8_t* Q(int64_t b, int t) const { return q + Slot(b, t) * 32; }
+};
+
+// Few tokens leave the dot chains too short to hide vpdpbusd's latency, so each token gets
+// two chains (even / odd steps) there; many tokens interleave enough on their own.
+template <int T>
+constexpr int kChains = T <= 4 ? 2 : 1;
+
+// acc[t] += float(ia) * (dw * d_x[t][blk]) for the T tokens; ia holds kChains partials.
+template <int T>
+HWY_INLINE void Scale(__m512 (&acc)[T], const __m512i (&ia)[kChains<T>][T], __m512 dw,
+                      const TileActs& x, int64_t blk) {
+  for (int t = 0; t < T; ++t) {
+    __m512i sum = ia[0][t];
+    if constexpr (kChains<T> == 2) sum = _mm512_add_epi32(sum, ia[1][t]);
+    acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sum),
+                             _mm512_mul_ps(dw, _mm512_set1_ps(x.d[x.Slot(blk, t)])), acc[t]);
+  }
+}
+
+// Q4_0 / Q8_0: step v of a block's 8 dot steps reads the low (v < 4) or high nibbles of
+// vector v % 4 (Q4_0), or vector v (Q8_0). The accumulators start at -offset * sum(x).
+template <bool kNibbles, int T>
+HWY_INLINE void Block32(const uint8_t* q, __m512 dw, const TileActs& x, int64_t b,
+                        __m512 (&acc)[T]) {
+  constexpr int C = kChains<T>;
+  __m512i ia[C][T];
+  for (int t = 0; t < T; ++t) {
+    ia[0][t] = _mm512_set1_epi32(x.isum[x.Slot(b, t)]);  // -offset * sum(x)
+    if constexpr (C == 2) ia[1][t] = _mm512_setzero_si512();
+  }
+  const int8_t* xb = x.Q(b, 0);
+  if constexpr (kNibbles) {
+    const __m512i m4 = _mm512_set1_epi8(0xF);
+    for (int v = 0; v < 4; ++v) {
+      const __m512i w = _mm512_load_si512(q + v * 64);
+      const __m512i lo = _mm512_and_si512(w, m4);
+      const __m512i hi = _mm512_and_si512(_mm512_srli_epi16(w, 4), m4);
+      for (int t = 0; t < T; ++t) {
+        ia[0][t] = _mm512_dpbusd_epi32(ia[0][t], lo, Word(xb + 32 * t + 4 * v));
+        ia[C - 1][t] = _mm512_dpbusd_epi32(ia[C - 1][t], hi, Word(xb + 32 * t + 16 + 4 * v));
+      }
+    }
+  } else {
+    for (int v = 0; v < 8; ++v) {
+      const __m512i w = _mm512_load_si512(q + v * 64);
+      for (int t = 0; t < T; ++t)
+        ia[v % C][t] = _mm512_dpbusd_epi32(ia[v % C][t], w, Word(xb + 32 * t + 4 * v));
+    }
+  }
+  Scale<T>(acc, ia, dw, x, b);
+}
+
+template <bool kNibbles, int T>
+HWY_INLINE void Panel32(const detail::MatmulArgs& a, const uint8_t* panel, int64_t nb, int64_t t0,
+                        __m512 (&acc)[T]) {
+  const TileActs x(a, t0);
+  constexpr int64_t kQuantBytes = kNibbles ? 256 : 512;
+  const auto* scales = reinterpret_cast<const __m256i*>(panel + nb * kQuantBytes);
+  for (int64_t b = 0; b < nb; ++b) {
+    const __m512 dw = _mm512_cvtph_ps(_mm256_load_si256(scales + b));
+    Block32<kNibbles, T>(panel + b * kQuantBytes, dw, x, b, acc);
+  }
+}
+
+// 16 six-bit values (bytes) times a float vector.
+HWY_INLINE __m512 ScaleBytes(const uint8_t* p, __m512 d) {
+  const __m128i v = _mm_load_si128(reinterpret_cast<const __m128i*>(p));
+  return _mm512_mul_ps(d, _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(v)));
+}
+
+// Q4_K: per super-block 8 sub-blocks of 32; sub-block j reads the low (even j) or high
+// (odd j) nibbles of vectors 8(j/2) .. 8(j/2)+7; w = d*sc*q - dmin*m.
+template <int T>
+HWY_INLINE void PanelQ4K(const detail::MatmulArgs& a, const uint8_t* panel, int64_t nb, int64_t t0,
+                         __m512 (&acc)[T]) {
+  constexpr int C = kChains<T>;
+  const TileActs x(a, t0);
+  const __m512i m4 = _mm512_set1_epi8(0xF);
+  for (int64_t sb = 0; sb < nb; ++sb) {
+    const uint8_t* q = panel + sb * 2048;
+    const uint8_t* s = panel + nb * 2048 + sb * 320;
+    const __m512 d = _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(s)));
+    const __m512 dmin =
+        _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(s + 32)));
+    for (int j = 0; j < 8; ++j) {
+      const int64_t blk = sb * 8 + j;
+      __m512i ia[C][T];
+      for (int c = 0; c < C; ++c)
+        for (int t = 0; t < T; ++t) ia[c][t] = _mm512_setzero_si512();
+      for (int v = 0; v < 8; ++v) {
+        __m512i w = _mm512_load_si512(q + (8 * (j / 2) + v) * 64);
+        if (j & 1) w = _mm512_srli_epi16(w, 4);
+        w = _mm512_and_si512(w, m4);
+        for (int t = 0; t < T; ++t)
+          ia[v % C][t] = _mm512_dpbusd_epi32(ia[v % C][t], w, Word(x.Q(blk, t) + 4 * v));
+      }
+      Scale<T>(acc, ia, ScaleBytes(s + 64 + 16 * j, d), x, blk);
+      const __m512 mins = ScaleBytes(s + 192 + 16 * j, dmin);
+      for (int t = 0; t < T; ++t)
+        acc[t] = _mm512_fnmadd_ps(mins, _mm512_set1_ps(x.s[x.Slot(blk, t)]), acc[t]);
+    }
+  }
+}
+
+// Outputs of T tokens for the panel's rows (masked on the last, partial panel).
+template <int T>
+HWY_NOINLINE void PanelTile(const detail::MatmulArgs& a, const uint8_t* panel, int64_t nb,
+                            int64_t r0, int64_t t0) {
+  __m512 acc[T];
+  for (int t = 0; t < T; ++t) acc[t] = _mm512_setzero_ps();
+  switch (a.w->type) {
+    case model::GgmlType::Q4_0:
+      Panel32<true, T>(a, panel, nb, t0, acc);
+      break;
+    case model::GgmlType::Q8_0:
+      Panel32<false, T>(a, panel, nb, t0, acc);
+      break;
+    default:
+      PanelQ4K<T>(a, panel, nb, t0, acc);
+      break;
+  }
+  const int64_t rows = a.w->rows;
+  const int64_t n = std::min<int64_t>(16, rows - r0);
+  const __mmask16 mask = static_cast<__mmask16>((1u << n) - 1);
+  for (int t = 0; t < T; ++t) _mm512_mask_storeu_ps(a.out + (t0 + t) * rows + r0, mask, acc[t]);
+}
+
+constexpr int kTokens = 8;  // tokens per tile: 8 int + 8 float accumulators in registers
+
+}  // namespace packed
+
+void PackedItems(const detail::MatmulArgs& a, int64_t begin, int64_t end) {
+  const PackedLayout L = packed_layout(a.w->type, a.w->cols);
+  for (int64_t item = begin; item < end; ++item) {
+    const int64_t p = item / a.n_token_tiles;
+    int64_t t = (item % a.n_token_tiles) * a.token_tile;
+    const int64_t t_end = std::min(a.n_tokens, t + a.token_tile);
+    const uint8_t* panel = a.w->packed + p * L.panel_bytes;
+    const int64_t r0 = p * kPanelRows;
+    for (; t + packed::kTokens <= t_end; t += packed::kTokens)
+      packed::PanelTile<packed::kTokens>(a, panel, L.nb, r0, t);
+    switch (t_end - t) {
+      case 7:
+        packed::PanelTile<7>(a, panel, L.nb, r0, t);
+        break;
+      case 6:
+        packed::PanelTile<6>(a, panel, L.nb, r0, t);
+        break;
+      case 5:
+        packed::PanelTile<5>(a, panel, L.nb, r0, t);
+        break;
+      case 4:
+        packed::PanelTile<4>(a, panel, L.nb, r0, t);
+        break;
+      case 3:
+        packed::PanelTile<3>(a, panel, L.nb, r0, t);
+        break;
+      case 2:
+        packed::PanelTile<2>(a, panel, L.nb, r0, t);
+        break;
+      case 1:
+        packed::PanelTile<1>(a, panel, L.nb, r0, t);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+bool PackedNative() {
+  return true;
+}
+
+#pragma GCC diagnostic pop
+
+#else
+
+void PackedItems(const detail::MatmulArgs& a, int64_t begin, int64_t end) {
+  detail::packed_items_portable(a, begin, end);
+}
+
+bool PackedNative() {
+  return false;
+}
+
+#endif

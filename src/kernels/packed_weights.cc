@@ -1,0 +1,124 @@
+#include "kernels/packed_weights.h"
+
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+#include "kernels/matmul_internal.h"
+#include "kernels/quant_blocks.h"
+
+namespace tandem::kernels {
+namespace {
+
+using model::GgmlType;
+
+int64_t round_up(int64_t n, int64_t m) {
+  return (n + m - 1) / m * m;
+}
+
+// Q4_0: lane r of vector v gets qs[4v .. 4v+3] of row r's block.
+void pack_q4_0(const uint8_t* row, int64_t nb, int64_t r, uint8_t* panel, const PackedLayout& L) {
+  const auto* blk = reinterpret_cast<const BlockQ4_0*>(row);
+  auto* d = reinterpret_cast<uint16_t*>(panel + L.nb * L.quant_bytes);
+  for (int64_t b = 0; b < nb; ++b) {
+    uint8_t* q = panel + b * L.quant_bytes;
+    for (int v = 0; v < 4; ++v) std::memcpy(q + v * 64 + r * 4, blk[b].qs + 4 * v, 4);
+    d[b * kPanelRows + r] = blk[b].d;
+  }
+}
+
+// Q8_0: as Q4_0 with 8 vectors of bytes, offset by 128 so they are the unsigned operand.
+void pack_q8_0(const uint8_t* row, int64_t nb, int64_t r, uint8_t* panel, const PackedLayout& L) {
+  const auto* blk = reinterpret_cast<const BlockQ8_0*>(row);
+  auto* d = reinterpret_cast<uint16_t*>(panel + L.nb * L.quant_bytes);
+  for (int64_t b = 0; b < nb; ++b) {
+    uint8_t* q = panel + b * L.quant_bytes;
+    for (int k = 0; k < kQK; ++k)
+      q[(k / 4) * 64 + r * 4 + k % 4] = static_cast<uint8_t>(blk[b].qs[k] ^ 0x80);
+    d[b * kPanelRows + r] = blk[b].d;
+  }
+}
+
+// Q4_K: 32 nibble vectors per super-block, then d, dmin and the unpacked 6-bit scales/mins.
+void pack_q4_k(const uint8_t* row, int64_t nb, int64_t r, uint8_t* panel, const PackedLayout& L) {
+  const auto* blk = reinterpret_cast<const BlockQ4_K*>(row);
+  for (int64_t b = 0; b < nb; ++b) {
+    uint8_t* q = panel + b * L.quant_bytes;
+    for (int p = 0; p < 4; ++p)
+      for (int v = 0; v < 8; ++v)
+        std::memcpy(q + (8 * p + v) * 64 + r * 4, blk[b].qs + 32 * p + 4 * v, 4);
+    uint8_t* s = panel + L.nb * L.quant_bytes + b * L.scale_bytes;
+    std::memcpy(s + 2 * r, &blk[b].d, 2);
+    std::memcpy(s + 32 + 2 * r, &blk[b].dmin, 2);
+    for (int j = 0; j < 8; ++j)
+      q4k_scale_min(j, blk[b].scales, s[64 + 16 * j + r], s[192 + 16 * j + r]);
+  }
+}
+
+}  // namespace
+
+bool packable(GgmlType t) {
+  return t == GgmlType::Q4_0 || t == GgmlType::Q8_0 || t == GgmlType::Q4_K;
+}
+
+PackedLayout packed_layout(GgmlType t, int64_t cols) {
+  PackedLayout L;
+  switch (t) {
+    case GgmlType::Q4_0:
+      L = {0, kQK, 4 * 64, kPanelRows * 2, 0};
+      break;
+    case GgmlType::Q8_0:
+      L = {0, kQK, 8 * 64, kPanelRows * 2, 0};
+      break;
+    case GgmlType::Q4_K:
+      L = {0, kQK_K, 32 * 64, kPanelRows * (2 + 2 + 8 + 8), 0};
+      break;
+    default:
+      throw std::invalid_argument("packed_layout: no packed layout for type " +
+                                  std::string(model::type_name(t)));
+  }
+  if (cols <= 0 || cols % L.block_cols != 0)
+    throw std::invalid_argument("packed_layout: " + std::to_string(cols) +
+                                " columns are not whole blocks of " + std::to_string(L.block_cols));
+  L.nb = cols / L.block_cols;
+  L.panel_bytes = round_up(L.nb * (L.quant_bytes + L.scale_bytes), 64);
+  return L;
+}
+
+bool packing_pays(const WeightView& w) {
+  static const bool disabled = [] {
+    const char* e = std::getenv("TANDEM_NO_REPACK");
+    return e != nullptr && *e != '\0' && std::string(e) != "0";
+  }();
+  if (disabled || !packable(w.type) || !detail::packed_kernel_native()) return false;
+  const int64_t block = w.type == GgmlType::Q4_K ? kQK_K : kQK;
+  return w.rows > 0 && w.cols > 0 && w.cols % block == 0;
+}
+
+PackedWeights PackedWeights::pack(const WeightView& w) {
+  const PackedLayout L = packed_layout(w.type, w.cols);
+  const int64_t panels = (w.rows + kPanelRows - 1) / kPanelRows;
+  PackedWeights out;
+  out.size_ = static_cast<size_t>(std::max<int64_t>(panels, 1) * L.panel_bytes);
+  out.buf_.reset(static_cast<uint8_t*>(std::aligned_alloc(64, out.size_)));
+  if (!out.buf_) throw std::bad_alloc();
+  std::memset(out.buf_.get(), 0, out.size_);
+  for (int64_t r = 0; r < w.rows; ++r) {
+    uint8_t* panel = out.buf_.get() + (r / kPanelRows) * L.panel_bytes;
+    const int64_t lane = r % kPanelRows;
+    switch (w.type) {
+      case GgmlType::Q4_0:
+        pack_q4_0(w.row(r), L.nb, lane, panel, L);
+        break;
+      case GgmlType::Q8_0:
+        pack_q8_0(w.row(r), L.nb, lane, panel, L);
+        break;
+      default:
+        pack_q4_k(w.row(r), L.nb, lane, panel, L);
+        break;
+    }
+  }
+  return out;
+}
+
+}  // namespace tandem::kernels
