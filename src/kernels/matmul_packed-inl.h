@@ -51,6 +51,7 @@ constexpr int kChains = T <= 4 ? 2 : 1;
 template <int T>
 HWY_INLINE void Scale(__m512 (&acc)[T], const __m512i (&ia)[kChains<T>][T], __m512 dw,
                       const TileActs& x, int64_t blk) {
+  #pragma GCC unroll 8
   for (int t = 0; t < T; ++t) {
     __m512i sum = ia[0][t];
     if constexpr (kChains<T> == 2) sum = _mm512_add_epi32(sum, ia[1][t]);
@@ -66,6 +67,7 @@ HWY_INLINE void Block32(const uint8_t* q, __m512 dw, const TileActs& x, int64_t 
                         __m512 (&acc)[T]) {
   constexpr int C = kChains<T>;
   __m512i ia[C][T];
+  #pragma GCC unroll 8
   for (int t = 0; t < T; ++t) {
     ia[0][t] = _mm512_set1_epi32(x.isum[x.Slot(b, t)]);  // -offset * sum(x)
     if constexpr (C == 2) ia[1][t] = _mm512_setzero_si512();
@@ -73,18 +75,22 @@ HWY_INLINE void Block32(const uint8_t* q, __m512 dw, const TileActs& x, int64_t 
   const int8_t* xb = x.Q(b, 0);
   if constexpr (kNibbles) {
     const __m512i m4 = _mm512_set1_epi8(0xF);
+    #pragma GCC unroll 8
     for (int v = 0; v < 4; ++v) {
       const __m512i w = _mm512_load_si512(q + v * 64);
       const __m512i lo = _mm512_and_si512(w, m4);
       const __m512i hi = _mm512_and_si512(_mm512_srli_epi16(w, 4), m4);
+      #pragma GCC unroll 8
       for (int t = 0; t < T; ++t) {
         ia[0][t] = _mm512_dpbusd_epi32(ia[0][t], lo, Word(xb + 32 * t + 4 * v));
         ia[C - 1][t] = _mm512_dpbusd_epi32(ia[C - 1][t], hi, Word(xb + 32 * t + 16 + 4 * v));
       }
     }
   } else {
+    #pragma GCC unroll 8
     for (int v = 0; v < 8; ++v) {
       const __m512i w = _mm512_load_si512(q + v * 64);
+      #pragma GCC unroll 8
       for (int t = 0; t < T; ++t)
         ia[v % C][t] = _mm512_dpbusd_epi32(ia[v % C][t], w, Word(xb + 32 * t + 4 * v));
     }
@@ -124,20 +130,26 @@ HWY_INLINE void PanelQ4K(const detail::MatmulArgs& a, const uint8_t* panel, int6
     const __m512 d = _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(s)));
     const __m512 dmin =
         _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(s + 32)));
+    #pragma GCC unroll 8
     for (int j = 0; j < 8; ++j) {
       const int64_t blk = sb * 8 + j;
       __m512i ia[C][T];
+      #pragma GCC unroll 8
       for (int c = 0; c < C; ++c)
+        #pragma GCC unroll 8
         for (int t = 0; t < T; ++t) ia[c][t] = _mm512_setzero_si512();
+      #pragma GCC unroll 8
       for (int v = 0; v < 8; ++v) {
         __m512i w = _mm512_load_si512(q + (8 * (j / 2) + v) * 64);
         if (j & 1) w = _mm512_srli_epi16(w, 4);
         w = _mm512_and_si512(w, m4);
+        #pragma GCC unroll 8
         for (int t = 0; t < T; ++t)
           ia[v % C][t] = _mm512_dpbusd_epi32(ia[v % C][t], w, Word(x.Q(blk, t) + 4 * v));
       }
       Scale<T>(acc, ia, ScaleBytes(s + 64 + 16 * j, d), x, blk);
       const __m512 mins = ScaleBytes(s + 192 + 16 * j, dmin);
+      #pragma GCC unroll 8
       for (int t = 0; t < T; ++t)
         acc[t] = _mm512_fnmadd_ps(mins, _mm512_set1_ps(x.s[x.Slot(blk, t)]), acc[t]);
     }
@@ -149,6 +161,7 @@ template <int T>
 HWY_NOINLINE void PanelTile(const detail::MatmulArgs& a, const uint8_t* panel, int64_t nb,
                             int64_t r0, int64_t t0) {
   __m512 acc[T];
+  #pragma GCC unroll 8
   for (int t = 0; t < T; ++t) acc[t] = _mm512_setzero_ps();
   switch (a.w->type) {
     case model::GgmlType::Q4_0:
@@ -164,6 +177,7 @@ HWY_NOINLINE void PanelTile(const detail::MatmulArgs& a, const uint8_t* panel, i
   const int64_t rows = a.w->rows;
   const int64_t n = std::min<int64_t>(16, rows - r0);
   const __mmask16 mask = static_cast<__mmask16>((1u << n) - 1);
+  #pragma GCC unroll 8
   for (int t = 0; t < T; ++t) _mm512_mask_storeu_ps(a.out + (t0 + t) * rows + r0, mask, acc[t]);
 }
 
