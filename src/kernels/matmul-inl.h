@@ -386,7 +386,7 @@ HWY_NOINLINE void TileRows(const detail::MatmulArgs& a, int64_t r0, int64_t r1, 
 // scalar definition (same max, same d = amax / 127, x * (1/d), round to nearest even), so
 // every target produces identical values.
 void QuantizeActs(const float* x, int64_t cols, int8_t* q, float* d, float* s, int32_t* isum,
-                  int64_t stride, int32_t isum_scale) {
+                  int64_t stride, int32_t isum_scale, int32_t* isum16) {
   const hn::CappedTag<float, 16> df;
   const hn::Rebind<int32_t, decltype(df)> di;
   const hn::Rebind<int16_t, decltype(df)> d16;
@@ -401,12 +401,18 @@ void QuantizeActs(const float* x, int64_t cols, int8_t* q, float* d, float* s, i
     const float id = db != 0.0f ? 1.0f / db : 0.0f;
     const auto vid = hn::Set(df, id);
     auto vsum = hn::Zero(di);
+    int32_t half_sum[2] = {0, 0};
     for (size_t i = 0; i < 32; i += N) {
       const auto qi = hn::NearestInt(hn::Mul(hn::LoadU(df, xb + i), vid));
       vsum = hn::Add(vsum, qi);
+      if (isum16 != nullptr) half_sum[i / 16] += hn::GetLane(hn::SumOfLanes(di, qi));
       hn::StoreU(hn::DemoteTo(d8t, hn::DemoteTo(d16, qi)), d8t, q + b * 32 * stride + i);
     }
     const int32_t sum = hn::GetLane(hn::SumOfLanes(di, vsum));
+    if (isum16 != nullptr) {
+      isum16[2 * b * stride] = isum_scale * half_sum[0];
+      isum16[2 * b * stride + 1] = isum_scale * half_sum[1];
+    }
     d[b * stride] = db;
     s[b * stride] = db * static_cast<float>(sum);
     isum[b * stride] = isum_scale * sum;

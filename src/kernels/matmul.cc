@@ -31,8 +31,8 @@ HWY_EXPORT(PackedItems);
 HWY_EXPORT(PackedNative);
 
 void detail::quantize_acts(const float* x, int64_t cols, int8_t* q, float* d, float* s,
-                           int32_t* isum, int64_t stride, int32_t isum_scale) {
-  HWY_DYNAMIC_DISPATCH(QuantizeActs)(x, cols, q, d, s, isum, stride, isum_scale);
+                           int32_t* isum, int64_t stride, int32_t isum_scale, int32_t* isum16) {
+  HWY_DYNAMIC_DISPATCH(QuantizeActs)(x, cols, q, d, s, isum, stride, isum_scale, isum16);
 }
 
 void detail::packed_items(const MatmulArgs& args, int64_t begin, int64_t end) {
@@ -102,12 +102,14 @@ struct ActBuffers {
   std::vector<float> d;
   std::vector<float> s;
   std::vector<int32_t> isum;
+  std::vector<int32_t> isum16;
 };
 
 // The packed kernels' integer offset: weights are stored as q + offset, unsigned.
 int32_t packed_offset(GgmlType t) {
   if (t == GgmlType::Q4_0) return -8;
   if (t == GgmlType::Q8_0) return -128;
+  if (t == GgmlType::Q6_K) return -32;
   return 1;
 }
 
@@ -140,13 +142,16 @@ void matmul(const WeightView& w, const float* x, int64_t n_tokens, float* out, T
     buf.d.resize(static_cast<size_t>(slots * nb));
     buf.s.resize(static_cast<size_t>(slots * nb));
     buf.isum.resize(static_cast<size_t>(slots * nb));
+    const bool halves = tiled && w.type == GgmlType::Q6_K;
+    if (halves) buf.isum16.resize(static_cast<size_t>(2 * slots * nb));
     struct QuantJob {
       const float* x;
       int64_t cols, nb;
       bool tiled;
       int32_t isum_scale;
+      bool halves;
       ActBuffers* buf;
-    } job{x, w.cols, nb, tiled, packed_offset(w.type), &buf};
+    } job{x, w.cols, nb, tiled, packed_offset(w.type), halves, &buf};
     // Captures one reference so std::function stores it inline (no allocation).
     auto quant = [&job](int64_t t0, int64_t t1, int) {
       const int64_t stride = job.tiled ? detail::kActTile : 1;
@@ -154,7 +159,8 @@ void matmul(const WeightView& w, const float* x, int64_t n_tokens, float* out, T
         const int64_t i = detail::act_index(t, 0, job.nb, job.tiled);
         detail::quantize_acts(job.x + t * job.cols, job.cols, job.buf->q.data() + i * 32,
                               job.buf->d.data() + i, job.buf->s.data() + i,
-                              job.buf->isum.data() + i, stride, job.isum_scale);
+                              job.buf->isum.data() + i, stride, job.isum_scale,
+                              job.halves ? job.buf->isum16.data() + 2 * i : nullptr);
       }
     };
     if (n_tokens == 1) {
@@ -162,7 +168,12 @@ void matmul(const WeightView& w, const float* x, int64_t n_tokens, float* out, T
     } else {
       pool.parallel_for(n_tokens, quant);
     }
-    args.acts = {buf.q.data(), buf.d.data(), buf.s.data(), buf.isum.data(), tiled};
+    args.acts = {buf.q.data(),
+                 buf.d.data(),
+                 buf.s.data(),
+                 buf.isum.data(),
+                 halves ? buf.isum16.data() : nullptr,
+                 tiled};
   }
   if (w.packed != nullptr) {
     args.row_block = kPanelRows;

@@ -16,6 +16,8 @@ struct QuantActs {
   // sum(q) per block times the weight type's offset factor (-8 for Q4_0, -128 for the
   // offset-by-128 Q8_0 panels): the packed kernels start their integer dots there.
   const int32_t* isum = nullptr;
+  // The same per 16-element half (2 per block), for Q6_K's 16-element scales; may be null.
+  const int32_t* isum16 = nullptr;
   bool tiled = false;  // block-interleaved tiles of kActTile tokens (act_index)
 };
 
@@ -43,8 +45,9 @@ struct MatmulArgs {
 // Quantizes one token's cols floats (cols a multiple of 32): q, d, s and isum as in QuantActs,
 // d = amax / 127, q = round-to-nearest-even(x / d), on the best Highway target. Block b goes
 // to q + 32 * b * stride and d[b * stride] (likewise s, isum); isum = isum_scale * sum(q).
+// isum16, when not null, gets the two 16-element halves' sums at isum16[2 * b * stride + h].
 void quantize_acts(const float* x, int64_t cols, int8_t* q, float* d, float* s, int32_t* isum,
-                   int64_t stride = 1, int32_t isum_scale = 1);
+                   int64_t stride = 1, int32_t isum_scale = 1, int32_t* isum16 = nullptr);
 
 // Computes the work items [begin, end) on the best Highway target.
 void matmul_items(const MatmulArgs& args, int64_t begin, int64_t end);

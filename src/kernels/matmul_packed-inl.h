@@ -31,12 +31,14 @@ struct TileActs {
   const float* d;
   const float* s;
   const int32_t* isum;
+  const int32_t* isum16;
   TileActs(const detail::MatmulArgs& a, int64_t t0) {
     const int64_t i = detail::act_index(t0, 0, a.w->cols / 32, true);
     q = a.acts.q + i * 32;
     d = a.acts.d + i;
     s = a.acts.s + i;
     isum = a.acts.isum + i;
+    isum16 = a.acts.isum16 != nullptr ? a.acts.isum16 + 2 * i : nullptr;
   }
   static constexpr int64_t Slot(int64_t b, int t) { return b * detail::kActTile + t; }
   const int8_t* Q(int64_t b, int t) const { return q + Slot(b, t) * 32; }
@@ -51,7 +53,7 @@ constexpr int kChains = T <= 4 ? 2 : 1;
 template <int T>
 HWY_INLINE void Scale(__m512 (&acc)[T], const __m512i (&ia)[kChains<T>][T], __m512 dw,
                       const TileActs& x, int64_t blk) {
-  #pragma GCC unroll 8
+#pragma GCC unroll 8
   for (int t = 0; t < T; ++t) {
     __m512i sum = ia[0][t];
     if constexpr (kChains<T> == 2) sum = _mm512_add_epi32(sum, ia[1][t]);
@@ -67,7 +69,7 @@ HWY_INLINE void Block32(const uint8_t* q, __m512 dw, const TileActs& x, int64_t 
                         __m512 (&acc)[T]) {
   constexpr int C = kChains<T>;
   __m512i ia[C][T];
-  #pragma GCC unroll 8
+#pragma GCC unroll 8
   for (int t = 0; t < T; ++t) {
     ia[0][t] = _mm512_set1_epi32(x.isum[x.Slot(b, t)]);  // -offset * sum(x)
     if constexpr (C == 2) ia[1][t] = _mm512_setzero_si512();
@@ -75,22 +77,22 @@ HWY_INLINE void Block32(const uint8_t* q, __m512 dw, const TileActs& x, int64_t 
   const int8_t* xb = x.Q(b, 0);
   if constexpr (kNibbles) {
     const __m512i m4 = _mm512_set1_epi8(0xF);
-    #pragma GCC unroll 8
+#pragma GCC unroll 8
     for (int v = 0; v < 4; ++v) {
       const __m512i w = _mm512_load_si512(q + v * 64);
       const __m512i lo = _mm512_and_si512(w, m4);
       const __m512i hi = _mm512_and_si512(_mm512_srli_epi16(w, 4), m4);
-      #pragma GCC unroll 8
+#pragma GCC unroll 8
       for (int t = 0; t < T; ++t) {
         ia[0][t] = _mm512_dpbusd_epi32(ia[0][t], lo, Word(xb + 32 * t + 4 * v));
         ia[C - 1][t] = _mm512_dpbusd_epi32(ia[C - 1][t], hi, Word(xb + 32 * t + 16 + 4 * v));
       }
     }
   } else {
-    #pragma GCC unroll 8
+#pragma GCC unroll 8
     for (int v = 0; v < 8; ++v) {
       const __m512i w = _mm512_load_si512(q + v * 64);
-      #pragma GCC unroll 8
+#pragma GCC unroll 8
       for (int t = 0; t < T; ++t)
         ia[v % C][t] = _mm512_dpbusd_epi32(ia[v % C][t], w, Word(xb + 32 * t + 4 * v));
     }
@@ -130,28 +132,82 @@ HWY_INLINE void PanelQ4K(const detail::MatmulArgs& a, const uint8_t* panel, int6
     const __m512 d = _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(s)));
     const __m512 dmin =
         _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(s + 32)));
-    #pragma GCC unroll 8
+#pragma GCC unroll 8
     for (int j = 0; j < 8; ++j) {
       const int64_t blk = sb * 8 + j;
       __m512i ia[C][T];
-      #pragma GCC unroll 8
+#pragma GCC unroll 8
       for (int c = 0; c < C; ++c)
-        #pragma GCC unroll 8
+#pragma GCC unroll 8
         for (int t = 0; t < T; ++t) ia[c][t] = _mm512_setzero_si512();
-      #pragma GCC unroll 8
+#pragma GCC unroll 8
       for (int v = 0; v < 8; ++v) {
         __m512i w = _mm512_load_si512(q + (8 * (j / 2) + v) * 64);
         if (j & 1) w = _mm512_srli_epi16(w, 4);
         w = _mm512_and_si512(w, m4);
-        #pragma GCC unroll 8
+#pragma GCC unroll 8
         for (int t = 0; t < T; ++t)
           ia[v % C][t] = _mm512_dpbusd_epi32(ia[v % C][t], w, Word(x.Q(blk, t) + 4 * v));
       }
       Scale<T>(acc, ia, ScaleBytes(s + 64 + 16 * j, d), x, blk);
       const __m512 mins = ScaleBytes(s + 192 + 16 * j, dmin);
-      #pragma GCC unroll 8
+#pragma GCC unroll 8
       for (int t = 0; t < T; ++t)
         acc[t] = _mm512_fnmadd_ps(mins, _mm512_set1_ps(x.s[x.Slot(blk, t)]), acc[t]);
+    }
+  }
+}
+
+// 16 int8 scales times a float vector.
+HWY_INLINE __m512 ScaleSignedBytes(const uint8_t* p, __m512 d) {
+  const __m128i v = _mm_load_si128(reinterpret_cast<const __m128i*>(p));
+  return _mm512_mul_ps(d, _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(v)));
+}
+
+// Q6_K: sub-block j's 6-bit values are Q4_K-style nibbles plus 2 bits from vector
+// 32 + 8(j/4) + v; its two 16-element halves (steps 0-3, 4-7) have their own scales, so each
+// gets its own integer chain, started at -32 * the half's activation sum.
+template <int T>
+HWY_INLINE void PanelQ6K(const detail::MatmulArgs& a, const uint8_t* panel, int64_t nb, int64_t t0,
+                         __m512 (&acc)[T]) {
+  const TileActs x(a, t0);
+  const __m512i m4 = _mm512_set1_epi8(0xF);
+  const __m512i m30 = _mm512_set1_epi8(0x30);
+  for (int64_t sb = 0; sb < nb; ++sb) {
+    const uint8_t* q = panel + sb * 3072;
+    const uint8_t* s = panel + nb * 3072 + sb * 288;
+    const __m512 d = _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(s)));
+#pragma GCC unroll 8
+    for (int j = 0; j < 8; ++j) {
+      const int64_t blk = sb * 8 + j;
+      __m512i ia[2][T];
+#pragma GCC unroll 8
+      for (int t = 0; t < T; ++t) {
+        const int64_t slot = TileActs::Slot(blk, t);
+        ia[0][t] = _mm512_set1_epi32(x.isum16[2 * slot]);
+        ia[1][t] = _mm512_set1_epi32(x.isum16[2 * slot + 1]);
+      }
+#pragma GCC unroll 8
+      for (int v = 0; v < 8; ++v) {
+        __m512i lo = _mm512_load_si512(q + (8 * (j / 2) + v) * 64);
+        if (j & 1) lo = _mm512_srli_epi16(lo, 4);
+        __m512i hi = _mm512_load_si512(q + (32 + 8 * (j / 4) + v) * 64);
+        const int shift = 2 * (j % 4);
+        if (shift < 4) hi = _mm512_slli_epi16(hi, 4 - shift);
+        if (shift > 4) hi = _mm512_srli_epi16(hi, shift - 4);
+        const __m512i w = _mm512_or_si512(_mm512_and_si512(lo, m4), _mm512_and_si512(hi, m30));
+#pragma GCC unroll 8
+        for (int t = 0; t < T; ++t)
+          ia[v / 4][t] = _mm512_dpbusd_epi32(ia[v / 4][t], w, Word(x.Q(blk, t) + 4 * v));
+      }
+      const __m512 s0 = ScaleSignedBytes(s + 32 + 16 * (2 * j), d);
+      const __m512 s1 = ScaleSignedBytes(s + 32 + 16 * (2 * j + 1), d);
+#pragma GCC unroll 8
+      for (int t = 0; t < T; ++t) {
+        const __m512 f = _mm512_fmadd_ps(_mm512_cvtepi32_ps(ia[0][t]), s0,
+                                         _mm512_mul_ps(_mm512_cvtepi32_ps(ia[1][t]), s1));
+        acc[t] = _mm512_fmadd_ps(f, _mm512_set1_ps(x.d[x.Slot(blk, t)]), acc[t]);
+      }
     }
   }
 }
@@ -161,7 +217,7 @@ template <int T>
 HWY_NOINLINE void PanelTile(const detail::MatmulArgs& a, const uint8_t* panel, int64_t nb,
                             int64_t r0, int64_t t0) {
   __m512 acc[T];
-  #pragma GCC unroll 8
+#pragma GCC unroll 8
   for (int t = 0; t < T; ++t) acc[t] = _mm512_setzero_ps();
   switch (a.w->type) {
     case model::GgmlType::Q4_0:
@@ -170,14 +226,17 @@ HWY_NOINLINE void PanelTile(const detail::MatmulArgs& a, const uint8_t* panel, i
     case model::GgmlType::Q8_0:
       Panel32<false, T>(a, panel, nb, t0, acc);
       break;
-    default:
+    case model::GgmlType::Q4_K:
       PanelQ4K<T>(a, panel, nb, t0, acc);
+      break;
+    default:
+      PanelQ6K<T>(a, panel, nb, t0, acc);
       break;
   }
   const int64_t rows = a.w->rows;
   const int64_t n = std::min<int64_t>(16, rows - r0);
   const __mmask16 mask = static_cast<__mmask16>((1u << n) - 1);
-  #pragma GCC unroll 8
+#pragma GCC unroll 8
   for (int t = 0; t < T; ++t) _mm512_mask_storeu_ps(a.out + (t0 + t) * rows + r0, mask, acc[t]);
 }
 

@@ -39,6 +39,14 @@ int32_t dot_q4k_sub(const uint8_t* q, int j, int r, const int8_t* x) {
   return sum;
 }
 
+// Signed 6-bit value of lane r, element k of sub-block j of a packed Q6_K super-block.
+int q6k_at(const uint8_t* q, int j, int k, int r) {
+  const int v = k / 4, lane = r * 4 + k % 4;
+  const int low = (q[(8 * (j / 2) + v) * 64 + lane] >> (4 * (j % 2))) & 0xF;
+  const int high = (q[(32 + 8 * (j / 4) + v) * 64 + lane] >> (2 * (j % 4))) & 3;
+  return (low | (high << 4)) - 32;
+}
+
 float dot_row(const MatmulArgs& a, const PackedLayout& L, const uint8_t* panel, int r, int64_t t) {
   const GgmlType type = a.w->type;
   const int64_t nb32 = a.w->cols / kQK;
@@ -48,7 +56,22 @@ float dot_row(const MatmulArgs& a, const PackedLayout& L, const uint8_t* panel, 
   float acc = 0.0f;
   for (int64_t b = 0; b < L.nb; ++b) {
     const uint8_t* q = panel + b * L.quant_bytes;
-    if (type == GgmlType::Q4_K) {
+    if (type == GgmlType::Q6_K) {
+      const uint8_t* s = scales + b * L.scale_bytes;
+      uint16_t dh;
+      std::memcpy(&dh, s + 2 * r, 2);
+      const float d = half_to_float(dh);
+      for (int j = 0; j < 8; ++j) {
+        const int64_t blk = b * 8 + j;
+        const int8_t* x = a.acts.q + at(blk) * kQK;
+        for (int half = 0; half < 2; ++half) {
+          int32_t dot = 0;
+          for (int k = 16 * half; k < 16 * half + 16; ++k) dot += q6k_at(q, j, k, r) * x[k];
+          const auto sc = static_cast<int8_t>(s[32 + 16 * (2 * j + half) + r]);
+          acc += d * static_cast<float>(sc) * a.acts.d[at(blk)] * static_cast<float>(dot);
+        }
+      }
+    } else if (type == GgmlType::Q4_K) {
       const uint8_t* s = scales + b * L.scale_bytes;
       uint16_t dh, mh;
       std::memcpy(&dh, s + 2 * r, 2);

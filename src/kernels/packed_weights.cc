@@ -55,10 +55,38 @@ void pack_q4_k(const uint8_t* row, int64_t nb, int64_t r, uint8_t* panel, const 
   }
 }
 
+// Element e (0..255) of a Q6_K super-block as its unsigned 6-bit value (ggml's order: each
+// 128-half keeps the low nibbles of elements l and l+64 in ql[l], of l+32 and l+96 in ql[l+32],
+// and the top 2 bits of l, l+32, l+64, l+96 in qh[l]).
+int q6k_value(const BlockQ6_K& b, int e) {
+  const int n = e / 128, quarter = (e % 128) / 32, l = e % 32;
+  const uint8_t ql = b.ql[64 * n + 32 * (quarter & 1) + l];
+  const int low = (quarter < 2) ? (ql & 0xF) : (ql >> 4);
+  const int high = (b.qh[32 * n + l] >> (2 * quarter)) & 3;
+  return low | (high << 4);
+}
+
+void pack_q6_k(const uint8_t* row, int64_t nb, int64_t r, uint8_t* panel, const PackedLayout& L) {
+  const auto* blk = reinterpret_cast<const BlockQ6_K*>(row);
+  for (int64_t b = 0; b < nb; ++b) {
+    uint8_t* q = panel + b * L.quant_bytes;
+    uint8_t* h = q + 32 * 64;
+    for (int e = 0; e < kQK_K; ++e) {
+      const int j = e / 32, v = (e % 32) / 4, lane = r * 4 + e % 4;
+      const int value = q6k_value(blk[b], e);
+      q[(8 * (j / 2) + v) * 64 + lane] |= static_cast<uint8_t>((value & 0xF) << (4 * (j % 2)));
+      h[(8 * (j / 4) + v) * 64 + lane] |= static_cast<uint8_t>((value >> 4) << (2 * (j % 4)));
+    }
+    uint8_t* s = panel + L.nb * L.quant_bytes + b * L.scale_bytes;
+    std::memcpy(s + 2 * r, &blk[b].d, 2);
+    for (int i = 0; i < 16; ++i) s[32 + 16 * i + r] = static_cast<uint8_t>(blk[b].scales[i]);
+  }
+}
+
 }  // namespace
 
 bool packable(GgmlType t) {
-  return t == GgmlType::Q4_0 || t == GgmlType::Q8_0 || t == GgmlType::Q4_K;
+  return t == GgmlType::Q4_0 || t == GgmlType::Q8_0 || t == GgmlType::Q4_K || t == GgmlType::Q6_K;
 }
 
 PackedLayout packed_layout(GgmlType t, int64_t cols) {
@@ -72,6 +100,9 @@ PackedLayout packed_layout(GgmlType t, int64_t cols) {
       break;
     case GgmlType::Q4_K:
       L = {0, kQK_K, 32 * 64, kPanelRows * (2 + 2 + 8 + 8), 0};
+      break;
+    case GgmlType::Q6_K:
+      L = {0, kQK_K, 48 * 64, kPanelRows * (2 + 16), 0};
       break;
     default:
       throw std::invalid_argument("packed_layout: no packed layout for type " +
@@ -91,7 +122,7 @@ bool packing_pays(const WeightView& w) {
     return e != nullptr && *e != '\0' && std::string(e) != "0";
   }();
   if (disabled || !packable(w.type) || !detail::packed_kernel_native()) return false;
-  const int64_t block = w.type == GgmlType::Q4_K ? kQK_K : kQK;
+  const int64_t block = model::traits(w.type).block_size;
   return w.rows > 0 && w.cols > 0 && w.cols % block == 0;
 }
 
@@ -113,8 +144,11 @@ PackedWeights PackedWeights::pack(const WeightView& w) {
       case GgmlType::Q8_0:
         pack_q8_0(w.row(r), L.nb, lane, panel, L);
         break;
-      default:
+      case GgmlType::Q4_K:
         pack_q4_k(w.row(r), L.nb, lane, panel, L);
+        break;
+      default:
+        pack_q6_k(w.row(r), L.nb, lane, panel, L);
         break;
     }
   }

@@ -28,6 +28,10 @@ inline constexpr int64_t kPanelRows = 16;
 //   Q4_K (256-blocks): 32 vectors; vector 8p + v, lane r, byte j = qs_r[32p + 4v + j] (low
 //                      nibble in sub-block 2p, high in 2p + 1, element 4v + j); then 16 fp16
 //                      d, 16 fp16 dmin, 8 x 16 six-bit scales, 8 x 16 six-bit mins (bytes).
+//   Q6_K (256-blocks): the low nibbles of the 6-bit values q (0..63) as Q4_K's 32 vectors,
+//                      then 16 vectors of their top 2 bits: vector 8(j/4) + v, lane r, byte j'
+//                      holds sub-block j's element 4v + j' in bits 2(j%4) .. 2(j%4)+1; then
+//                      16 fp16 d and 16 x 16 int8 scales (one per 16 elements, w = d*sc*(q-32)).
 // Rows past the matrix's end (the last panel) are zero with zero scales.
 struct PackedLayout {
   int64_t nb = 0;
@@ -37,7 +41,7 @@ struct PackedLayout {
   int64_t panel_bytes = 0;  // rounded up to 64 so every panel starts cache-line aligned
 };
 
-// True for the types a packed layout exists for (Q4_0, Q8_0, Q4_K).
+// True for the types a packed layout exists for (Q4_0, Q8_0, Q4_K, Q6_K).
 bool packable(model::GgmlType t);
 // Throws std::invalid_argument unless packable(t) and cols is a whole number of blocks.
 PackedLayout packed_layout(model::GgmlType t, int64_t cols);

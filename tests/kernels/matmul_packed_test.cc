@@ -20,7 +20,7 @@ using test::check_matmul;
 using test::make_matrix;
 using test::Matrix;
 
-const GgmlType kPackable[] = {GgmlType::Q4_0, GgmlType::Q8_0, GgmlType::Q4_K};
+const GgmlType kPackable[] = {GgmlType::Q4_0, GgmlType::Q8_0, GgmlType::Q4_K, GgmlType::Q6_K};
 
 // Rows around the 16-row panel (1, partial, exact, one over) and token counts around the
 // native kernel's 8-token tile and the 64-token work item.
@@ -31,8 +31,9 @@ void check_packed_shapes(ThreadPool& pool, bool quick) {
   const std::vector<int64_t> rows =
       quick ? std::vector<int64_t>{5, 17} : std::vector<int64_t>{1, 5, 16, 17, 33};
   for (GgmlType t : kPackable) {
-    const std::vector<int64_t> cols =
-        t == GgmlType::Q4_K ? std::vector<int64_t>{256, 768} : std::vector<int64_t>{32, 96, 512};
+    const std::vector<int64_t> cols = model::traits(t).block_size == 256
+                                          ? std::vector<int64_t>{256, 768}
+                                          : std::vector<int64_t>{32, 96, 512};
     for (int64_t c : cols)
       for (int64_t r : rows)
         for (int64_t nt : tokens)
@@ -90,7 +91,9 @@ TEST(PackedMatmul, LayoutSizesAndErrors) {
   EXPECT_GE(q8.panel_bytes, 3 * (512 + 32));
   EXPECT_EQ(packed_layout(GgmlType::Q4_K, 5632).nb, 22);
   EXPECT_THROW(packed_layout(GgmlType::Q4_0, 40), std::invalid_argument);
-  EXPECT_THROW(packed_layout(GgmlType::Q6_K, 256), std::invalid_argument);
+  EXPECT_EQ(packed_layout(GgmlType::Q6_K, 512).panel_bytes, 2 * 16 * 210);  // as Q6_K itself
+  EXPECT_THROW(packed_layout(GgmlType::Q6_K, 128), std::invalid_argument);
+  EXPECT_THROW(packed_layout(GgmlType::Q5_0, 256), std::invalid_argument);
   EXPECT_FALSE(packable(GgmlType::F16));
   std::mt19937 rng(1);
   Matrix m = make_matrix(GgmlType::F16, 2, 64, rng);
