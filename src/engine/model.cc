@@ -1,7 +1,9 @@
 #include "engine/model.h"
 
 #include <algorithm>
+#include <thread>
 
+#include "kernels/thread_pool.h"
 #include "model/llama2c.h"
 
 namespace tandem::engine {
@@ -127,12 +129,24 @@ ModelWeights bind_weights(const GgufFile& f, const model::ModelConfig& c) {
   return w;
 }
 
-// Repacks the matrices the CPU has a faster packed kernel for (see packed_weights.h). The
-// file's bytes stay mapped for dequantize_row; untouched pages cost no memory.
-void pack_for_matmul(kernels::WeightView& v, std::vector<kernels::PackedWeights>& store) {
-  if (!kernels::packing_pays(v)) return;
-  store.push_back(kernels::PackedWeights::pack(v));
-  v.packed = store.back().data();
+// Repacks the matrices the CPU has a faster packed kernel for (see packed_weights.h), on all
+// cores. The file's bytes stay mapped for dequantize_row and the quantizer, but their pages
+// are released, so the model is resident once, not twice.
+std::vector<kernels::PackedWeights> pack_for_matmul(const model::GgufFile& f,
+                                                    std::vector<kernels::WeightView*> views) {
+  std::erase_if(views, [](const kernels::WeightView* v) { return !kernels::packing_pays(*v); });
+  std::vector<kernels::PackedWeights> packed(views.size());
+  if (views.empty()) return packed;
+  kernels::ThreadPool pool(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  pool.parallel_for(static_cast<int64_t>(views.size()), [&](int64_t begin, int64_t end, int) {
+    for (int64_t i = begin; i < end; ++i) {
+      const kernels::WeightView& v = *views[static_cast<size_t>(i)];
+      packed[static_cast<size_t>(i)] = kernels::PackedWeights::pack(v);
+      f.release_pages(v.data, static_cast<size_t>(v.rows) * v.row_bytes);
+    }
+  });
+  for (size_t i = 0; i < views.size(); ++i) views[i]->packed = packed[i].data();
+  return packed;
 }
 
 }  // namespace
@@ -145,11 +159,13 @@ Model::Model(model::GgufFile file)
   if (tokenizer_->n_vocab() != config_.n_vocab)
     throw file_.error("tokenizer has " + std::to_string(tokenizer_->n_vocab()) +
                       " tokens but the embedding has " + std::to_string(config_.n_vocab) + " rows");
+  std::vector<kernels::WeightView*> matrices;
   for (auto& L : weights_.layers)
     for (auto* v : {&L.wq, &L.wk, &L.wv, &L.wo, &L.w_gate, &L.w_up, &L.w_down})
-      pack_for_matmul(*v, packed_);
+      matrices.push_back(v);
   // A tied output shares the embedding's bytes; packing gives it its own panels.
-  pack_for_matmul(weights_.output, packed_);
+  matrices.push_back(&weights_.output);
+  packed_ = pack_for_matmul(file_, std::move(matrices));
 }
 
 std::unique_ptr<Model> Model::from_file(model::GgufFile file) {

@@ -1,5 +1,8 @@
 #include "model/gguf_file.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <cstring>
 #include <limits>
 
@@ -11,6 +14,16 @@ struct GgufFile::Mapping {
   explicit Mapping(const std::string& path) : file(path) {}
   MappedFile file;
 };
+
+void GgufFile::release_pages(const uint8_t* p, size_t n) const {
+  if (!mapping_ || n == 0) return;
+  const auto page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+  // Whole pages inside the range only: neighbouring tensors may share its edge pages.
+  const uintptr_t begin = (reinterpret_cast<uintptr_t>(p) + page - 1) / page * page;
+  const uintptr_t end = (reinterpret_cast<uintptr_t>(p) + n) / page * page;
+  if (end > begin)
+    ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);  // advisory
+}
 
 namespace {
 

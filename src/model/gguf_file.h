@@ -75,6 +75,11 @@ class GgufFile {
   // Throws ModelFileError naming the file when the tensor is missing.
   const GgufTensorInfo& tensor(std::string_view name) const;
 
+  // Lets the kernel drop this process's mapped pages of [p, p + n) (bytes of this file) after
+  // a copy was made, so they stop counting as resident; touching them again re-reads the
+  // file. A no-op for in-memory images.
+  void release_pages(const uint8_t* p, size_t n) const;
+
   // "PATH: message" — for errors raised by code interpreting this file.
   ModelFileError error(const std::string& message) const;
 
