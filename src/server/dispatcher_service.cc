@@ -95,11 +95,12 @@ void DispatcherService::completions(const httplib::Request&, httplib::Response&)
                  "invalid_request_error", "", "unsupported_endpoint");
 }
 
-void DispatcherService::set_route_headers(const Walk& w, httplib::Response& res) {
-  res.set_header("x-tandem-route", std::string(router::route_name(w.decision.route)));
+void DispatcherService::set_route_headers(const Walk& w, httplib::Response& res, bool speculative) {
+  const std::string route =
+      speculative ? kRouteCloudSpeculative : std::string(router::route_name(w.decision.route));
+  res.set_header("x-tandem-route", route);
   res.set_header("x-tandem-reason", w.decision.explain());
-  metrics_.count_decision(std::string(router::route_name(w.decision.route)),
-                          std::string(router::reason_name(w.decision.reason)));
+  metrics_.count_decision(route, std::string(router::reason_name(w.decision.reason)));
 }
 
 namespace {
@@ -125,7 +126,9 @@ void DispatcherService::route_decision(const httplib::Request& http_req, httplib
   const auto d = routing_->decide(signals);
   json out = routing_->explain_json(signals, d);
   out["prompt_tokens"] = tokens.size();
-  res.set_header("x-tandem-route", std::string(router::route_name(d.route)));
+  // The outcome a chat request would get (unless the Commander lacks the verify endpoint).
+  if (d.route == router::Route::kCloud && opts_.speculative) out["route"] = kRouteCloudSpeculative;
+  res.set_header("x-tandem-route", out["route"].get<std::string>());
   res.set_header("x-tandem-reason", d.explain());
   res.set_content(dump(out), "application/json");
 }
@@ -158,6 +161,16 @@ void DispatcherService::chat_completions(const httplib::Request& http_req, httpl
     w->decision = routing_->decide(w->signals);
   }
   if (w->decision.route == router::Route::kCloud) {
+    if (opts_.speculative) {
+      const auto r = answer_speculative(w, res);
+      if (r == SpecResult::kAnswered) return;
+      if (r == SpecResult::kUnreachable) {
+        w->signals.commander_reachable = false;
+        w->decision = routing_->decide(w->signals);
+        answer_on_edge(w, res);
+        return;
+      }
+    }
     w->session.reset();  // the edge is free while the Commander answers
     if (answer_from_cloud(w, res)) return;
     w->signals.commander_reachable = false;

@@ -17,8 +17,13 @@
 #include "server/metrics.h"
 #include "server/openai_schema.h"
 #include "server/routing_pipeline.h"
+#include "spec/drafter.h"
+#include "spec/speculative.h"
 
 namespace tandem::server {
+
+// The routing outcome of a cloud answer verified speculatively (header x-tandem-route).
+inline constexpr const char* kRouteCloudSpeculative = "cloud-speculative";
 
 struct DispatcherOptions {
   std::string model_alias;  // the id /v1/models lists
@@ -26,6 +31,11 @@ struct DispatcherOptions {
   bool fixed_seed = false;
   CommanderOptions commander;
   std::string commander_model;  // "model" sent to the Commander (empty: its default)
+  // Cloud answers as speculative decoding: the edge model drafts, the Commander verifies
+  // (route "cloud-speculative"; docs/DISPATCHER.md).
+  bool speculative = false;
+  spec::SpecOptions spec;
+  int draft_threads = 1;
 };
 
 // Per-conversation Maskers, so a value keeps its placeholder across the turns of a chat.
@@ -58,13 +68,22 @@ class DispatcherService : public Service {
   void answer_on_edge(std::shared_ptr<Walk> w, httplib::Response& res);
   // False when the Commander could not be reached (nothing was written to res).
   bool answer_from_cloud(std::shared_ptr<Walk> w, httplib::Response& res);
-  void set_route_headers(const Walk& w, httplib::Response& res);
+  void set_route_headers(const Walk& w, httplib::Response& res, bool speculative = false);
+
+  // dispatcher_speculative.cc
+  enum class SpecResult { kAnswered, kNoVerify, kUnreachable };
+  // kNoVerify: the Commander has no usable verify endpoint (the plain cloud path answers);
+  // kUnreachable: nothing answered (offline). Nothing was written to res then.
+  SpecResult answer_speculative(std::shared_ptr<Walk> w, httplib::Response& res);
+  // The Commander failed mid-answer: the edge prefills prompt + `sent` and continues.
+  void continue_on_edge(Walk& w, const std::string& sent, int64_t n_generated);
 
   std::unique_ptr<EdgeEngine> edge_;
   std::unique_ptr<RoutingPipeline> routing_;
   DispatcherOptions opts_;
   Metrics& metrics_;
   ConversationMaskers maskers_;
+  std::unique_ptr<spec::Drafter> drafter_;  // used only while holding an EdgeSession
 };
 
 // The identity of a conversation: the body's "user", else the x-tandem-conversation header,

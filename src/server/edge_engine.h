@@ -69,6 +69,9 @@ class EdgeEngine {
   const engine::ChatTemplate& chat_template() const { return template_; }
   int32_t n_ctx() const { return n_ctx_; }
   engine::Transformer& transformer() { return tf_; }
+  const engine::Model& model() const { return *model_; }
+  // The chat template's end-of-turn token, if it is one token (ends an answer like EOS).
+  const std::vector<TokenId>& end_of_turn() const { return end_of_turn_; }
   // The chat prompt as the edge model sees it, and its tokens.
   std::string render(const std::vector<engine::ChatMessage>& messages) const;
   std::vector<TokenId> encode(const std::string& prompt_text) const;

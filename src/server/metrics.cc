@@ -80,6 +80,17 @@ std::string Metrics::render() const {
   out += "# HELP tandem_batch_tokens_total Tokens evaluated over all forward passes.\n";
   out += "# TYPE tandem_batch_tokens_total counter\n";
   out += fmt::format("tandem_batch_tokens_total {}\n", batch_tokens_.load());
+  if (spec_passes_.load() > 0) {  // only a Dispatcher in speculative mode has these
+    out += "# HELP tandem_spec_drafted_tokens_total Tokens the edge drafted for verification.\n";
+    out += "# TYPE tandem_spec_drafted_tokens_total counter\n";
+    out += fmt::format("tandem_spec_drafted_tokens_total {}\n", spec_drafted_.load());
+    out += "# HELP tandem_spec_accepted_tokens_total Drafted tokens the Commander accepted.\n";
+    out += "# TYPE tandem_spec_accepted_tokens_total counter\n";
+    out += fmt::format("tandem_spec_accepted_tokens_total {}\n", spec_accepted_.load());
+    out += "# HELP tandem_spec_verify_passes_total Verification calls to the Commander.\n";
+    out += "# TYPE tandem_spec_verify_passes_total counter\n";
+    out += fmt::format("tandem_spec_verify_passes_total {}\n", spec_passes_.load());
+  }
   out += "# HELP tandem_active_slots Sequences being decoded.\n";
   out += "# TYPE tandem_active_slots gauge\n";
   out += fmt::format("tandem_active_slots {}\n", active_slots_.load());

@@ -41,6 +41,12 @@ class Metrics {
     ++forward_passes_;
     batch_tokens_ += n_tokens;
   }
+  // Dispatcher, cloud-speculative answers: drafted / accepted tokens and verify passes.
+  void add_speculation(int64_t drafted, int64_t accepted, int64_t passes) {
+    spec_drafted_ += drafted;
+    spec_accepted_ += accepted;
+    spec_passes_ += passes;
+  }
   void set_active_slots(int64_t n) { active_slots_ = n; }
   void set_queue_length(int64_t n) { queue_length_ = n; }
 
@@ -53,6 +59,7 @@ class Metrics {
   std::atomic<int64_t> prompt_tokens_{0}, generated_tokens_{0};
   std::atomic<int64_t> active_slots_{0}, queue_length_{0};
   std::atomic<int64_t> forward_passes_{0}, batch_tokens_{0};
+  std::atomic<int64_t> spec_drafted_{0}, spec_accepted_{0}, spec_passes_{0};
   Histogram ttft_, token_latency_;
 };
 

@@ -39,8 +39,14 @@ RemoteVerifier::RemoteVerifier(RemoteVerifierOptions opts) : opts_(std::move(opt
   if (!http_->is_valid())
     throw std::invalid_argument("--remote-target: bad URL '" + opts_.url + "'");
   http_->set_keep_alive(true);
+  // One small request per pass: without this, Nagle + the peer's delayed ACK stall each
+  // call by up to 40 ms, more than the verification itself.
+  http_->set_tcp_nodelay(true);
   http_->set_read_timeout(opts_.timeout_s, 0);
   http_->set_write_timeout(opts_.timeout_s, 0);
+  if (opts_.connect_timeout_ms > 0)
+    http_->set_connection_timeout(opts_.connect_timeout_ms / 1000,
+                                  (opts_.connect_timeout_ms % 1000) * 1000);
   if (!opts_.api_key.empty()) http_->set_bearer_token_auth(opts_.api_key);
 }
 
@@ -70,7 +76,7 @@ spec::VerifyOutcome RemoteVerifier::verify(std::span<const spec::TokenId> append
     body["reset"] = !established_;
     body["append"] =
         established_ ? std::vector<spec::TokenId>(append.begin(), append.end()) : context_;
-    auto res = http_->Post("/v1/tandem/verify", dump(body), "application/json");
+    auto res = http_->Post(opts_.path_prefix + "/v1/tandem/verify", dump(body), "application/json");
     if (!res) {
       // A broken keep-alive connection (Commander restarted): reconnect once and re-send the
       // whole context, which is idempotent whether or not the lost request was applied.
@@ -79,8 +85,8 @@ spec::VerifyOutcome RemoteVerifier::verify(std::span<const spec::TokenId> append
         ++resets_;
         continue;
       }
-      throw std::runtime_error("verify request to " + opts_.url +
-                               " failed: " + httplib::to_string(res.error()));
+      throw VerifyError(
+          0, "verify request to " + opts_.url + " failed: " + httplib::to_string(res.error()));
     }
     json reply = json::parse(res->body, nullptr, false);
     if (res->status == 404 && attempt == 0 && established_ && reply.is_object() &&
@@ -90,8 +96,8 @@ spec::VerifyOutcome RemoteVerifier::verify(std::span<const spec::TokenId> append
       continue;
     }
     if (res->status != 200 || !reply.is_object())
-      throw std::runtime_error("verify request to " + opts_.url + " failed with HTTP " +
-                               std::to_string(res->status) + ": " + res->body);
+      throw VerifyError(res->status, "verify request to " + opts_.url + " failed with HTTP " +
+                                         std::to_string(res->status) + ": " + res->body);
     if (opts_.n_vocab > 0 && reply.value("n_vocab", 0) != opts_.n_vocab)
       throw std::runtime_error("the Commander's model has " +
                                std::to_string(reply.value("n_vocab", 0)) +

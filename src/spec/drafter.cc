@@ -34,6 +34,12 @@ Drafter::Drafter(const engine::Model& model, int n_threads, engine::SamplerParam
   engine::validate(params_);
 }
 
+void Drafter::set_sampling(const engine::SamplerParams& params) {
+  engine::validate(params);
+  params_ = params;
+  rng_.seed(params.seed ^ 0x9E3779B97F4A7C15ull);
+}
+
 Draft Drafter::draft(std::span<const TokenId> context, int32_t max_len, int32_t min_len,
                      float p_min) {
   Draft out;

@@ -31,6 +31,10 @@ class Drafter {
   // own RNG (independent of the target's).
   Draft draft(std::span<const TokenId> context, int32_t max_len, int32_t min_len, float p_min);
 
+  // New sampler settings (a long-lived drafter serving requests with different settings);
+  // keeps the cached KV, reseeds the draft's RNG. Throws std::invalid_argument if invalid.
+  void set_sampling(const engine::SamplerParams& params);
+
   int64_t passes() const { return passes_; }
   const engine::Model& model() const { return tf_.model(); }
 

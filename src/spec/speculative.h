@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <span>
+#include <vector>
 
 #include "engine/tokenizer.h"
 #include "spec/adaptive.h"
@@ -40,6 +41,36 @@ struct SpecStats {
   double passes_per_token() const {
     return n_generated ? double(target_passes) / double(n_generated) : 0.0;
   }
+};
+
+// The loop one pass at a time, for callers that stop on their own terms (end-of-turn tokens,
+// stop strings) and ship the tokens of each pass as soon as it is verified (streaming).
+class SpeculativeDecoder {
+ public:
+  // Throws std::invalid_argument for an empty prompt or one that does not fit n_ctx.
+  SpeculativeDecoder(Drafter& drafter, Verifier& verifier, std::span<const TokenId> prompt,
+                     int32_t n_ctx, const SpecOptions& opts);
+
+  // One draft + one verification: the accepted drafted tokens plus the target's own token,
+  // at most max_new of them (none when max_new <= 0 or the context is full). The caller
+  // must not call again after a token it treats as the end.
+  std::vector<TokenId> step(int64_t max_new);
+  // True once the committed tokens exceed n_ctx (n_ctx evaluated positions + the last).
+  bool context_full() const { return committed_.size() > static_cast<size_t>(n_ctx_); }
+  // drafted / accepted / passes so far (n_generated and seconds are the caller's).
+  const SpecStats& stats() const { return st_; }
+  const std::vector<TokenId>& committed() const { return committed_; }
+
+ private:
+  Drafter& drafter_;
+  Verifier& verifier_;
+  int32_t n_ctx_;
+  SpecOptions opts_;
+  AdaptiveDraftLength k_;
+  SpecStats st_;
+  int64_t passes0_;
+  std::vector<TokenId> committed_;
+  size_t sent_ = 0;  // committed_[0, sent_) are known to the verifier
 };
 
 // Generates up to max_tokens after `prompt`; on_token as in engine::generate (end-of-
