@@ -1,5 +1,7 @@
 #include "kernels/packed_weights.h"
 
+#include <sys/mman.h>
+
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -131,8 +133,19 @@ PackedWeights PackedWeights::pack(const WeightView& w) {
   const int64_t panels = (w.rows + kPanelRows - 1) / kPanelRows;
   PackedWeights out;
   out.size_ = static_cast<size_t>(std::max<int64_t>(panels, 1) * L.panel_bytes);
-  out.buf_.reset(static_cast<uint8_t*>(std::aligned_alloc(64, out.size_)));
+  // Big matrices go on transparent huge pages: 512x fewer page faults while packing and
+  // fewer TLB misses while decode streams them.
+  constexpr size_t kHuge = size_t{2} << 20;
+  const bool huge = out.size_ >= kHuge;
+  const size_t align = huge ? kHuge : 64;
+  const size_t alloc = (out.size_ + align - 1) / align * align;
+  out.buf_.reset(static_cast<uint8_t*>(std::aligned_alloc(align, alloc)));
   if (!out.buf_) throw std::bad_alloc();
+#ifdef MADV_HUGEPAGE
+  // Only the whole huge pages the matrix fills: a partly used one would be resident in full.
+  // Advisory: failure is harmless.
+  if (huge) ::madvise(out.buf_.get(), out.size_ / kHuge * kHuge, MADV_HUGEPAGE);
+#endif
   std::memset(out.buf_.get(), 0, out.size_);
   for (int64_t r = 0; r < w.rows; ++r) {
     uint8_t* panel = out.buf_.get() + (r / kPanelRows) * L.panel_bytes;
