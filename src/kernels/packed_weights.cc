@@ -1,6 +1,7 @@
 #include "kernels/packed_weights.h"
 
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <cstring>
 #include <stdexcept>
@@ -85,7 +86,23 @@ void pack_q6_k(const uint8_t* row, int64_t nb, int64_t r, uint8_t* panel, const 
   }
 }
 
+// size bytes of zeroed memory in a fresh anonymous mapping (mapped = its length): the
+// kernel zeroes the pages as they are first written, so packing writes each byte once.
+// (Transparent huge pages were tried: they cut page faults but made some loads stall for
+// seconds in compaction.)
+uint8_t* map_zeroed(size_t size, size_t& mapped) {
+  const auto page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  mapped = (size + page - 1) / page * page;
+  void* p = ::mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) throw std::bad_alloc();
+  return static_cast<uint8_t*>(p);
+}
+
 }  // namespace
+
+void PackedWeights::Unmap::operator()(uint8_t* p) const {
+  ::munmap(p, bytes);
+}
 
 bool packable(GgmlType t) {
   return t == GgmlType::Q4_0 || t == GgmlType::Q8_0 || t == GgmlType::Q4_K || t == GgmlType::Q6_K;
@@ -133,20 +150,8 @@ PackedWeights PackedWeights::pack(const WeightView& w) {
   const int64_t panels = (w.rows + kPanelRows - 1) / kPanelRows;
   PackedWeights out;
   out.size_ = static_cast<size_t>(std::max<int64_t>(panels, 1) * L.panel_bytes);
-  // Big matrices go on transparent huge pages: 512x fewer page faults while packing and
-  // fewer TLB misses while decode streams them.
-  constexpr size_t kHuge = size_t{2} << 20;
-  const bool huge = out.size_ >= kHuge;
-  const size_t align = huge ? kHuge : 64;
-  const size_t alloc = (out.size_ + align - 1) / align * align;
-  out.buf_.reset(static_cast<uint8_t*>(std::aligned_alloc(align, alloc)));
-  if (!out.buf_) throw std::bad_alloc();
-#ifdef MADV_HUGEPAGE
-  // Only the whole huge pages the matrix fills: a partly used one would be resident in full.
-  // Advisory: failure is harmless.
-  if (huge) ::madvise(out.buf_.get(), out.size_ / kHuge * kHuge, MADV_HUGEPAGE);
-#endif
-  std::memset(out.buf_.get(), 0, out.size_);
+  size_t mapped = 0;
+  out.buf_ = std::unique_ptr<uint8_t, Unmap>(map_zeroed(out.size_, mapped), Unmap{mapped});
   for (int64_t r = 0; r < w.rows; ++r) {
     uint8_t* panel = out.buf_.get() + (r / kPanelRows) * L.panel_bytes;
     const int64_t lane = r % kPanelRows;

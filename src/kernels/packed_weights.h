@@ -10,7 +10,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <memory>
 
 #include "kernels/weight_view.h"
@@ -62,10 +61,13 @@ class PackedWeights {
   static PackedWeights pack(const WeightView& w);
 
  private:
-  struct Free {
-    void operator()(uint8_t* p) const { std::free(p); }
+  // Packed panels live in their own anonymous mapping (zeroed by the kernel, huge-page
+  // aligned when large); this unmaps it.
+  struct Unmap {
+    size_t bytes;  // no initializer: it must be default-constructible inside the class
+    void operator()(uint8_t* p) const;
   };
-  std::unique_ptr<uint8_t, Free> buf_;
+  std::unique_ptr<uint8_t, Unmap> buf_;
   size_t size_ = 0;
 };
 
