@@ -58,28 +58,40 @@ void pack_q4_k(const uint8_t* row, int64_t nb, int64_t r, uint8_t* panel, const 
   }
 }
 
-// Element e (0..255) of a Q6_K super-block as its unsigned 6-bit value (ggml's order: each
-// 128-half keeps the low nibbles of elements l and l+64 in ql[l], of l+32 and l+96 in ql[l+32],
-// and the top 2 bits of l, l+32, l+64, l+96 in qh[l]).
-int q6k_value(const BlockQ6_K& b, int e) {
-  const int n = e / 128, quarter = (e % 128) / 32, l = e % 32;
-  const uint8_t ql = b.ql[64 * n + 32 * (quarter & 1) + l];
-  const int low = (quarter < 2) ? (ql & 0xF) : (ql >> 4);
-  const int high = (b.qh[32 * n + l] >> (2 * quarter)) & 3;
-  return low | (high << 4);
+// The 256 unsigned 6-bit values of a Q6_K super-block in element order (ggml's layout:
+// each 128-half keeps the low nibbles of elements l and l+64 in ql[l], of l+32 and l+96 in
+// ql[l+32], and the top 2 bits of l, l+32, l+64, l+96 in qh[l]).
+void q6k_values(const BlockQ6_K& b, uint8_t* out) {
+  for (int n = 0; n < 2; ++n)
+    for (int l = 0; l < 32; ++l) {
+      const uint8_t lo0 = b.ql[64 * n + l], lo1 = b.ql[64 * n + 32 + l], h = b.qh[32 * n + l];
+      uint8_t* o = out + 128 * n + l;
+      o[0] = static_cast<uint8_t>((lo0 & 0xF) | ((h & 3) << 4));
+      o[32] = static_cast<uint8_t>((lo1 & 0xF) | (((h >> 2) & 3) << 4));
+      o[64] = static_cast<uint8_t>((lo0 >> 4) | (((h >> 4) & 3) << 4));
+      o[96] = static_cast<uint8_t>((lo1 >> 4) | (((h >> 6) & 3) << 4));
+    }
 }
 
 void pack_q6_k(const uint8_t* row, int64_t nb, int64_t r, uint8_t* panel, const PackedLayout& L) {
   const auto* blk = reinterpret_cast<const BlockQ6_K*>(row);
+  uint8_t vals[kQK_K];
   for (int64_t b = 0; b < nb; ++b) {
-    uint8_t* q = panel + b * L.quant_bytes;
+    q6k_values(blk[b], vals);
+    uint8_t* q = panel + b * L.quant_bytes + r * 4;
     uint8_t* h = q + 32 * 64;
-    for (int e = 0; e < kQK_K; ++e) {
-      const int j = e / 32, v = (e % 32) / 4, lane = r * 4 + e % 4;
-      const int value = q6k_value(blk[b], e);
-      q[(8 * (j / 2) + v) * 64 + lane] |= static_cast<uint8_t>((value & 0xF) << (4 * (j % 2)));
-      h[(8 * (j / 4) + v) * 64 + lane] |= static_cast<uint8_t>((value >> 4) << (2 * (j % 4)));
-    }
+    for (int v = 0; v < 8; ++v)
+      for (int k = 0; k < 4; ++k) {
+        const int e = 4 * v + k;  // element within a sub-block
+        for (int p = 0; p < 4; ++p)
+          q[(8 * p + v) * 64 + k] =
+              static_cast<uint8_t>((vals[64 * p + e] & 0xF) | ((vals[64 * p + 32 + e] & 0xF) << 4));
+        for (int g = 0; g < 2; ++g) {
+          int bits = 0;
+          for (int m = 0; m < 4; ++m) bits |= (vals[128 * g + 32 * m + e] >> 4) << (2 * m);
+          h[(8 * g + v) * 64 + k] = static_cast<uint8_t>(bits);
+        }
+      }
     uint8_t* s = panel + L.nb * L.quant_bytes + b * L.scale_bytes;
     std::memcpy(s + 2 * r, &blk[b].d, 2);
     for (int i = 0; i < 16; ++i) s[32 + 16 * i + r] = static_cast<uint8_t>(blk[b].scales[i]);
