@@ -175,23 +175,20 @@ void matmul(const WeightView& w, const float* x, int64_t n_tokens, float* out, T
                  halves ? buf.isum16.data() : nullptr,
                  tiled};
   }
-  if (w.packed != nullptr) {
-    args.row_block = kPanelRows;
-    args.token_tile = kPackedTokenTile;
-    args.n_token_tiles = (n_tokens + kPackedTokenTile - 1) / kPackedTokenTile;
-    const int64_t n_items = (w.rows + kPanelRows - 1) / kPanelRows * args.n_token_tiles;
-    const detail::MatmulArgs* ap = &args;
-    pool.parallel_for(
-        n_items, [ap](int64_t begin, int64_t end, int) { detail::packed_items(*ap, begin, end); });
-    return;
-  }
-  args.row_block = kRowBlock;
-  args.token_tile = kTokenTile;
-  args.n_token_tiles = (n_tokens + kTokenTile - 1) / kTokenTile;
-  const int64_t n_items = (w.rows + kRowBlock - 1) / kRowBlock * args.n_token_tiles;
+  // Work items: (row block, token tile) pairs; packed matrices use 16-row panels.
+  const bool packed = w.packed != nullptr;
+  args.row_block = packed ? kPanelRows : kRowBlock;
+  args.token_tile = packed ? kPackedTokenTile : kTokenTile;
+  args.n_token_tiles = (n_tokens + args.token_tile - 1) / args.token_tile;
+  const int64_t n_items = (w.rows + args.row_block - 1) / args.row_block * args.n_token_tiles;
   const detail::MatmulArgs* ap = &args;
-  pool.parallel_for(
-      n_items, [ap](int64_t begin, int64_t end, int) { detail::matmul_items(*ap, begin, end); });
+  pool.parallel_for(n_items, [ap, packed](int64_t begin, int64_t end, int) {
+    if (packed) {
+      detail::packed_items(*ap, begin, end);
+    } else {
+      detail::matmul_items(*ap, begin, end);
+    }
+  });
 }
 
 void dequantize_row(const WeightView& w, int64_t r, float* dst) {

@@ -254,31 +254,17 @@ void PackedItems(const detail::MatmulArgs& a, int64_t begin, int64_t end) {
     const int64_t r0 = p * kPanelRows;
     for (; t + packed::kTokens <= t_end; t += packed::kTokens)
       packed::PanelTile<packed::kTokens>(a, panel, L.nb, r0, t);
-    switch (t_end - t) {
-      case 7:
-        packed::PanelTile<7>(a, panel, L.nb, r0, t);
-        break;
-      case 6:
-        packed::PanelTile<6>(a, panel, L.nb, r0, t);
-        break;
-      case 5:
-        packed::PanelTile<5>(a, panel, L.nb, r0, t);
-        break;
-      case 4:
-        packed::PanelTile<4>(a, panel, L.nb, r0, t);
-        break;
-      case 3:
-        packed::PanelTile<3>(a, panel, L.nb, r0, t);
-        break;
-      case 2:
-        packed::PanelTile<2>(a, panel, L.nb, r0, t);
-        break;
-      case 1:
-        packed::PanelTile<1>(a, panel, L.nb, r0, t);
-        break;
-      default:
-        break;
-    }
+    // The last few tokens: a tile of exactly that many.
+    using TileFn = void (*)(const detail::MatmulArgs&, const uint8_t*, int64_t, int64_t, int64_t);
+    static constexpr TileFn kTail[packed::kTokens] = {nullptr,
+                                                      packed::PanelTile<1>,
+                                                      packed::PanelTile<2>,
+                                                      packed::PanelTile<3>,
+                                                      packed::PanelTile<4>,
+                                                      packed::PanelTile<5>,
+                                                      packed::PanelTile<6>,
+                                                      packed::PanelTile<7>};
+    if (t < t_end) kTail[t_end - t](a, panel, L.nb, r0, t);
   }
 }
 
