@@ -106,6 +106,8 @@ BENCHMARK(BM_Matmul)->Apply(Shapes)->Unit(benchmark::kMicrosecond)->UseRealTime(
 }  // namespace
 
 #if defined(__x86_64__) && defined(__GNUC__)
+// GCC 12's avx512fintrin.h trips -Wuninitialized on its own _mm512_undefined_* temporaries.
+#pragma GCC diagnostic ignored "-Wuninitialized"
 // The machine's int8 arithmetic ceiling for the packed kernels: vpdpbusd on 512-bit
 // registers (64 multiply-adds each) over 12 independent accumulators. Divide by ~1.0e9
 // multiply-adds per TinyLlama token for the prefill roofline.
