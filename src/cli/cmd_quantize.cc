@@ -92,6 +92,10 @@ CommandAction register_quantize(CLI::App& app) {
   cmd->add_option("--group", q->opt.group, "Group size (multiple of 32; default 32)");
   cmd->add_option("--policy", q->opt.policy_path, "Mixed-precision policy (TOML)")
       ->check(CLI::ExistingFile);
+  cmd->add_option("--awq-search-tokens", q->opt.awq_search_tokens,
+                  "AWQ: calibration tokens scored per scale candidate (block output)")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{2}, int64_t{1} << 30));
   cmd->add_option("--damp", q->opt.damp, "GPTQ dampening, fraction of mean(diag H)")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 10.0));

@@ -77,6 +77,14 @@ void Transformer::attention(const Batch& b, KvCache& cache, int64_t layer) {
     for (int64_t g = 0; g < c.n_head_kv; ++g) attn_items_.push_back({i, j - i, g});
     i = j;
   }
+  // Causal blocks grow with position, and parallel_for hands out contiguous ranges: order
+  // the items first, last, second, second-to-last, ... so every range gets a fair share.
+  zigzag_.clear();
+  for (size_t lo = 0, hi = attn_items_.size(); lo < hi;) {
+    zigzag_.push_back(attn_items_[lo++]);
+    if (lo < hi) zigzag_.push_back(attn_items_[--hi]);
+  }
+  attn_items_.swap(zigzag_);
   pool_.parallel_for(static_cast<int64_t>(attn_items_.size()), [&](int64_t begin, int64_t end,
                                                                    int) {
     thread_local std::vector<const float*> qs;
@@ -190,6 +198,9 @@ std::span<const float> Transformer::forward(const Batch& b, KvCache& cache,
                      c.n_embd, c.rms_eps);
     ++j;
   }
+  if (hooks && hooks->on_linear_input && n_out > 0)
+    hooks->on_linear_input(c.n_layer, LinearGroup::kOutput, out_rows_.data(),
+                           static_cast<int64_t>(n_out), c.n_embd);
   logits_.resize(n_out * c.n_vocab);
   if (n_out > 0)
     kernels::matmul(w.output, out_rows_.data(), static_cast<int64_t>(n_out), logits_.data(), pool_);

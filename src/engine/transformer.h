@@ -12,8 +12,9 @@
 
 namespace tandem::engine {
 
-// The inputs shared by a group of linears (AWQ/GPTQ calibrate per group).
-enum class LinearGroup { kAttnQkv, kAttnOutput, kFfnGateUp, kFfnDown };
+// The inputs shared by a group of linears (AWQ/GPTQ calibrate per group). kOutput is the
+// output projection's input (reported with layer = n_layer, only for rows that want logits).
+enum class LinearGroup { kAttnQkv, kAttnOutput, kFfnGateUp, kFfnDown, kOutput };
 
 // Optional instrumentation of forward(), for quantization calibration.
 struct ForwardHooks {
@@ -61,6 +62,7 @@ class Transformer {
     int64_t kv_head;
   };
   std::vector<AttnItem> attn_items_;
+  std::vector<AttnItem> zigzag_;  // scratch for balancing attn_items_ across threads
 };
 
 }  // namespace tandem::engine

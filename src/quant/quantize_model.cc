@@ -11,8 +11,9 @@
 #include "engine/transformer.h"
 #include "kernels/quant_formats.h"
 #include "model/gguf_writer.h"
-#include "quant/awq.h"
+#include "quant/awq_layer.h"
 #include "quant/calibration.h"
+#include "quant/calibrator.h"
 #include "quant/gptq.h"
 #include "quant/layer_store.h"
 #include "quant/policy.h"
@@ -26,19 +27,6 @@ using model::GgmlType;
 
 constexpr LinearGroup kGroups[] = {LinearGroup::kAttnQkv, LinearGroup::kAttnOutput,
                                    LinearGroup::kFfnGateUp, LinearGroup::kFfnDown};
-
-const char* group_name(LinearGroup g) {
-  switch (g) {
-    case LinearGroup::kAttnQkv:
-      return "attn_qkv";
-    case LinearGroup::kAttnOutput:
-      return "attn_output";
-    case LinearGroup::kFfnGateUp:
-      return "ffn_gate_up";
-    default:
-      return "ffn_down";
-  }
-}
 
 // llama.cpp's llama_ftype for a file whose bulk is `t`.
 uint32_t llama_ftype(GgmlType t) {
@@ -64,41 +52,6 @@ uint32_t llama_ftype(GgmlType t) {
   }
 }
 
-// Runs the calibration chunks through the model up to layer l and gathers the input
-// statistics of the requested groups of layer l.
-class Calibrator {
- public:
-  Calibrator(const engine::Model& m, const Calibration& c, int threads)
-      : calib_(c), tf_(m, threads), pool_(threads), cache_(tf_.make_cache(chunk_ctx(c))) {}
-
-  std::map<LinearGroup, InputStats> collect(
-      int64_t l, std::span<const LinearGroup> groups,
-      const std::function<const engine::LayerWeights*(int64_t)>& weights) {
-    std::map<LinearGroup, InputStats> stats;
-    engine::ForwardHooks hooks;
-    hooks.stop_after_layer = l;
-    hooks.layer_weights = weights;
-    hooks.on_linear_input = [&](int64_t layer, LinearGroup g, const float* x, int64_t n,
-                                int64_t cols) {
-      if (layer != l || std::find(groups.begin(), groups.end(), g) == groups.end()) return;
-      auto it = stats.try_emplace(g, cols).first;
-      it->second.add(x, n, pool_);
-    };
-    for (const auto& chunk : calib_.chunks)
-      tf_.forward(engine::Batch::sequence(chunk, 0, 0, false), cache_, &hooks);
-    return stats;
-  }
-
- private:
-  static int32_t chunk_ctx(const Calibration& c) {
-    return c.chunks.empty() ? 1 : static_cast<int32_t>(c.chunks.front().size());
-  }
-  const Calibration& calib_;
-  engine::Transformer tf_;
-  kernels::ThreadPool pool_;
-  engine::KvCache cache_;
-};
-
 void rtn_matrix(GgmlType type, int64_t group, const std::vector<float>& w, int64_t rows,
                 int64_t cols, std::vector<uint8_t>& out, kernels::ThreadPool& pool) {
   const size_t rb = model::row_bytes(type, cols);
@@ -108,15 +61,6 @@ void rtn_matrix(GgmlType type, int64_t group, const std::vector<float>& w, int64
       rtn_row(type, group, std::span<const float>(w.data() + r * cols, static_cast<size_t>(cols)),
               out.data() + static_cast<size_t>(r) * rb);
   });
-}
-
-void scale_columns(LinearStore& s, const std::vector<float>& f) {
-  for (int64_t r = 0; r < s.rows; ++r)
-    for (int64_t j = 0; j < s.cols; ++j) s.w[r * s.cols + j] *= f[j];
-}
-void scale_rows(LinearStore& s, const std::vector<float>& f) {
-  for (int64_t r = 0; r < s.rows; ++r)
-    for (int64_t j = 0; j < s.cols; ++j) s.w[r * s.cols + j] /= f[r];
 }
 
 class Quantizer {
@@ -152,12 +96,12 @@ class Quantizer {
         if (i < l) return &done_[static_cast<size_t>(i)]->weights();
         return i == l ? &cur->weights() : nullptr;
       };
-      if (opt_.method == Method::kAwq || opt_.method == Method::kAwqGptq)
-        awq_layer(l, *cur, calibrator->collect(l, kGroups, weights));
+      if (awq())
+        awq_layer(l, *cur, calibrator->collect(l, kGroups, weights), weights,
+                  awq_context(*calibrator));
       for (LinearGroup g : kGroups) {
-        const bool gptq = opt_.method == Method::kGptq || opt_.method == Method::kAwqGptq;
         std::vector<double> hessian;
-        if (gptq && needs_calibration(*cur, g)) {
+        if (gptq() && needs_calibration(*cur, g)) {
           const LinearGroup one[] = {g};
           auto stats = calibrator->collect(l, one, weights);
           hessian = stats.at(g).mean_xtx();
@@ -169,7 +113,7 @@ class Quantizer {
       done_.push_back(std::move(cur));
       if (opt_.progress) opt_.progress(l + 1, total, fmt::format("layer {}", l));
     }
-    quantize_other();
+    quantize_other(calibrator.get());
     if (opt_.progress) opt_.progress(total, total, "output");
     return write();
   }
@@ -229,83 +173,22 @@ class Quantizer {
     s.w = {};  // the float copy is no longer needed
   }
 
-  void awq_layer(int64_t l, LayerStore& s, const std::map<LinearGroup, InputStats>& stats) {
+  bool awq() const { return opt_.method == Method::kAwq || opt_.method == Method::kAwqGptq; }
+  bool gptq() const { return opt_.method == Method::kGptq || opt_.method == Method::kAwqGptq; }
+
+  AwqContext awq_context(Calibrator& calibrator) {
     const auto& c = model_->config();
-    for (LinearGroup g : kGroups) {
-      if (!needs_calibration(s, g)) continue;
-      const std::vector<float> ones(static_cast<size_t>(stats.at(g).cols), 1.0f);
-      // o's input is v's output only when every head has its own v rows.
-      if (g == LinearGroup::kAttnOutput && c.n_head != c.n_head_kv) {
-        log(
-            fmt::format("blk.{} attn_output: no AWQ scaling (grouped-query attention: v rows "
-                        "are shared by several heads)",
-                        l));
-        awq_clip_group(l, s, g, stats.at(g), ones);
-        continue;
-      }
-      // Our objective is each linear's own output error, not the attention block's output
-      // that AutoAWQ measures; through RoPE and softmax that misjudges q/k errors, and scaling
-      // q/k/v measurably raised perplexity on stories260K. Clip only.
-      if (g == LinearGroup::kAttnQkv) {
-        awq_clip_group(l, s, g, stats.at(g), ones);
-        continue;
-      }
-      std::vector<AwqLinear> lins;
-      for (int i = 0; i < kNumLinears; ++i)
-        if (linear_group(i) == g) {
-          const auto& li = s.linear(i);
-          lins.push_back({li.type, li.rows, li.w});
-        }
-      const auto r = awq_search(lins, stats.at(g), group_, pool_);
-      log(fmt::format("blk.{} {}: AWQ alpha {:.2f} (output error {:.4g} -> {:.4g})", l,
-                      group_name(g), r.alpha, r.error_alpha0, r.error));
-      if (r.alpha != 0) apply_scales(s, g, r.scales);
-      awq_clip_group(l, s, g, stats.at(g), r.scales);
-    }
+    return AwqContext{.calib = calibrator,
+                      .pool = pool_,
+                      .group = group_,
+                      .search_tokens = std::min(opt_.awq_search_tokens, calib_.n_tokens),
+                      .grouped_query = c.n_head != c.n_head_kv,
+                      .log = [this](const std::string& line) { log(line); }};
   }
 
-  // Clipping as AutoAWQ does it: not for q and k, whose errors the softmax amplifies.
-  void awq_clip_group(int64_t l, LayerStore& s, LinearGroup g, const InputStats& st,
-                      const std::vector<float>& sc) {
-    std::vector<double> gm = st.mean_xtx();
-    const int64_t n = st.cols;
-    for (int64_t i = 0; i < n; ++i)
-      for (int64_t j = 0; j < n; ++j) gm[i * n + j] /= static_cast<double>(sc[i]) * sc[j];
-    for (int i = 0; i < kNumLinears; ++i) {
-      auto& li = s.linear(i);
-      if (linear_group(i) != g || i == kQ || i == kK) continue;
-      if (li.type != GgmlType::Q4_0 && li.type != GgmlType::Q4_1 && li.type != GgmlType::Q8_0)
-        continue;
-      const double rel = awq_clip(li.type, group_, li.w, li.rows, li.cols, gm, pool_);
-      log(fmt::format("blk.{} {}: AWQ clipping, output error x{:.3f}", l, linear_stem(i), rel));
-    }
-  }
-
-  // Folds 1/s into what produces the group's input, so the float model is unchanged.
-  void apply_scales(LayerStore& s, LinearGroup g, const std::vector<float>& sc) {
-    switch (g) {
-      case LinearGroup::kAttnQkv:
-        for (int i : {kQ, kK, kV}) scale_columns(s.linear(i), sc);
-        for (size_t j = 0; j < sc.size(); ++j) s.attn_norm()[j] /= sc[j];
-        break;
-      case LinearGroup::kAttnOutput:
-        scale_columns(s.linear(kO), sc);
-        scale_rows(s.linear(kV), sc);
-        for (size_t j = 0; j < s.v_bias().size(); ++j) s.v_bias()[j] /= sc[j];
-        break;
-      case LinearGroup::kFfnGateUp:
-        for (int i : {kGate, kUp}) scale_columns(s.linear(i), sc);
-        for (size_t j = 0; j < sc.size(); ++j) s.ffn_norm()[j] /= sc[j];
-        break;
-      case LinearGroup::kFfnDown:
-        scale_columns(s.linear(kDown), sc);
-        scale_rows(s.linear(kUp), sc);
-        break;
-    }
-  }
-
-  // token_embd and output: RTN (the forward pass exposes no input of the output projection).
-  void quantize_other() {
+  // token_embd: RTN (a lookup has no input to calibrate on). output: RTN, or with calibration
+  // GPTQ / AWQ on its input as the fully quantized stack produces it.
+  void quantize_other(Calibrator* calibrator) {
     for (const char* name : {"token_embd.weight", "output.weight"}) {
       const auto* t = model_->file().find_tensor(name);
       if (!t || !plan_.count(name)) continue;
@@ -315,8 +198,41 @@ class Quantizer {
       const size_t in_rb = model::row_bytes(t->type, cols);
       for (int64_t r = 0; r < rows; ++r)
         kernels::dequantize(t->type, t->data + r * in_rb, w.data() + r * cols, cols);
+      if (calibrator && std::string(name) == "output.weight" && grid_supported(type)) {
+        calibrate_output(*calibrator, type, w, rows, cols, other_[name]);
+        continue;
+      }
       rtn_matrix(type, group_, w, rows, cols, other_[name], pool_);
     }
+  }
+
+  void calibrate_output(Calibrator& calibrator, GgmlType type, std::vector<float>& w, int64_t rows,
+                        int64_t cols, std::vector<uint8_t>& out) {
+    auto weights = [&](int64_t i) -> const engine::LayerWeights* {
+      return &done_[static_cast<size_t>(i)]->weights();
+    };
+    const LinearGroup one[] = {LinearGroup::kOutput};
+    const int64_t n_layer = model_->config().n_layer;
+    const InputStats st = calibrator.collect(n_layer, one, weights).at(LinearGroup::kOutput);
+    std::vector<float> sc(static_cast<size_t>(cols), 1.0f);
+    if (awq()) {
+      const float* norm = model_->weights().output_norm;
+      output_norm_.assign(norm, norm + cols);
+      sc = awq_output(w, rows, cols, type, output_norm_, st, awq_context(calibrator));
+    }
+    if (!gptq()) return rtn_matrix(type, group_, w, rows, cols, out, pool_);
+    std::vector<double> h = st.mean_xtx();  // of x / s once AWQ's scales are folded in
+    for (int64_t i = 0; i < cols; ++i)
+      for (int64_t j = 0; j < cols; ++j)
+        h[i * cols + j] *= 2.0 / (static_cast<double>(sc[i]) * sc[j]);
+    GptqOptions go;
+    go.damp = opt_.damp;
+    go.group = group_;
+    out.assign(model::row_bytes(type, cols) * static_cast<size_t>(rows), 0);
+    const auto info = gptq_quantize(type, w, rows, cols, std::move(h), go, pool_, out.data());
+    if (info.damp_used != opt_.damp || info.dead_columns > 0)
+      log(fmt::format("output.weight: GPTQ dampening {:g}, {} dead inputs", info.damp_used,
+                      info.dead_columns));
   }
 
   QuantizeReport write() {
@@ -334,6 +250,9 @@ class Quantizer {
       w.set_string("tandem.quantize.calib_hash", calib_.hash);
       w.set_u32("tandem.quantize.calib_tokens", static_cast<uint32_t>(calib_.n_tokens));
       w.set_f32("tandem.quantize.damp", static_cast<float>(opt_.damp));
+      if (awq())
+        w.set_u32("tandem.quantize.awq_search_tokens",
+                  static_cast<uint32_t>(std::min(opt_.awq_search_tokens, calib_.n_tokens)));
     }
     for (const auto& t : model_->file().tensors()) {
       report_.bytes_in += t.nbytes;
@@ -357,6 +276,8 @@ class Quantizer {
     };
     if (auto it = other_.find(t.name); it != other_.end())
       return {plan_.at(t.name).type, it->second};
+    if (t.name == "output_norm.weight" && !output_norm_.empty())
+      return {GgmlType::F32, floats(output_norm_)};
     int64_t layer = -1;
     classify(t.name, &layer);
     if (layer >= 0 && layer < static_cast<int64_t>(done_.size())) {
@@ -385,6 +306,7 @@ class Quantizer {
   std::map<std::string, Planned> plan_;
   std::vector<std::unique_ptr<LayerStore>> done_;
   std::map<std::string, std::vector<uint8_t>> other_;
+  std::vector<float> output_norm_;  // with AWQ's output scales folded in (empty: unchanged)
   QuantizeReport report_;
 };
 

@@ -24,6 +24,9 @@ struct QuantizeOptions {
   int64_t calib_tokens = 16384;
   int32_t calib_ctx = 256;
   double damp = 0.01;
+  // Calibration tokens (whole chunks, from the start) for AWQ's block-output scoring: each
+  // α candidate is one forward pass over them.
+  int64_t awq_search_tokens = 4096;
   int threads = 1;
   // Called once per finished layer (and once for the non-layer tensors).
   std::function<void(int64_t done, int64_t total, const std::string& what)> progress;

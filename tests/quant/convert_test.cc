@@ -109,7 +109,9 @@ TEST(Convert, F32RoundTripIsByteIdentical) {
     const auto* b = conv.find(key);
     ASSERT_NE(a, nullptr) << key;
     ASSERT_NE(b, nullptr) << key;
-    if (a->is_array()) EXPECT_EQ(a->as_array().items.size(), b->as_array().items.size()) << key;
+    if (a->is_array()) {
+      EXPECT_EQ(a->as_array().items.size(), b->as_array().items.size()) << key;
+    }
     if (std::string(key) == "tokenizer.ggml.tokens")
       EXPECT_EQ(a->as_string_list(), b->as_string_list());
     else if (std::string(key) == "tokenizer.ggml.scores")
