@@ -100,15 +100,13 @@ HWY_INLINE void Block32(const uint8_t* q, __m512 dw, const TileActs& x, int64_t 
   Scale<T>(acc, ia, dw, x, b);
 }
 
-// Decode streams each panel once from memory: ask for the line 8 KB ahead of every line it
-// reads (panels of one thread's range are contiguous). Prefill re-reads a panel from cache
-// for each token tile and needs none.
-template <int T>
+// Weights stream from memory once per matmul (decode, verification; prefill's first token
+// tile): ask for the line 8 KB ahead of every line read (one thread's panels are
+// contiguous). Without it the out-of-order window covers only ~3 blocks of an 8-token tile,
+// less than one memory latency.
 HWY_INLINE void Prefetch(const uint8_t* p, int64_t bytes) {
-  if constexpr (T == 1) {
-    for (int64_t o = 0; o < bytes; o += 64)
-      _mm_prefetch(reinterpret_cast<const char*>(p) + 8192 + o, _MM_HINT_T0);
-  }
+  for (int64_t o = 0; o < bytes; o += 64)
+    _mm_prefetch(reinterpret_cast<const char*>(p) + 8192 + o, _MM_HINT_T0);
 }
 
 template <bool kNibbles, int T>
@@ -118,8 +116,8 @@ HWY_INLINE void Panel32(const detail::MatmulArgs& a, const uint8_t* panel, int64
   constexpr int64_t kQuantBytes = kNibbles ? 256 : 512;
   const auto* scales = reinterpret_cast<const __m256i*>(panel + nb * kQuantBytes);
   for (int64_t b = 0; b < nb; ++b) {
-    Prefetch<T>(panel + b * kQuantBytes, kQuantBytes);
-    if (b % 2 == 0) Prefetch<T>(reinterpret_cast<const uint8_t*>(scales + b), 64);
+    Prefetch(panel + b * kQuantBytes, kQuantBytes);
+    if (b % 2 == 0) Prefetch(reinterpret_cast<const uint8_t*>(scales + b), 64);
     const __m512 dw = _mm512_cvtph_ps(_mm256_load_si256(scales + b));
     Block32<kNibbles, T>(panel + b * kQuantBytes, dw, x, b, acc);
   }
@@ -142,8 +140,8 @@ HWY_INLINE void PanelQ4K(const detail::MatmulArgs& a, const uint8_t* panel, int6
   for (int64_t sb = 0; sb < nb; ++sb) {
     const uint8_t* q = panel + sb * 2048;
     const uint8_t* s = panel + nb * 2048 + sb * 320;
-    Prefetch<T>(q, 2048);
-    Prefetch<T>(s, 320);
+    Prefetch(q, 2048);
+    Prefetch(s, 320);
     const __m512 d = _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(s)));
     const __m512 dmin =
         _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(s + 32)));
@@ -191,8 +189,8 @@ HWY_INLINE void PanelQ6K(const detail::MatmulArgs& a, const uint8_t* panel, int6
   for (int64_t sb = 0; sb < nb; ++sb) {
     const uint8_t* q = panel + sb * 3072;
     const uint8_t* s = panel + nb * 3072 + sb * 288;
-    Prefetch<T>(q, 3072);
-    Prefetch<T>(s, 288);
+    Prefetch(q, 3072);
+    Prefetch(s, 288);
     const __m512 d = _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(s)));
 #pragma GCC unroll 8
     for (int j = 0; j < 8; ++j) {
