@@ -114,6 +114,7 @@ int32_t packed_offset(GgmlType t) {
 }
 
 constexpr int64_t kRowBlock = 16;
+constexpr int64_t kInlineQuantTokens = 16;
 constexpr int64_t kTokenTile = 64;  // tokens sharing one unpacking of a row group
 constexpr int64_t kPackedTokenTile = 32;
 
@@ -163,8 +164,9 @@ void matmul(const WeightView& w, const float* x, int64_t n_tokens, float* out, T
                               job.halves ? job.buf->isum16.data() + 2 * i : nullptr);
       }
     };
-    if (n_tokens == 1) {
-      quant(0, 1, 0);
+    // A few tokens quantize in microseconds: cheaper inline than a pool hand-off.
+    if (n_tokens <= kInlineQuantTokens) {
+      quant(0, n_tokens, 0);
     } else {
       pool.parallel_for(n_tokens, quant);
     }
