@@ -86,10 +86,11 @@ HWY_INLINE void TileQueries(std::span<const float* const> q, std::span<const int
   float rescale[B];
   for (int b = 0; b < B; ++b) {
     const size_t i = q0 + static_cast<size_t>(b);
-    float tile_max = -INFINITY;
-    for (int64_t j = 0; j < lim[b]; ++j) tile_max = std::max(tile_max, p[b][j]);
     // Keys past this query's limit get -1e30, so their weight is exactly 0.
     for (int64_t j = lim[b]; j < kTile; ++j) p[b][j] = -1e30f;
+    auto vmax = hn::Set(df, -1e30f);
+    for (int64_t j = 0; j < kTile; j += N) vmax = hn::Max(vmax, hn::Load(df, p[b] + j));
+    const float tile_max = hn::GetLane(hn::MaxOfLanes(df, vmax));
     const float new_m = lim[b] > 0 ? std::max(sm.m[i], tile_max) : sm.m[i];
     rescale[b] = lim[b] > 0 ? std::exp(sm.m[i] - new_m) : 1.0f;  // 0 on the first tile
     const auto vm = hn::Set(df, lim[b] > 0 ? new_m : 0.0f);
