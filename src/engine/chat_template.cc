@@ -1,5 +1,9 @@
 #include "engine/chat_template.h"
 
+#include <stdexcept>
+
+#include "engine/model.h"
+
 namespace tandem::engine {
 namespace {
 
@@ -200,6 +204,23 @@ std::string ChatTemplate::render(const std::vector<ChatMessage>& msgs,
       break;
   }
   return render_plain(msgs, o);
+}
+
+ChatTemplate chat_template_for(const Model& model, const std::string& name) {
+  const Tokenizer& tok = model.tokenizer();
+  const std::string eos = tok.eos() >= 0 ? tok.token_to_piece(tok.eos(), true) : "</s>";
+  if (name.empty())
+    return ChatTemplate::detect(model.file().get_string("tokenizer.chat_template", ""), eos);
+  auto t = ChatTemplate::by_name(name, eos);
+  if (!t) throw std::invalid_argument("unknown chat template '" + name + "'");
+  return *t;
+}
+
+std::vector<int32_t> end_of_turn_tokens(const ChatTemplate& t, const Tokenizer& tok) {
+  const std::string eot = t.end_of_turn();
+  if (eot.empty()) return {};
+  auto ids = tok.encode(eot, false, true);
+  return ids.size() == 1 ? ids : std::vector<int32_t>{};
 }
 
 }  // namespace tandem::engine

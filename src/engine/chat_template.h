@@ -53,4 +53,17 @@ class ChatTemplate {
   std::string eos_text_;
 };
 
+class Model;
+class Tokenizer;
+
+// The template a server renders chats with: `name` when given (std::invalid_argument if
+// unknown), else the family recognised in the file's tokenizer.chat_template; the model's
+// EOS text closes turns where the family uses it.
+ChatTemplate chat_template_for(const Model& model, const std::string& name);
+
+// The template's end-of-turn marker as a token list when it is a single token (generation
+// then stops on it even where the vocabulary does not flag it as end-of-generation), else
+// empty.
+std::vector<int32_t> end_of_turn_tokens(const ChatTemplate& t, const Tokenizer& tok);
+
 }  // namespace tandem::engine

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "kernels/matmul.h"
 #include "kernels/thread_pool.h"
 #include "model/llama2c.h"
 
@@ -17,23 +18,6 @@ std::string shape_string(const std::vector<int64_t>& dims) {
   std::string s = "[";
   for (size_t i = 0; i < dims.size(); ++i) s += (i ? ", " : "") + std::to_string(dims[i]);
   return s + "]";
-}
-
-bool matmul_supported(GgmlType t) {
-  switch (t) {
-    case GgmlType::F32:
-    case GgmlType::F16:
-    case GgmlType::BF16:
-    case GgmlType::Q8_0:
-    case GgmlType::Q4_0:
-    case GgmlType::Q4_1:
-    case GgmlType::Q5_0:
-    case GgmlType::Q4_K:
-    case GgmlType::Q6_K:
-      return true;
-    default:
-      return false;
-  }
 }
 
 // Looks up tensors by name and checks their shapes against the config.
@@ -56,7 +40,7 @@ class Binder {
   }
 
   kernels::WeightView view(const GgufTensorInfo& t) const {
-    if (!matmul_supported(t.type))
+    if (!kernels::matmul_supports(t.type))
       throw f_.error("tensor '" + t.name + "' has type " + std::string(model::type_name(t.type)) +
                      ", which Tandem cannot compute with (supported: F32, F16, BF16, Q8_0, Q4_0, "
                      "Q4_1, Q5_0, Q4_K, Q6_K)");

@@ -59,23 +59,6 @@ bool is_float_type(GgmlType t) {
   return t == GgmlType::F32 || t == GgmlType::F16 || t == GgmlType::BF16;
 }
 
-bool is_supported(GgmlType t) {
-  switch (t) {
-    case GgmlType::F32:
-    case GgmlType::F16:
-    case GgmlType::BF16:
-    case GgmlType::Q4_0:
-    case GgmlType::Q4_1:
-    case GgmlType::Q5_0:
-    case GgmlType::Q8_0:
-    case GgmlType::Q4_K:
-    case GgmlType::Q6_K:
-      return true;
-    default:
-      return false;
-  }
-}
-
 std::string name_of(GgmlType t) {
   try {
     return std::string(model::type_name(t));
@@ -85,7 +68,7 @@ std::string name_of(GgmlType t) {
 }
 
 void check_weight(const WeightView& w, const char* op) {
-  if (!is_supported(w.type))
+  if (!matmul_supports(w.type))
     throw std::invalid_argument(std::string(op) + ": unsupported weight type " + name_of(w.type));
   if (w.rows < 0 || w.cols < 0)
     throw std::invalid_argument(std::string(op) + ": negative matrix shape");
@@ -119,6 +102,23 @@ constexpr int64_t kTokenTile = 64;  // tokens sharing one unpacking of a row gro
 constexpr int64_t kPackedTokenTile = 32;
 
 }  // namespace
+
+bool matmul_supports(GgmlType t) {
+  switch (t) {
+    case GgmlType::F32:
+    case GgmlType::F16:
+    case GgmlType::BF16:
+    case GgmlType::Q4_0:
+    case GgmlType::Q4_1:
+    case GgmlType::Q5_0:
+    case GgmlType::Q8_0:
+    case GgmlType::Q4_K:
+    case GgmlType::Q6_K:
+      return true;
+    default:
+      return false;
+  }
+}
 
 void matmul(const WeightView& w, const float* x, int64_t n_tokens, float* out, ThreadPool& pool) {
   check_weight(w, "matmul");

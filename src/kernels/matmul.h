@@ -12,6 +12,9 @@ namespace tandem::kernels {
 // n_tokens == 1 is decode (matvec); larger n_tokens is prefill / verification.
 // Supports F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q4_K, Q6_K; throws std::invalid_argument
 // otherwise.
+// True for the weight types matmul computes with.
+bool matmul_supports(model::GgmlType t);
+
 void matmul(const WeightView& w, const float* x, int64_t n_tokens, float* out, ThreadPool& pool);
 
 // Row r of w as floats (embedding lookup).

@@ -106,18 +106,7 @@ std::string relay_event(CloudStream& st, const std::string& event, const std::st
 }  // namespace
 
 void DispatcherService::answer_on_edge(std::shared_ptr<Walk> w, httplib::Response& res) {
-  try {
-    if (!w->session) {
-      w->session = std::make_unique<EdgeSession>(*edge_);
-      if (w->tokens.size() >= 2)
-        w->signals.ppl = w->session->prefill_scored(w->tokens).ppl;
-      else
-        w->session->prefill(w->tokens);
-    }
-  } catch (const std::invalid_argument& e) {
-    throw ApiError(400, std::string("edge model: ") + e.what(), "invalid_request_error", "messages",
-                   "context_length_exceeded");
-  }
+  if (!w->session) prefill_on_edge(*w);
   set_route_headers(*w, res);
   auto& s = *w->session;
   s.start(w->sampling, w->req.gen.max_tokens, w->req.gen.stop, /*trim_leading=*/true);

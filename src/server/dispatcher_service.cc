@@ -112,6 +112,18 @@ ApiError edge_error(const std::exception& e) {
 
 }  // namespace
 
+void DispatcherService::prefill_on_edge(Walk& w) {
+  try {
+    w.session = std::make_unique<EdgeSession>(*edge_);
+    if (w.tokens.size() >= 2)
+      w.signals.ppl = w.session->prefill_scored(w.tokens).ppl;
+    else
+      w.session->prefill(w.tokens);
+  } catch (const std::invalid_argument& e) {
+    throw edge_error(e);
+  }
+}
+
 void DispatcherService::route_decision(const httplib::Request& http_req, httplib::Response& res) {
   const json body = parse_body(http_req.body);
   const auto r = parse_chat_request(body, opts_.sampling);
@@ -149,15 +161,7 @@ void DispatcherService::chat_completions(const httplib::Request& http_req, httpl
       pre && pre->route == router::Route::kCloud) {
     w->decision = *pre;
   } else {
-    try {
-      w->session = std::make_unique<EdgeSession>(*edge_);
-      if (w->tokens.size() >= 2)
-        w->signals.ppl = w->session->prefill_scored(w->tokens).ppl;
-      else
-        w->session->prefill(w->tokens);
-    } catch (const std::invalid_argument& e) {
-      throw edge_error(e);
-    }
+    prefill_on_edge(*w);
     w->decision = routing_->decide(w->signals);
   }
   if (w->decision.route == router::Route::kCloud) {

@@ -66,6 +66,9 @@ class DispatcherService : public Service {
  private:
   engine::SamplerParams sampling_for(const GenerationParams& g) const;
   void answer_on_edge(std::shared_ptr<Walk> w, httplib::Response& res);
+  // Opens w's edge session and prefills the prompt, scoring its perplexity on the way (a
+  // prompt the edge context cannot hold is a 400).
+  void prefill_on_edge(Walk& w);
   // False when the Commander could not be reached (nothing was written to res).
   bool answer_from_cloud(std::shared_ptr<Walk> w, httplib::Response& res);
   void set_route_headers(const Walk& w, httplib::Response& res, bool speculative = false);

@@ -12,22 +12,8 @@ EdgeEngine::EdgeEngine(std::unique_ptr<engine::Model> model, int threads, int32_
       tf_(*model_, threads),
       n_ctx_(n_ctx),
       cache_(tf_.make_cache(n_ctx, 1)),
-      template_(engine::ChatTemplate::detect("")) {
-  const auto& tok = model_->tokenizer();
-  const std::string eos = tok.eos() >= 0 ? tok.token_to_piece(tok.eos(), true) : "</s>";
-  if (!chat_template.empty()) {
-    auto t = engine::ChatTemplate::by_name(chat_template, eos);
-    if (!t) throw std::invalid_argument("unknown chat template '" + chat_template + "'");
-    template_ = *t;
-  } else {
-    template_ =
-        engine::ChatTemplate::detect(model_->file().get_string("tokenizer.chat_template", ""), eos);
-  }
-  if (const auto eot = template_.end_of_turn(); !eot.empty()) {
-    auto ids = tok.encode(eot, false, true);
-    if (ids.size() == 1) end_of_turn_ = ids;
-  }
-}
+      template_(engine::chat_template_for(*model_, chat_template)),
+      end_of_turn_(engine::end_of_turn_tokens(template_, model_->tokenizer())) {}
 
 std::string EdgeEngine::render(const std::vector<engine::ChatMessage>& messages) const {
   return template_.render(messages, {});

@@ -70,22 +70,9 @@ EngineService::EngineService(std::unique_ptr<engine::Model> model, EngineService
       opts_(std::move(opts)),
       metrics_(metrics),
       tf_(*model_, opts_.threads),
-      template_(engine::ChatTemplate::detect("")) {
-  const auto& tok = model_->tokenizer();
-  const std::string eos = tok.eos() >= 0 ? tok.token_to_piece(tok.eos(), true) : "</s>";
-  if (!opts_.chat_template.empty()) {
-    auto t = engine::ChatTemplate::by_name(opts_.chat_template, eos);
-    if (!t) throw std::invalid_argument("unknown chat template '" + opts_.chat_template + "'");
-    template_ = *t;
-  } else {
-    template_ =
-        engine::ChatTemplate::detect(model_->file().get_string("tokenizer.chat_template", ""), eos);
-  }
-  // The turn end marker stops generation even where the vocab does not flag it as EOG.
-  if (const auto eot = template_.end_of_turn(); !eot.empty()) {
-    auto ids = tok.encode(eot, false, true);
-    if (ids.size() == 1) end_of_turn_ = ids;
-  }
+      template_(engine::chat_template_for(*model_, opts_.chat_template)),
+      // The turn end marker stops generation even where the vocab does not flag it as EOG.
+      end_of_turn_(engine::end_of_turn_tokens(template_, model_->tokenizer())) {
   scheduler_ = std::make_unique<Scheduler>(tf_, opts_.scheduler, metrics_);
 }
 
