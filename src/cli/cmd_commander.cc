@@ -53,10 +53,7 @@ int run_commander(CommanderOptions& o) {
                svc->chat_template().name());
     api.set_service(std::move(svc));
   }
-  fmt::print(stderr, "commander: ready\n");
-  const int sig = wait_for_shutdown_signal(signals);
-  fmt::print(stderr, "commander: signal {}, shutting down\n", sig);
-  api.stop();
+  serve_until_signal(api, signals, "commander");
   return 0;
 }
 

@@ -70,10 +70,7 @@ int run_dispatcher(DispatcherCliOptions& o) {
   auto routing = std::make_unique<server::RoutingPipeline>(std::move(policy), std::move(intent));
   api.set_service(std::make_shared<server::DispatcherService>(std::move(edge), std::move(routing),
                                                               o.disp, metrics));
-  fmt::print(stderr, "dispatcher: ready\n");
-  const int sig = wait_for_shutdown_signal(signals);
-  fmt::print(stderr, "dispatcher: signal {}, shutting down\n", sig);
-  api.stop();
+  serve_until_signal(api, signals, "dispatcher");
   return 0;
 }
 

@@ -1,5 +1,7 @@
 #include "cli/server_options.h"
 
+#include <fmt/core.h>
+
 #include <pthread.h>
 
 namespace tandem::cli {
@@ -27,10 +29,12 @@ sigset_t block_shutdown_signals() {
   return set;
 }
 
-int wait_for_shutdown_signal(const sigset_t& signals) {
+void serve_until_signal(server::ApiServer& api, const sigset_t& signals, const char* role) {
+  fmt::print(stderr, "{}: ready\n", role);
   int sig = 0;
   sigwait(&signals, &sig);
-  return sig;
+  fmt::print(stderr, "{}: signal {}, shutting down\n", role, sig);
+  api.stop();
 }
 
 }  // namespace tandem::cli

@@ -16,7 +16,7 @@ void add_http_options(CLI::App* cmd, server::HttpOptions& http);
 // synchronously by the main thread, so shutdown runs as ordinary code rather than inside a
 // signal handler. SIGPIPE is ignored: a vanished client must not kill the server.
 sigset_t block_shutdown_signals();
-// Blocks until one of those signals arrives; returns its number.
-int wait_for_shutdown_signal(const sigset_t& signals);
+// Reports "<role>: ready", blocks until one of those signals arrives, then stops the server.
+void serve_until_signal(server::ApiServer& api, const sigset_t& signals, const char* role);
 
 }  // namespace tandem::cli
