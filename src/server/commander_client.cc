@@ -1,22 +1,12 @@
 #include "server/commander_client.h"
 
-#include <condition_variable>
-#include <deque>
-#include <mutex>
 #include <regex>
+
+#include "server/response_pipe.h"
 
 namespace tandem::server {
 
-struct CommanderCall::State {
-  std::mutex mu;
-  std::condition_variable cv;
-  bool headers_ready = false;
-  int status = 0;
-  std::string content_type;
-  std::deque<std::string> chunks;
-  bool done = false;
-  std::string error;
-  bool cancelled = false;
+struct CommanderCall::State : ResponsePipe {
   httplib::Client* client = nullptr;  // while the request runs, for stop()
 };
 
@@ -43,26 +33,7 @@ CommanderCall::CommanderCall(const CommanderOptions& opts, const std::string& pa
   out.set_header("Content-Type", "application/json");
   out.body = std::move(body);
   auto st = st_;
-  out.response_handler = [st](const httplib::Response& r) {
-    {
-      std::lock_guard lock(st->mu);
-      st->status = r.status;
-      st->content_type = r.get_header_value("Content-Type");
-      st->headers_ready = true;
-    }
-    st->cv.notify_all();
-    std::lock_guard lock(st->mu);
-    return !st->cancelled;
-  };
-  out.content_receiver = [st](const char* data, size_t n, uint64_t, uint64_t) {
-    {
-      std::lock_guard lock(st->mu);
-      if (st->cancelled) return false;
-      st->chunks.emplace_back(data, n);
-    }
-    st->cv.notify_all();
-    return true;
-  };
+  ResponsePipe::attach(st, out);
   const time_t connect_s = opts.timeout_ms / 1000;
   const time_t connect_us = (opts.timeout_ms % 1000) * 1000;
   const int read_s = opts.read_timeout_s;
@@ -79,10 +50,8 @@ CommanderCall::CommanderCall(const CommanderOptions& opts, const std::string& pa
     {
       std::lock_guard lock(st->mu);
       st->client = nullptr;
-      if (!r && !st->cancelled) st->error = httplib::to_string(r.error());
-      st->done = true;
     }
-    st->cv.notify_all();
+    st->finish(r);
   });
 }
 

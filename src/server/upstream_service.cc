@@ -1,35 +1,24 @@
 #include "server/upstream_service.h"
 
-#include <condition_variable>
-#include <deque>
 #include <regex>
 #include <thread>
 
 #include "server/api_error.h"
 #include "server/openai_schema.h"
+#include "server/response_pipe.h"
 
 namespace tandem::server {
 namespace {
 
-// What the upstream request thread hands to the HTTP handler.
-struct Pipe {
-  std::mutex mu;
-  std::condition_variable cv;
-  bool headers_ready = false;
-  int status = 0;
-  std::string content_type;
-  std::deque<std::string> chunks;
-  bool done = false;
-  std::string error;  // transport failure
-  std::atomic<bool> cancelled{false};
-};
-
 // Owns the thread running one upstream request; destroying it aborts the request.
 struct ProxyCall {
-  std::shared_ptr<Pipe> pipe = std::make_shared<Pipe>();
+  std::shared_ptr<ResponsePipe> pipe = std::make_shared<ResponsePipe>();
   std::jthread thread;
   ~ProxyCall() {
-    pipe->cancelled = true;
+    {
+      std::lock_guard lock(pipe->mu);
+      pipe->cancelled = true;
+    }
     if (thread.joinable()) thread.join();
   }
 };
@@ -89,38 +78,14 @@ void UpstreamService::forward_post(const std::string& path, const httplib::Reque
   out.set_header("Content-Type", "application/json");
   out.body = in.body;
   auto pipe = call->pipe;
-  out.response_handler = [pipe](const httplib::Response& r) {
-    {
-      std::lock_guard lock(pipe->mu);
-      pipe->status = r.status;
-      pipe->content_type = r.get_header_value("Content-Type");
-      pipe->headers_ready = true;
-    }
-    pipe->cv.notify_all();
-    return !pipe->cancelled;
-  };
-  out.content_receiver = [pipe](const char* data, size_t n, uint64_t, uint64_t) {
-    if (pipe->cancelled) return false;
-    {
-      std::lock_guard lock(pipe->mu);
-      pipe->chunks.emplace_back(data, n);
-    }
-    pipe->cv.notify_all();
-    return true;
-  };
+  ResponsePipe::attach(pipe, out);
   const std::string origin = origin_;
   const int timeout = opts_.timeout_s;
   call->thread = std::jthread([pipe, origin, timeout, out = std::move(out)] {
     httplib::Client cli(origin);
     cli.set_connection_timeout(10, 0);
     cli.set_read_timeout(timeout, 0);
-    auto r = cli.send(out);
-    {
-      std::lock_guard lock(pipe->mu);
-      if (!r && !pipe->cancelled) pipe->error = httplib::to_string(r.error());
-      pipe->done = true;
-    }
-    pipe->cv.notify_all();
+    pipe->finish(cli.send(out));
   });
 
   std::unique_lock lock(pipe->mu);
