@@ -10,6 +10,7 @@
 #include <cmath>
 #include <vector>
 
+#include "hwy/cache_control.h"
 #include "hwy/contrib/math/math-inl.h"
 #include "hwy/highway.h"
 #include "kernels/attention.h"
@@ -20,8 +21,10 @@ namespace tandem::kernels::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
 constexpr int64_t kTile = 32;  // keys converted to float and scored per step
+constexpr int64_t kKeys = 8;   // keys scored at once: independent FMA chains
 
-// Converts `n` positions of one head to floats (rows of head_dim, contiguous).
+// Converts `n` positions of one head to floats (rows of head_dim, contiguous) and zeroes
+// the tile's remaining rows, so a partial tile holds no stale values.
 HWY_INLINE void LoadTile(const uint8_t* base, size_t stride, model::GgmlType type, int64_t n,
                          int64_t head_dim, float* dst) {
   for (int64_t j = 0; j < n; ++j) {
@@ -43,120 +46,153 @@ HWY_INLINE void LoadTile(const uint8_t* base, size_t stride, model::GgmlType typ
       dequantize(type, src, row, head_dim);
     }
   }
+  std::fill(dst + n * head_dim, dst + kTile * head_dim, 0.0f);
 }
 
-// kt[d * kTile + j] = tile[j * head_dim + d]: keys as columns, so one vector of scores
-// covers kTile keys with no horizontal sums.
-HWY_INLINE void Transpose(const float* tile, int64_t n, int64_t head_dim, float* kt) {
-  for (int64_t j = 0; j < n; ++j)
-    for (int64_t d = 0; d < head_dim; ++d) kt[d * kTile + j] = tile[j * head_dim + d];
-  for (int64_t d = 0; d < head_dim; ++d) std::fill(kt + d * kTile + n, kt + (d + 1) * kTile, 0.f);
-}
-
-// Per-call state of the online softmax: a running max m, sum l and output acc per query.
-struct Softmax {
-  std::vector<float> acc, m, l;
+// Queries live in the lanes: a group of N queries is one vector per dimension (qt, scaled),
+// so a key's score for the whole group is head_dim broadcast multiply-adds with no
+// transposes or horizontal sums, and the online-softmax state (max m, sum l, output acc)
+// is per lane too. Keys and values stay rows, converted to float once per tile and shared
+// by every group.
+struct GroupState {
+  const float* qt;   // [head_dim][N]
+  float* acc;        // [head_dim][N]
+  const float* lim;  // [N] keys each query sees
+  float* m;          // [N]
+  float* l;          // [N]
 };
 
-// One key tile against B queries (q0 .. q0+B-1): every key or value vector loaded is used
-// by all B queries. kt holds the tile's keys transposed, vt its values as rows.
-template <int B>
-HWY_INLINE void TileQueries(std::span<const float* const> q, std::span<const int32_t> n_kv,
-                            size_t q0, int64_t j0, int64_t nt, const float* kt, const float* vt,
-                            int64_t head_dim, float scale, Softmax& sm) {
-  const hn::CappedTag<float, kTile> df;
+template <class DF>
+HWY_INLINE void ScoreTile(DF df, const GroupState& g, int64_t j0, const float* kf, const float* vf,
+                          int64_t nt, int64_t head_dim, float* p) {
+  using V = hn::Vec<DF>;
   const int64_t N = static_cast<int64_t>(hn::Lanes(df));
-  int64_t lim[B];
-  int64_t max_lim = 0;
-  for (int b = 0; b < B; ++b) {
-    lim[b] = std::clamp<int64_t>(n_kv[q0 + b] - j0, 0, nt);
-    max_lim = std::max(max_lim, lim[b]);
-  }
-  if (max_lim == 0) return;
-  HWY_ALIGN float p[B][kTile];
-  for (int64_t j = 0; j < kTile; j += N) {
-    decltype(hn::Zero(df)) sv[B];
-    for (int b = 0; b < B; ++b) sv[b] = hn::Zero(df);
+  const V masked = hn::Set(df, -1e30f);
+  const V lim = hn::LoadU(df, g.lim);
+  V vmax = masked;
+  for (int64_t j = 0; j < kTile; j += kKeys) {
+    V s[kKeys];
+    for (int k = 0; k < kKeys; ++k) s[k] = hn::Zero(df);
     for (int64_t d = 0; d < head_dim; ++d) {
-      const auto k = hn::LoadU(df, kt + d * kTile + j);
-      for (int b = 0; b < B; ++b) sv[b] = hn::MulAdd(hn::Set(df, q[q0 + b][d]), k, sv[b]);
+      const V q = hn::LoadU(df, g.qt + d * N);
+      for (int k = 0; k < kKeys; ++k)
+        s[k] = hn::MulAdd(hn::Set(df, kf[(j + k) * head_dim + d]), q, s[k]);
     }
-    for (int b = 0; b < B; ++b) hn::Store(hn::Mul(sv[b], hn::Set(df, scale)), df, p[b] + j);
-  }
-  float rescale[B];
-  for (int b = 0; b < B; ++b) {
-    const size_t i = q0 + static_cast<size_t>(b);
-    // Keys past this query's limit get -1e30, so their weight is exactly 0.
-    for (int64_t j = lim[b]; j < kTile; ++j) p[b][j] = -1e30f;
-    auto vmax = hn::Set(df, -1e30f);
-    for (int64_t j = 0; j < kTile; j += N) vmax = hn::Max(vmax, hn::Load(df, p[b] + j));
-    const float tile_max = hn::GetLane(hn::MaxOfLanes(df, vmax));
-    const float new_m = lim[b] > 0 ? std::max(sm.m[i], tile_max) : sm.m[i];
-    rescale[b] = lim[b] > 0 ? std::exp(sm.m[i] - new_m) : 1.0f;  // 0 on the first tile
-    const auto vm = hn::Set(df, lim[b] > 0 ? new_m : 0.0f);
-    auto vsum = hn::Zero(df);
-    for (int64_t j = 0; j < kTile; j += N) {
-      const auto e = hn::Exp(df, hn::Sub(hn::Load(df, p[b] + j), vm));
-      vsum = hn::Add(vsum, e);
-      hn::Store(e, df, p[b] + j);
+    for (int k = 0; k < kKeys; ++k) {
+      // Keys at or past a query's limit score -1e30, so they never set the max.
+      const auto valid = hn::Lt(hn::Set(df, static_cast<float>(j0 + j + k)), lim);
+      s[k] = hn::IfThenElse(valid, s[k], masked);
+      vmax = hn::Max(vmax, s[k]);
+      hn::StoreU(s[k], df, p + (j + k) * N);
     }
-    sm.l[i] = sm.l[i] * rescale[b] + hn::GetLane(hn::SumOfLanes(df, vsum));
-    sm.m[i] = new_m;
   }
-  // acc = acc * rescale + sum_j p_j v_j, a vector of head_dim at a time.
+  const V m = hn::LoadU(df, g.m);
+  const V new_m = hn::Max(m, vmax);
+  const V rescale = hn::Exp(df, hn::Sub(m, new_m));  // 0 once a first real key arrives
+  V sum = hn::Zero(df);
+  for (int64_t j = 0; j < nt; ++j) {
+    const auto valid = hn::Lt(hn::Set(df, static_cast<float>(j0 + j)), lim);
+    const V e = hn::IfThenElseZero(valid, hn::Exp(df, hn::Sub(hn::LoadU(df, p + j * N), new_m)));
+    sum = hn::Add(sum, e);
+    hn::StoreU(e, df, p + j * N);
+  }
+  hn::StoreU(hn::MulAdd(hn::LoadU(df, g.l), rescale, sum), df, g.l);
+  hn::StoreU(new_m, df, g.m);
+  // acc[d] = acc[d] * rescale + sum_j p_j * v_j[d], kKeys dimensions at a time.
   int64_t d = 0;
-  for (; d + N <= head_dim; d += N) {
-    decltype(hn::Zero(df)) av[B];
-    for (int b = 0; b < B; ++b)
-      av[b] =
-          hn::Mul(hn::LoadU(df, sm.acc.data() + (q0 + b) * head_dim + d), hn::Set(df, rescale[b]));
-    for (int64_t j = 0; j < max_lim; ++j) {
-      const auto v = hn::LoadU(df, vt + j * head_dim + d);
-      for (int b = 0; b < B; ++b) av[b] = hn::MulAdd(hn::Set(df, p[b][j]), v, av[b]);
+  for (; d + kKeys <= head_dim; d += kKeys) {
+    V a[kKeys];
+    for (int k = 0; k < kKeys; ++k) a[k] = hn::Mul(hn::LoadU(df, g.acc + (d + k) * N), rescale);
+    for (int64_t j = 0; j < nt; ++j) {
+      const V pj = hn::LoadU(df, p + j * N);
+      for (int k = 0; k < kKeys; ++k)
+        a[k] = hn::MulAdd(hn::Set(df, vf[j * head_dim + d + k]), pj, a[k]);
     }
-    for (int b = 0; b < B; ++b) hn::StoreU(av[b], df, sm.acc.data() + (q0 + b) * head_dim + d);
+    for (int k = 0; k < kKeys; ++k) hn::StoreU(a[k], df, g.acc + (d + k) * N);
   }
-  for (; d < head_dim; ++d)
-    for (int b = 0; b < B; ++b) {
-      float& a = sm.acc[(q0 + b) * head_dim + d];
-      float av = a * rescale[b];
-      for (int64_t j = 0; j < max_lim; ++j) av += p[b][j] * vt[j * head_dim + d];
-      a = av;
+  for (; d < head_dim; ++d) {
+    V a = hn::Mul(hn::LoadU(df, g.acc + d * N), rescale);
+    for (int64_t j = 0; j < nt; ++j)
+      a = hn::MulAdd(hn::Set(df, vf[j * head_dim + d]), hn::LoadU(df, p + j * N), a);
+    hn::StoreU(a, df, g.acc + d * N);
+  }
+}
+
+template <class DF>
+HWY_INLINE void AttendGroups(DF df, std::span<const float* const> q, std::span<float* const> out,
+                             std::span<const int32_t> n_kv, const KvHeadView& kv, int64_t head_dim,
+                             float scale) {
+  using V = hn::Vec<DF>;
+  const int64_t N = static_cast<int64_t>(hn::Lanes(df));
+  const int64_t nq = static_cast<int64_t>(q.size());
+  const int64_t n_groups = (nq + N - 1) / N;
+  thread_local std::vector<float> kf, vf, qt, acc, p, lim, m, l;  // vectors: unaligned access
+  kf.resize(static_cast<size_t>(kTile * head_dim));
+  vf.resize(kf.size());
+  const size_t group_floats = static_cast<size_t>(head_dim * N);
+  qt.assign(static_cast<size_t>(n_groups) * group_floats, 0.0f);
+  acc.assign(qt.size(), 0.0f);
+  p.resize(static_cast<size_t>(kTile * N));
+  lim.assign(static_cast<size_t>(n_groups * N), 0.0f);  // padding lanes see no keys
+  m.assign(lim.size(), -1e30f);
+  l.assign(lim.size(), 0.0f);
+  int32_t max_kv = 0;
+  for (int64_t i = 0; i < nq; ++i) {
+    const int64_t g = i / N, lane = i % N;
+    for (int64_t d = 0; d < head_dim; ++d)
+      qt[static_cast<size_t>(g) * group_floats + static_cast<size_t>(d * N + lane)] =
+          q[static_cast<size_t>(i)][d] * scale;
+    lim[static_cast<size_t>(i)] = static_cast<float>(n_kv[static_cast<size_t>(i)]);
+    max_kv = std::max(max_kv, n_kv[static_cast<size_t>(i)]);
+  }
+  thread_local std::vector<GroupState> groups;
+  groups.clear();
+  for (int64_t g = 0; g < n_groups; ++g)
+    groups.push_back({qt.data() + g * group_floats, acc.data() + g * group_floats,
+                      lim.data() + g * N, m.data() + g * N, l.data() + g * N});
+  for (int64_t j0 = 0; j0 < max_kv; j0 += kTile) {
+    const int64_t nt = std::min<int64_t>(kTile, max_kv - j0);
+    // The cache is rarely in any cache level (the weights stream through it between
+    // layers) and its rows are strided: request the next tile while this one is scored.
+    const int64_t next = std::min<int64_t>(kTile, max_kv - j0 - kTile);
+    const size_t row = model::row_bytes(kv.type, head_dim);
+    for (int64_t j = 0; j < next; ++j)
+      for (size_t o = 0; o < row; o += 64) {
+        const size_t at = static_cast<size_t>(j0 + kTile + j) * kv.stride + o;
+        hwy::Prefetch(kv.k + at);
+        hwy::Prefetch(kv.v + at);
+      }
+    LoadTile(kv.k + static_cast<size_t>(j0) * kv.stride, kv.stride, kv.type, nt, head_dim,
+             kf.data());
+    LoadTile(kv.v + static_cast<size_t>(j0) * kv.stride, kv.stride, kv.type, nt, head_dim,
+             vf.data());
+    for (auto& g : groups) {
+      // A group whose queries all end before this tile has nothing to add.
+      if (hn::AllFalse(df, hn::Lt(hn::Set(df, static_cast<float>(j0)), hn::LoadU(df, g.lim))))
+        continue;
+      ScoreTile(df, g, j0, kf.data(), vf.data(), nt, head_dim, p.data());
     }
+  }
+  for (int64_t i = 0; i < nq; ++i) {
+    const float sum = l[static_cast<size_t>(i)];
+    const float inv = sum > 0 ? 1.0f / sum : 0.0f;  // no keys: zeros
+    const float* a = acc.data() + (i / N) * group_floats + i % N;
+    float* o = out[static_cast<size_t>(i)];
+    for (int64_t d = 0; d < head_dim; ++d) o[d] = a[d * N] * inv;
+  }
 }
 
 void AttendBlock(std::span<const float* const> q, std::span<float* const> out,
                  std::span<const int32_t> n_kv, const KvHeadView& kv, int64_t head_dim,
                  float scale) {
-  constexpr int kQueries = 4;  // queries sharing each loaded key / value vector
-  const size_t nq = q.size();
-  thread_local std::vector<float> ktile, kt, vtile;
-  thread_local Softmax sm;
-  ktile.resize(static_cast<size_t>(kTile * head_dim));
-  kt.resize(static_cast<size_t>(kTile * head_dim));
-  vtile.resize(static_cast<size_t>(kTile * head_dim));
-  sm.acc.assign(nq * static_cast<size_t>(head_dim), 0.0f);
-  sm.m.assign(nq, -INFINITY);
-  sm.l.assign(nq, 0.0f);
-  int32_t max_kv = 0;
-  for (auto n : n_kv) max_kv = std::max(max_kv, n);
-  for (int64_t j0 = 0; j0 < max_kv; j0 += kTile) {
-    const int64_t nt = std::min<int64_t>(kTile, max_kv - j0);
-    LoadTile(kv.k + static_cast<size_t>(j0) * kv.stride, kv.stride, kv.type, nt, head_dim,
-             ktile.data());
-    Transpose(ktile.data(), nt, head_dim, kt.data());
-    LoadTile(kv.v + static_cast<size_t>(j0) * kv.stride, kv.stride, kv.type, nt, head_dim,
-             vtile.data());
-    size_t i = 0;
-    for (; i + kQueries <= nq; i += kQueries)
-      TileQueries<kQueries>(q, n_kv, i, j0, nt, kt.data(), vtile.data(), head_dim, scale, sm);
-    for (; i < nq; ++i)
-      TileQueries<1>(q, n_kv, i, j0, nt, kt.data(), vtile.data(), head_dim, scale, sm);
-  }
-  for (size_t i = 0; i < nq; ++i) {
-    const float inv = sm.l[i] > 0 ? 1.0f / sm.l[i] : 0.0f;
-    const float* a = sm.acc.data() + i * static_cast<size_t>(head_dim);
-    for (int64_t d = 0; d < head_dim; ++d) out[i][d] = a[d] * inv;
+  // A decode step's group (8 heads per KV head in Llama-style GQA) fills half an AVX-512
+  // vector: use 8 lanes there rather than compute 8 empty ones.
+  const hn::ScalableTag<float> df;
+  const hn::CappedTag<float, 8> d8;
+  if (q.size() <= 8 && hn::Lanes(df) > 8) {
+    AttendGroups(d8, q, out, n_kv, kv, head_dim, scale);
+  } else {
+    AttendGroups(df, q, out, n_kv, kv, head_dim, scale);
   }
 }
 

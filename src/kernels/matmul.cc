@@ -100,6 +100,9 @@ constexpr int64_t kRowBlock = 16;
 constexpr int64_t kInlineQuantTokens = 16;
 constexpr int64_t kTokenTile = 64;  // tokens sharing one unpacking of a row group
 constexpr int64_t kPackedTokenTile = 32;
+// Cores of a shared machine run at different speeds from moment to moment; several chunks
+// per thread let the faster one take more instead of waiting at the end of every matmul.
+constexpr int kChunksPerThread = 8;
 
 }  // namespace
 
@@ -184,13 +187,16 @@ void matmul(const WeightView& w, const float* x, int64_t n_tokens, float* out, T
   args.n_token_tiles = (n_tokens + args.token_tile - 1) / args.token_tile;
   const int64_t n_items = (w.rows + args.row_block - 1) / args.row_block * args.n_token_tiles;
   const detail::MatmulArgs* ap = &args;
-  pool.parallel_for(n_items, [ap, packed](int64_t begin, int64_t end, int) {
-    if (packed) {
-      detail::packed_items(*ap, begin, end);
-    } else {
-      detail::matmul_items(*ap, begin, end);
-    }
-  });
+  pool.parallel_for(
+      n_items,
+      [ap, packed](int64_t begin, int64_t end, int) {
+        if (packed) {
+          detail::packed_items(*ap, begin, end);
+        } else {
+          detail::matmul_items(*ap, begin, end);
+        }
+      },
+      kChunksPerThread);
 }
 
 void dequantize_row(const WeightView& w, int64_t r, float* dst) {

@@ -54,19 +54,23 @@ struct ThreadPool::Impl {
   const std::function<void(int64_t, int64_t, int)>* fn = nullptr;
   int64_t n = 0;
   int n_chunks = 0;
+  std::atomic<int> next_chunk{0};  // chunks are claimed in order by whichever thread is free
 
   std::mutex error_mu;
   std::exception_ptr error;
 
-  void run_chunk(int c) {
-    if (c >= n_chunks) return;
-    const int64_t begin = n * c / n_chunks;
-    const int64_t end = n * (c + 1) / n_chunks;
-    try {
-      (*fn)(begin, end, c);
-    } catch (...) {
-      std::lock_guard lock(error_mu);
-      if (!error) error = std::current_exception();
+  // Runs chunks until none are left; a thread slowed by a busy core simply claims fewer.
+  void run_chunks(int thread) {
+    for (int c = next_chunk.fetch_add(1, std::memory_order_relaxed); c < n_chunks;
+         c = next_chunk.fetch_add(1, std::memory_order_relaxed)) {
+      const int64_t begin = n * c / n_chunks;
+      const int64_t end = n * (c + 1) / n_chunks;
+      try {
+        (*fn)(begin, end, thread);
+      } catch (...) {
+        std::lock_guard lock(error_mu);
+        if (!error) error = std::current_exception();
+      }
     }
   }
 
@@ -86,7 +90,7 @@ struct ThreadPool::Impl {
         gen = generation.load(std::memory_order_acquire);
       }
       seen = gen;
-      run_chunk(index);
+      run_chunks(index);
       if (pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
         std::lock_guard lock(mu);
         done_cv.notify_one();
@@ -115,17 +119,19 @@ int ThreadPool::size() const {
   return impl_->n_threads;
 }
 
-void ThreadPool::parallel_for(int64_t n, const std::function<void(int64_t, int64_t, int)>& fn) {
+void ThreadPool::parallel_for(int64_t n, const std::function<void(int64_t, int64_t, int)>& fn,
+                              int chunks_per_thread) {
   if (n <= 0) return;
   Impl& p = *impl_;
-  const int n_chunks = static_cast<int>(std::min<int64_t>(n, p.n_threads));
-  if (n_chunks == 1) {
+  if (p.n_threads == 1 || n == 1) {
     fn(0, n, 0);
     return;
   }
+  const int64_t wanted = static_cast<int64_t>(p.n_threads) * std::max(1, chunks_per_thread);
   p.fn = &fn;
   p.n = n;
-  p.n_chunks = n_chunks;
+  p.n_chunks = static_cast<int>(std::min<int64_t>(n, wanted));
+  p.next_chunk.store(0, std::memory_order_relaxed);
   p.error = nullptr;
   // Every worker acknowledges every generation, so none can still be reading this job's
   // fields when the next one overwrites them.
@@ -136,7 +142,7 @@ void ThreadPool::parallel_for(int64_t n, const std::function<void(int64_t, int64
   }
   p.work_cv.notify_all();
 
-  p.run_chunk(0);
+  p.run_chunks(0);
 
   if (!spin_then_yield([&] { return p.pending.load(std::memory_order_acquire) == 0; })) {
     std::unique_lock lock(p.mu);

@@ -17,10 +17,13 @@ class ThreadPool {
 
   int size() const;
 
-  // Calls fn(begin, end, thread_index) over disjoint chunks covering [0, n), split into
-  // at most size() contiguous chunks of near-equal length; returns when all are done.
-  // Not reentrant: fn must not call parallel_for on the same pool.
-  void parallel_for(int64_t n, const std::function<void(int64_t, int64_t, int)>& fn);
+  // Calls fn(begin, end, thread_index) over disjoint contiguous chunks covering [0, n), at
+  // most size() * chunks_per_thread of them, of near-equal length; returns when all are
+  // done. Threads claim chunks in order as they become free, so with more than one chunk
+  // per thread a thread slowed by a shared core takes fewer; a thread may then run several
+  // chunks. Not reentrant: fn must not call parallel_for on the same pool.
+  void parallel_for(int64_t n, const std::function<void(int64_t, int64_t, int)>& fn,
+                    int chunks_per_thread = 1);
 
  private:
   struct Impl;

@@ -5,6 +5,7 @@
 #include <random>
 #include <vector>
 
+#include "hwy/targets.h"
 #include "kernels/quant_formats.h"
 #include "model/ggml_types.h"
 
@@ -40,38 +41,56 @@ Cache make_cache(GgmlType type, int n, int64_t head_dim, int64_t extra, std::mt1
 
 class AttentionTest : public testing::TestWithParam<GgmlType> {};
 
-TEST_P(AttentionTest, BlockMatchesReferenceWithPerQueryCausalLimits) {
-  std::mt19937 rng(7);
+// nq queries with differing causal limits (one of them sees no keys at all when nq > 2)
+// against the scalar reference. Query counts cover one lane, a partial vector, the 8-lane
+// decode group, whole and partial 16-lane groups, and an 8-token verification (64).
+void check_block(GgmlType type, std::mt19937& rng) {
   for (int64_t head_dim : {32, 64, 128}) {
-    if (GetParam() != GgmlType::Q8_0) head_dim += 0;
     for (int n : {1, 5, 31, 32, 33, 100}) {
-      const auto cache = make_cache(GetParam(), n, head_dim, 32, rng);
-      const int nq = 7;
-      std::vector<std::vector<float>> q(nq, std::vector<float>(static_cast<size_t>(head_dim)));
-      std::vector<std::vector<float>> out(nq, std::vector<float>(static_cast<size_t>(head_dim)));
-      std::normal_distribution<float> dist(0.0f, 1.0f);
-      std::vector<const float*> qp;
-      std::vector<float*> op;
-      std::vector<int32_t> lens;
-      for (int i = 0; i < nq; ++i) {
-        for (auto& x : q[static_cast<size_t>(i)]) x = dist(rng);
-        qp.push_back(q[static_cast<size_t>(i)].data());
-        op.push_back(out[static_cast<size_t>(i)].data());
-        lens.push_back(std::max(1, n - i * 3));  // differing causal limits
-      }
-      const float scale = 0.125f;
-      attend_block(qp, op, lens, cache.view, head_dim, scale);
-      std::vector<float> want(static_cast<size_t>(head_dim));
-      for (int i = 0; i < nq; ++i) {
-        attend_reference(qp[static_cast<size_t>(i)], want.data(), lens[static_cast<size_t>(i)],
-                         cache.view, head_dim, scale);
-        for (int64_t d = 0; d < head_dim; ++d)
-          ASSERT_NEAR(out[static_cast<size_t>(i)][static_cast<size_t>(d)],
-                      want[static_cast<size_t>(d)], 2e-4)
-              << "head_dim " << head_dim << " n " << n << " query " << i;
+      const auto cache = make_cache(type, n, head_dim, 32, rng);
+      for (int nq : {1, 3, 8, 9, 17, 64}) {
+        std::vector<std::vector<float>> q(nq, std::vector<float>(static_cast<size_t>(head_dim)));
+        std::vector<std::vector<float>> out(nq, std::vector<float>(static_cast<size_t>(head_dim)));
+        std::normal_distribution<float> dist(0.0f, 1.0f);
+        std::vector<const float*> qp;
+        std::vector<float*> op;
+        std::vector<int32_t> lens;
+        for (int i = 0; i < nq; ++i) {
+          for (auto& x : q[static_cast<size_t>(i)]) x = dist(rng);
+          qp.push_back(q[static_cast<size_t>(i)].data());
+          op.push_back(out[static_cast<size_t>(i)].data());
+          lens.push_back(i == 2 ? 0 : std::max(1, n - (i * 3) % (n + 1)));
+        }
+        const float scale = 0.125f;
+        attend_block(qp, op, lens, cache.view, head_dim, scale);
+        std::vector<float> want(static_cast<size_t>(head_dim));
+        for (int i = 0; i < nq; ++i) {
+          attend_reference(qp[static_cast<size_t>(i)], want.data(), lens[static_cast<size_t>(i)],
+                           cache.view, head_dim, scale);
+          for (int64_t d = 0; d < head_dim; ++d)
+            ASSERT_NEAR(out[static_cast<size_t>(i)][static_cast<size_t>(d)],
+                        want[static_cast<size_t>(d)], 2e-4)
+                << "head_dim " << head_dim << " n " << n << " queries " << nq << " query " << i;
+        }
       }
     }
   }
+}
+
+TEST_P(AttentionTest, BlockMatchesReferenceWithPerQueryCausalLimits) {
+  std::mt19937 rng(7);
+  check_block(GetParam(), rng);
+}
+
+// The narrower targets (AVX2, SSE4, scalar: what ARM-class vector widths look like) too.
+TEST_P(AttentionTest, EveryHighwayTarget) {
+  std::mt19937 rng(11);
+  for (int64_t target : hwy::SupportedAndGeneratedTargets()) {
+    hwy::SetSupportedTargetsForTest(target);
+    SCOPED_TRACE(hwy::TargetName(target));
+    check_block(GetParam(), rng);
+  }
+  hwy::SetSupportedTargetsForTest(0);
 }
 
 INSTANTIATE_TEST_SUITE_P(KvTypes, AttentionTest,
