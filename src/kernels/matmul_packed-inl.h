@@ -4,7 +4,8 @@
 // 8 dot instructions per token and its float work (convert, scale, accumulate) is shared
 // by 16 rows. Offsets are folded into the integer accumulator's starting value
 // (-offset * sum of the activation block), so unsigned weights need no correction pass.
-// Other targets run the portable loops.
+// Nibbles and bit planes are extracted with GFNI affine byte transforms (one op instead of
+// shift + mask). Other targets, and CPUs without GFNI, run the portable loops.
 // No include guard: re-included per target.
 
 #if HWY_TARGET == HWY_AVX3_DL && defined(TANDEM_HAVE_VNNI)
@@ -14,8 +15,24 @@
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+// GFNI's affine byte transform moves and masks bit fields in one instruction (every
+// AVX3_DL CPU has it; PackedNative checks).
+#pragma GCC push_options
+#pragma GCC target("gfni")
 
 namespace packed {
+
+// Per byte: output bit i = parity(x & byte (7 - i) of the matrix); so each matrix below
+// routes chosen input bits to output bits and clears the rest.
+constexpr long long kHighNibble = 0x1020408000000000LL;  // x >> 4
+// Bits 2s and 2s+1 of x to bits 4 and 5 (Q6_K's top 2 bits, already in place).
+constexpr long long TopBits(int s) {
+  return (static_cast<long long>(1) << (2 * s)) << 24 | (static_cast<long long>(2) << (2 * s))
+                                                            << 16;
+}
+HWY_INLINE __m512i Affine(__m512i x, long long m) {
+  return _mm512_gf2p8affine_epi64_epi8(x, _mm512_set1_epi64(m), 0);
+}
 
 // One activation word (4 int8) broadcast to all 16 lanes; folds into vpdpbusd's m32bcst.
 HWY_INLINE __m512i Word(const int8_t* p) {
@@ -81,7 +98,7 @@ HWY_INLINE void Block32(const uint8_t* q, __m512 dw, const TileActs& x, int64_t 
     for (int v = 0; v < 4; ++v) {
       const __m512i w = _mm512_load_si512(q + v * 64);
       const __m512i lo = _mm512_and_si512(w, m4);
-      const __m512i hi = _mm512_and_si512(_mm512_srli_epi16(w, 4), m4);
+      const __m512i hi = Affine(w, kHighNibble);
 #pragma GCC unroll 8
       for (int t = 0; t < T; ++t) {
         ia[0][t] = _mm512_dpbusd_epi32(ia[0][t], lo, Word(xb + 32 * t + 4 * v));
@@ -156,8 +173,7 @@ HWY_INLINE void PanelQ4K(const detail::MatmulArgs& a, const uint8_t* panel, int6
 #pragma GCC unroll 8
       for (int v = 0; v < 8; ++v) {
         __m512i w = _mm512_load_si512(q + (8 * (j / 2) + v) * 64);
-        if (j & 1) w = _mm512_srli_epi16(w, 4);
-        w = _mm512_and_si512(w, m4);
+        w = (j & 1) ? Affine(w, kHighNibble) : _mm512_and_si512(w, m4);
 #pragma GCC unroll 8
         for (int t = 0; t < T; ++t)
           ia[v % C][t] = _mm512_dpbusd_epi32(ia[v % C][t], w, Word(x.Q(blk, t) + 4 * v));
@@ -185,7 +201,6 @@ HWY_INLINE void PanelQ6K(const detail::MatmulArgs& a, const uint8_t* panel, int6
                          __m512 (&acc)[T]) {
   const TileActs x(a, t0);
   const __m512i m4 = _mm512_set1_epi8(0xF);
-  const __m512i m30 = _mm512_set1_epi8(0x30);
   for (int64_t sb = 0; sb < nb; ++sb) {
     const uint8_t* q = panel + sb * 3072;
     const uint8_t* s = panel + nb * 3072 + sb * 288;
@@ -204,13 +219,12 @@ HWY_INLINE void PanelQ6K(const detail::MatmulArgs& a, const uint8_t* panel, int6
       }
 #pragma GCC unroll 8
       for (int v = 0; v < 8; ++v) {
-        __m512i lo = _mm512_load_si512(q + (8 * (j / 2) + v) * 64);
-        if (j & 1) lo = _mm512_srli_epi16(lo, 4);
-        __m512i hi = _mm512_load_si512(q + (32 + 8 * (j / 4) + v) * 64);
-        const int shift = 2 * (j % 4);
-        if (shift < 4) hi = _mm512_slli_epi16(hi, 4 - shift);
-        if (shift > 4) hi = _mm512_srli_epi16(hi, shift - 4);
-        const __m512i w = _mm512_or_si512(_mm512_and_si512(lo, m4), _mm512_and_si512(hi, m30));
+        const __m512i lo = _mm512_load_si512(q + (8 * (j / 2) + v) * 64);
+        const __m512i hi =
+            Affine(_mm512_load_si512(q + (32 + 8 * (j / 4) + v) * 64), TopBits(j % 4));
+        // Even j: (lo & 0xF) | hi in one ternary-logic op; odd j: high nibble | hi.
+        const __m512i w = (j & 1) ? _mm512_or_si512(Affine(lo, kHighNibble), hi)
+                                  : _mm512_ternarylogic_epi32(lo, m4, hi, 0xEA);
 #pragma GCC unroll 8
         for (int t = 0; t < T; ++t)
           ia[v / 4][t] = _mm512_dpbusd_epi32(ia[v / 4][t], w, Word(x.Q(blk, t) + 4 * v));
@@ -259,7 +273,14 @@ constexpr int kTokens = 8;  // tokens per tile: 8 int + 8 float accumulators in 
 
 }  // namespace packed
 
+// Every AVX3_DL CPU made so far has GFNI, but Highway's AVX3_DL check does not promise it.
+inline bool HasGfni() {
+  static const bool yes = __builtin_cpu_supports("gfni");
+  return yes;
+}
+
 void PackedItems(const detail::MatmulArgs& a, int64_t begin, int64_t end) {
+  if (!HasGfni()) return detail::packed_items_portable(a, begin, end);
   const PackedLayout L = packed_layout(a.w->type, a.w->cols);
   for (int64_t item = begin; item < end; ++item) {
     const int64_t p = item / a.n_token_tiles;
@@ -284,9 +305,10 @@ void PackedItems(const detail::MatmulArgs& a, int64_t begin, int64_t end) {
 }
 
 bool PackedNative() {
-  return true;
+  return HasGfni();
 }
 
+#pragma GCC pop_options
 #pragma GCC diagnostic pop
 
 #else
