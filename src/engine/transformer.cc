@@ -15,7 +15,22 @@ void grow(std::vector<float>& v, size_t n) {
   if (v.size() < n) v.resize(n);
 }
 
+// Below this many tokens per-token work runs inline: a pool hand-off costs about as much.
+constexpr size_t kParallelTokens = 4;
+
 }  // namespace
+
+template <class PerToken>
+void Transformer::for_tokens(size_t n, const PerToken& f) {
+  if (n < kParallelTokens) {
+    for (size_t t = 0; t < n; ++t) f(t);
+    return;
+  }
+  // Captures one reference so std::function stores it inline (no allocation).
+  pool_.parallel_for(static_cast<int64_t>(n), [&f](int64_t begin, int64_t end, int) {
+    for (int64_t t = begin; t < end; ++t) f(static_cast<size_t>(t));
+  });
+}
 
 Transformer::Transformer(const Model& model, int n_threads) : model_(model), pool_(n_threads) {}
 
@@ -136,14 +151,16 @@ std::span<const float> Transformer::forward(const Batch& b, KvCache& cache,
   for (int64_t l = 0; l < c.n_layer; ++l) {
     const LayerWeights* over = hooks && hooks->layer_weights ? hooks->layer_weights(l) : nullptr;
     const auto& L = over ? *over : w.layers[static_cast<size_t>(l)];
-    for (size_t t = 0; t < n; ++t)
+    // Element-wise work runs on all threads too: at prefill sizes it is a few percent of
+    // the layer, which one thread alone would leave the others waiting on.
+    for_tokens(n, [&](size_t t) {
       kernels::rmsnorm(x_.data() + t * c.n_embd, L.attn_norm, xn_.data() + t * c.n_embd, c.n_embd,
                        c.rms_eps);
+    });
     observe(l, LinearGroup::kAttnQkv, xn_.data(), c.n_embd);
-    kernels::matmul(L.wq, xn_.data(), N, q_.data(), pool_);
-    kernels::matmul(L.wk, xn_.data(), N, k_.data(), pool_);
-    kernels::matmul(L.wv, xn_.data(), N, v_.data(), pool_);
-    for (size_t t = 0; t < n; ++t) {
+    const kernels::MatmulJob qkv[] = {{&L.wq, q_.data()}, {&L.wk, k_.data()}, {&L.wv, v_.data()}};
+    kernels::matmul_many(qkv, xn_.data(), N, pool_);
+    for_tokens(n, [&](size_t t) {
       float* q = q_.data() + t * c.q_dim();
       float* k = k_.data() + t * c.kv_dim();
       float* v = v_.data() + t * c.kv_dim();
@@ -160,25 +177,29 @@ std::span<const float> Transformer::forward(const Batch& b, KvCache& cache,
       }
       kernels::rope(q, c.n_head, b.positions[t], rope);
       kernels::rope(k, c.n_head_kv, b.positions[t], rope);
-      cache.store(l, b.seq_ids[t], b.positions[t], k, v);
-    }
+      cache.store(l, b.seq_ids[t], b.positions[t], k, v);  // distinct (seq, pos) per token
+    });
     attention(b, cache, l);
     observe(l, LinearGroup::kAttnOutput, attn_.data(), c.q_dim());
     kernels::matmul(L.wo, attn_.data(), N, xn_.data(), pool_);
-    for (size_t t = 0; t < n; ++t)
-      kernels::add(x_.data() + t * c.n_embd, xn_.data() + t * c.n_embd, c.n_embd);
-
-    for (size_t t = 0; t < n; ++t)
-      kernels::rmsnorm(x_.data() + t * c.n_embd, L.ffn_norm, xn_.data() + t * c.n_embd, c.n_embd,
-                       c.rms_eps);
+    // Residual and the FFN's norm in one pass over the token's row.
+    for_tokens(n, [&](size_t t) {
+      float* x = x_.data() + t * c.n_embd;
+      float* xn = xn_.data() + t * c.n_embd;
+      kernels::add(x, xn, c.n_embd);
+      kernels::rmsnorm(x, L.ffn_norm, xn, c.n_embd, c.rms_eps);
+    });
     observe(l, LinearGroup::kFfnGateUp, xn_.data(), c.n_embd);
-    kernels::matmul(L.w_gate, xn_.data(), N, gate_.data(), pool_);
-    kernels::matmul(L.w_up, xn_.data(), N, up_.data(), pool_);
-    kernels::silu_mul(gate_.data(), up_.data(), N * c.n_ff);
+    const kernels::MatmulJob gate_up[] = {{&L.w_gate, gate_.data()}, {&L.w_up, up_.data()}};
+    kernels::matmul_many(gate_up, xn_.data(), N, pool_);
+    for_tokens(n, [&](size_t t) {
+      kernels::silu_mul(gate_.data() + t * c.n_ff, up_.data() + t * c.n_ff, c.n_ff);
+    });
     observe(l, LinearGroup::kFfnDown, gate_.data(), c.n_ff);
     kernels::matmul(L.w_down, gate_.data(), N, xn_.data(), pool_);
-    for (size_t t = 0; t < n; ++t)
+    for_tokens(n, [&](size_t t) {
       kernels::add(x_.data() + t * c.n_embd, xn_.data() + t * c.n_embd, c.n_embd);
+    });
     if (hooks && hooks->stop_after_layer == l) return {};
   }
 

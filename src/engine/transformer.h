@@ -49,6 +49,9 @@ class Transformer {
   void validate(const Batch& batch, const KvCache& cache) const;
   void attention(const Batch& batch, KvCache& cache, int64_t layer);
   void ensure_workspace(size_t n_tokens, int32_t n_ctx);
+  // f(t) for every token t < n, split across the pool when there are enough tokens.
+  template <class PerToken>
+  void for_tokens(size_t n, const PerToken& f);
 
   const Model& model_;
   kernels::ThreadPool pool_;

@@ -6,6 +6,7 @@
 #include "kernels/matmul.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -123,80 +124,147 @@ bool matmul_supports(GgmlType t) {
   }
 }
 
-void matmul(const WeightView& w, const float* x, int64_t n_tokens, float* out, ThreadPool& pool) {
-  check_weight(w, "matmul");
-  if (n_tokens <= 0 || w.rows == 0) return;
-  if (w.cols == 0) {
-    std::fill(out, out + n_tokens * w.rows, 0.0f);
-    return;
-  }
-  detail::MatmulArgs args;
-  args.w = &w;
-  args.x = x;
-  args.n_tokens = n_tokens;
-  args.out = out;
-  if (!is_float_type(w.type)) {
-    thread_local ActBuffers buf;
-    const int64_t nb = w.cols / 32;
-    const bool tiled = w.packed != nullptr;
-    // Tiled buffers hold whole tiles; the unused slots of the last one are never read.
-    const int64_t slots =
-        tiled ? (n_tokens + detail::kActTile - 1) / detail::kActTile * detail::kActTile : n_tokens;
-    buf.q.resize(static_cast<size_t>(slots * w.cols));
-    buf.d.resize(static_cast<size_t>(slots * nb));
-    buf.s.resize(static_cast<size_t>(slots * nb));
-    buf.isum.resize(static_cast<size_t>(slots * nb));
-    const bool halves = tiled && w.type == GgmlType::Q6_K;
-    if (halves) buf.isum16.resize(static_cast<size_t>(2 * slots * nb));
-    struct QuantJob {
-      const float* x;
-      int64_t cols, nb;
-      bool tiled;
-      int32_t isum_scale;
-      bool halves;
-      ActBuffers* buf;
-    } job{x, w.cols, nb, tiled, packed_offset(w.type), halves, &buf};
-    // Captures one reference so std::function stores it inline (no allocation).
-    auto quant = [&job](int64_t t0, int64_t t1, int) {
-      const int64_t stride = job.tiled ? detail::kActTile : 1;
-      for (int64_t t = t0; t < t1; ++t) {
-        const int64_t i = detail::act_index(t, 0, job.nb, job.tiled);
-        detail::quantize_acts(job.x + t * job.cols, job.cols, job.buf->q.data() + i * 32,
-                              job.buf->d.data() + i, job.buf->s.data() + i,
-                              job.buf->isum.data() + i, stride, job.isum_scale,
-                              job.halves ? job.buf->isum16.data() + 2 * i : nullptr);
-      }
-    };
-    // A few tokens quantize in microseconds: cheaper inline than a pool hand-off.
-    if (n_tokens <= kInlineQuantTokens) {
-      quant(0, n_tokens, 0);
-    } else {
-      pool.parallel_for(n_tokens, quant);
+namespace {
+
+// The activations a weight type reads; matrices with equal formats share one quantization.
+struct ActFormat {
+  bool quantized = false;
+  int64_t cols = 0;
+  bool tiled = false;
+  int32_t isum_scale = 1;
+  bool halves = false;
+  bool operator==(const ActFormat&) const = default;
+};
+
+ActFormat act_format(const WeightView& w) {
+  if (is_float_type(w.type)) return {false, w.cols};
+  const bool tiled = w.packed != nullptr;
+  return {true, w.cols, tiled, packed_offset(w.type), tiled && w.type == GgmlType::Q6_K};
+}
+
+detail::QuantActs quantize_for(const ActFormat& f, const float* x, int64_t n_tokens,
+                               ActBuffers& buf, ThreadPool& pool) {
+  const int64_t nb = f.cols / 32;
+  // Tiled buffers hold whole tiles; the unused slots of the last one are never read.
+  const int64_t slots =
+      f.tiled ? (n_tokens + detail::kActTile - 1) / detail::kActTile * detail::kActTile : n_tokens;
+  buf.q.resize(static_cast<size_t>(slots * f.cols));
+  buf.d.resize(static_cast<size_t>(slots * nb));
+  buf.s.resize(static_cast<size_t>(slots * nb));
+  buf.isum.resize(static_cast<size_t>(slots * nb));
+  if (f.halves) buf.isum16.resize(static_cast<size_t>(2 * slots * nb));
+  struct QuantJob {
+    const float* x;
+    const ActFormat* f;
+    int64_t nb;
+    ActBuffers* buf;
+  } job{x, &f, nb, &buf};
+  // Captures one reference so std::function stores it inline (no allocation).
+  auto quant = [&job](int64_t t0, int64_t t1, int) {
+    const ActFormat& f = *job.f;
+    const int64_t stride = f.tiled ? detail::kActTile : 1;
+    for (int64_t t = t0; t < t1; ++t) {
+      const int64_t i = detail::act_index(t, 0, job.nb, f.tiled);
+      detail::quantize_acts(job.x + t * f.cols, f.cols, job.buf->q.data() + i * 32,
+                            job.buf->d.data() + i, job.buf->s.data() + i, job.buf->isum.data() + i,
+                            stride, f.isum_scale,
+                            f.halves ? job.buf->isum16.data() + 2 * i : nullptr);
     }
-    args.acts = {buf.q.data(),
-                 buf.d.data(),
-                 buf.s.data(),
-                 buf.isum.data(),
-                 halves ? buf.isum16.data() : nullptr,
-                 tiled};
+  };
+  // A few tokens quantize in microseconds: cheaper inline than a pool hand-off.
+  if (n_tokens <= kInlineQuantTokens) {
+    quant(0, n_tokens, 0);
+  } else {
+    pool.parallel_for(n_tokens, quant);
   }
-  // Work items: (row block, token tile) pairs; packed matrices use 16-row panels.
-  const bool packed = w.packed != nullptr;
-  args.row_block = packed ? kPanelRows : kRowBlock;
-  args.token_tile = packed ? kPackedTokenTile : kTokenTile;
-  args.n_token_tiles = (n_tokens + args.token_tile - 1) / args.token_tile;
-  const int64_t n_items = (w.rows + args.row_block - 1) / args.row_block * args.n_token_tiles;
-  const detail::MatmulArgs* ap = &args;
+  return {buf.q.data(),
+          buf.d.data(),
+          buf.s.data(),
+          buf.isum.data(),
+          f.halves ? buf.isum16.data() : nullptr,
+          f.tiled};
+}
+
+// Work items: (row block, token tile) pairs; packed matrices use 16-row panels.
+int64_t plan_items(detail::MatmulArgs& a) {
+  const bool packed = a.w->packed != nullptr;
+  a.row_block = packed ? kPanelRows : kRowBlock;
+  a.token_tile = packed ? kPackedTokenTile : kTokenTile;
+  a.n_token_tiles = (a.n_tokens + a.token_tile - 1) / a.token_tile;
+  return (a.w->rows + a.row_block - 1) / a.row_block * a.n_token_tiles;
+}
+
+void run_items(const detail::MatmulArgs& a, int64_t begin, int64_t end) {
+  if (a.w->packed != nullptr) {
+    detail::packed_items(a, begin, end);
+  } else {
+    detail::matmul_items(a, begin, end);
+  }
+}
+
+}  // namespace
+
+void matmul_many(std::span<const MatmulJob> jobs, const float* x, int64_t n_tokens,
+                 ThreadPool& pool) {
+  if (jobs.size() > kMaxMatmulJobs)
+    throw std::invalid_argument("matmul_many: at most " + std::to_string(kMaxMatmulJobs) +
+                                " matrices per call, got " + std::to_string(jobs.size()));
+  for (const auto& j : jobs) {
+    if (j.w == nullptr || (j.out == nullptr && j.w->rows > 0))
+      throw std::invalid_argument("matmul_many: null weight or output");
+    check_weight(*j.w, "matmul");
+    if (j.w->cols != jobs[0].w->cols)
+      throw std::invalid_argument("matmul_many: matrices read inputs of different widths (" +
+                                  std::to_string(jobs[0].w->cols) + " and " +
+                                  std::to_string(j.w->cols) + ")");
+  }
+  if (n_tokens <= 0) return;
+  thread_local std::array<ActBuffers, kMaxMatmulJobs> bufs;
+  struct Plan {
+    std::array<detail::MatmulArgs, kMaxMatmulJobs> args;
+    std::array<int64_t, kMaxMatmulJobs + 1> first{};  // job i's items start at first[i]
+    size_t n = 0;
+  } plan;
+  std::array<ActFormat, kMaxMatmulJobs> formats;
+  plan.n = jobs.size();
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    const WeightView& w = *jobs[i].w;
+    auto& a = plan.args[i];
+    a.w = &w;
+    a.x = x;
+    a.n_tokens = n_tokens;
+    a.out = jobs[i].out;
+    int64_t items = 0;
+    if (w.rows > 0 && w.cols == 0) {
+      std::fill(a.out, a.out + n_tokens * w.rows, 0.0f);
+    } else if (w.rows > 0) {
+      formats[i] = act_format(w);
+      if (formats[i].quantized) {
+        size_t same = 0;
+        while (same < i && !(formats[same] == formats[i] && plan.args[same].w->rows > 0)) ++same;
+        a.acts =
+            same < i ? plan.args[same].acts : quantize_for(formats[i], x, n_tokens, bufs[i], pool);
+      }
+      items = plan_items(a);
+    }
+    plan.first[i + 1] = plan.first[i] + items;
+  }
+  const Plan* pp = &plan;
   pool.parallel_for(
-      n_items,
-      [ap, packed](int64_t begin, int64_t end, int) {
-        if (packed) {
-          detail::packed_items(*ap, begin, end);
-        } else {
-          detail::matmul_items(*ap, begin, end);
+      plan.first[plan.n],
+      [pp](int64_t begin, int64_t end, int) {
+        // A chunk may span the end of one matrix and the start of the next.
+        for (size_t i = 0; i < pp->n; ++i) {
+          const int64_t b = std::max(begin, pp->first[i]), e = std::min(end, pp->first[i + 1]);
+          if (b < e) run_items(pp->args[i], b - pp->first[i], e - pp->first[i]);
         }
       },
       kChunksPerThread);
+}
+
+void matmul(const WeightView& w, const float* x, int64_t n_tokens, float* out, ThreadPool& pool) {
+  const MatmulJob job{&w, out};
+  matmul_many(std::span(&job, 1), x, n_tokens, pool);
 }
 
 void dequantize_row(const WeightView& w, int64_t r, float* dst) {

@@ -8,10 +8,12 @@
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "hwy/targets.h"
 #include "kernels/matmul_internal.h"
+#include "kernels/packed_weights.h"
 #include "kernels/quant_formats.h"
 #include "matmul_reference.h"
 
@@ -166,6 +168,60 @@ TEST(Matmul, DequantizeRowMatchesDequantize) {
     }
     EXPECT_THROW(dequantize_row(m.view, 3, row.data()), std::out_of_range);
   }
+}
+
+// Q/K/V-like groups (shared and differing activation formats, packed and row-major, an
+// empty matrix) give exactly what one matmul per matrix gives.
+TEST(Matmul, ManyMatchesOneAtATime) {
+  ThreadPool pool(2);
+  std::mt19937 rng(21);
+  const int64_t cols = 512;
+  for (bool packed : {false, true}) {
+    for (int64_t nt : {1, 9, 40}) {
+      std::vector<Matrix> ms;
+      std::vector<PackedWeights> pws;
+      for (auto [t, rows] : {std::pair{GgmlType::Q4_K, 48},
+                             {GgmlType::Q4_K, 16},
+                             {GgmlType::Q6_K, 16},
+                             {GgmlType::Q4_0, 0}}) {
+        ms.push_back(make_matrix(t, rows, cols, rng));
+        if (packed && rows > 0) {
+          pws.push_back(PackedWeights::pack(ms.back().view));
+          ms.back().view.packed = pws.back().data();
+        }
+      }
+      std::vector<float> x(static_cast<size_t>(nt * cols));
+      std::normal_distribution<float> dist(0.0f, 1.0f);
+      for (auto& v : x) v = dist(rng);
+      std::vector<std::vector<float>> one(ms.size()), many(ms.size());
+      std::vector<MatmulJob> jobs;
+      for (size_t i = 0; i < ms.size(); ++i) {
+        one[i].assign(static_cast<size_t>(nt * ms[i].view.rows), 0.0f);
+        many[i].assign(one[i].size() + 1, -1.0f);  // never empty: a valid pointer
+        matmul(ms[i].view, x.data(), nt, one[i].data(), pool);
+        jobs.push_back({&ms[i].view, many[i].data()});
+      }
+      matmul_many(jobs, x.data(), nt, pool);
+      for (size_t i = 0; i < ms.size(); ++i)
+        for (size_t j = 0; j < one[i].size(); ++j)
+          ASSERT_EQ(one[i][j], many[i][j])
+              << "matrix " << i << " tokens " << nt << (packed ? " packed" : "");
+    }
+  }
+}
+
+TEST(Matmul, ManyRejectsMixedWidthsAndTooManyMatrices) {
+  ThreadPool pool(1);
+  std::mt19937 rng(2);
+  const Matrix a = make_matrix(GgmlType::Q8_0, 4, 64, rng);
+  const Matrix b = make_matrix(GgmlType::Q8_0, 4, 96, rng);
+  std::vector<float> x(96), out(8);
+  const MatmulJob mixed[] = {{&a.view, out.data()}, {&b.view, out.data()}};
+  EXPECT_THROW(matmul_many(mixed, x.data(), 1, pool), std::invalid_argument);
+  const std::vector<MatmulJob> five(kMaxMatmulJobs + 1, MatmulJob{&a.view, out.data()});
+  EXPECT_THROW(matmul_many(five, x.data(), 1, pool), std::invalid_argument);
+  const MatmulJob null_out[] = {{&a.view, nullptr}};
+  EXPECT_THROW(matmul_many(null_out, x.data(), 1, pool), std::invalid_argument);
 }
 
 }  // namespace
