@@ -62,60 +62,92 @@ struct GroupState {
   float* l;          // [N]
 };
 
-template <class DF>
-HWY_INLINE void ScoreTile(DF df, const GroupState& g, int64_t j0, const float* kf, const float* vf,
-                          int64_t nt, int64_t head_dim, float* p) {
+// Query groups scored per pass over a tile: two share every key / value broadcast where
+// there are 32 vector registers (2 x kKeys accumulators), one on 16-register x86 targets.
+#if HWY_ARCH_X86 && HWY_TARGET >= HWY_AVX2
+constexpr int kGroupsPerPass = 1;
+#else
+constexpr int kGroupsPerPass = 2;
+#endif
+
+// Scores one key tile for G groups, updates their softmax state and accumulates the
+// tile's values. p holds G * kTile score vectors.
+template <int G, class DF>
+HWY_INLINE void ScoreTile(DF df, const GroupState* const* g, int64_t j0, const float* kf,
+                          const float* vf, int64_t nt, int64_t head_dim, float* p) {
   using V = hn::Vec<DF>;
   const int64_t N = static_cast<int64_t>(hn::Lanes(df));
   const V masked = hn::Set(df, -1e30f);
-  const V lim = hn::LoadU(df, g.lim);
-  V vmax = masked;
+  float* pg[G];
+  V lim[G], vmax[G];
+  for (int i = 0; i < G; ++i) {
+    pg[i] = p + i * kTile * N;
+    lim[i] = hn::LoadU(df, g[i]->lim);
+    vmax[i] = masked;
+  }
   for (int64_t j = 0; j < kTile; j += kKeys) {
-    V s[kKeys];
-    for (int k = 0; k < kKeys; ++k) s[k] = hn::Zero(df);
+    V s[G][kKeys];
+    for (int i = 0; i < G; ++i)
+      for (int k = 0; k < kKeys; ++k) s[i][k] = hn::Zero(df);
     for (int64_t d = 0; d < head_dim; ++d) {
-      const V q = hn::LoadU(df, g.qt + d * N);
-      for (int k = 0; k < kKeys; ++k)
-        s[k] = hn::MulAdd(hn::Set(df, kf[(j + k) * head_dim + d]), q, s[k]);
+      V q[G];
+      for (int i = 0; i < G; ++i) q[i] = hn::LoadU(df, g[i]->qt + d * N);
+      for (int k = 0; k < kKeys; ++k) {
+        const V key = hn::Set(df, kf[(j + k) * head_dim + d]);
+        for (int i = 0; i < G; ++i) s[i][k] = hn::MulAdd(key, q[i], s[i][k]);
+      }
     }
     for (int k = 0; k < kKeys; ++k) {
-      // Keys at or past a query's limit score -1e30, so they never set the max.
-      const auto valid = hn::Lt(hn::Set(df, static_cast<float>(j0 + j + k)), lim);
-      s[k] = hn::IfThenElse(valid, s[k], masked);
-      vmax = hn::Max(vmax, s[k]);
-      hn::StoreU(s[k], df, p + (j + k) * N);
+      const V pos = hn::Set(df, static_cast<float>(j0 + j + k));
+      for (int i = 0; i < G; ++i) {
+        // Keys at or past a query's limit score -1e30, so they never set the max.
+        const V sk = hn::IfThenElse(hn::Lt(pos, lim[i]), s[i][k], masked);
+        vmax[i] = hn::Max(vmax[i], sk);
+        hn::StoreU(sk, df, pg[i] + (j + k) * N);
+      }
     }
   }
-  const V m = hn::LoadU(df, g.m);
-  const V new_m = hn::Max(m, vmax);
-  const V rescale = hn::Exp(df, hn::Sub(m, new_m));  // 0 once a first real key arrives
-  V sum = hn::Zero(df);
-  for (int64_t j = 0; j < nt; ++j) {
-    const auto valid = hn::Lt(hn::Set(df, static_cast<float>(j0 + j)), lim);
-    const V e = hn::IfThenElseZero(valid, hn::Exp(df, hn::Sub(hn::LoadU(df, p + j * N), new_m)));
-    sum = hn::Add(sum, e);
-    hn::StoreU(e, df, p + j * N);
+  V rescale[G];
+  for (int i = 0; i < G; ++i) {
+    const V m = hn::LoadU(df, g[i]->m);
+    const V new_m = hn::Max(m, vmax[i]);
+    rescale[i] = hn::Exp(df, hn::Sub(m, new_m));  // 0 once a first real key arrives
+    V sum = hn::Zero(df);
+    for (int64_t j = 0; j < nt; ++j) {
+      const auto valid = hn::Lt(hn::Set(df, static_cast<float>(j0 + j)), lim[i]);
+      const V e =
+          hn::IfThenElseZero(valid, hn::Exp(df, hn::Sub(hn::LoadU(df, pg[i] + j * N), new_m)));
+      sum = hn::Add(sum, e);
+      hn::StoreU(e, df, pg[i] + j * N);
+    }
+    hn::StoreU(hn::MulAdd(hn::LoadU(df, g[i]->l), rescale[i], sum), df, g[i]->l);
+    hn::StoreU(new_m, df, g[i]->m);
   }
-  hn::StoreU(hn::MulAdd(hn::LoadU(df, g.l), rescale, sum), df, g.l);
-  hn::StoreU(new_m, df, g.m);
   // acc[d] = acc[d] * rescale + sum_j p_j * v_j[d], kKeys dimensions at a time.
   int64_t d = 0;
   for (; d + kKeys <= head_dim; d += kKeys) {
-    V a[kKeys];
-    for (int k = 0; k < kKeys; ++k) a[k] = hn::Mul(hn::LoadU(df, g.acc + (d + k) * N), rescale);
-    for (int64_t j = 0; j < nt; ++j) {
-      const V pj = hn::LoadU(df, p + j * N);
+    V a[G][kKeys];
+    for (int i = 0; i < G; ++i)
       for (int k = 0; k < kKeys; ++k)
-        a[k] = hn::MulAdd(hn::Set(df, vf[j * head_dim + d + k]), pj, a[k]);
+        a[i][k] = hn::Mul(hn::LoadU(df, g[i]->acc + (d + k) * N), rescale[i]);
+    for (int64_t j = 0; j < nt; ++j) {
+      V pj[G];
+      for (int i = 0; i < G; ++i) pj[i] = hn::LoadU(df, pg[i] + j * N);
+      for (int k = 0; k < kKeys; ++k) {
+        const V val = hn::Set(df, vf[j * head_dim + d + k]);
+        for (int i = 0; i < G; ++i) a[i][k] = hn::MulAdd(val, pj[i], a[i][k]);
+      }
     }
-    for (int k = 0; k < kKeys; ++k) hn::StoreU(a[k], df, g.acc + (d + k) * N);
+    for (int i = 0; i < G; ++i)
+      for (int k = 0; k < kKeys; ++k) hn::StoreU(a[i][k], df, g[i]->acc + (d + k) * N);
   }
-  for (; d < head_dim; ++d) {
-    V a = hn::Mul(hn::LoadU(df, g.acc + d * N), rescale);
-    for (int64_t j = 0; j < nt; ++j)
-      a = hn::MulAdd(hn::Set(df, vf[j * head_dim + d]), hn::LoadU(df, p + j * N), a);
-    hn::StoreU(a, df, g.acc + d * N);
-  }
+  for (; d < head_dim; ++d)
+    for (int i = 0; i < G; ++i) {
+      V a = hn::Mul(hn::LoadU(df, g[i]->acc + d * N), rescale[i]);
+      for (int64_t j = 0; j < nt; ++j)
+        a = hn::MulAdd(hn::Set(df, vf[j * head_dim + d]), hn::LoadU(df, pg[i] + j * N), a);
+      hn::StoreU(a, df, g[i]->acc + d * N);
+    }
 }
 
 template <class DF>
@@ -132,7 +164,7 @@ HWY_INLINE void AttendGroups(DF df, std::span<const float* const> q, std::span<f
   const size_t group_floats = static_cast<size_t>(head_dim * N);
   qt.assign(static_cast<size_t>(n_groups) * group_floats, 0.0f);
   acc.assign(qt.size(), 0.0f);
-  p.resize(static_cast<size_t>(kTile * N));
+  p.resize(static_cast<size_t>(kGroupsPerPass * kTile * N));
   lim.assign(static_cast<size_t>(n_groups * N), 0.0f);  // padding lanes see no keys
   m.assign(lim.size(), -1e30f);
   l.assign(lim.size(), 0.0f);
@@ -166,12 +198,20 @@ HWY_INLINE void AttendGroups(DF df, std::span<const float* const> q, std::span<f
              kf.data());
     LoadTile(kv.v + static_cast<size_t>(j0) * kv.stride, kv.stride, kv.type, nt, head_dim,
              vf.data());
-    for (auto& g : groups) {
-      // A group whose queries all end before this tile has nothing to add.
+    // Groups whose queries all end before this tile have nothing to add; the rest go
+    // kGroupsPerPass at a time.
+    const GroupState* active[kGroupsPerPass];
+    int n_active = 0;
+    for (const auto& g : groups) {
       if (hn::AllFalse(df, hn::Lt(hn::Set(df, static_cast<float>(j0)), hn::LoadU(df, g.lim))))
         continue;
-      ScoreTile(df, g, j0, kf.data(), vf.data(), nt, head_dim, p.data());
+      active[n_active++] = &g;
+      if (n_active == kGroupsPerPass) {
+        ScoreTile<kGroupsPerPass>(df, active, j0, kf.data(), vf.data(), nt, head_dim, p.data());
+        n_active = 0;
+      }
     }
+    if (n_active == 1) ScoreTile<1>(df, active, j0, kf.data(), vf.data(), nt, head_dim, p.data());
   }
   for (int64_t i = 0; i < nq; ++i) {
     const float sum = l[static_cast<size_t>(i)];
