@@ -100,29 +100,33 @@ void Transformer::attention(const Batch& b, KvCache& cache, int64_t layer) {
     if (lo < hi) zigzag_.push_back(attn_items_[--hi]);
   }
   attn_items_.swap(zigzag_);
-  pool_.parallel_for(static_cast<int64_t>(attn_items_.size()), [&](int64_t begin, int64_t end,
-                                                                   int) {
+  auto run_item = [&](int64_t it) {
     thread_local std::vector<const float*> qs;
     thread_local std::vector<float*> outs;
     thread_local std::vector<int32_t> lens;
-    for (int64_t it = begin; it < end; ++it) {
-      const auto& item = attn_items_[static_cast<size_t>(it)];
-      qs.clear();
-      outs.clear();
-      lens.clear();
-      for (size_t t = item.first; t < item.first + item.count; ++t) {
-        for (int64_t h = item.kv_head * group; h < (item.kv_head + 1) * group; ++h) {
-          const size_t off =
-              t * static_cast<size_t>(c.q_dim()) + static_cast<size_t>(h * c.head_dim);
-          qs.push_back(q_.data() + off);
-          outs.push_back(attn_.data() + off);
-          lens.push_back(b.positions[t] + 1);
-        }
+    const auto& item = attn_items_[static_cast<size_t>(it)];
+    qs.clear();
+    outs.clear();
+    lens.clear();
+    for (size_t t = item.first; t < item.first + item.count; ++t) {
+      for (int64_t h = item.kv_head * group; h < (item.kv_head + 1) * group; ++h) {
+        const size_t off = t * static_cast<size_t>(c.q_dim()) + static_cast<size_t>(h * c.head_dim);
+        qs.push_back(q_.data() + off);
+        outs.push_back(attn_.data() + off);
+        lens.push_back(b.positions[t] + 1);
       }
-      kernels::attend_block(qs, outs, lens, cache.head(layer, b.seq_ids[item.first], item.kv_head),
-                            c.head_dim, scale);
     }
-  });
+    kernels::attend_block(qs, outs, lens, cache.head(layer, b.seq_ids[item.first], item.kv_head),
+                          c.head_dim, scale);
+  };
+  // Captures one reference so std::function stores it inline (no allocation); several
+  // chunks per thread even out what the ordering above leaves unequal.
+  pool_.parallel_for(
+      static_cast<int64_t>(attn_items_.size()),
+      [&run_item](int64_t begin, int64_t end, int) {
+        for (int64_t it = begin; it < end; ++it) run_item(it);
+      },
+      4);
 }
 
 std::span<const float> Transformer::forward(const Batch& b, KvCache& cache,

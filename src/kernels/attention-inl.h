@@ -60,6 +60,7 @@ struct GroupState {
   const float* lim;  // [N] keys each query sees
   float* m;          // [N]
   float* l;          // [N]
+  int64_t max_lim;   // the most keys any of its queries sees
 };
 
 // Query groups scored per pass over a tile: two share every key / value broadcast where
@@ -80,10 +81,14 @@ HWY_INLINE void ScoreTile(DF df, const GroupState* const* g, int64_t j0, const f
   const V masked = hn::Set(df, -1e30f);
   float* pg[G];
   V lim[G], vmax[G];
+  // Keys no query of these groups sees need no weights or values: a causal block's last
+  // tile, and values a query cannot see stay out of its sums even if they are not finite.
+  int64_t nv = 0;
   for (int i = 0; i < G; ++i) {
     pg[i] = p + i * kTile * N;
     lim[i] = hn::LoadU(df, g[i]->lim);
     vmax[i] = masked;
+    nv = std::max(nv, std::min(nt, g[i]->max_lim - j0));
   }
   for (int64_t j = 0; j < kTile; j += kKeys) {
     V s[G][kKeys];
@@ -113,7 +118,7 @@ HWY_INLINE void ScoreTile(DF df, const GroupState* const* g, int64_t j0, const f
     const V new_m = hn::Max(m, vmax[i]);
     rescale[i] = hn::Exp(df, hn::Sub(m, new_m));  // 0 once a first real key arrives
     V sum = hn::Zero(df);
-    for (int64_t j = 0; j < nt; ++j) {
+    for (int64_t j = 0; j < nv; ++j) {
       const auto valid = hn::Lt(hn::Set(df, static_cast<float>(j0 + j)), lim[i]);
       const V e =
           hn::IfThenElseZero(valid, hn::Exp(df, hn::Sub(hn::LoadU(df, pg[i] + j * N), new_m)));
@@ -130,7 +135,7 @@ HWY_INLINE void ScoreTile(DF df, const GroupState* const* g, int64_t j0, const f
     for (int i = 0; i < G; ++i)
       for (int k = 0; k < kKeys; ++k)
         a[i][k] = hn::Mul(hn::LoadU(df, g[i]->acc + (d + k) * N), rescale[i]);
-    for (int64_t j = 0; j < nt; ++j) {
+    for (int64_t j = 0; j < nv; ++j) {
       V pj[G];
       for (int i = 0; i < G; ++i) pj[i] = hn::LoadU(df, pg[i] + j * N);
       for (int k = 0; k < kKeys; ++k) {
@@ -144,7 +149,7 @@ HWY_INLINE void ScoreTile(DF df, const GroupState* const* g, int64_t j0, const f
   for (; d < head_dim; ++d)
     for (int i = 0; i < G; ++i) {
       V a = hn::Mul(hn::LoadU(df, g[i]->acc + d * N), rescale[i]);
-      for (int64_t j = 0; j < nt; ++j)
+      for (int64_t j = 0; j < nv; ++j)
         a = hn::MulAdd(hn::Set(df, vf[j * head_dim + d]), hn::LoadU(df, pg[i] + j * N), a);
       hn::StoreU(a, df, g[i]->acc + d * N);
     }
@@ -180,8 +185,10 @@ HWY_INLINE void AttendGroups(DF df, std::span<const float* const> q, std::span<f
   thread_local std::vector<GroupState> groups;
   groups.clear();
   for (int64_t g = 0; g < n_groups; ++g)
-    groups.push_back({qt.data() + g * group_floats, acc.data() + g * group_floats,
-                      lim.data() + g * N, m.data() + g * N, l.data() + g * N});
+    groups.push_back(
+        {qt.data() + g * group_floats, acc.data() + g * group_floats, lim.data() + g * N,
+         m.data() + g * N, l.data() + g * N,
+         static_cast<int64_t>(*std::max_element(lim.begin() + g * N, lim.begin() + (g + 1) * N))});
   for (int64_t j0 = 0; j0 < max_kv; j0 += kTile) {
     const int64_t nt = std::min<int64_t>(kTile, max_kv - j0);
     // The cache is rarely in any cache level (the weights stream through it between

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #undef HWY_TARGET_INCLUDE
@@ -27,6 +28,11 @@ void attend_block(std::span<const float* const> q, std::span<float* const> out,
     throw std::invalid_argument("attend_block: KV type must be F32, F16 or Q8_0");
   if (kv.type == model::GgmlType::Q8_0 && head_dim % 32 != 0)
     throw std::invalid_argument("attend_block: Q8_0 keys need a head size multiple of 32");
+  // Causal limits are compared as floats inside the kernel: exact below 2^24.
+  for (int32_t n : n_kv)
+    if (n < 0 || n > (1 << 24))
+      throw std::invalid_argument("attend_block: key count " + std::to_string(n) +
+                                  " outside [0, 2^24]");
   HWY_DYNAMIC_DISPATCH(AttendBlock)(q, out, n_kv, kv, head_dim, scale);
 }
 

@@ -210,7 +210,7 @@ void matmul_many(std::span<const MatmulJob> jobs, const float* x, int64_t n_toke
     throw std::invalid_argument("matmul_many: at most " + std::to_string(kMaxMatmulJobs) +
                                 " matrices per call, got " + std::to_string(jobs.size()));
   for (const auto& j : jobs) {
-    if (j.w == nullptr || (j.out == nullptr && j.w->rows > 0))
+    if (j.w == nullptr || (j.out == nullptr && j.w->rows > 0 && n_tokens > 0))
       throw std::invalid_argument("matmul_many: null weight or output");
     check_weight(*j.w, "matmul");
     if (j.w->cols != jobs[0].w->cols)

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <exception>
+#include <limits>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -54,24 +55,33 @@ struct ThreadPool::Impl {
   const std::function<void(int64_t, int64_t, int)>* fn = nullptr;
   int64_t n = 0;
   int n_chunks = 0;
-  std::atomic<int> next_chunk{0};  // chunks are claimed in order by whichever thread is free
+  bool dynamic = false;
+  std::atomic<int> next_chunk{0};  // dynamic: claimed in order by whichever thread is free
 
   std::mutex error_mu;
   std::exception_ptr error;
 
-  // Runs chunks until none are left; a thread slowed by a busy core simply claims fewer.
-  void run_chunks(int thread) {
-    for (int c = next_chunk.fetch_add(1, std::memory_order_relaxed); c < n_chunks;
-         c = next_chunk.fetch_add(1, std::memory_order_relaxed)) {
-      const int64_t begin = n * c / n_chunks;
-      const int64_t end = n * (c + 1) / n_chunks;
-      try {
-        (*fn)(begin, end, thread);
-      } catch (...) {
-        std::lock_guard lock(error_mu);
-        if (!error) error = std::current_exception();
-      }
+  void run_chunk(int c, int thread) {
+    const int64_t begin = n * c / n_chunks;
+    const int64_t end = n * (c + 1) / n_chunks;
+    try {
+      (*fn)(begin, end, thread);
+    } catch (...) {
+      std::lock_guard lock(error_mu);
+      if (!error) error = std::current_exception();
     }
+  }
+
+  // Static: chunk c on thread c. Dynamic: chunks until none are left, so a thread slowed
+  // by a busy core simply claims fewer.
+  void run_chunks(int thread) {
+    if (!dynamic) {
+      if (thread < n_chunks) run_chunk(thread, thread);
+      return;
+    }
+    for (int c = next_chunk.fetch_add(1, std::memory_order_relaxed); c < n_chunks;
+         c = next_chunk.fetch_add(1, std::memory_order_relaxed))
+      run_chunk(c, thread);
   }
 
   void worker_loop(int index) {
@@ -130,7 +140,8 @@ void ThreadPool::parallel_for(int64_t n, const std::function<void(int64_t, int64
   const int64_t wanted = static_cast<int64_t>(p.n_threads) * std::max(1, chunks_per_thread);
   p.fn = &fn;
   p.n = n;
-  p.n_chunks = static_cast<int>(std::min<int64_t>(n, wanted));
+  p.n_chunks = static_cast<int>(std::min<int64_t>({n, wanted, std::numeric_limits<int>::max()}));
+  p.dynamic = chunks_per_thread > 1;
   p.next_chunk.store(0, std::memory_order_relaxed);
   p.error = nullptr;
   // Every worker acknowledges every generation, so none can still be reading this job's

@@ -19,9 +19,10 @@ class ThreadPool {
 
   // Calls fn(begin, end, thread_index) over disjoint contiguous chunks covering [0, n), at
   // most size() * chunks_per_thread of them, of near-equal length; returns when all are
-  // done. Threads claim chunks in order as they become free, so with more than one chunk
-  // per thread a thread slowed by a shared core takes fewer; a thread may then run several
-  // chunks. Not reentrant: fn must not call parallel_for on the same pool.
+  // done. With one chunk per thread, chunk i runs on thread i. With more, threads claim
+  // chunks in order as they become free, so a thread slowed by a shared core takes fewer
+  // and a thread may run several. Not reentrant: fn must not call parallel_for on the same
+  // pool.
   void parallel_for(int64_t n, const std::function<void(int64_t, int64_t, int)>& fn,
                     int chunks_per_thread = 1);
 

@@ -45,7 +45,8 @@ class AttentionTest : public testing::TestWithParam<GgmlType> {};
 // against the scalar reference. Query counts cover one lane, a partial vector, the 8-lane
 // decode group, whole and partial 16-lane groups, and an 8-token verification (64).
 void check_block(GgmlType type, std::mt19937& rng) {
-  for (int64_t head_dim : {32, 64, 128}) {
+  for (int64_t head_dim : {20, 32, 36, 64, 128}) {
+    if (type == GgmlType::Q8_0 && head_dim % 32 != 0) continue;  // Q8_0 needs whole blocks
     for (int n : {1, 5, 31, 32, 33, 100}) {
       const auto cache = make_cache(type, n, head_dim, 32, rng);
       for (int nq : {1, 3, 8, 9, 17, 64}) {
@@ -125,6 +126,8 @@ TEST(Attention, RejectsMismatchedSpansAndBadTypes) {
   EXPECT_THROW(attend_block(qp, op, std::span(lens, 1), bad, 32, 1.0f), std::invalid_argument);
   bad.type = GgmlType::Q8_0;
   EXPECT_THROW(attend_block(qp, op, std::span(lens, 1), bad, 8, 1.0f), std::invalid_argument);
+  const int32_t negative[] = {-1};
+  EXPECT_THROW(attend_block(qp, op, negative, cache.view, 32, 1.0f), std::invalid_argument);
 }
 
 }  // namespace

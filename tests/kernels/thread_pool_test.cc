@@ -70,6 +70,14 @@ TEST(ThreadPool, ChunksAreNearEqual) {
   expect_near_equal_cover(pool, 5, 4, 5);  // never more chunks than items
 }
 
+TEST(ThreadPool, OneChunkPerThreadRunsChunkIOnThreadI) {
+  ThreadPool pool(3);
+  std::vector<int64_t> begin_of(3, -1);
+  pool.parallel_for(10,
+                    [&](int64_t b, int64_t, int idx) { begin_of[static_cast<size_t>(idx)] = b; });
+  EXPECT_EQ(begin_of, (std::vector<int64_t>{0, 3, 6}));
+}
+
 // A thread held up inside its first chunk (a busy core) leaves the rest to the others:
 // the caller blocks until the worker has run every other chunk.
 TEST(ThreadPool, FreeThreadsTakeTheRemainingChunks) {
