@@ -6,6 +6,8 @@
 #include <random>
 #include <vector>
 
+#include "hwy/targets.h"
+
 namespace tandem::kernels {
 namespace {
 
@@ -18,7 +20,7 @@ std::vector<float> random_vec(int64_t n, std::mt19937& rng, float scale = 1.0f) 
 
 const int64_t kSizes[] = {1, 7, 8, 16, 33, 172, 2048};
 
-TEST(Ops, RmsNorm) {
+void check_rmsnorm() {
   std::mt19937 rng(1);
   for (int64_t n : kSizes) {
     auto x = random_vec(n, rng, 3.0f);
@@ -113,7 +115,7 @@ TEST(Ops, RopePositionZeroIsIdentityAndNormPreserved) {
   EXPECT_NEAR(n0, n1, 1e-4 * n0);
 }
 
-TEST(Ops, Softmax) {
+void check_softmax() {
   std::mt19937 rng(4);
   for (int64_t n : kSizes) {
     auto x = random_vec(n, rng, 5.0f);
@@ -137,7 +139,7 @@ TEST(Ops, Softmax) {
   EXPECT_NEAR(masked[0] + masked[2], 1.0f, 1e-6);
 }
 
-TEST(Ops, SiluMul) {
+void check_silu_mul() {
   std::mt19937 rng(5);
   for (int64_t n : kSizes) {
     auto g = random_vec(n, rng, 4.0f);
@@ -155,7 +157,7 @@ TEST(Ops, SiluMul) {
   }
 }
 
-TEST(Ops, Add) {
+void check_add() {
   std::mt19937 rng(6);
   for (int64_t n : kSizes) {
     auto y = random_vec(n, rng);
@@ -165,6 +167,36 @@ TEST(Ops, Add) {
     add(y.data(), x.data(), n);
     for (int64_t i = 0; i < n; ++i) ASSERT_EQ(y[i], want[i]);
   }
+}
+
+TEST(Ops, RmsNorm) {
+  check_rmsnorm();
+}
+
+TEST(Ops, Softmax) {
+  check_softmax();
+}
+
+TEST(Ops, SiluMul) {
+  check_silu_mul();
+}
+
+TEST(Ops, Add) {
+  check_add();
+}
+
+// The vector ops on every compiled target the CPU runs (AVX-512, AVX2, SSE4, scalar): the
+// narrower paths are what other machines run.
+TEST(Ops, EveryHighwayTarget) {
+  for (int64_t target : hwy::SupportedAndGeneratedTargets()) {
+    hwy::SetSupportedTargetsForTest(target);
+    SCOPED_TRACE(hwy::TargetName(target));
+    check_rmsnorm();
+    check_softmax();
+    check_silu_mul();
+    check_add();
+  }
+  hwy::SetSupportedTargetsForTest(0);
 }
 
 }  // namespace
