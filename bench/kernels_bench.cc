@@ -1,21 +1,27 @@
 // Micro-benchmarks of matmul at TinyLlama-1.1B shapes, per weight type, decode and prefill.
 // Bytes/s counts weight bytes streamed per call, the figure of merit for memory-bound decode.
-// Threads: TANDEM_BENCH_THREADS (default: all hardware threads).
+// Threads: TANDEM_BENCH_THREADS (default: all hardware threads). TANDEM_BENCH_TARGET=AVX2
+// (or any Highway target name the CPU runs) limits every benchmark in the binary to that
+// target: how a CPU without AVX-512 runs the same kernels.
 #include <benchmark/benchmark.h>
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <map>
 #include <memory>
 #include <random>
+#include <string>
 #include <thread>
 #include <tuple>
 #include <vector>
 
+#include "hwy/targets.h"
 #include "kernels/matmul.h"
+#include "kernels/matmul_internal.h"
 #include "kernels/packed_weights.h"
 #include "kernels/quant_formats.h"
 #include "kernels/thread_pool.h"
@@ -29,6 +35,19 @@ using tandem::model::GgmlType;
 const GgmlType kTypes[] = {GgmlType::F32,  GgmlType::F16,  GgmlType::BF16,
                            GgmlType::Q8_0, GgmlType::Q4_0, GgmlType::Q4_1,
                            GgmlType::Q5_0, GgmlType::Q4_K, GgmlType::Q6_K};
+
+// Before the BENCHMARK registrations below: they ask whether packing pays on this target.
+const bool kTargetLimited = [] {
+  const char* want = std::getenv("TANDEM_BENCH_TARGET");
+  if (want == nullptr) return false;
+  for (int64_t t : hwy::SupportedAndGeneratedTargets())
+    if (std::string(hwy::TargetName(t)) == want) {
+      hwy::SetSupportedTargetsForTest(t);
+      return true;
+    }
+  std::fprintf(stderr, "TANDEM_BENCH_TARGET=%s: not a target this CPU runs\n", want);
+  std::exit(2);
+}();
 
 int bench_threads() {
   if (const char* s = std::getenv("TANDEM_BENCH_THREADS")) return std::max(1, std::atoi(s));
@@ -84,7 +103,8 @@ void BM_Matmul(benchmark::State& state) {
   state.counters["GFLOP/s"] = benchmark::Counter(
       2.0 * static_cast<double>(rows * cols * n_tokens) * static_cast<double>(state.iterations()),
       benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
-  state.SetLabel(std::string(tandem::model::type_name(t)) + " " + std::to_string(rows) + "x" +
+  state.SetLabel(std::string(hwy::TargetName(tandem::kernels::detail::matmul_target())) + " " +
+                 std::string(tandem::model::type_name(t)) + " " + std::to_string(rows) + "x" +
                  std::to_string(cols) + " t=" + std::to_string(n_tokens) +
                  " threads=" + std::to_string(pool().size()) + (packed ? " packed" : ""));
 }

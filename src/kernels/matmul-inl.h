@@ -9,6 +9,8 @@
 #endif
 
 #include <algorithm>
+#include <string>
+#include <cstdlib>
 #include <cstdint>
 #include <cstring>
 #include <vector>
@@ -381,6 +383,29 @@ HWY_NOINLINE void TileRows(const detail::MatmulArgs& a, int64_t r0, int64_t r1, 
 
 #include "kernels/matmul_packed-inl.h"
 #include "kernels/matmul_x86-inl.h"
+// The AVX2 target again with AVX-VNNI's vpdpbusd (one instruction instead of vpmaddubsw +
+// vpmaddwd), chosen at run time on CPUs that have it (laptops without AVX-512).
+#if HWY_TARGET == HWY_AVX2 && defined(__GNUC__) && !defined(__clang__)
+#pragma GCC push_options
+#pragma GCC target("avxvnni")
+#define TANDEM_X86_NS x86_vnni
+#define TANDEM_X86_AVXVNNI 1
+#include "kernels/matmul_x86-inl.h"
+namespace x86_vnni {
+// Not inlined: its callers are compiled without AVX-VNNI.
+HWY_NOINLINE bool ItemInt8Entry(const detail::MatmulArgs& a, int64_t r0, int64_t r1, int64_t t,
+                                int64_t t_end, float* mc) {
+  return ItemInt8(a, r0, r1, t, t_end, mc);
+}
+}  // namespace x86_vnni
+#undef TANDEM_X86_AVXVNNI
+#pragma GCC pop_options
+#define TANDEM_HAVE_AVXVNNI_COPY 1
+inline bool NoAvxVnniEnv() {
+  const char* v = std::getenv("TANDEM_NO_AVXVNNI");
+  return v != nullptr && *v != '\0' && std::string(v) != "0";
+}
+#endif
 
 // One token's activations -> int8 32-blocks (see detail::quantize_acts). Float ops match the
 // scalar definition (same max, same d = amax / 127, x * (1/d), round to nearest even), so
@@ -433,7 +458,13 @@ void MatmulItems(const detail::MatmulArgs& a, int64_t begin, int64_t end) {
     const int64_t r1 = std::min(a.w->rows, r0 + a.row_block);
     const int64_t t_end = std::min(a.n_tokens, (tt + 1) * a.token_tile);
     int64_t t = tt * a.token_tile;
-#ifdef TANDEM_MATMUL_X86
+#ifdef TANDEM_HAVE_AVXVNNI_COPY
+    // TANDEM_NO_AVXVNNI=1 keeps vpmaddubsw + vpmaddwd (comparisons, tests of that path).
+    static const bool avx_vnni = __builtin_cpu_supports("avxvnni") && !NoAvxVnniEnv();
+    if (avx_vnni ? x86_vnni::ItemInt8Entry(a, r0, r1, t, t_end, mc.data())
+                 : x86::ItemInt8(a, r0, r1, t, t_end, mc.data()))
+      continue;
+#elif defined(TANDEM_MATMUL_X86)
     if (x86::ItemInt8(a, r0, r1, t, t_end, mc.data())) continue;
 #endif
     for (; t + 4 <= t_end; t += 4) TileRows<4>(a, r0, r1, t);
@@ -460,6 +491,7 @@ int64_t TargetId() {
 }  // namespace tandem::kernels::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 #undef TANDEM_MATMUL_X86
+#undef TANDEM_HAVE_AVXVNNI_COPY
 #undef TANDEM_MATMUL_AVX512
 #undef TANDEM_MATMUL_PACKED
 #undef TANDEM_HAVE_VNNI

@@ -1,6 +1,8 @@
 // x86 int8 kernels (AVX2, AVX3, AVX3_DL), included by matmul-inl.h inside the per-target
 // namespace. One 32-block of weights is one 256-bit register of bytes; the dot with 32 int8
-// activations is u8 x s8 -> int32 (VNNI vpdpbusd on AVX3_DL, vpmaddubsw + vpmaddwd
+// activations is u8 x s8 -> int32 (VNNI vpdpbusd on AVX3_DL, the VEX-encoded AVX-VNNI
+// vpdpbusd in the AVX2 target's second copy, namespace TANDEM_X86_NS = x86_vnni, which
+// matmul-inl.h compiles for CPUs such as Intel's since Alder Lake; vpmaddubsw + vpmaddwd
 // otherwise). Signed weights use the abs/sign trick; unsigned ones (nibbles) feed the dot
 // directly and their offset / min is added afterwards from the activation block sums.
 // A tile is R rows x T tokens: each weight block is unpacked once and reused for T tokens.
@@ -8,13 +10,18 @@
 
 #if HWY_TARGET == HWY_AVX2 || HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
 #define TANDEM_MATMUL_X86 1
+#ifndef TANDEM_X86_NS
+#define TANDEM_X86_NS x86
+#endif
 
-namespace x86 {
+namespace TANDEM_X86_NS {
 
 // u8 x s8 -> 8 int32 sums, lane i covering bytes 4i..4i+3 (both instruction paths agree).
 HWY_INLINE __m256i DotU8S8(__m256i u, __m256i s) {
 #if HWY_TARGET == HWY_AVX3_DL && defined(TANDEM_HAVE_VNNI)
   return _mm256_dpbusd_epi32(_mm256_setzero_si256(), u, s);
+#elif defined(TANDEM_X86_AVXVNNI)
+  return _mm256_dpbusd_avx_epi32(_mm256_setzero_si256(), u, s);
 #else
   // |u*s + u*s| <= 2 * 128 * 127 fits int16, so maddubs never saturates here.
   return _mm256_madd_epi16(_mm256_maddubs_epi16(u, s), _mm256_set1_epi16(1));
@@ -357,6 +364,7 @@ HWY_INLINE bool ItemInt8(const detail::MatmulArgs& a, int64_t r0, int64_t r1, in
   }
 }
 
-}  // namespace x86
+}  // namespace TANDEM_X86_NS
+#undef TANDEM_X86_NS
 
 #endif  // x86 targets
