@@ -40,8 +40,8 @@ void detail::packed_items(const MatmulArgs& args, int64_t begin, int64_t end) {
   HWY_DYNAMIC_DISPATCH(PackedItems)(args, begin, end);
 }
 
-bool detail::packed_kernel_native() {
-  return HWY_DYNAMIC_DISPATCH(PackedNative)();
+bool detail::packed_kernel_native(model::GgmlType t) {
+  return HWY_DYNAMIC_DISPATCH(PackedNative)(t);
 }
 
 void detail::matmul_items(const MatmulArgs& args, int64_t begin, int64_t end) {

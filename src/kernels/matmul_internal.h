@@ -42,6 +42,26 @@ struct MatmulArgs {
   int64_t n_token_tiles = 0;
 };
 
+// A packed tile's activations (tiled layout): token t of 32-block b is slot
+// b * kActTile + t, so every access is a constant offset from these pointers.
+struct TileActs {
+  const int8_t* q;
+  const float* d;
+  const float* s;
+  const int32_t* isum;
+  const int32_t* isum16;
+  TileActs(const MatmulArgs& a, int64_t t0) {
+    const int64_t i = act_index(t0, 0, a.w->cols / 32, true);
+    q = a.acts.q + i * 32;
+    d = a.acts.d + i;
+    s = a.acts.s + i;
+    isum = a.acts.isum + i;
+    isum16 = a.acts.isum16 != nullptr ? a.acts.isum16 + 2 * i : nullptr;
+  }
+  static constexpr int64_t Slot(int64_t b, int t) { return b * kActTile + t; }
+  const int8_t* Q(int64_t b, int t) const { return q + Slot(b, t) * 32; }
+};
+
 // Quantizes one token's cols floats (cols a multiple of 32): q, d, s and isum as in QuantActs,
 // d = amax / 127, q = round-to-nearest-even(x / d), on the best Highway target. Block b goes
 // to q + 32 * b * stride and d[b * stride] (likewise s, isum); isum = isum_scale * sum(q).
@@ -56,8 +76,9 @@ void packed_items(const MatmulArgs& args, int64_t begin, int64_t end);
 // The same on plain C++ loops: what targets without a native packed kernel run, and the
 // reference the native one is tested against.
 void packed_items_portable(const MatmulArgs& args, int64_t begin, int64_t end);
-// True when the best target has a native packed kernel (AVX-512 VNNI).
-bool packed_kernel_native();
+// True when the best target has a native packed kernel for type t (AVX-512 VNNI + GFNI:
+// Q4_0, Q8_0, Q4_K, Q6_K; AVX2 + AVX-VNNI: Q4_0, Q8_0).
+bool packed_kernel_native(model::GgmlType t);
 
 // The Highway target matmul dispatches to now (an HWY_* bit), for tests.
 int64_t matmul_target();

@@ -41,25 +41,7 @@ HWY_INLINE __m512i Word(const int8_t* p) {
   return _mm512_set1_epi32(v);
 }
 
-// A tile's activations (tiled layout, matmul_internal.h): token t of 32-block b is slot
-// b * kActTile + t, so every access is a constant offset from these four pointers.
-struct TileActs {
-  const int8_t* q;
-  const float* d;
-  const float* s;
-  const int32_t* isum;
-  const int32_t* isum16;
-  TileActs(const detail::MatmulArgs& a, int64_t t0) {
-    const int64_t i = detail::act_index(t0, 0, a.w->cols / 32, true);
-    q = a.acts.q + i * 32;
-    d = a.acts.d + i;
-    s = a.acts.s + i;
-    isum = a.acts.isum + i;
-    isum16 = a.acts.isum16 != nullptr ? a.acts.isum16 + 2 * i : nullptr;
-  }
-  static constexpr int64_t Slot(int64_t b, int t) { return b * detail::kActTile + t; }
-  const int8_t* Q(int64_t b, int t) const { return q + Slot(b, t) * 32; }
-};
+using detail::TileActs;
 
 // Few tokens leave the dot chains too short to hide vpdpbusd's latency, so each token gets
 // two chains (even / odd steps) there; many tokens interleave enough on their own.
@@ -304,20 +286,22 @@ void PackedItems(const detail::MatmulArgs& a, int64_t begin, int64_t end) {
   }
 }
 
-bool PackedNative() {
-  return HasGfni();
+bool PackedNative(model::GgmlType) {
+  return HasGfni();  // every packable type has a kernel here
 }
 
 #pragma GCC pop_options
 #pragma GCC diagnostic pop
 
+#elif HWY_TARGET == HWY_AVX2 && defined(__GNUC__) && !defined(__clang__)
+#include "kernels/matmul_packed_avx2-inl.h"
 #else
 
 void PackedItems(const detail::MatmulArgs& a, int64_t begin, int64_t end) {
   detail::packed_items_portable(a, begin, end);
 }
 
-bool PackedNative() {
+bool PackedNative(model::GgmlType) {
   return false;
 }
 

@@ -152,7 +152,7 @@ bool packing_pays(const WeightView& w) {
     const char* e = std::getenv("TANDEM_NO_REPACK");
     return e != nullptr && *e != '\0' && std::string(e) != "0";
   }();
-  if (disabled || !packable(w.type) || !detail::packed_kernel_native()) return false;
+  if (disabled || !packable(w.type) || !detail::packed_kernel_native(w.type)) return false;
   const int64_t block = model::traits(w.type).block_size;
   return w.rows > 0 && w.cols > 0 && w.cols % block == 0;
 }

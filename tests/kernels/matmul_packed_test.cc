@@ -54,7 +54,7 @@ TEST(PackedMatmul, EveryHighwayTarget) {
     hwy::SetSupportedTargetsForTest(target);
     SCOPED_TRACE(hwy::TargetName(target));
     std::printf("  packed matmul on %s (native kernel: %s)\n", hwy::TargetName(target),
-                detail::packed_kernel_native() ? "yes" : "no");
+                detail::packed_kernel_native(model::GgmlType::Q4_0) ? "yes" : "no");
     check_packed_shapes(pool, true);
   }
   hwy::SetSupportedTargetsForTest(0);
