@@ -9,10 +9,10 @@
 #endif
 
 #include <algorithm>
-#include <string>
-#include <cstdlib>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "hwy/highway.h"
