@@ -12,6 +12,7 @@
 #include "cli/model_options.h"
 #include "engine/transformer.h"
 #include "kernels/memory_bandwidth.h"
+#include "kernels/simd_target.h"
 
 namespace tandem::cli {
 namespace {
@@ -25,6 +26,7 @@ struct BenchOptions {
   bool verify = false;
   int32_t verify_ctx = 512;
   int32_t verify_tokens = 8;
+  std::string target;  // empty: the best this CPU runs
 };
 
 std::vector<int> parse_list(const std::string& s, const char* what) {
@@ -102,6 +104,8 @@ std::string model_label(const engine::Model& m) {
 }
 
 int run_bench(const BenchOptions& o) {
+  if (!o.target.empty()) kernels::limit_simd_target(o.target);  // before loading: packing
+  fmt::print(stderr, "simd: {}\n", kernels::simd_target_name());
   const int threads = o.model.resolved_threads();
   if (o.membw) {
     kernels::ThreadPool pool(threads);
@@ -216,6 +220,9 @@ CommandAction register_bench(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("-r,--repetitions", o->reps, "Repetitions per test")->capture_default_str();
   cmd->add_flag("--membw", o->membw, "Measure the machine's read bandwidth");
+  cmd->add_option("--target", o->target,
+                  "Hold the kernels to one SIMD target (e.g. AVX2, SSE4) to see how other CPUs "
+                  "run; the target in use is printed to stderr");
   cmd->add_flag("--verify", o->verify, "Measure verifying K drafted tokens vs one token");
   cmd->add_option("--verify-ctx", o->verify_ctx, "Context before the drafted tokens")
       ->capture_default_str();

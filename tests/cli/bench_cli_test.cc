@@ -53,6 +53,19 @@ TEST(CliBench, TableRooflineAndVerifyOnAFloatAndAPackedModel) {
   }
 }
 
+// A narrower SIMD target runs the same model and says so; an unknown one is an error.
+TEST(CliBench, NarrowerSimdTarget) {
+  const auto r = run_tandem({"bench", "-m", stories("stories260K-Q4_K_M.gguf"), "-p", "16", "-n",
+                             "4", "-t", "2", "-r", "1", "--target", "SSE4"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("simd: SSE4"), std::string::npos) << r.err;
+  EXPECT_EQ(count_rows(r.out), 2) << r.out;
+  const auto bad = run_tandem({"bench", "-m", stories("stories260K-f32.gguf"), "--target", "MMX"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("MMX"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("SSE4"), std::string::npos) << bad.err;  // the ones this CPU runs
+}
+
 TEST(CliBench, BandwidthProbeAlone) {
   const auto r = run_tandem({"bench", "--membw", "-t", "2"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
