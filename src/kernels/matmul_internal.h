@@ -76,8 +76,8 @@ void packed_items(const MatmulArgs& args, int64_t begin, int64_t end);
 // The same on plain C++ loops: what targets without a native packed kernel run, and the
 // reference the native one is tested against.
 void packed_items_portable(const MatmulArgs& args, int64_t begin, int64_t end);
-// True when the best target has a native packed kernel for type t (AVX-512 VNNI + GFNI, or
-// AVX2 + AVX-VNNI; both cover every packable type).
+// True when the best target has a native packed kernel for type t (AVX-512 VNNI + GFNI:
+// every packable type; AVX2: every one with AVX-VNNI, all but Q8_0 without).
 bool packed_kernel_native(model::GgmlType t);
 
 // The Highway target matmul dispatches to now (an HWY_* bit), for tests.

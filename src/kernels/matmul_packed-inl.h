@@ -294,7 +294,40 @@ bool PackedNative(model::GgmlType) {
 #pragma GCC diagnostic pop
 
 #elif HWY_TARGET == HWY_AVX2 && defined(__GNUC__) && !defined(__clang__)
+#define TANDEM_MATMUL_PACKED_AVX2 1
+
+inline bool HasAvxVnni() {
+  static const bool yes = [] {
+    const char* off = std::getenv("TANDEM_NO_AVXVNNI");  // comparisons, tests of the fallback
+    return __builtin_cpu_supports("avxvnni") &&
+           (off == nullptr || *off == '\0' || std::string(off) == "0");
+  }();
+  return yes;
+}
+
+#define TANDEM_PACKED_AVX2_NS packed_avx2_plain
+#define TANDEM_PACKED_AVX2_VNNI 0
 #include "kernels/matmul_packed_avx2-inl.h"
+// Highway's AVX2 target does not assume AVX-VNNI: this copy is compiled with it and
+// chosen at run time.
+#pragma GCC push_options
+#pragma GCC target("avxvnni")
+#define TANDEM_PACKED_AVX2_NS packed_avx2_vnni
+#define TANDEM_PACKED_AVX2_VNNI 1
+#include "kernels/matmul_packed_avx2-inl.h"
+#pragma GCC pop_options
+
+// Without AVX-VNNI, Q8_0's unsigned bytes would saturate vpmaddubsw: it stays row-major.
+bool PackedNative(model::GgmlType t) {
+  return HasAvxVnni() || t != model::GgmlType::Q8_0;
+}
+
+void PackedItems(const detail::MatmulArgs& a, int64_t begin, int64_t end) {
+  if (HasAvxVnni()) return packed_avx2_vnni::Items(a, begin, end);
+  if (a.w->type != model::GgmlType::Q8_0) return packed_avx2_plain::Items(a, begin, end);
+  detail::packed_items_portable(a, begin, end);
+}
+
 #else
 
 void PackedItems(const detail::MatmulArgs& a, int64_t begin, int64_t end) {

@@ -5,28 +5,17 @@
 // 8-15, so a 256-bit vpdpbusd advances 8 rows. With 16 vector registers a tile is one
 // 8-row half of a panel x up to 4 tokens, two integer chains per token (low / high nibbles,
 // or even / odd steps) to cover vpdpbusd's latency; the second half re-reads the panel
-// from cache. Q4_0, Q8_0, Q4_K and Q6_K, as on AVX-512 (without GFNI: shifts and masks);
-// CPUs without AVX-VNNI run the portable loops. No include guard: re-included per target.
+// from cache. Q4_0, Q8_0, Q4_K and Q6_K, as on AVX-512 (without GFNI: shifts and masks).
+// matmul_packed-inl.h compiles this twice: with AVX-VNNI (TANDEM_PACKED_AVX2_VNNI 1) and
+// without, where the dot is vpmaddubsw + vpmaddwd + vpaddd (exact for weights below 64,
+// so not for Q8_0's unsigned bytes) and the 1-cycle add needs only one chain per token.
+// No include guard: re-included per target and per variant.
 
-#define TANDEM_MATMUL_PACKED_AVX2 1
-
-// The kernels need AVX-VNNI, which Highway's AVX2 target does not assume: compile them
-// with it and choose them at run time.
-#pragma GCC push_options
-#pragma GCC target("avxvnni")
-
-namespace packed_avx2 {
+namespace TANDEM_PACKED_AVX2_NS {
 
 using detail::TileActs;
 
-inline bool HasAvxVnni() {
-  static const bool yes = [] {
-    const char* off = std::getenv("TANDEM_NO_AVXVNNI");  // comparisons, tests of the fallback
-    return __builtin_cpu_supports("avxvnni") &&
-           (off == nullptr || *off == '\0' || std::string(off) == "0");
-  }();
-  return yes;
-}
+constexpr bool kVnni = TANDEM_PACKED_AVX2_VNNI;
 
 HWY_INLINE __m256i Word(const int8_t* p) {
   int32_t v;
@@ -35,7 +24,27 @@ HWY_INLINE __m256i Word(const int8_t* p) {
 }
 
 HWY_INLINE __m256i Dot(__m256i acc, __m256i w, const int8_t* x) {
+#if TANDEM_PACKED_AVX2_VNNI
   return _mm256_dpbusd_avx_epi32(acc, w, Word(x));
+#else
+  const __m256i pairs = _mm256_maddubs_epi16(w, Word(x));  // |w| < 64: never saturates
+  return _mm256_add_epi32(acc, _mm256_madd_epi16(pairs, _mm256_set1_epi16(1)));
+#endif
+}
+
+// The second integer chain: its own accumulators where vpdpbusd's latency needs them,
+// the first chain's otherwise.
+template <int T>
+HWY_INLINE __m256i (&Second(__m256i (&lo)[T], __m256i (&hi)[T]))[T] {
+  if constexpr (kVnni) {
+    return hi;
+  } else {
+    return lo;
+  }
+}
+template <int T>
+HWY_INLINE __m256i Sum(const __m256i (&lo)[T], const __m256i (&hi)[T], int t) {
+  return kVnni ? _mm256_add_epi32(lo[t], hi[t]) : lo[t];
 }
 
 // Half h (rows 8h .. 8h+7) of a Q4_0 (kNibbles) or Q8_0 panel for T tokens from t0.
@@ -69,7 +78,7 @@ HWY_INLINE void Half(const detail::MatmulArgs& a, const uint8_t* panel, int64_t 
         const __m256i wh = _mm256_and_si256(_mm256_srli_epi16(w, 4), m4);
         for (int t = 0; t < T; ++t) {
           lo[t] = Dot(lo[t], wl, xb + 32 * t + 4 * v);
-          hi[t] = Dot(hi[t], wh, xb + 32 * t + 16 + 4 * v);
+          Second(lo, hi)[t] = Dot(Second(lo, hi)[t], wh, xb + 32 * t + 16 + 4 * v);
         }
       }
     } else {
@@ -79,7 +88,7 @@ HWY_INLINE void Half(const detail::MatmulArgs& a, const uint8_t* panel, int64_t 
           if (v % 2 == 0) {
             lo[t] = Dot(lo[t], w, xb + 32 * t + 4 * v);
           } else {
-            hi[t] = Dot(hi[t], w, xb + 32 * t + 4 * v);
+            Second(lo, hi)[t] = Dot(Second(lo, hi)[t], w, xb + 32 * t + 4 * v);
           }
         }
       }
@@ -88,7 +97,7 @@ HWY_INLINE void Half(const detail::MatmulArgs& a, const uint8_t* panel, int64_t 
         _mm256_cvtph_ps(_mm_load_si128(reinterpret_cast<const __m128i*>(scales + b * 32 + 16 * h)));
     for (int t = 0; t < T; ++t) {
       const __m256 s = _mm256_mul_ps(dw, _mm256_set1_ps(x.d[TileActs::Slot(b, t)]));
-      acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_add_epi32(lo[t], hi[t])), s, acc[t]);
+      acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(Sum(lo, hi, t)), s, acc[t]);
     }
   }
 }
@@ -139,7 +148,7 @@ HWY_INLINE void HalfQ4K(const detail::MatmulArgs& a, const uint8_t* panel, int64
           if (v % 2 == 0) {
             lo[t] = Dot(lo[t], w, x.Q(blk, t) + 4 * v);
           } else {
-            hi[t] = Dot(hi[t], w, x.Q(blk, t) + 4 * v);
+            Second(lo, hi)[t] = Dot(Second(lo, hi)[t], w, x.Q(blk, t) + 4 * v);
           }
         }
       }
@@ -147,7 +156,7 @@ HWY_INLINE void HalfQ4K(const detail::MatmulArgs& a, const uint8_t* panel, int64
       const __m256 mins = ScaleU8(s + 192 + 16 * j + 8 * h, dmin);
       for (int t = 0; t < T; ++t) {
         const int64_t slot = TileActs::Slot(blk, t);
-        acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_add_epi32(lo[t], hi[t])),
+        acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(Sum(lo, hi, t)),
                                  _mm256_mul_ps(sc, _mm256_set1_ps(x.d[slot])), acc[t]);
         acc[t] = _mm256_fnmadd_ps(mins, _mm256_set1_ps(x.s[slot]), acc[t]);
       }
@@ -246,14 +255,8 @@ HWY_NOINLINE void PanelTile(const detail::MatmulArgs& a, const uint8_t* panel, i
 constexpr int kTokens = 4;
 static_assert(detail::kActTile % kTokens == 0);
 
-}  // namespace packed_avx2
-
-bool PackedNative(model::GgmlType) {
-  return packed_avx2::HasAvxVnni();  // every packable type has a kernel here
-}
-
-void PackedItems(const detail::MatmulArgs& a, int64_t begin, int64_t end) {
-  if (!PackedNative(a.w->type)) return detail::packed_items_portable(a, begin, end);
+// Items [begin, end) of a packed matmul; not inlined, as the callers may lack AVX-VNNI.
+HWY_NOINLINE void Items(const detail::MatmulArgs& a, int64_t begin, int64_t end) {
   const PackedLayout L = packed_layout(a.w->type, a.w->cols);
   for (int64_t item = begin; item < end; ++item) {
     const int64_t p = item / a.n_token_tiles;
@@ -261,17 +264,16 @@ void PackedItems(const detail::MatmulArgs& a, int64_t begin, int64_t end) {
     const int64_t t_end = std::min(a.n_tokens, t + a.token_tile);
     const uint8_t* panel = a.w->packed + p * L.panel_bytes;
     const int64_t r0 = p * kPanelRows;
-    for (; t + packed_avx2::kTokens <= t_end; t += packed_avx2::kTokens)
-      packed_avx2::PanelTile<packed_avx2::kTokens>(a, panel, L.nb, r0, t);
+    for (; t + kTokens <= t_end; t += kTokens) PanelTile<kTokens>(a, panel, L.nb, r0, t);
     switch (t_end - t) {
       case 3:
-        packed_avx2::PanelTile<3>(a, panel, L.nb, r0, t);
+        PanelTile<3>(a, panel, L.nb, r0, t);
         break;
       case 2:
-        packed_avx2::PanelTile<2>(a, panel, L.nb, r0, t);
+        PanelTile<2>(a, panel, L.nb, r0, t);
         break;
       case 1:
-        packed_avx2::PanelTile<1>(a, panel, L.nb, r0, t);
+        PanelTile<1>(a, panel, L.nb, r0, t);
         break;
       default:
         break;
@@ -279,4 +281,7 @@ void PackedItems(const detail::MatmulArgs& a, int64_t begin, int64_t end) {
   }
 }
 
-#pragma GCC pop_options
+}  // namespace TANDEM_PACKED_AVX2_NS
+
+#undef TANDEM_PACKED_AVX2_NS
+#undef TANDEM_PACKED_AVX2_VNNI

@@ -46,8 +46,8 @@ bool packable(model::GgmlType t);
 PackedLayout packed_layout(model::GgmlType t, int64_t cols);
 
 // True when packing w makes matmul faster on this CPU: the type is packable and the CPU
-// runs a native packed kernel (AVX-512 VNNI + GFNI, or AVX2 + AVX-VNNI). TANDEM_NO_REPACK=1
-// in the environment turns packing off (for comparisons).
+// runs a native packed kernel for it (AVX-512 VNNI + GFNI; AVX2, where Q8_0 needs AVX-VNNI).
+// TANDEM_NO_REPACK=1 in the environment turns packing off (for comparisons).
 bool packing_pays(const WeightView& w);
 
 // Owns one matrix's packed panels (64-byte aligned).
