@@ -1,8 +1,10 @@
 // Shared between matmul.cc (driver) and matmul-inl.h (per-target kernels).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 
+#include "kernels/packed_weights.h"
 #include "kernels/weight_view.h"
 
 namespace tandem::kernels::detail {
@@ -61,6 +63,22 @@ struct TileActs {
   static constexpr int64_t Slot(int64_t b, int t) { return b * kActTile + t; }
   const int8_t* Q(int64_t b, int t) const { return q + Slot(b, t) * 32; }
 };
+
+// Walks the work items [begin, end) of a packed matmul, (panel, token tile) pairs, as runs
+// of n <= kTokens tokens: run(panel, r0, t, n) for the panel starting at row r0 and tokens
+// t .. t+n-1; runs start at multiples of kTokens within a tile, and the last may be short.
+template <int kTokens, class Run>
+inline void for_each_panel_run(const MatmulArgs& a, int64_t begin, int64_t end, Run&& run) {
+  const PackedLayout L = packed_layout(a.w->type, a.w->cols);
+  for (int64_t item = begin; item < end; ++item) {
+    const int64_t p = item / a.n_token_tiles;
+    int64_t t = (item % a.n_token_tiles) * a.token_tile;
+    const int64_t t_end = std::min(a.n_tokens, t + a.token_tile);
+    const uint8_t* panel = a.w->packed + p * L.panel_bytes;
+    for (; t < t_end; t += kTokens)
+      run(panel, p * kPanelRows, t, static_cast<int>(std::min<int64_t>(kTokens, t_end - t)));
+  }
+}
 
 // Quantizes one token's cols floats (cols a multiple of 32): q, d, s and isum as in QuantActs,
 // d = amax / 127, q = round-to-nearest-even(x / d), on the best Highway target. Block b goes

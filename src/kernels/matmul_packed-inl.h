@@ -263,27 +263,21 @@ inline bool HasGfni() {
 
 void PackedItems(const detail::MatmulArgs& a, int64_t begin, int64_t end) {
   if (!HasGfni()) return detail::packed_items_portable(a, begin, end);
-  const PackedLayout L = packed_layout(a.w->type, a.w->cols);
-  for (int64_t item = begin; item < end; ++item) {
-    const int64_t p = item / a.n_token_tiles;
-    int64_t t = (item % a.n_token_tiles) * a.token_tile;
-    const int64_t t_end = std::min(a.n_tokens, t + a.token_tile);
-    const uint8_t* panel = a.w->packed + p * L.panel_bytes;
-    const int64_t r0 = p * kPanelRows;
-    for (; t + packed::kTokens <= t_end; t += packed::kTokens)
-      packed::PanelTile<packed::kTokens>(a, panel, L.nb, r0, t);
-    // The last few tokens: a tile of exactly that many.
-    using TileFn = void (*)(const detail::MatmulArgs&, const uint8_t*, int64_t, int64_t, int64_t);
-    static constexpr TileFn kTail[packed::kTokens] = {nullptr,
-                                                      packed::PanelTile<1>,
-                                                      packed::PanelTile<2>,
-                                                      packed::PanelTile<3>,
-                                                      packed::PanelTile<4>,
-                                                      packed::PanelTile<5>,
-                                                      packed::PanelTile<6>,
-                                                      packed::PanelTile<7>};
-    if (t < t_end) kTail[t_end - t](a, panel, L.nb, r0, t);
-  }
+  using TileFn = void (*)(const detail::MatmulArgs&, const uint8_t*, int64_t, int64_t, int64_t);
+  static constexpr TileFn kTiles[packed::kTokens + 1] = {
+      nullptr,
+      packed::PanelTile<1>,
+      packed::PanelTile<2>,
+      packed::PanelTile<3>,
+      packed::PanelTile<4>,
+      packed::PanelTile<5>,
+      packed::PanelTile<6>,
+      packed::PanelTile<7>,
+      packed::PanelTile<8>};  // a tile of exactly the run's token count
+  const int64_t nb = packed_layout(a.w->type, a.w->cols).nb;
+  detail::for_each_panel_run<packed::kTokens>(
+      a, begin, end,
+      [&](const uint8_t* panel, int64_t r0, int64_t t, int n) { kTiles[n](a, panel, nb, r0, t); });
 }
 
 bool PackedNative(model::GgmlType) {

@@ -257,28 +257,13 @@ static_assert(detail::kActTile % kTokens == 0);
 
 // Items [begin, end) of a packed matmul; not inlined, as the callers may lack AVX-VNNI.
 HWY_NOINLINE void Items(const detail::MatmulArgs& a, int64_t begin, int64_t end) {
-  const PackedLayout L = packed_layout(a.w->type, a.w->cols);
-  for (int64_t item = begin; item < end; ++item) {
-    const int64_t p = item / a.n_token_tiles;
-    int64_t t = (item % a.n_token_tiles) * a.token_tile;
-    const int64_t t_end = std::min(a.n_tokens, t + a.token_tile);
-    const uint8_t* panel = a.w->packed + p * L.panel_bytes;
-    const int64_t r0 = p * kPanelRows;
-    for (; t + kTokens <= t_end; t += kTokens) PanelTile<kTokens>(a, panel, L.nb, r0, t);
-    switch (t_end - t) {
-      case 3:
-        PanelTile<3>(a, panel, L.nb, r0, t);
-        break;
-      case 2:
-        PanelTile<2>(a, panel, L.nb, r0, t);
-        break;
-      case 1:
-        PanelTile<1>(a, panel, L.nb, r0, t);
-        break;
-      default:
-        break;
-    }
-  }
+  using TileFn = void (*)(const detail::MatmulArgs&, const uint8_t*, int64_t, int64_t, int64_t);
+  static constexpr TileFn kTiles[kTokens + 1] = {nullptr, PanelTile<1>, PanelTile<2>, PanelTile<3>,
+                                                 PanelTile<4>};
+  const int64_t nb = packed_layout(a.w->type, a.w->cols).nb;
+  detail::for_each_panel_run<kTokens>(
+      a, begin, end,
+      [&](const uint8_t* panel, int64_t r0, int64_t t, int n) { kTiles[n](a, panel, nb, r0, t); });
 }
 
 }  // namespace TANDEM_PACKED_AVX2_NS

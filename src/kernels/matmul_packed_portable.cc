@@ -98,16 +98,10 @@ float dot_row(const MatmulArgs& a, const PackedLayout& L, const uint8_t* panel, 
 void packed_items_portable(const MatmulArgs& a, int64_t begin, int64_t end) {
   const PackedLayout L = packed_layout(a.w->type, a.w->cols);
   const int64_t rows = a.w->rows;
-  for (int64_t item = begin; item < end; ++item) {
-    const int64_t panel = item / a.n_token_tiles;
-    const int64_t t0 = (item % a.n_token_tiles) * a.token_tile;
-    const int64_t t1 = std::min(a.n_tokens, t0 + a.token_tile);
-    const uint8_t* p = a.w->packed + panel * L.panel_bytes;
-    const int64_t r0 = panel * kPanelRows;
+  for_each_panel_run<1>(a, begin, end, [&](const uint8_t* p, int64_t r0, int64_t t, int) {
     const int n_rows = static_cast<int>(std::min(kPanelRows, rows - r0));
-    for (int64_t t = t0; t < t1; ++t)
-      for (int r = 0; r < n_rows; ++r) a.out[t * rows + r0 + r] = dot_row(a, L, p, r, t);
-  }
+    for (int r = 0; r < n_rows; ++r) a.out[t * rows + r0 + r] = dot_row(a, L, p, r, t);
+  });
 }
 
 }  // namespace tandem::kernels::detail
