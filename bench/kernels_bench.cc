@@ -1,8 +1,8 @@
 // Micro-benchmarks of matmul at TinyLlama-1.1B shapes, per weight type, decode and prefill.
 // Bytes/s counts weight bytes streamed per call, the figure of merit for memory-bound decode.
-// Threads: TANDEM_BENCH_THREADS (default: all hardware threads). TANDEM_BENCH_TARGET=AVX2
-// (or any Highway target name the CPU runs) limits every benchmark in the binary to that
-// target: how a CPU without AVX-512 runs the same kernels.
+// Threads: bench_pool.h. TANDEM_BENCH_TARGET=AVX2 (or any Highway target name the CPU runs)
+// limits every benchmark in the binary to that target: how a CPU without AVX-512 runs the
+// same kernels.
 #include <benchmark/benchmark.h>
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -15,20 +15,18 @@
 #include <memory>
 #include <random>
 #include <string>
-#include <thread>
 #include <tuple>
 #include <vector>
 
-#include "hwy/targets.h"
+#include "bench_pool.h"
 #include "kernels/matmul.h"
-#include "kernels/matmul_internal.h"
 #include "kernels/packed_weights.h"
 #include "kernels/quant_formats.h"
+#include "kernels/simd_target.h"
 #include "kernels/thread_pool.h"
 
 namespace {
 
-using tandem::kernels::ThreadPool;
 using tandem::kernels::WeightView;
 using tandem::model::GgmlType;
 
@@ -40,24 +38,16 @@ const GgmlType kTypes[] = {GgmlType::F32,  GgmlType::F16,  GgmlType::BF16,
 const bool kTargetLimited = [] {
   const char* want = std::getenv("TANDEM_BENCH_TARGET");
   if (want == nullptr) return false;
-  for (int64_t t : hwy::SupportedAndGeneratedTargets())
-    if (std::string(hwy::TargetName(t)) == want) {
-      hwy::SetSupportedTargetsForTest(t);
-      return true;
-    }
-  std::fprintf(stderr, "TANDEM_BENCH_TARGET=%s: not a target this CPU runs\n", want);
-  std::exit(2);
+  try {
+    tandem::kernels::limit_simd_target(want);
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "TANDEM_BENCH_TARGET: %s\n", e.what());
+    std::exit(2);
+  }
+  return true;
 }();
 
-int bench_threads() {
-  if (const char* s = std::getenv("TANDEM_BENCH_THREADS")) return std::max(1, std::atoi(s));
-  return std::max(1u, std::thread::hardware_concurrency());
-}
-
-ThreadPool& pool() {
-  static ThreadPool p(bench_threads());
-  return p;
-}
+using tandem::bench::pool;
 
 // Values do not affect speed: quantize a few rows and repeat them, so setup stays fast.
 const std::vector<uint8_t>& weights(GgmlType t, int64_t rows, int64_t cols) {
@@ -103,7 +93,7 @@ void BM_Matmul(benchmark::State& state) {
   state.counters["GFLOP/s"] = benchmark::Counter(
       2.0 * static_cast<double>(rows * cols * n_tokens) * static_cast<double>(state.iterations()),
       benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
-  state.SetLabel(std::string(hwy::TargetName(tandem::kernels::detail::matmul_target())) + " " +
+  state.SetLabel(tandem::kernels::simd_target_name() + " " +
                  std::string(tandem::model::type_name(t)) + " " + std::to_string(rows) + "x" +
                  std::to_string(cols) + " t=" + std::to_string(n_tokens) +
                  " threads=" + std::to_string(pool().size()) + (packed ? " packed" : ""));

@@ -1,14 +1,13 @@
 // Matmul with weights that come from DRAM, as in a real forward pass: one 5632x2048 matrix
 // (TinyLlama's FFN shape) per iteration, cycling through copies that together exceed the
 // last-level cache. Decode (1 token) is bound by bandwidth; an 8-token verification should
-// cost little more when the arithmetic overlaps the streaming. Threads: as kernels_bench.
+// cost little more when the arithmetic overlaps the streaming. Threads: bench_pool.h.
 #include <benchmark/benchmark.h>
 
-#include <cstdlib>
 #include <random>
-#include <thread>
 #include <vector>
 
+#include "bench_pool.h"
 #include "kernels/matmul.h"
 #include "kernels/packed_weights.h"
 #include "kernels/quant_formats.h"
@@ -22,13 +21,6 @@ using tandem::model::GgmlType;
 
 constexpr int64_t kRows = 5632, kCols = 2048;
 constexpr size_t kStreamBytes = size_t{400} << 20;  // beyond a 260 MB L3
-
-tandem::kernels::ThreadPool& stream_pool() {
-  int n = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  if (const char* s = std::getenv("TANDEM_BENCH_THREADS")) n = std::max(1, std::atoi(s));
-  static tandem::kernels::ThreadPool p(n);
-  return p;
-}
 
 struct Copies {
   std::vector<uint8_t> bytes;         // one row-major matrix
@@ -70,14 +62,14 @@ void BM_MatmulFromDram(benchmark::State& state) {
   std::vector<float> out(static_cast<size_t>(n_tokens * kRows));
   size_t i = 0;
   for (auto _ : state) {
-    tandem::kernels::matmul(c.views[i], x.data(), n_tokens, out.data(), stream_pool());
+    tandem::kernels::matmul(c.views[i], x.data(), n_tokens, out.data(), tandem::bench::pool());
     benchmark::DoNotOptimize(out.data());
     i = (i + 1) % c.views.size();
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) *
                           static_cast<int64_t>(c.bytes.size()));
   state.SetLabel(std::string(tandem::model::type_name(t)) + " t=" + std::to_string(n_tokens) +
-                 " threads=" + std::to_string(stream_pool().size()) +
+                 " threads=" + std::to_string(tandem::bench::pool().size()) +
                  (c.views[0].packed ? " packed" : ""));
 }
 BENCHMARK(BM_MatmulFromDram)

@@ -10,9 +10,7 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdlib>
 #include <cstring>
-#include <string>
 #include <vector>
 
 #include "hwy/highway.h"
@@ -401,10 +399,6 @@ HWY_NOINLINE bool ItemInt8Entry(const detail::MatmulArgs& a, int64_t r0, int64_t
 #undef TANDEM_X86_AVXVNNI
 #pragma GCC pop_options
 #define TANDEM_HAVE_AVXVNNI_COPY 1
-inline bool NoAvxVnniEnv() {
-  const char* v = std::getenv("TANDEM_NO_AVXVNNI");
-  return v != nullptr && *v != '\0' && std::string(v) != "0";
-}
 #endif
 
 // One token's activations -> int8 32-blocks (see detail::quantize_acts). Float ops match the
@@ -459,10 +453,8 @@ void MatmulItems(const detail::MatmulArgs& a, int64_t begin, int64_t end) {
     const int64_t t_end = std::min(a.n_tokens, (tt + 1) * a.token_tile);
     int64_t t = tt * a.token_tile;
 #ifdef TANDEM_HAVE_AVXVNNI_COPY
-    // TANDEM_NO_AVXVNNI=1 keeps vpmaddubsw + vpmaddwd (comparisons, tests of that path).
-    static const bool avx_vnni = __builtin_cpu_supports("avxvnni") && !NoAvxVnniEnv();
-    if (avx_vnni ? x86_vnni::ItemInt8Entry(a, r0, r1, t, t_end, mc.data())
-                 : x86::ItemInt8(a, r0, r1, t, t_end, mc.data()))
+    if (HasAvxVnni() ? x86_vnni::ItemInt8Entry(a, r0, r1, t, t_end, mc.data())
+                     : x86::ItemInt8(a, r0, r1, t, t_end, mc.data()))
       continue;
 #elif defined(TANDEM_MATMUL_X86)
     if (x86::ItemInt8(a, r0, r1, t, t_end, mc.data())) continue;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdlib>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -46,6 +47,11 @@ bool detail::packed_kernel_native(model::GgmlType t) {
 
 void detail::matmul_items(const MatmulArgs& args, int64_t begin, int64_t end) {
   HWY_DYNAMIC_DISPATCH(MatmulItems)(args, begin, end);
+}
+
+bool detail::env_flag(const char* name) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' && std::string(v) != "0";
 }
 
 int64_t detail::matmul_target() {

@@ -80,6 +80,10 @@ inline void for_each_panel_run(const MatmulArgs& a, int64_t begin, int64_t end, 
   }
 }
 
+// True when environment variable `name` is set to anything but "" or "0" (the kernels'
+// switches for comparisons: TANDEM_NO_REPACK, TANDEM_NO_AVXVNNI).
+bool env_flag(const char* name);
+
 // Quantizes one token's cols floats (cols a multiple of 32): q, d, s and isum as in QuantActs,
 // d = amax / 127, q = round-to-nearest-even(x / d), on the best Highway target. Block b goes
 // to q + 32 * b * stride and d[b * stride] (likewise s, isum); isum = isum_scale * sum(q).

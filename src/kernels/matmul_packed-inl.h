@@ -290,12 +290,11 @@ bool PackedNative(model::GgmlType) {
 #elif HWY_TARGET == HWY_AVX2 && defined(__GNUC__) && !defined(__clang__)
 #define TANDEM_MATMUL_PACKED_AVX2 1
 
+// For the packed and the row-major AVX2 kernels alike. TANDEM_NO_AVXVNNI=1 behaves as a
+// CPU without it (comparisons, tests of the vpmaddubsw paths).
 inline bool HasAvxVnni() {
-  static const bool yes = [] {
-    const char* off = std::getenv("TANDEM_NO_AVXVNNI");  // comparisons, tests of the fallback
-    return __builtin_cpu_supports("avxvnni") &&
-           (off == nullptr || *off == '\0' || std::string(off) == "0");
-  }();
+  static const bool yes =
+      __builtin_cpu_supports("avxvnni") && !detail::env_flag("TANDEM_NO_AVXVNNI");
   return yes;
 }
 

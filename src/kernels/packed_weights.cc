@@ -148,10 +148,7 @@ PackedLayout packed_layout(GgmlType t, int64_t cols) {
 }
 
 bool packing_pays(const WeightView& w) {
-  static const bool disabled = [] {
-    const char* e = std::getenv("TANDEM_NO_REPACK");
-    return e != nullptr && *e != '\0' && std::string(e) != "0";
-  }();
+  static const bool disabled = detail::env_flag("TANDEM_NO_REPACK");
   if (disabled || !packable(w.type) || !detail::packed_kernel_native(w.type)) return false;
   const int64_t block = model::traits(w.type).block_size;
   return w.rows > 0 && w.cols > 0 && w.cols % block == 0;
