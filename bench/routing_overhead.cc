@@ -7,13 +7,13 @@
 
 #include <cstdlib>
 
+#include "dispatcher/dispatcher_service.h"
+#include "dispatcher/routing_pipeline.h"
 #include "privacy/stream_unmasker.h"
-#include "server/dispatcher_service.h"
-#include "server/routing_pipeline.h"
 
 namespace {
 
-using tandem::server::RoutingPipeline;
+using tandem::dispatcher::RoutingPipeline;
 
 const RoutingPipeline& pipeline() {
   static const RoutingPipeline p = [] {
@@ -36,8 +36,8 @@ nlohmann::json request(const std::string& user) {
 
 void route_once(benchmark::State& state, const std::string& user) {
   const auto body = request(user);
-  std::vector<tandem::engine::ChatMessage> msgs = {{"system", "You are a helpful assistant."},
-                                                   {"user", user}};
+  std::vector<tandem::templates::ChatMessage> msgs = {{"system", "You are a helpful assistant."},
+                                                      {"user", user}};
   // A 200-chunk answer that quotes the placeholders back.
   std::vector<std::string> answer;
   for (int i = 0; i < 200; ++i)
@@ -48,7 +48,7 @@ void route_once(benchmark::State& state, const std::string& user) {
     const auto d = pipeline().decide(s);
     benchmark::DoNotOptimize(d.explain());
     tandem::privacy::Masker masker;
-    const auto out = tandem::server::masked_chat_body(body, masker, "");
+    const auto out = tandem::dispatcher::masked_chat_body(body, masker, "");
     benchmark::DoNotOptimize(out.dump());
     tandem::privacy::StreamUnmasker un(masker);
     size_t n = 0;

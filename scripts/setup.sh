@@ -8,6 +8,7 @@ packages=(
   iproute2
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   clang-format
+  python3 python3-jinja2
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -28,7 +29,7 @@ if ! command -v npm >/dev/null 2>&1; then
 fi
 # The API tests' JavaScript dependencies (the official openai client), from the lock file.
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-if [ ! -d "$root/tests/api/node_modules" ]; then
-  npm ci --prefix "$root/tests/api" --no-audit --no-fund
+if [ ! -d "$root/tests/clients/node_modules" ]; then
+  npm ci --prefix "$root/tests/clients" --no-audit --no-fund
 fi
 echo "setup: all packages present"

@@ -51,10 +51,10 @@ double now_s() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-std::vector<engine::TokenId> random_tokens(int n, int64_t n_vocab, uint32_t seed) {
+std::vector<tokenizer::TokenId> random_tokens(int n, int64_t n_vocab, uint32_t seed) {
   std::mt19937 rng(seed);
-  std::vector<engine::TokenId> t(static_cast<size_t>(n));
-  for (auto& x : t) x = static_cast<engine::TokenId>(rng() % static_cast<uint32_t>(n_vocab));
+  std::vector<tokenizer::TokenId> t(static_cast<size_t>(n));
+  for (auto& x : t) x = static_cast<tokenizer::TokenId>(rng() % static_cast<uint32_t>(n_vocab));
   return t;
 }
 

@@ -37,7 +37,7 @@ int run_calibrate_router(const CalibrateRouterOptions& o) {
   const auto prompts = read_prompts(o.prompts_file);
   auto m = o.model.load();
   engine::Transformer tf(*m, o.model.resolved_threads());
-  std::vector<std::vector<engine::TokenId>> tokenized;
+  std::vector<std::vector<tokenizer::TokenId>> tokenized;
   int32_t longest = 2;
   for (const auto& p : prompts) {
     tokenized.push_back(m->tokenizer().encode(p, /*add_special=*/true, false));

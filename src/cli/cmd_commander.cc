@@ -8,30 +8,30 @@
 #include "cli/progress_bar.h"
 #include "cli/sampling_options.h"
 #include "cli/server_options.h"
-#include "server/engine_service.h"
-#include "server/http_server.h"
-#include "server/upstream_service.h"
+#include "commander/engine_service.h"
+#include "commander/upstream_service.h"
+#include "http/http_server.h"
 
 namespace tandem::cli {
 namespace {
 
 struct CommanderOptions {
   ModelOptions model;
-  server::HttpOptions http;
-  server::EngineServiceOptions engine;
-  server::UpstreamOptions upstream;
+  http::HttpOptions http;
+  commander::EngineServiceOptions engine;
+  commander::UpstreamOptions upstream;
   int32_t ctx = 0;
 };
 
 int run_commander(CommanderOptions& o) {
   const sigset_t signals = block_shutdown_signals();
-  server::Metrics metrics;
-  server::ApiServer api(o.http, metrics);
+  http::Metrics metrics;
+  http::ApiServer api(o.http, metrics);
   const int port = api.start();
   fmt::print(stderr, "commander: listening on http://{}:{}\n", o.http.host, port);
 
   if (!o.upstream.url.empty()) {
-    api.set_service(std::make_shared<server::UpstreamService>(o.upstream));
+    api.set_service(std::make_shared<commander::UpstreamService>(o.upstream));
     fmt::print(stderr, "commander: forwarding to {}\n", o.upstream.url);
   } else {
     if (o.model.model_path.empty())
@@ -47,7 +47,7 @@ int run_commander(CommanderOptions& o) {
     o.engine.threads = o.model.resolved_threads();
     if (o.engine.model_alias.empty())
       o.engine.model_alias = std::filesystem::path(o.model.model_path).stem().string();
-    auto svc = std::make_shared<server::EngineService>(std::move(m), o.engine, metrics);
+    auto svc = std::make_shared<commander::EngineService>(std::move(m), o.engine, metrics);
     fmt::print(stderr, "commander: model '{}', {} slots x {} context, chat template {}\n",
                o.engine.model_alias, o.engine.scheduler.n_slots, o.engine.scheduler.n_ctx,
                svc->chat_template().name());
@@ -87,7 +87,7 @@ CommandAction register_commander(CLI::App& app) {
   cmd->add_option("--chat-template", o->engine.chat_template,
                   "Override the GGUF's template: "
                   "plain|chatml|qwen|qwen3|llama2|llama3|mistral|phi3|gemma|zephyr")
-      ->check(CLI::IsMember(engine::ChatTemplate::names()));
+      ->check(CLI::IsMember(templates::ChatTemplate::names()));
   cmd->add_option("--upstream", o->upstream.url,
                   "Forward to this OpenAI-compatible server (http://host:port) instead of a model");
   cmd->add_option("--log-requests", o->http.log_requests,

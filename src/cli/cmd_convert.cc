@@ -3,12 +3,12 @@
 
 #include "cli/commands.h"
 #include "cli/progress_bar.h"
-#include "quant/hf_import.h"
+#include "convert/hf_import.h"
 
 namespace tandem::cli {
 
 CommandAction register_convert(CLI::App& app) {
-  auto opt = std::make_shared<quant::HfImportOptions>();
+  auto opt = std::make_shared<convert::HfImportOptions>();
   auto* cmd = app.add_subcommand("convert",
                                  "Convert a Hugging Face model directory (Llama, Qwen2) to GGUF");
   cmd->add_option("dir", opt->dir, "HF directory (config.json, *.safetensors, tokenizer.json)")
@@ -23,7 +23,7 @@ CommandAction register_convert(CLI::App& app) {
     opt->progress = [&bar](size_t done, size_t total, const std::string& what) {
       bar.update(done, total, what);
     };
-    const auto r = quant::convert_hf(*opt);
+    const auto r = convert::convert_hf(*opt);
     bar.finish();
     for (const auto& n : r.ignored) fmt::print(stderr, "note: ignored tensor {}\n", n);
     fmt::print("wrote {}: {} {} tensors, {} bytes ({})\n", opt->output, r.arch, r.n_tensors,

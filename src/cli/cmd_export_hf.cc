@@ -3,12 +3,12 @@
 
 #include "cli/commands.h"
 #include "cli/progress_bar.h"
-#include "quant/hf_export.h"
+#include "convert/hf_export.h"
 
 namespace tandem::cli {
 
 CommandAction register_export_hf(CLI::App& app) {
-  auto opt = std::make_shared<quant::HfExportOptions>();
+  auto opt = std::make_shared<convert::HfExportOptions>();
   auto* cmd = app.add_subcommand(
       "export-hf",
       "Write a Llama model as a Hugging Face directory (config.json, safetensors, "
@@ -29,7 +29,7 @@ CommandAction register_export_hf(CLI::App& app) {
     opt->progress = [&bar](size_t done, size_t total, const std::string& what) {
       bar.update(done, total, what);
     };
-    const auto r = quant::export_hf(*opt);
+    const auto r = convert::export_hf(*opt);
     bar.finish();
     fmt::print("wrote {} ({} tensor bytes, {}{}):", opt->out_dir, r.tensor_bytes, opt->type,
                r.tied ? ", tied embeddings" : "");

@@ -44,10 +44,10 @@ int run(const RunOptions& o) {
 
   std::fwrite(prompt.data(), 1, prompt.size(), stdout);
   std::fflush(stdout);
-  engine::Utf8StreamDecoder utf8;
+  tokenizer::Utf8StreamDecoder utf8;
   // SentencePiece marks word starts with a space; with nothing printed yet, drop it.
   bool strip_space = prompt.empty() && tok.vocab().model == "llama";
-  auto on_token = [&](engine::TokenId id) {
+  auto on_token = [&](tokenizer::TokenId id) {
     std::string text = utf8.push(tok.token_to_piece(id));
     if (strip_space && !text.empty()) {
       if (text[0] == ' ') text.erase(0, 1);

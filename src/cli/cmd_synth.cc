@@ -3,7 +3,7 @@
 
 #include "cli/commands.h"
 #include "cli/progress_bar.h"
-#include "quant/synth_model.h"
+#include "convert/synth_model.h"
 
 namespace tandem::cli {
 namespace {
@@ -13,7 +13,7 @@ struct SynthCli {
   std::string arch = "llama";
   int64_t dim = 0, layers = 0, heads = 0, kv_heads = 0, ff = 0, head_dim = 0, ctx = 2048;
   float rope_base = 10000.0f;
-  quant::SynthOptions opt;
+  convert::SynthOptions opt;
   std::string out;
   int threads = 0;
 };
@@ -35,7 +35,7 @@ int run_synth(SynthCli& s) {
     c.rope_freq_base = s.rope_base;
     c.rms_eps = 1e-6f;
   } else {
-    s.opt.shape = quant::shape_preset(s.like);
+    s.opt.shape = convert::shape_preset(s.like);
     if (s.like.rfind("qwen", 0) == 0) s.opt.tied_output = true;
   }
   s.opt.threads = s.threads > 0 ? s.threads : 2;
@@ -43,7 +43,7 @@ int run_synth(SynthCli& s) {
   s.opt.progress = [&bar](size_t done, size_t total, const std::string& name) {
     bar.update(done, total, name);
   };
-  const auto r = quant::synth_model(s.opt, s.out);
+  const auto r = convert::synth_model(s.opt, s.out);
   bar.finish();
   for (const auto& f : r.fallbacks) fmt::print(stderr, "fallback: {}\n", f);
   fmt::print(stderr, "wrote {}: {} {} parameters, {:.1f} MiB of tensors\n", s.out, s.opt.shape.arch,

@@ -4,8 +4,8 @@
 
 #include <memory>
 
-#include "server/verify_client.h"
-#include "server/verify_upstream.h"
+#include "verify/verify_client.h"
+#include "verify/verify_upstream.h"
 
 namespace tandem::cli {
 
@@ -35,10 +35,10 @@ void SpecRunOptions::add_to(CLI::App* cmd) {
 }
 
 spec::SpecStats run_speculative(const engine::Model& model, const SpecRunOptions& o,
-                                std::span<const engine::TokenId> prompt, int64_t n_predict,
+                                std::span<const tokenizer::TokenId> prompt, int64_t n_predict,
                                 int32_t n_ctx, const engine::SamplerParams& sampling, int threads,
                                 model::GgmlType kv_type,
-                                const std::function<bool(engine::TokenId)>& on_token) {
+                                const std::function<bool(tokenizer::TokenId)>& on_token) {
   std::unique_ptr<engine::Model> draft_model;
   const engine::Model* draft = &model;
   std::unique_ptr<spec::Verifier> verifier;
@@ -53,17 +53,17 @@ spec::SpecStats run_speculative(const engine::Model& model, const SpecRunOptions
       throw std::invalid_argument(
           "--remote-openai verifies greedily from the upstream's raw top-1: use --temp 0 and no "
           "penalties");
-    server::UpstreamVerifierOptions uo;
+    verify::UpstreamVerifierOptions uo;
     uo.url = o.remote_target;
     uo.api_key = o.remote_api_key;
-    verifier = std::make_unique<server::UpstreamVerifier>(uo, model.tokenizer());
+    verifier = std::make_unique<verify::UpstreamVerifier>(uo, model.tokenizer());
   } else {
-    server::RemoteVerifierOptions ro;
+    verify::RemoteVerifierOptions ro;
     ro.url = o.remote_target;
     ro.api_key = o.remote_api_key;
     ro.sampling = sampling;
     ro.n_vocab = static_cast<int32_t>(model.config().n_vocab);
-    verifier = std::make_unique<server::RemoteVerifier>(ro);
+    verifier = std::make_unique<verify::RemoteVerifier>(ro);
   }
   spec::Drafter drafter(*draft, threads, sampling, n_ctx, kv_type);
   const auto st = spec::speculative_generate(drafter, *verifier, model.tokenizer(), prompt,

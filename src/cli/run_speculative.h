@@ -23,9 +23,9 @@ struct SpecRunOptions {
 
 // Runs the speculative loop for `model` (-m) and prints the statistics to stderr.
 spec::SpecStats run_speculative(const engine::Model& model, const SpecRunOptions& o,
-                                std::span<const engine::TokenId> prompt, int64_t n_predict,
+                                std::span<const tokenizer::TokenId> prompt, int64_t n_predict,
                                 int32_t n_ctx, const engine::SamplerParams& sampling, int threads,
                                 model::GgmlType kv_type,
-                                const std::function<bool(engine::TokenId)>& on_token);
+                                const std::function<bool(tokenizer::TokenId)>& on_token);
 
 }  // namespace tandem::cli

@@ -6,7 +6,7 @@
 
 namespace tandem::cli {
 
-void add_http_options(CLI::App* cmd, server::HttpOptions& http) {
+void add_http_options(CLI::App* cmd, http::HttpOptions& http) {
   cmd->add_option("--host", http.host, "Address to listen on")->capture_default_str();
   cmd->add_option("--port", http.port, "Port (0: any free port)")
       ->capture_default_str()
@@ -29,7 +29,7 @@ sigset_t block_shutdown_signals() {
   return set;
 }
 
-void serve_until_signal(server::ApiServer& api, const sigset_t& signals, const char* role) {
+void serve_until_signal(http::ApiServer& api, const sigset_t& signals, const char* role) {
   fmt::print(stderr, "{}: ready\n", role);
   int sig = 0;
   sigwait(&signals, &sig);

@@ -5,18 +5,18 @@
 #include <CLI/CLI.hpp>
 #include <csignal>
 
-#include "server/http_server.h"
+#include "http/http_server.h"
 
 namespace tandem::cli {
 
 // --host, --port, --api-key, --max-body, --http-threads.
-void add_http_options(CLI::App* cmd, server::HttpOptions& http);
+void add_http_options(CLI::App* cmd, http::HttpOptions& http);
 
 // SIGINT/SIGTERM are blocked in every thread (call this before starting any) and taken
 // synchronously by the main thread, so shutdown runs as ordinary code rather than inside a
 // signal handler. SIGPIPE is ignored: a vanished client must not kill the server.
 sigset_t block_shutdown_signals();
 // Reports "<role>: ready", blocks until one of those signals arrives, then stops the server.
-void serve_until_signal(server::ApiServer& api, const sigset_t& signals, const char* role);
+void serve_until_signal(http::ApiServer& api, const sigset_t& signals, const char* role);
 
 }  // namespace tandem::cli

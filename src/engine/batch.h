@@ -6,9 +6,12 @@
 #include <span>
 #include <vector>
 
-#include "engine/tokenizer.h"
+#include "tokenizer/tokenizer.h"
 
 namespace tandem::engine {
+
+// The engine speaks the tokenizer's ids.
+using tokenizer::TokenId;
 
 struct Batch {
   std::vector<TokenId> tokens;

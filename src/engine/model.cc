@@ -139,7 +139,7 @@ Model::Model(model::GgufFile file)
     : file_(std::move(file)),
       config_(model::ModelConfig::from_gguf(file_)),
       weights_(bind_weights(file_, config_)),
-      tokenizer_(Tokenizer::create(vocab_from_gguf(file_))) {
+      tokenizer_(tokenizer::Tokenizer::create(tokenizer::vocab_from_gguf(file_))) {
   if (tokenizer_->n_vocab() != config_.n_vocab)
     throw file_.error("tokenizer has " + std::to_string(tokenizer_->n_vocab()) +
                       " tokens but the embedding has " + std::to_string(config_.n_vocab) + " rows");

@@ -5,11 +5,11 @@
 #include <string>
 #include <vector>
 
-#include "engine/tokenizer.h"
 #include "kernels/packed_weights.h"
 #include "kernels/weight_view.h"
 #include "model/gguf_file.h"
 #include "model/model_config.h"
+#include "tokenizer/tokenizer.h"
 
 namespace tandem::engine {
 
@@ -47,7 +47,7 @@ class Model {
   const model::GgufFile& file() const { return file_; }
   const model::ModelConfig& config() const { return config_; }
   const ModelWeights& weights() const { return weights_; }
-  const Tokenizer& tokenizer() const { return *tokenizer_; }
+  const tokenizer::Tokenizer& tokenizer() const { return *tokenizer_; }
   size_t weight_bytes() const;  // bytes of all tensors
   size_t packed_bytes() const;  // bytes of the matrices repacked for the matmul kernels
 
@@ -56,7 +56,7 @@ class Model {
   model::ModelConfig config_;
   ModelWeights weights_;
   std::vector<kernels::PackedWeights> packed_;  // owned by the views in weights_
-  std::unique_ptr<Tokenizer> tokenizer_;
+  std::unique_ptr<tokenizer::Tokenizer> tokenizer_;
 };
 
 }  // namespace tandem::engine

@@ -9,9 +9,12 @@
 #include <unordered_map>
 #include <vector>
 
-#include "engine/tokenizer.h"
+#include "tokenizer/tokenizer.h"
 
 namespace tandem::engine {
+
+// The engine speaks the tokenizer's ids.
+using tokenizer::TokenId;
 
 struct SamplerParams {
   float temperature = 0.8f;        // <= 0 means greedy (argmax; ties -> lowest id)

@@ -36,7 +36,7 @@ Calibration load_calibration(const std::string& path, const engine::Model& model
                     path, tokens.size(), n_tokens));
   const int64_t n_chunks = n_tokens / ctx;
   for (int64_t i = 0; i < n_chunks; ++i) {
-    std::vector<engine::TokenId> chunk(tokens.begin() + i * ctx, tokens.begin() + (i + 1) * ctx);
+    std::vector<tokenizer::TokenId> chunk(tokens.begin() + i * ctx, tokens.begin() + (i + 1) * ctx);
     chunk[0] = tok.bos();  // each chunk is read as the start of a text
     c.chunks.push_back(std::move(chunk));
   }

@@ -14,7 +14,7 @@ struct Calibration {
   std::string path;
   std::string hash;      // "fnv1a64:<16 hex digits>" of the file's bytes
   int64_t n_tokens = 0;  // tokens used (n_chunks × ctx)
-  std::vector<std::vector<engine::TokenId>> chunks;
+  std::vector<std::vector<tokenizer::TokenId>> chunks;
 };
 
 // FNV-1a, 64-bit, as 16 lowercase hex digits.

@@ -9,7 +9,7 @@
 namespace tandem::router {
 
 PromptPerplexity prompt_perplexity_from_logits(std::span<const float> logits, int64_t n_vocab,
-                                               std::span<const engine::TokenId> tokens) {
+                                               std::span<const tokenizer::TokenId> tokens) {
   if (tokens.size() < 2)
     throw std::invalid_argument("prompt perplexity needs at least 2 tokens, got " +
                                 std::to_string(tokens.size()));
@@ -29,7 +29,7 @@ PromptPerplexity prompt_perplexity_from_logits(std::span<const float> logits, in
 }
 
 PromptPerplexity prompt_perplexity(engine::Transformer& tf, engine::KvCache& cache,
-                                   std::span<const engine::TokenId> tokens, int32_t seq) {
+                                   std::span<const tokenizer::TokenId> tokens, int32_t seq) {
   if (tokens.size() < 2)
     throw std::invalid_argument("prompt perplexity needs at least 2 tokens, got " +
                                 std::to_string(tokens.size()));

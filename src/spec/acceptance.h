@@ -11,8 +11,8 @@
 
 namespace tandem::spec {
 
-using engine::TokenId;
 using engine::TokenProb;
+using tokenizer::TokenId;
 // A (possibly sparse) distribution over token ids; tokens not listed have probability 0.
 using Dist = std::vector<TokenProb>;
 

@@ -54,8 +54,9 @@ std::vector<TokenId> SpeculativeDecoder::step(int64_t max_new) {
 }
 
 SpecStats speculative_generate(Drafter& drafter, Verifier& verifier,
-                               const engine::Tokenizer& tokenizer, std::span<const TokenId> prompt,
-                               int64_t max_tokens, int32_t n_ctx, const SpecOptions& opts,
+                               const tokenizer::Tokenizer& tokenizer,
+                               std::span<const TokenId> prompt, int64_t max_tokens, int32_t n_ctx,
+                               const SpecOptions& opts,
                                const std::function<bool(TokenId)>& on_token) {
   const auto t0 = std::chrono::steady_clock::now();
   SpeculativeDecoder dec(drafter, verifier, prompt, n_ctx, opts);

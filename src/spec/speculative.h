@@ -7,10 +7,10 @@
 #include <span>
 #include <vector>
 
-#include "engine/tokenizer.h"
 #include "spec/adaptive.h"
 #include "spec/drafter.h"
 #include "spec/verifier.h"
+#include "tokenizer/tokenizer.h"
 
 namespace tandem::spec {
 
@@ -76,8 +76,9 @@ class SpeculativeDecoder {
 // Generates up to max_tokens after `prompt`; on_token as in engine::generate (end-of-
 // generation tokens end the loop and are not passed on). n_ctx bounds prompt + output.
 SpecStats speculative_generate(Drafter& drafter, Verifier& verifier,
-                               const engine::Tokenizer& tokenizer, std::span<const TokenId> prompt,
-                               int64_t max_tokens, int32_t n_ctx, const SpecOptions& opts,
+                               const tokenizer::Tokenizer& tokenizer,
+                               std::span<const TokenId> prompt, int64_t max_tokens, int32_t n_ctx,
+                               const SpecOptions& opts,
                                const std::function<bool(TokenId)>& on_token);
 
 }  // namespace tandem::spec

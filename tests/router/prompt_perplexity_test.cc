@@ -54,11 +54,11 @@ TEST(PromptPerplexity, StoryIsLowerThanCode) {
 
 TEST(PromptPerplexity, FromLogitsValidatesShapes) {
   const std::vector<float> logits = {0, 0, 0, 1, 2, 3};  // 2 rows of 3
-  const std::vector<engine::TokenId> tokens = {0, 2};
+  const std::vector<tokenizer::TokenId> tokens = {0, 2};
   const auto r = prompt_perplexity_from_logits(logits, 3, tokens);
   EXPECT_NEAR(r.mean_nll, std::log(3.0), 1e-12);  // uniform first row predicts token 2
   EXPECT_NEAR(r.ppl, 3.0, 1e-9);
-  EXPECT_THROW(prompt_perplexity_from_logits(logits, 3, std::vector<engine::TokenId>{0}),
+  EXPECT_THROW(prompt_perplexity_from_logits(logits, 3, std::vector<tokenizer::TokenId>{0}),
                std::invalid_argument);
   EXPECT_THROW(prompt_perplexity_from_logits(logits, 2, tokens), std::invalid_argument);
 }

@@ -6,7 +6,7 @@
 
 #include "spec/acceptance.h"
 #include "spec/adaptive.h"
-#include "spec_stats.h"
+#include "support/spec_stats.h"
 
 namespace tandem::spec {
 namespace {

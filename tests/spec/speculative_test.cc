@@ -2,11 +2,11 @@
 // drafts, lossless sampling (chi-square over seeded runs), vocabulary check, the CLI.
 #include <gtest/gtest.h>
 
-#include "quant/synth_model.h"
+#include "convert/synth_model.h"
 #include "spec/speculative.h"
-#include "spec_models.h"
-#include "spec_stats.h"
 #include "support/process.h"
+#include "support/spec_models.h"
+#include "support/spec_stats.h"
 
 namespace tandem::spec {
 namespace {
@@ -181,12 +181,12 @@ TEST(Speculative, DifferentVocabulariesAreRejected) {
   const auto same = engine::Model::load(spec_draft_path(model::GgmlType::Q8_0));
   EXPECT_NO_THROW(check_same_vocab(spec_target(), *same));
   // A stories260K-shaped model with GPT-2's tokenizer.
-  quant::SynthOptions o;
+  convert::SynthOptions o;
   o.shape = spec_target().config();
   o.type = "F32";
   o.vocab_from = test::shared("tokenizers/ggml-vocab-gpt-2.gguf");
   const std::string path = test::unique_temp_dir() + "/gpt2-vocab.gguf";
-  quant::synth_model(o, path);
+  convert::synth_model(o, path);
   const auto other = engine::Model::load(path);
   try {
     check_same_vocab(spec_target(), *other);

@@ -1,0 +1,54 @@
+// OpenAI request bodies parsed and validated into plain structs (errors are ApiError 400
+// naming the field), and the pieces of responses serialized back to JSON.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "engine/sampler.h"
+#include "serving/sequence.h"
+#include "template/chat_template.h"
+
+namespace tandem::api {
+
+struct GenerationParams {
+  engine::SamplerParams sampling;
+  int64_t max_tokens = -1;  // < 0: until end of generation or a full context
+  std::vector<std::string> stop;
+  bool stream = false;
+  bool include_usage = false;
+  bool seed_given = false;  // the request named a seed
+  bool ignore_eos = false;  // llama.cpp's extension: generate exactly max_tokens
+};
+
+struct ChatRequest {
+  std::string model;
+  std::vector<templates::ChatMessage> messages;
+  GenerationParams gen;
+  bool logprobs = false;
+  int32_t top_logprobs = 0;
+  std::optional<bool> enable_thinking;
+  bool return_reasoning = false;
+};
+
+struct CompletionRequest {
+  std::string model;
+  std::variant<std::string, std::vector<tokenizer::TokenId>> prompt;
+  GenerationParams gen;
+  bool echo = false;
+  int32_t logprobs = -1;  // < 0: none; else the number of alternatives per token
+};
+
+// `defaults` are the server's sampling defaults (its command-line flags).
+ChatRequest parse_chat_request(const nlohmann::json& body, const engine::SamplerParams& defaults);
+CompletionRequest parse_completion_request(const nlohmann::json& body,
+                                           const engine::SamplerParams& defaults);
+// Parses a request body; invalid JSON or a non-object is an ApiError 400.
+nlohmann::json parse_body(const std::string& body);
+
+const char* finish_reason_name(serving::FinishReason r);
+
+}  // namespace tandem::api

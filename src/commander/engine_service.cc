@@ -1,0 +1,322 @@
+#include "commander/engine_service.h"
+
+#include <random>
+
+#include "api/openai_response.h"
+#include "api/openai_schema.h"
+#include "http/api_error.h"
+#include "http/json_util.h"
+#include "serving/generation.h"
+
+namespace tandem::commander {
+namespace {
+
+using nlohmann::json;
+
+std::vector<std::string> stop_strings(const api::GenerationParams& g) {
+  return g.stop;
+}
+
+http::ApiError context_error(size_t n_prompt, int32_t n_ctx, const char* param) {
+  return http::ApiError(400,
+                        "this model's context is " + std::to_string(n_ctx) +
+                            " tokens, but the prompt has " + std::to_string(n_prompt) +
+                            " tokens (it must leave room for at least one "
+                            "generated token)",
+                        "invalid_request_error", param, "context_length_exceeded");
+}
+
+// Streams SSE events from a Generation through httplib's chunked provider. `on_step` turns
+// one step into events; returning false from the provider closes the connection, and
+// destroying the state cancels the sequence.
+template <typename OnStep>
+void stream_response(httplib::Response& res, std::shared_ptr<serving::Generation> gen,
+                     OnStep on_step) {
+  res.set_header("Cache-Control", "no-cache");
+  res.set_header("X-Accel-Buffering", "no");
+  res.set_chunked_content_provider(
+      "text/event-stream", [gen, on_step](size_t, httplib::DataSink& sink) mutable {
+        auto step = gen->next();
+        const std::string events = on_step(step);
+        if (!events.empty() && !sink.write(events.data(), events.size())) {
+          gen->stream().cancel();
+          return false;
+        }
+        if (step.done) {
+          if (!sink.write(api::kSseDone, std::strlen(api::kSseDone))) return false;
+          sink.done();
+        }
+        return true;
+      });
+}
+
+std::string error_event(const std::string& message) {
+  return api::sse_event(http::ApiError(500, message, "server_error").to_json());
+}
+
+}  // namespace
+
+engine::SamplerParams EngineService::sampling_for(const api::GenerationParams& g) const {
+  engine::SamplerParams p = g.sampling;
+  if (!g.seed_given && !opts_.fixed_seed) {
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    p.seed = rng();
+  }
+  return p;
+}
+
+EngineService::EngineService(std::unique_ptr<engine::Model> model, EngineServiceOptions opts,
+                             http::Metrics& metrics)
+    : model_(std::move(model)),
+      opts_(std::move(opts)),
+      metrics_(metrics),
+      tf_(*model_, opts_.threads),
+      template_(templates::chat_template_for(*model_, opts_.chat_template)),
+      // The turn end marker stops generation even where the vocab does not flag it as EOG.
+      end_of_turn_(templates::end_of_turn_tokens(template_, model_->tokenizer())) {
+  scheduler_ = std::make_unique<serving::Scheduler>(tf_, opts_.scheduler, metrics_);
+}
+
+EngineService::~EngineService() = default;
+
+void EngineService::tandem_verify(const httplib::Request& req, httplib::Response& res) {
+  std::call_once(verify_once_, [this] {
+    verify::VerifyOptions v;
+    v.max_ctx = opts_.scheduler.n_ctx;
+    v.threads = opts_.threads;
+    verify_ = std::make_unique<verify::VerifyService>(*model_, v);
+  });
+  verify_->handle(req, res);
+}
+
+void EngineService::check_model(const std::string& requested) const {
+  if (!requested.empty() && requested != opts_.model_alias)
+    throw http::ApiError(404,
+                         "the model '" + requested + "' does not exist; this server serves '" +
+                             opts_.model_alias + "'",
+                         "invalid_request_error", "model", "model_not_found");
+}
+
+std::shared_ptr<serving::SeqStream> EngineService::submit(serving::SeqRequest req,
+                                                          httplib::Response& res) {
+  try {
+    return scheduler_->submit(std::move(req));
+  } catch (const serving::QueueFull& e) {
+    res.set_header("Retry-After", "1");
+    throw http::ApiError(503, std::string("server busy: ") + e.what(), "server_error", "",
+                         "queue_full");
+  }
+}
+
+void EngineService::models(const httplib::Request&, httplib::Response& res) {
+  json m = {{"id", opts_.model_alias},
+            {"object", "model"},
+            {"created", 0},
+            {"owned_by", "tandem"},
+            {"context_length", scheduler_->n_ctx()}};
+  res.set_content(http::dump({{"object", "list"}, {"data", json::array({m})}}), "application/json");
+}
+
+void EngineService::chat_completions(const httplib::Request& http_req, httplib::Response& res) {
+  const auto r = api::parse_chat_request(api::parse_body(http_req.body), opts_.sampling);
+  check_model(r.model);
+  const auto& tok = model_->tokenizer();
+  templates::ChatRenderOptions ro;
+  ro.enable_thinking = r.enable_thinking.value_or(true);
+  const std::string prompt_text = template_.render(r.messages, ro);
+
+  serving::SeqRequest sr;
+  sr.prompt = tok.encode(prompt_text, /*add_special=*/true, /*parse_special=*/true);
+  if (static_cast<int64_t>(sr.prompt.size()) >= scheduler_->n_ctx())
+    throw context_error(sr.prompt.size(), scheduler_->n_ctx(), "messages");
+  sr.sampling = sampling_for(r.gen);
+  sr.max_tokens = r.gen.max_tokens;
+  sr.ignore_eos = r.gen.ignore_eos;
+  sr.top_logprobs = r.logprobs ? r.top_logprobs : -1;
+  sr.stop_tokens = end_of_turn_;
+  const int64_t n_prompt = static_cast<int64_t>(sr.prompt.size());
+
+  serving::TextStream::Options to;
+  to.stop = stop_strings(r.gen);
+  to.split_reasoning = r.return_reasoning;
+  to.start_in_reasoning = prompt_text.ends_with("<think>\n");
+  to.trim_leading = true;
+  auto gen = std::make_shared<serving::Generation>(submit(std::move(sr), res), tok, std::move(to));
+  const api::ResponseMeta meta{api::new_id("chatcmpl"), opts_.model_alias, api::unix_now()};
+  const bool logprobs = r.logprobs;
+  const int32_t n_top = r.top_logprobs;
+
+  if (!r.gen.stream) {
+    serving::TextDelta text;
+    std::vector<serving::TokenLogprob> toks;
+    serving::Generation::Step step;
+    do {
+      step = gen->next();
+      text.append(step.delta);
+      for (auto& t : step.tokens) toks.push_back(std::move(t));
+    } while (!step.done);
+    if (step.finish == serving::FinishReason::kError)
+      throw http::ApiError(500, "generation failed: " + step.error, "server_error");
+    json msg = {{"role", "assistant"}, {"content", text.content}};
+    if (r.return_reasoning) msg["reasoning_content"] = text.reasoning;
+    json choice = {
+        {"index", 0}, {"message", msg}, {"finish_reason", api::finish_reason_name(step.finish)}};
+    choice["logprobs"] = logprobs ? api::chat_logprobs_json(toks, tok, n_top) : json(nullptr);
+    json body = {{"id", meta.id},
+                 {"object", "chat.completion"},
+                 {"created", meta.created},
+                 {"model", meta.model},
+                 {"choices", json::array({choice})},
+                 {"usage", api::usage_json(n_prompt, gen->completion_tokens())}};
+    res.set_content(http::dump(body), "application/json");
+    return;
+  }
+
+  const bool include_usage = r.gen.include_usage;
+  bool first = true;
+  stream_response(
+      res, gen, [=, &tok, gen_raw = gen.get()](const serving::Generation::Step& step) mutable {
+        std::string out;
+        if (first) {  // OpenAI opens with the role alone
+          out += api::sse_event(
+              api::chat_chunk(meta, {{"role", "assistant"}, {"content", ""}}, nullptr));
+          first = false;
+        }
+        if (!step.delta.empty() || (logprobs && !step.tokens.empty())) {
+          json delta = json::object();
+          if (!step.delta.content.empty()) delta["content"] = step.delta.content;
+          if (!step.delta.reasoning.empty()) delta["reasoning_content"] = step.delta.reasoning;
+          out += api::sse_event(api::chat_chunk(
+              meta, delta, nullptr,
+              logprobs ? api::chat_logprobs_json(step.tokens, tok, n_top) : json(nullptr)));
+        }
+        if (step.done) {
+          if (step.finish == serving::FinishReason::kError)
+            out += error_event("generation failed: " + step.error);
+          out += api::sse_event(
+              api::chat_chunk(meta, json::object(), api::finish_reason_name(step.finish)));
+          if (include_usage) {
+            json u = api::chat_chunk(meta, json::object(), nullptr);
+            u["choices"] = json::array();
+            u["usage"] = api::usage_json(n_prompt, gen_raw->completion_tokens());
+            out += api::sse_event(u);
+          }
+        }
+        return out;
+      });
+}
+
+void EngineService::completions(const httplib::Request& http_req, httplib::Response& res) {
+  const auto r = api::parse_completion_request(api::parse_body(http_req.body), opts_.sampling);
+  check_model(r.model);
+  const auto& tok = model_->tokenizer();
+  serving::SeqRequest sr;
+  std::string prompt_text;
+  if (const auto* s = std::get_if<std::string>(&r.prompt)) {
+    prompt_text = *s;
+    sr.prompt = tok.encode(prompt_text, /*add_special=*/true, /*parse_special=*/false);
+    if (sr.prompt.empty() && tok.bos() >= 0) sr.prompt.push_back(tok.bos());
+  } else {
+    sr.prompt = std::get<std::vector<tokenizer::TokenId>>(r.prompt);
+    for (tokenizer::TokenId id : sr.prompt)
+      if (id >= tok.n_vocab())
+        throw http::bad_field("prompt", "token id " + std::to_string(id) +
+                                            " is outside the vocabulary of " +
+                                            std::to_string(tok.n_vocab()));
+    prompt_text = tok.decode(sr.prompt);
+  }
+  if (sr.prompt.empty()) throw http::bad_field("prompt", "the prompt has no tokens");
+  if (static_cast<int64_t>(sr.prompt.size()) >= scheduler_->n_ctx())
+    throw context_error(sr.prompt.size(), scheduler_->n_ctx(), "prompt");
+  sr.sampling = sampling_for(r.gen);
+  sr.max_tokens = r.gen.max_tokens;
+  sr.ignore_eos = r.gen.ignore_eos;
+  sr.top_logprobs = r.logprobs;
+  sr.prompt_logprobs = r.echo && r.logprobs >= 0;
+  const std::vector<tokenizer::TokenId> prompt_ids = sr.prompt;
+  const int64_t n_prompt = static_cast<int64_t>(sr.prompt.size());
+
+  serving::TextStream::Options to;
+  to.stop = r.gen.stop;
+  auto gen = std::make_shared<serving::Generation>(submit(std::move(sr), res), tok, std::move(to));
+  const api::ResponseMeta meta{api::new_id("cmpl"), opts_.model_alias, api::unix_now()};
+  const int32_t n_lp = r.logprobs;
+  const bool echo = r.echo;
+  // Echoed prompt tokens: the first has no log-probability, the rest come from the prefill.
+  auto prompt_lp = [&tok, prompt_ids, n_lp, gen_raw = gen.get()](size_t offset0) {
+    return api::completion_logprobs_json({prompt_ids.front()}, gen_raw->stream().prompt_logprobs(),
+                                         tok, n_lp, offset0);
+  };
+
+  if (!r.gen.stream) {
+    std::string text = echo ? prompt_text : "";
+    std::vector<serving::TokenLogprob> toks;
+    serving::Generation::Step step;
+    do {
+      step = gen->next();
+      text += step.delta.content;
+      for (auto& t : step.tokens) toks.push_back(std::move(t));
+    } while (!step.done);
+    if (step.finish == serving::FinishReason::kError)
+      throw http::ApiError(500, "generation failed: " + step.error, "server_error");
+    json lp = nullptr;
+    if (n_lp >= 0) {
+      json gen_lp =
+          api::completion_logprobs_json({}, toks, tok, n_lp, echo ? prompt_text.size() : 0);
+      if (echo) {
+        lp = prompt_lp(0);
+        for (const char* k : {"tokens", "token_logprobs", "top_logprobs", "text_offset"})
+          for (auto& v : gen_lp[k]) lp[k].push_back(v);
+      } else {
+        lp = gen_lp;
+      }
+    }
+    json choice = {{"index", 0},
+                   {"text", text},
+                   {"logprobs", lp},
+                   {"finish_reason", api::finish_reason_name(step.finish)}};
+    json body = {{"id", meta.id},
+                 {"object", "text_completion"},
+                 {"created", meta.created},
+                 {"model", meta.model},
+                 {"choices", json::array({choice})},
+                 {"usage", api::usage_json(n_prompt, gen->completion_tokens())}};
+    res.set_content(http::dump(body), "application/json");
+    return;
+  }
+
+  const bool include_usage = r.gen.include_usage;
+  bool first = true;
+  size_t offset = 0;
+  stream_response(
+      res, gen, [=, &tok, gen_raw = gen.get()](const serving::Generation::Step& step) mutable {
+        std::string out;
+        if (first && echo) {
+          out += api::sse_event(api::completion_chunk(meta, prompt_text, nullptr,
+                                                      n_lp >= 0 ? prompt_lp(0) : json(nullptr)));
+          offset = prompt_text.size();
+        }
+        first = false;
+        if (!step.delta.content.empty() || (n_lp >= 0 && !step.tokens.empty())) {
+          json lp = n_lp >= 0 ? api::completion_logprobs_json({}, step.tokens, tok, n_lp, offset)
+                              : json(nullptr);
+          out += api::sse_event(api::completion_chunk(meta, step.delta.content, nullptr, lp));
+          offset += step.delta.content.size();
+        }
+        if (step.done) {
+          if (step.finish == serving::FinishReason::kError)
+            out += error_event("generation failed: " + step.error);
+          out +=
+              api::sse_event(api::completion_chunk(meta, "", api::finish_reason_name(step.finish)));
+          if (include_usage) {
+            json u = api::completion_chunk(meta, "", nullptr);
+            u["choices"] = json::array();
+            u["usage"] = api::usage_json(n_prompt, gen_raw->completion_tokens());
+            out += api::sse_event(u);
+          }
+        }
+        return out;
+      });
+}
+
+}  // namespace tandem::commander

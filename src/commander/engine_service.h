@@ -1,0 +1,58 @@
+// The Commander's local role: the OpenAI endpoints served by Tandem's own engine through
+// the continuous-batching Scheduler.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "api/openai_schema.h"
+#include "engine/model.h"
+#include "engine/transformer.h"
+#include "http/http_server.h"
+#include "serving/scheduler.h"
+#include "template/chat_template.h"
+#include "verify/verify_service.h"
+
+namespace tandem::commander {
+
+struct EngineServiceOptions {
+  std::string model_alias;         // the id /v1/models lists and requests must name
+  std::string chat_template;       // empty: detect from the GGUF
+  engine::SamplerParams sampling;  // defaults for fields a request leaves out
+  serving::SchedulerOptions scheduler;
+  int threads = 0;
+  // Requests without a seed draw a fresh one (OpenAI behaviour) unless the server's --seed
+  // was given, which then applies to all of them.
+  bool fixed_seed = false;
+};
+
+class EngineService : public http::Service {
+ public:
+  EngineService(std::unique_ptr<engine::Model> model, EngineServiceOptions opts,
+                http::Metrics& metrics);
+  ~EngineService() override;
+
+  void chat_completions(const httplib::Request& req, httplib::Response& res) override;
+  void completions(const httplib::Request& req, httplib::Response& res) override;
+  void models(const httplib::Request& req, httplib::Response& res) override;
+  void tandem_verify(const httplib::Request& req, httplib::Response& res) override;
+
+  const templates::ChatTemplate& chat_template() const { return template_; }
+
+ private:
+  void check_model(const std::string& requested) const;
+  engine::SamplerParams sampling_for(const api::GenerationParams& g) const;
+  std::shared_ptr<serving::SeqStream> submit(serving::SeqRequest req, httplib::Response& res);
+
+  std::unique_ptr<engine::Model> model_;
+  EngineServiceOptions opts_;
+  http::Metrics& metrics_;
+  engine::Transformer tf_;
+  templates::ChatTemplate template_;
+  std::vector<tokenizer::TokenId> end_of_turn_;
+  std::once_flag verify_once_;
+  std::unique_ptr<verify::VerifyService> verify_;  // created on the first verify request
+  std::unique_ptr<serving::Scheduler> scheduler_;  // last: its thread uses everything above
+};
+
+}  // namespace tandem::commander

@@ -1,0 +1,210 @@
+#include "convert/synth_model.h"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "kernels/quant_formats.h"
+#include "kernels/thread_pool.h"
+#include "model/gguf_file.h"
+#include "model/gguf_writer.h"
+
+namespace tandem::convert {
+namespace {
+
+using model::GgmlType;
+
+model::ModelConfig make(std::string arch, int64_t embd, int64_t layers, int64_t heads, int64_t kv,
+                        int64_t ff, int64_t ctx, float base, int64_t head_dim = 0) {
+  model::ModelConfig c;
+  c.arch = std::move(arch);
+  c.n_embd = embd;
+  c.n_layer = layers;
+  c.n_head = heads;
+  c.n_head_kv = kv;
+  c.n_ff = ff;
+  c.n_ctx_train = ctx;
+  c.rope_freq_base = base;
+  c.head_dim = head_dim ? head_dim : embd / heads;
+  c.n_rot = c.head_dim;
+  c.rms_eps = c.arch == "llama" ? 1e-5f : 1e-6f;
+  return c;
+}
+
+// splitmix64: a fast, well-mixed generator so each row can be seeded independently.
+uint64_t mix(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+uint64_t hash_name(const std::string& s, uint64_t seed) {
+  uint64_t h = seed ^ 0xcbf29ce484222325ULL;
+  for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
+  return h;
+}
+
+// The type a tensor gets under a file type, following llama.cpp's choices for its mixes.
+GgmlType tensor_type(const std::string& ftype, const std::string& name, int64_t layer,
+                     int64_t n_layer) {
+  const bool is_output = name == "output.weight";
+  if (ftype == "Q4_K_M") {
+    auto more_bits = [&](int64_t i) {
+      return i < n_layer / 8 || i >= 7 * n_layer / 8 || (i - n_layer / 8) % 3 == 2;
+    };
+    if (is_output) return GgmlType::Q6_K;
+    if ((name.find("attn_v") != std::string::npos || name.find("ffn_down") != std::string::npos) &&
+        more_bits(layer))
+      return GgmlType::Q6_K;
+    return GgmlType::Q4_K;
+  }
+  const GgmlType t = model::parse_type_name(ftype);
+  if (is_output && (t == GgmlType::Q4_0 || t == GgmlType::Q4_1 || t == GgmlType::Q4_K))
+    return GgmlType::Q6_K;
+  return t;
+}
+
+// A type whose block fits rows of `cols`: the wanted one, else Q8_0, else F16.
+GgmlType fitting_type(GgmlType want, int64_t cols) {
+  if (cols % model::traits(want).block_size == 0) return want;
+  if (cols % 32 == 0) return GgmlType::Q8_0;
+  return GgmlType::F16;
+}
+
+}  // namespace
+
+model::ModelConfig shape_preset(const std::string& name) {
+  if (name == "tinyllama-1.1b") return make("llama", 2048, 22, 32, 4, 5632, 2048, 10000.0f);
+  if (name == "llama-3-8b") return make("llama", 4096, 32, 32, 8, 14336, 8192, 500000.0f);
+  if (name == "qwen2.5-0.5b") return make("qwen2", 896, 24, 14, 2, 4864, 32768, 1000000.0f);
+  if (name == "qwen3-0.6b") return make("qwen3", 1024, 28, 16, 8, 3072, 40960, 1000000.0f, 128);
+  std::string known;
+  for (const auto& n : shape_preset_names()) known += (known.empty() ? "" : ", ") + n;
+  throw std::invalid_argument("unknown shape '" + name + "' (known: " + known + ", custom)");
+}
+
+std::vector<std::string> shape_preset_names() {
+  return {"tinyllama-1.1b", "llama-3-8b", "qwen2.5-0.5b", "qwen3-0.6b"};
+}
+
+SynthReport synth_model(const SynthOptions& opt, const std::string& out_path) {
+  model::ModelConfig c = opt.shape;
+  if (c.arch != "llama" && c.arch != "qwen2" && c.arch != "qwen3")
+    throw std::invalid_argument("unsupported architecture '" + c.arch + "'");
+  if (c.n_embd <= 0 || c.n_layer <= 0 || c.n_head <= 0 || c.n_head_kv <= 0 || c.n_ff <= 0 ||
+      c.head_dim <= 0 || c.n_head % c.n_head_kv != 0 || c.head_dim % 2 != 0)
+    throw std::invalid_argument("invalid model dimensions");
+  if (opt.type != "Q4_K_M") {
+    const GgmlType t = model::parse_type_name(opt.type);
+    if (!kernels::can_quantize(t))
+      throw std::invalid_argument("synth cannot write type " + opt.type);
+  }
+  if (opt.vocab_from.empty()) throw std::invalid_argument("--vocab-from VOCAB.gguf is required");
+  const auto vocab = model::GgufFile::open(opt.vocab_from);
+  const auto* tokens = vocab.find("tokenizer.ggml.tokens");
+  if (!tokens || !tokens->is_array())
+    throw vocab.error("has no tokenizer.ggml.tokens array (not a vocabulary file)");
+  c.n_vocab = static_cast<int64_t>(tokens->as_array().items.size());
+
+  model::GgufWriter w;
+  const std::string a = c.arch + ".";
+  w.set_string("general.architecture", c.arch);
+  w.set_string("general.name", "tandem-synth-" + c.arch);
+  w.set_string("general.tandem.note", "random weights, for speed measurements only");
+  w.set_u32(a + "context_length", static_cast<uint32_t>(c.n_ctx_train));
+  w.set_u32(a + "embedding_length", static_cast<uint32_t>(c.n_embd));
+  w.set_u32(a + "block_count", static_cast<uint32_t>(c.n_layer));
+  w.set_u32(a + "feed_forward_length", static_cast<uint32_t>(c.n_ff));
+  w.set_u32(a + "attention.head_count", static_cast<uint32_t>(c.n_head));
+  w.set_u32(a + "attention.head_count_kv", static_cast<uint32_t>(c.n_head_kv));
+  w.set_u32(a + "attention.key_length", static_cast<uint32_t>(c.head_dim));
+  w.set_u32(a + "attention.value_length", static_cast<uint32_t>(c.head_dim));
+  w.set_u32(a + "rope.dimension_count", static_cast<uint32_t>(c.head_dim));
+  w.set_f32(a + "rope.freq_base", c.rope_freq_base);
+  w.set_f32(a + "attention.layer_norm_rms_epsilon", c.rms_eps);
+  for (const auto& [k, v] : vocab.metadata())
+    if (k.rfind("tokenizer.", 0) == 0) w.set(k, v);
+
+  auto pool = std::make_shared<kernels::ThreadPool>(std::max(1, opt.threads));
+  SynthReport report;
+  size_t total = 0;
+  struct Planned {
+    std::string name;
+    GgmlType type;
+    std::vector<int64_t> dims;
+    float scale;
+    bool is_norm;
+  };
+  std::vector<Planned> plan;
+  auto plan_matrix = [&](const std::string& name, int64_t n_in, int64_t n_out, int64_t layer) {
+    const GgmlType want = tensor_type(opt.type, name, layer, c.n_layer);
+    const GgmlType t = fitting_type(want, n_in);
+    if (t != want)
+      report.fallbacks.push_back(name + ": " + std::string(model::type_name(want)) + " -> " +
+                                 std::string(model::type_name(t)) + " (rows of " +
+                                 std::to_string(n_in) + " are not whole blocks)");
+    plan.push_back({name, t, {n_in, n_out}, 1.0f / std::sqrt(static_cast<float>(n_in)), false});
+  };
+  auto plan_vector = [&](const std::string& name, int64_t n, bool norm) {
+    plan.push_back({name, GgmlType::F32, {n}, norm ? 1.0f : 0.02f, norm});
+  };
+  plan_matrix("token_embd.weight", c.n_embd, c.n_vocab, 0);
+  for (int64_t l = 0; l < c.n_layer; ++l) {
+    const std::string p = "blk." + std::to_string(l) + ".";
+    plan_vector(p + "attn_norm.weight", c.n_embd, true);
+    plan_matrix(p + "attn_q.weight", c.n_embd, c.q_dim(), l);
+    plan_matrix(p + "attn_k.weight", c.n_embd, c.kv_dim(), l);
+    plan_matrix(p + "attn_v.weight", c.n_embd, c.kv_dim(), l);
+    if (c.arch == "qwen2") {
+      plan_vector(p + "attn_q.bias", c.q_dim(), false);
+      plan_vector(p + "attn_k.bias", c.kv_dim(), false);
+      plan_vector(p + "attn_v.bias", c.kv_dim(), false);
+    }
+    if (c.arch == "qwen3") {
+      plan_vector(p + "attn_q_norm.weight", c.head_dim, true);
+      plan_vector(p + "attn_k_norm.weight", c.head_dim, true);
+    }
+    plan_matrix(p + "attn_output.weight", c.q_dim(), c.n_embd, l);
+    plan_vector(p + "ffn_norm.weight", c.n_embd, true);
+    plan_matrix(p + "ffn_gate.weight", c.n_embd, c.n_ff, l);
+    plan_matrix(p + "ffn_up.weight", c.n_embd, c.n_ff, l);
+    plan_matrix(p + "ffn_down.weight", c.n_ff, c.n_embd, l);
+  }
+  plan_vector("output_norm.weight", c.n_embd, true);
+  if (!opt.tied_output) plan_matrix("output.weight", c.n_embd, c.n_vocab, c.n_layer);
+
+  for (const auto& t : plan) {
+    const int64_t cols = t.dims[0], rows = t.dims.size() > 1 ? t.dims[1] : 1;
+    total += model::row_bytes(t.type, cols) * static_cast<size_t>(rows);
+  }
+  auto done = std::make_shared<size_t>(0);
+  for (const auto& t : plan) {
+    const uint64_t seed = hash_name(t.name, opt.seed);
+    const auto progress = opt.progress;
+    w.add_tensor_lazy(
+        t.name, t.type, t.dims, [t, seed, pool, done, total, progress](std::span<uint8_t> out) {
+          const int64_t cols = t.dims[0], rows = t.dims.size() > 1 ? t.dims[1] : 1;
+          const size_t rb = model::row_bytes(t.type, cols);
+          pool->parallel_for(rows, [&](int64_t begin, int64_t end, int) {
+            std::vector<float> row(static_cast<size_t>(cols));
+            for (int64_t r = begin; r < end; ++r) {
+              uint64_t s = mix(seed + static_cast<uint64_t>(r));
+              for (auto& x : row) {
+                s = mix(s);
+                const float u = static_cast<float>((s >> 40) * 0x1.0p-24) * 2.0f - 1.0f;  // [-1, 1)
+                x = t.is_norm ? 1.0f + 0.1f * u : t.scale * std::sqrt(3.0f) * u;
+              }
+              kernels::quantize(t.type, row.data(), out.data() + static_cast<size_t>(r) * rb, cols);
+            }
+          });
+          *done += out.size();
+          if (progress) progress(*done, total, t.name);
+        });
+  }
+  w.write(out_path);
+  report.bytes = total;
+  report.n_params = c.n_params(opt.tied_output);
+  return report;
+}
+
+}  // namespace tandem::convert

@@ -1,0 +1,37 @@
+// Random-weight models of real shapes, for speed work (weights' values don't affect speed).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "model/model_config.h"
+
+namespace tandem::convert {
+
+// A named shape: "tinyllama-1.1b", "llama-3-8b", "qwen2.5-0.5b", "qwen3-0.6b".
+model::ModelConfig shape_preset(const std::string& name);
+std::vector<std::string> shape_preset_names();
+
+struct SynthOptions {
+  model::ModelConfig shape;   // n_vocab is taken from the vocabulary file
+  std::string type = "Q4_0";  // F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q4_K, Q4_K_M, Q6_K
+  std::string vocab_from;     // GGUF whose tokenizer.* metadata is copied
+  uint64_t seed = 1;
+  int threads = 1;
+  bool tied_output = false;
+  // Called as tensors are generated: (bytes done, bytes total, tensor name).
+  std::function<void(size_t, size_t, const std::string&)> progress;
+};
+
+struct SynthReport {
+  size_t bytes = 0;
+  int64_t n_params = 0;
+  std::vector<std::string> fallbacks;  // "tensor: TYPE -> TYPE (why)"
+};
+
+// Writes the model to `out_path`; throws std::invalid_argument / ModelFileError on bad input.
+SynthReport synth_model(const SynthOptions& opt, const std::string& out_path);
+
+}  // namespace tandem::convert

@@ -1,0 +1,100 @@
+// The Dispatcher role of the OpenAI server: per request, privacy scan -> intent -> prompt
+// perplexity from the edge prefill -> decision; the edge answers from that same KV cache,
+// the cloud route masks every message, asks the Commander and unmasks the answer (also
+// streamed). Commander unreachable -> edge (reason offline); Commander failing mid-stream ->
+// the edge continues the same answer from the text received so far.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "api/openai_schema.h"
+#include "dispatcher/commander_client.h"
+#include "dispatcher/edge_engine.h"
+#include "dispatcher/routing_pipeline.h"
+#include "http/http_server.h"
+#include "http/metrics.h"
+#include "privacy/masker.h"
+#include "spec/drafter.h"
+#include "spec/speculative.h"
+
+namespace tandem::dispatcher {
+
+// The routing outcome of a cloud answer verified speculatively (header x-tandem-route).
+inline constexpr const char* kRouteCloudSpeculative = "cloud-speculative";
+
+struct DispatcherOptions {
+  std::string model_alias;  // the id /v1/models lists
+  engine::SamplerParams sampling;
+  bool fixed_seed = false;
+  CommanderOptions commander;
+  std::string commander_model;  // "model" sent to the Commander (empty: its default)
+  // Cloud answers as speculative decoding: the edge model drafts, the Commander verifies
+  // (route "cloud-speculative"; docs/DISPATCHER.md).
+  bool speculative = false;
+  spec::SpecOptions spec;
+  int draft_threads = 1;
+};
+
+// Per-conversation Maskers, so a value keeps its placeholder across the turns of a chat.
+class ConversationMaskers {
+ public:
+  // A copy of the conversation's Masker (a fresh one for a new conversation).
+  privacy::Masker checkout(const std::string& conversation);
+  void store(const std::string& conversation, const privacy::Masker& m);
+
+ private:
+  static constexpr size_t kMaxConversations = 4096;
+  std::mutex mu_;
+  std::unordered_map<std::string, privacy::Masker> by_id_;
+};
+
+class DispatcherService : public http::Service {
+ public:
+  DispatcherService(std::unique_ptr<EdgeEngine> edge, std::unique_ptr<RoutingPipeline> routing,
+                    DispatcherOptions opts, http::Metrics& metrics);
+
+  void chat_completions(const httplib::Request& req, httplib::Response& res) override;
+  void completions(const httplib::Request& req, httplib::Response& res) override;
+  void models(const httplib::Request& req, httplib::Response& res) override;
+  void route_decision(const httplib::Request& req, httplib::Response& res) override;
+
+  struct Walk;  // one request's state (dispatcher_walk.h)
+
+ private:
+  engine::SamplerParams sampling_for(const api::GenerationParams& g) const;
+  void answer_on_edge(std::shared_ptr<Walk> w, httplib::Response& res);
+  // Opens w's edge session and prefills the prompt, scoring its perplexity on the way (a
+  // prompt the edge context cannot hold is a 400).
+  void prefill_on_edge(Walk& w);
+  // False when the Commander could not be reached (nothing was written to res).
+  bool answer_from_cloud(std::shared_ptr<Walk> w, httplib::Response& res);
+  void set_route_headers(const Walk& w, httplib::Response& res, bool speculative = false);
+
+  // dispatcher_speculative.cc
+  enum class SpecResult { kAnswered, kNoVerify, kUnreachable };
+  // kNoVerify: the Commander has no usable verify endpoint (the plain cloud path answers);
+  // kUnreachable: nothing answered (offline). Nothing was written to res then.
+  SpecResult answer_speculative(std::shared_ptr<Walk> w, httplib::Response& res);
+  // The Commander failed mid-answer: the edge prefills prompt + `sent` and continues.
+  void continue_on_edge(Walk& w, const std::string& sent, int64_t n_generated);
+
+  std::unique_ptr<EdgeEngine> edge_;
+  std::unique_ptr<RoutingPipeline> routing_;
+  DispatcherOptions opts_;
+  http::Metrics& metrics_;
+  ConversationMaskers maskers_;
+  std::unique_ptr<spec::Drafter> drafter_;  // used only while holding an EdgeSession
+};
+
+// The identity of a conversation: the body's "user", else the x-tandem-conversation header,
+// else a hash of the first user message.
+std::string conversation_id(const nlohmann::json& body, const httplib::Request& req,
+                            const std::vector<templates::ChatMessage>& messages);
+// The request body as the Commander gets it: every message's text masked with `masker`.
+nlohmann::json masked_chat_body(const nlohmann::json& body, privacy::Masker& masker,
+                                const std::string& commander_model);
+
+}  // namespace tandem::dispatcher

@@ -1,0 +1,74 @@
+#include "dispatcher/routing_pipeline.h"
+
+namespace tandem::dispatcher {
+
+using nlohmann::json;
+
+RoutingPipeline::RoutingPipeline(router::RoutingPolicy policy,
+                                 std::optional<router::IntentClassifier> intent,
+                                 const privacy::PiiDetector& detector)
+    : policy_(std::move(policy)), intent_(std::move(intent)), detector_(detector) {}
+
+router::RoutingSignals RoutingPipeline::scan(
+    const std::vector<templates::ChatMessage>& messages) const {
+  router::RoutingSignals s;
+  for (const auto& m : messages)
+    for (const auto& match : detector_.detect(m.content)) s.pii.push_back(match.type);
+  if (intent_) {
+    const templates::ChatMessage* last_user = nullptr;
+    for (const auto& m : messages)
+      if (m.role == "user") last_user = &m;
+    if (!last_user && !messages.empty()) last_user = &messages.back();
+    if (last_user) s.intent = intent_->classify(last_user->content);
+  }
+  return s;
+}
+
+std::optional<router::Decision> RoutingPipeline::decide_before_ppl(
+    const router::RoutingSignals& s) const {
+  router::RoutingSignals no_ppl = s;
+  no_ppl.ppl.reset();
+  no_ppl.commander_reachable = true;
+  auto d = router::decide(no_ppl, policy_);
+  if (d.reason == router::Reason::kPrivacyLocal || d.reason == router::Reason::kIntent) return d;
+  return std::nullopt;
+}
+
+router::Decision RoutingPipeline::decide(const router::RoutingSignals& s) const {
+  return router::decide(s, policy_);
+}
+
+json RoutingPipeline::explain_json(const router::RoutingSignals& s,
+                                   const router::Decision& d) const {
+  json pii = json::array();
+  json counts = json::object();
+  for (auto t : s.pii) {
+    const std::string key(privacy::pii_key(t));
+    if (!counts.contains(key)) pii.push_back(key);
+    counts[key] = counts.value(key, 0) + 1;
+  }
+  json intent = nullptr;
+  if (s.intent) {
+    json scores = json::object();
+    for (const auto& sc : s.intent->scores) scores[sc.label] = sc.probability;
+    intent = {{"label", s.intent->label}, {"scores", scores}};
+  }
+  json local = json::array();
+  for (auto t : policy_.privacy.local_types(s.pii))
+    local.push_back(std::string(privacy::pii_key(t)));
+  return {{"route", std::string(router::route_name(d.route))},
+          {"reason", std::string(router::reason_name(d.reason))},
+          {"detail", d.detail},
+          {"explain", d.explain()},
+          {"signals",
+           {{"pii", pii},
+            {"pii_counts", counts},
+            {"pii_local", local},
+            {"intent", intent},
+            {"cloud_intents", policy_.cloud_intents},
+            {"ppl", s.ppl ? json(*s.ppl) : json(nullptr)},
+            {"ppl_threshold", policy_.ppl_threshold ? json(*policy_.ppl_threshold) : json(nullptr)},
+            {"commander_reachable", s.commander_reachable}}}};
+}
+
+}  // namespace tandem::dispatcher

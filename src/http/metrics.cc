@@ -1,0 +1,103 @@
+#include "http/metrics.h"
+
+#include <fmt/format.h>
+
+namespace tandem::http {
+
+Histogram::Histogram(std::vector<double> bounds)
+    : bounds_(std::move(bounds)), counts_(bounds_.size() + 1, 0) {}
+
+void Histogram::observe(double v) {
+  std::lock_guard lock(mu_);
+  size_t i = 0;
+  while (i < bounds_.size() && v > bounds_[i]) ++i;
+  ++counts_[i];
+  sum_ += v;
+  ++count_;
+}
+
+void Histogram::render(const std::string& name, std::string& out) const {
+  std::lock_guard lock(mu_);
+  uint64_t cumulative = 0;
+  for (size_t i = 0; i < bounds_.size(); ++i) {
+    cumulative += counts_[i];
+    out += fmt::format("{}_bucket{{le=\"{}\"}} {}\n", name, bounds_[i], cumulative);
+  }
+  out += fmt::format("{}_bucket{{le=\"+Inf\"}} {}\n", name, count_);
+  out += fmt::format("{}_sum {}\n{}_count {}\n", name, sum_, name, count_);
+}
+
+Metrics::Metrics()
+    : ttft_({0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30}),
+      token_latency_({0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1}) {}
+
+void Metrics::count_request(const std::string& endpoint, int status) {
+  std::lock_guard lock(mu_);
+  ++requests_[{endpoint, status}];
+}
+
+void Metrics::count_decision(const std::string& route, const std::string& reason) {
+  std::lock_guard lock(mu_);
+  ++decisions_[{route, reason}];
+}
+
+std::string Metrics::render() const {
+  std::string out;
+  out += "# HELP tandem_requests_total HTTP requests by endpoint and status.\n";
+  out += "# TYPE tandem_requests_total counter\n";
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [key, n] : requests_)
+      out += fmt::format("tandem_requests_total{{endpoint=\"{}\",status=\"{}\"}} {}\n", key.first,
+                         key.second, n);
+  }
+  {
+    std::lock_guard lock(mu_);
+    if (!decisions_.empty()) {
+      out += "# HELP tandem_routing_decisions_total Dispatcher decisions by route and reason.\n";
+      out += "# TYPE tandem_routing_decisions_total counter\n";
+    }
+    for (const auto& [key, n] : decisions_)
+      out += fmt::format("tandem_routing_decisions_total{{route=\"{}\",reason=\"{}\"}} {}\n",
+                         key.first, key.second, n);
+  }
+  out += "# HELP tandem_prompt_tokens_total Prompt tokens evaluated.\n";
+  out += "# TYPE tandem_prompt_tokens_total counter\n";
+  out += fmt::format("tandem_prompt_tokens_total {}\n", prompt_tokens_.load());
+  out += "# HELP tandem_generated_tokens_total Tokens generated.\n";
+  out += "# TYPE tandem_generated_tokens_total counter\n";
+  out += fmt::format("tandem_generated_tokens_total {}\n", generated_tokens_.load());
+  out += "# HELP tandem_time_to_first_token_seconds Queue + prefill time to the first token.\n";
+  out += "# TYPE tandem_time_to_first_token_seconds histogram\n";
+  ttft_.render("tandem_time_to_first_token_seconds", out);
+  out += "# HELP tandem_token_latency_seconds Time between consecutive generated tokens.\n";
+  out += "# TYPE tandem_token_latency_seconds histogram\n";
+  token_latency_.render("tandem_token_latency_seconds", out);
+  // Their ratio is the mean batch size: how much continuous batching is sharing each pass.
+  out += "# HELP tandem_forward_passes_total Batched forward passes run by the scheduler.\n";
+  out += "# TYPE tandem_forward_passes_total counter\n";
+  out += fmt::format("tandem_forward_passes_total {}\n", forward_passes_.load());
+  out += "# HELP tandem_batch_tokens_total Tokens evaluated over all forward passes.\n";
+  out += "# TYPE tandem_batch_tokens_total counter\n";
+  out += fmt::format("tandem_batch_tokens_total {}\n", batch_tokens_.load());
+  if (spec_passes_.load() > 0) {  // only a Dispatcher in speculative mode has these
+    out += "# HELP tandem_spec_drafted_tokens_total Tokens the edge drafted for verification.\n";
+    out += "# TYPE tandem_spec_drafted_tokens_total counter\n";
+    out += fmt::format("tandem_spec_drafted_tokens_total {}\n", spec_drafted_.load());
+    out += "# HELP tandem_spec_accepted_tokens_total Drafted tokens the Commander accepted.\n";
+    out += "# TYPE tandem_spec_accepted_tokens_total counter\n";
+    out += fmt::format("tandem_spec_accepted_tokens_total {}\n", spec_accepted_.load());
+    out += "# HELP tandem_spec_verify_passes_total Verification calls to the Commander.\n";
+    out += "# TYPE tandem_spec_verify_passes_total counter\n";
+    out += fmt::format("tandem_spec_verify_passes_total {}\n", spec_passes_.load());
+  }
+  out += "# HELP tandem_active_slots Sequences being decoded.\n";
+  out += "# TYPE tandem_active_slots gauge\n";
+  out += fmt::format("tandem_active_slots {}\n", active_slots_.load());
+  out += "# HELP tandem_queue_length Requests waiting for a slot.\n";
+  out += "# TYPE tandem_queue_length gauge\n";
+  out += fmt::format("tandem_queue_length {}\n", queue_length_.load());
+  return out;
+}
+
+}  // namespace tandem::http

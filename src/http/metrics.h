@@ -1,0 +1,66 @@
+// Prometheus text-format metrics of the Commander: request counts, token counts, latency
+// histograms, slot and queue gauges. Thread-safe; one instance per server.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace tandem::http {
+
+class Histogram {
+ public:
+  explicit Histogram(std::vector<double> bounds);
+  void observe(double v);
+  // Appends the _bucket/_sum/_count lines of `name`.
+  void render(const std::string& name, std::string& out) const;
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<double> bounds_;
+  std::vector<uint64_t> counts_;  // per bucket, not cumulative
+  double sum_ = 0;
+  uint64_t count_ = 0;
+};
+
+class Metrics {
+ public:
+  Metrics();
+  void count_request(const std::string& endpoint, int status);
+  // Dispatcher: one routing decision (route "edge"|"cloud", reason as in router::Reason).
+  void count_decision(const std::string& route, const std::string& reason);
+  void add_prompt_tokens(int64_t n) { prompt_tokens_ += n; }
+  void add_generated_tokens(int64_t n) { generated_tokens_ += n; }
+  void observe_ttft(double seconds) { ttft_.observe(seconds); }
+  void observe_token_latency(double seconds) { token_latency_.observe(seconds); }
+  void count_forward(int64_t n_tokens) {
+    ++forward_passes_;
+    batch_tokens_ += n_tokens;
+  }
+  // Dispatcher, cloud-speculative answers: drafted / accepted tokens and verify passes.
+  void add_speculation(int64_t drafted, int64_t accepted, int64_t passes) {
+    spec_drafted_ += drafted;
+    spec_accepted_ += accepted;
+    spec_passes_ += passes;
+  }
+  void set_active_slots(int64_t n) { active_slots_ = n; }
+  void set_queue_length(int64_t n) { queue_length_ = n; }
+
+  std::string render() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::pair<std::string, int>, uint64_t> requests_;
+  std::map<std::pair<std::string, std::string>, uint64_t> decisions_;
+  std::atomic<int64_t> prompt_tokens_{0}, generated_tokens_{0};
+  std::atomic<int64_t> active_slots_{0}, queue_length_{0};
+  std::atomic<int64_t> forward_passes_{0}, batch_tokens_{0};
+  std::atomic<int64_t> spec_drafted_{0}, spec_accepted_{0}, spec_passes_{0};
+  Histogram ttft_, token_latency_;
+};
+
+}  // namespace tandem::http

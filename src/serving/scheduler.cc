@@ -1,0 +1,296 @@
+#include "serving/scheduler.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+namespace tandem::serving {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+// log-softmax of the raw logits (the model's own distribution, as OpenAI reports it) for
+// `id`, plus the n most likely tokens.
+TokenLogprob logprob_of(std::span<const float> logits, TokenId id, int32_t n_top) {
+  float mx = -INFINITY;
+  for (float v : logits)
+    if (std::isfinite(v)) mx = std::max(mx, v);
+  double sum = 0;
+  for (float v : logits)
+    if (std::isfinite(v)) sum += std::exp(static_cast<double>(v) - mx);
+  const float lse = mx + static_cast<float>(std::log(sum));
+  auto lp = [&](TokenId t) {
+    const float v = logits[static_cast<size_t>(t)];
+    return std::isfinite(v) ? v - lse : -INFINITY;
+  };
+  TokenLogprob out{id, lp(id), {}};
+  if (n_top > 0) {
+    const size_t n = std::min<size_t>(static_cast<size_t>(n_top), logits.size());
+    std::vector<TokenId> ids(logits.size());
+    for (size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<TokenId>(i);
+    std::partial_sort(
+        ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(n), ids.end(),
+        [&](TokenId a, TokenId b) { return lp(a) > lp(b) || (lp(a) == lp(b) && a < b); });
+    for (size_t i = 0; i < n; ++i) out.top.emplace_back(ids[i], lp(ids[i]));
+  }
+  return out;
+}
+
+}  // namespace
+
+struct Scheduler::Slot {
+  int32_t seq = 0;
+  std::shared_ptr<SeqStream> stream;  // null: free
+  SeqRequest req;
+  std::unique_ptr<engine::Sampler> sampler;
+  int32_t n_past = 0;  // positions in the cache
+  int32_t n_prefilled = 0;
+  TokenId last = -1;  // sampled, not yet evaluated
+  int64_t n_generated = 0;
+  Clock::time_point last_token_time;
+  std::vector<TokenLogprob> prompt_lp;
+  // Rows of this slot in the current forward's logits.
+  size_t first_row = 0, n_rows = 0;
+  bool prefilling() const { return n_prefilled < static_cast<int32_t>(req.prompt.size()); }
+};
+
+Scheduler::Scheduler(engine::Transformer& tf, SchedulerOptions opts, http::Metrics& metrics)
+    : tf_(tf), opts_(opts), metrics_(metrics), cache_(tf.make_cache(opts.n_ctx, opts.n_slots)) {
+  if (opts_.n_slots <= 0) throw std::invalid_argument("--parallel must be at least 1");
+  opts_.max_batch = std::max<size_t>(opts_.max_batch, static_cast<size_t>(opts_.n_slots) + 1);
+  for (int32_t i = 0; i < opts_.n_slots; ++i) {
+    slots_.push_back(std::make_unique<Slot>());
+    slots_.back()->seq = i;
+  }
+  thread_ = std::jthread([this] { loop(); });
+}
+
+Scheduler::~Scheduler() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+  for (auto& s : slots_)
+    if (s->stream) s->stream->finish(FinishReason::kError, "server shutting down");
+  for (auto& [req, st] : queue_) st->finish(FinishReason::kError, "server shutting down");
+}
+
+std::shared_ptr<SeqStream> Scheduler::submit(SeqRequest req) {
+  if (req.prompt.empty()) throw std::invalid_argument("the prompt has no tokens");
+  if (static_cast<int64_t>(req.prompt.size()) >= opts_.n_ctx)
+    throw std::invalid_argument("prompt of " + std::to_string(req.prompt.size()) +
+                                " tokens does not fit the context of " +
+                                std::to_string(opts_.n_ctx));
+  auto stream = std::make_shared<SeqStream>();
+  {
+    std::lock_guard lock(mu_);
+    size_t busy = 0;
+    for (auto& s : slots_) busy += s->stream != nullptr;
+    if (busy + queue_.size() >= slots_.size() + opts_.max_queue)
+      throw QueueFull("all " + std::to_string(slots_.size()) + " slots are busy and " +
+                      std::to_string(queue_.size()) + " requests are queued");
+    queue_.emplace_back(std::move(req), stream);
+    metrics_.set_queue_length(static_cast<int64_t>(queue_.size()));
+  }
+  cv_.notify_all();
+  return stream;
+}
+
+void Scheduler::loop() {
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [&] {
+        if (stop_ || !queue_.empty()) return true;
+        return std::any_of(slots_.begin(), slots_.end(), [](auto& s) { return s->stream; });
+      });
+      if (stop_) return;
+      admit();
+    }
+    try {
+      step();
+    } catch (const std::exception& e) {
+      // Nothing may escape this thread; the sequences in flight end with the error.
+      for (auto& sl : slots_)
+        if (sl->stream) finish_slot(*sl, FinishReason::kError, e.what());
+    }
+    publish_gauges();
+  }
+}
+
+void Scheduler::admit() {
+  auto free_slot = slots_.begin();
+  while (!queue_.empty()) {
+    free_slot = std::find_if(free_slot, slots_.end(), [](auto& s) { return !s->stream; });
+    if (free_slot == slots_.end()) break;
+    auto [req, stream] = std::move(queue_.front());
+    queue_.pop_front();
+    if (stream->cancelled()) {
+      stream->finish(FinishReason::kCancelled);
+      continue;
+    }
+    if (req.max_tokens == 0 && !req.prompt_logprobs) {  // nothing to evaluate
+      stream->finish(FinishReason::kLength);
+      continue;
+    }
+    std::unique_ptr<engine::Sampler> sampler;
+    try {
+      sampler = std::make_unique<engine::Sampler>(req.sampling, tf_.model().tokenizer().n_vocab());
+      for (TokenId t : req.prompt) sampler->accept(t);
+    } catch (const std::exception& e) {
+      stream->finish(FinishReason::kError, e.what());
+      continue;
+    }
+    Slot& s = **free_slot;
+    cache_.clear(s.seq);
+    s.stream = std::move(stream);
+    s.req = std::move(req);
+    s.sampler = std::move(sampler);
+    s.n_past = s.n_prefilled = 0;
+    s.n_generated = 0;
+    s.last = -1;
+    s.prompt_lp.clear();
+    metrics_.add_prompt_tokens(static_cast<int64_t>(s.req.prompt.size()));
+  }
+  metrics_.set_queue_length(static_cast<int64_t>(queue_.size()));
+}
+
+void Scheduler::publish_gauges() {
+  int64_t n = 0;
+  for (auto& s : slots_) n += s->stream != nullptr;
+  metrics_.set_active_slots(n);
+}
+
+void Scheduler::finish_slot(Slot& s, FinishReason r, const std::string& error) {
+  std::shared_ptr<SeqStream> stream;
+  {
+    // Free the slot before the client hears of the end, so its next request finds it free.
+    std::lock_guard lock(mu_);  // submit() counts busy slots under mu_
+    stream = std::move(s.stream);
+  }
+  if (!s.prompt_lp.empty()) stream->set_prompt_logprobs(std::move(s.prompt_lp));
+  stream->finish(r, error);
+}
+
+void Scheduler::step() {
+  // Slot pointers change only on this thread; mu_ guards them against submit()'s reads.
+  for (auto& s : slots_)
+    if (s->stream && s->stream->cancelled()) finish_slot(*s, FinishReason::kCancelled);
+
+  engine::Batch batch;
+  size_t rows = 0;
+  auto add = [&](TokenId t, int32_t pos, int32_t seq, bool logits) {
+    batch.add(t, pos, seq, logits);
+    rows += logits;
+  };
+  // Decode tokens first: they are one each and keep running streams moving.
+  for (auto& s : slots_) {
+    s->n_rows = 0;
+    if (!s->stream || s->prefilling()) continue;
+    s->first_row = rows;
+    add(s->last, s->n_past, s->seq, true);
+    s->n_rows = 1;
+  }
+  for (auto& s : slots_) {
+    if (!s->stream || !s->prefilling()) continue;
+    const size_t room = opts_.max_batch - std::min(opts_.max_batch, batch.size());
+    if (room == 0) break;
+    const auto& p = s->req.prompt;
+    const size_t n = std::min(room, p.size() - static_cast<size_t>(s->n_prefilled));
+    s->first_row = rows;
+    for (size_t i = 0; i < n; ++i) {
+      const int32_t pos = s->n_prefilled + static_cast<int32_t>(i);
+      const bool last = static_cast<size_t>(pos) + 1 == p.size();
+      add(p[static_cast<size_t>(pos)], pos, s->seq, last || s->req.prompt_logprobs);
+    }
+    s->n_rows = rows - s->first_row;
+  }
+  if (batch.size() == 0) return;
+
+  std::span<const float> logits;
+  try {
+    logits = tf_.forward(batch, cache_);
+    metrics_.count_forward(static_cast<int64_t>(batch.size()));
+  } catch (const std::exception& e) {
+    // The cache may hold a partial step: every active sequence ends with the error.
+    for (auto& s : slots_)
+      if (s->stream) finish_slot(*s, FinishReason::kError, e.what());
+    return;
+  }
+  const size_t n_vocab = static_cast<size_t>(tf_.model().tokenizer().n_vocab());
+  auto row = [&](size_t r) { return logits.subspan(r * n_vocab, n_vocab); };
+
+  for (auto& s : slots_) {
+    if (!s->stream) continue;
+    if (!s->prefilling()) {
+      ++s->n_past;
+      sample(*s, row(s->first_row));
+      continue;
+    }
+    // A prompt chunk: advance, collect prompt log-probabilities, sample after the last one.
+    const auto& p = s->req.prompt;
+    size_t n_added = 0;
+    for (size_t i = 0; i < batch.size(); ++i) n_added += batch.seq_ids[i] == s->seq;
+    if (n_added == 0) continue;
+    if (s->req.prompt_logprobs) {
+      for (size_t j = 0; j < s->n_rows; ++j) {
+        const size_t next = static_cast<size_t>(s->n_prefilled) + j + 1;
+        if (next < p.size())
+          s->prompt_lp.push_back(
+              logprob_of(row(s->first_row + j), p[next], std::max(0, s->req.top_logprobs)));
+      }
+    }
+    s->n_prefilled += static_cast<int32_t>(n_added);
+    s->n_past = s->n_prefilled;
+    if (!s->prefilling()) {
+      s->stream->set_prompt_logprobs(s->prompt_lp);
+      if (s->req.max_tokens == 0) {
+        finish_slot(*s, FinishReason::kLength);
+        continue;
+      }
+      sample(*s, row(s->first_row + s->n_rows - 1));
+    }
+  }
+}
+
+void Scheduler::sample(Slot& s, std::span<const float> logits) {
+  TokenId next;
+  try {
+    next = s.sampler->sample(logits);
+  } catch (const std::exception& e) {
+    finish_slot(s, FinishReason::kError, e.what());
+    return;
+  }
+  const auto& tok = tf_.model().tokenizer();
+  const bool stop_token = std::find(s.req.stop_tokens.begin(), s.req.stop_tokens.end(), next) !=
+                          s.req.stop_tokens.end();
+  if (!s.req.ignore_eos && (tok.is_eog(next) || stop_token)) {
+    finish_slot(s, FinishReason::kStop);
+    return;
+  }
+  s.sampler->accept(next);
+  const auto now = Clock::now();
+  if (s.n_generated == 0)
+    metrics_.observe_ttft(seconds(s.stream->created, now));
+  else
+    metrics_.observe_token_latency(seconds(s.last_token_time, now));
+  s.last_token_time = now;
+  ++s.n_generated;
+  metrics_.add_generated_tokens(1);
+  TokenLogprob t{next, 0, {}};
+  if (s.req.top_logprobs >= 0) t = logprob_of(logits, next, s.req.top_logprobs);
+  s.stream->push(std::move(t));
+  s.last = next;
+  if (s.req.max_tokens >= 0 && s.n_generated >= s.req.max_tokens)
+    finish_slot(s, FinishReason::kLength);
+  else if (s.n_past >= cache_.n_ctx())
+    finish_slot(s, FinishReason::kLength);
+}
+
+}  // namespace tandem::serving

@@ -1,0 +1,67 @@
+// Continuous batching: N slots share one KvCache (one sequence each); every step runs ONE
+// Transformer::forward over the new tokens of all active sequences (a decode token each, plus
+// prompt chunks of newly admitted ones), so throughput grows with concurrency.
+// The Transformer is not thread-safe: only the scheduler thread touches it.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "engine/transformer.h"
+#include "http/metrics.h"
+#include "serving/sequence.h"
+
+namespace tandem::serving {
+
+// Thrown by submit() when every slot is busy and the queue is full.
+struct QueueFull : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct SchedulerOptions {
+  int32_t n_slots = 4;
+  int32_t n_ctx = 2048;    // per slot
+  size_t max_queue = 256;  // requests waiting beyond the busy slots
+  size_t max_batch = 512;  // tokens per forward (prompt chunks are split to fit)
+};
+
+class Scheduler {
+ public:
+  Scheduler(engine::Transformer& tf, SchedulerOptions opts, http::Metrics& metrics);
+  ~Scheduler();
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
+
+  // Queues a request; throws QueueFull, or std::invalid_argument for an empty prompt or one
+  // that does not fit the context.
+  std::shared_ptr<SeqStream> submit(SeqRequest req);
+  int32_t n_ctx() const { return opts_.n_ctx; }
+
+ private:
+  struct Slot;
+  void loop();
+  void admit();  // under mu_
+  void step();
+  void finish_slot(Slot& s, FinishReason r, const std::string& error = "");
+  void sample(Slot& s, std::span<const float> logits);
+  void publish_gauges();
+
+  engine::Transformer& tf_;
+  SchedulerOptions opts_;
+  http::Metrics& metrics_;
+  engine::KvCache cache_;
+  std::vector<std::unique_ptr<Slot>> slots_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::pair<SeqRequest, std::shared_ptr<SeqStream>>> queue_;
+  bool stop_ = false;
+  std::jthread thread_;
+};
+
+}  // namespace tandem::serving

@@ -1,0 +1,118 @@
+#include "convert/synth_model.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include "engine/transformer.h"
+#include "support/paths.h"
+
+namespace tandem::convert {
+namespace {
+
+std::string temp_path(const std::string& name) {
+  return (std::filesystem::path(tandem::test::unique_temp_dir()) / name).string();
+}
+
+model::ModelConfig small(const std::string& arch, int64_t head_dim = 0) {
+  model::ModelConfig c;
+  c.arch = arch;
+  c.n_embd = 128;
+  c.n_layer = 2;
+  c.n_head = 4;
+  c.n_head_kv = 2;
+  c.n_ff = 256;
+  c.head_dim = head_dim ? head_dim : 32;
+  c.n_rot = c.head_dim;
+  c.n_ctx_train = 256;
+  c.rope_freq_base = 1e6f;
+  c.rms_eps = 1e-6f;
+  return c;
+}
+
+// Loads a synthesized model and checks one batched prefill equals token-by-token decoding
+// (exercises the arch-specific paths: biases, q/k norms, NeoX rope, GQA).
+void check_runs(const std::string& path, const model::ModelConfig& want) {
+  auto m = engine::Model::load(path);
+  const auto& c = m->config();
+  EXPECT_EQ(c.arch, want.arch);
+  EXPECT_EQ(c.n_embd, want.n_embd);
+  EXPECT_EQ(c.head_dim, want.head_dim);
+  EXPECT_EQ(c.q_dim(), want.n_head * want.head_dim);
+  EXPECT_TRUE(c.rope_neox);
+  engine::Transformer tf(*m, 2);
+  const std::vector<tokenizer::TokenId> ids = {10, 200, 3000, 42, 7};
+  auto cache = tf.make_cache(16);
+  const auto batched = tf.forward(engine::Batch::sequence(ids, 0, 0, true), cache);
+  const std::vector<float> all(batched.begin(), batched.end());
+  for (float x : all) ASSERT_TRUE(std::isfinite(x));
+  auto step = tf.make_cache(16);
+  const size_t V = static_cast<size_t>(c.n_vocab);
+  for (size_t i = 0; i < ids.size(); ++i) {
+    engine::Batch b;
+    b.add(ids[i], static_cast<int32_t>(i), 0, true);
+    const auto row = tf.forward(b, step);
+    for (size_t v = 0; v < V; v += 97) ASSERT_NEAR(row[v], all[i * V + v], 2e-3);
+  }
+}
+
+TEST(Synth, Qwen2StyleModelWithBiasesLoadsAndRuns) {
+  SynthOptions o;
+  o.shape = small("qwen2");
+  o.type = "Q8_0";
+  o.vocab_from = test::shared("tokenizers/ggml-vocab-gpt-2.gguf");
+  o.tied_output = true;
+  o.threads = 2;
+  const auto path = temp_path("qwen2.gguf");
+  const auto r = synth_model(o, path);
+  EXPECT_TRUE(r.fallbacks.empty());
+  const auto f = model::GgufFile::open(path);
+  EXPECT_NE(f.find_tensor("blk.0.attn_q.bias"), nullptr);
+  EXPECT_EQ(f.find_tensor("output.weight"), nullptr);  // tied
+  EXPECT_EQ(f.get_string("tokenizer.ggml.pre"), "gpt-2");
+  check_runs(path, o.shape);
+}
+
+TEST(Synth, Qwen3StyleModelWithQkNormAndWideHeadsLoadsAndRuns) {
+  SynthOptions o;
+  o.shape = small("qwen3", 64);  // q_dim 256 != n_embd 128, as in real Qwen3
+  o.type = "Q4_K";
+  o.vocab_from = test::shared("tokenizers/ggml-vocab-gpt-2.gguf");
+  o.threads = 2;
+  const auto path = temp_path("qwen3.gguf");
+  const auto r = synth_model(o, path);
+  // 128-wide rows can't hold 256-element K-quant blocks: reported, stored as Q8_0.
+  EXPECT_FALSE(r.fallbacks.empty());
+  const auto f = model::GgufFile::open(path);
+  EXPECT_EQ(f.tensor("blk.0.attn_q.weight").type, model::GgmlType::Q8_0);
+  EXPECT_EQ(f.tensor("blk.0.attn_output.weight").type, model::GgmlType::Q4_K);
+  EXPECT_NE(f.find_tensor("blk.1.attn_k_norm.weight"), nullptr);
+  check_runs(path, o.shape);
+}
+
+TEST(Synth, PresetsHaveRealShapes) {
+  const auto t = shape_preset("tinyllama-1.1b");
+  EXPECT_EQ(t.n_embd, 2048);
+  EXPECT_EQ(t.n_layer, 22);
+  EXPECT_EQ(t.n_head_kv, 4);
+  EXPECT_EQ(t.n_ff, 5632);
+  EXPECT_EQ(shape_preset("llama-3-8b").n_ff, 14336);
+  EXPECT_THROW(shape_preset("gpt-5"), std::invalid_argument);
+}
+
+TEST(Synth, BadInputsAreRejected) {
+  SynthOptions o;
+  o.shape = small("qwen2");
+  o.vocab_from = "";
+  EXPECT_THROW(synth_model(o, temp_path("x.gguf")), std::invalid_argument);
+  o.vocab_from = test::shared("tokenizers/ggml-vocab-gpt-2.gguf");
+  o.type = "Q9_9";
+  EXPECT_THROW(synth_model(o, temp_path("x.gguf")), std::invalid_argument);
+  o.type = "Q8_0";
+  o.shape.arch = "mamba";
+  EXPECT_THROW(synth_model(o, temp_path("x.gguf")), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace tandem::convert
