@@ -50,7 +50,7 @@ int run_commander(CommanderOptions& o) {
     auto svc = std::make_shared<commander::EngineService>(std::move(m), o.engine, metrics);
     fmt::print(stderr, "commander: model '{}', {} slots x {} context, chat template {}\n",
                o.engine.model_alias, o.engine.scheduler.n_slots, o.engine.scheduler.n_ctx,
-               svc->chat_template().name());
+               svc->chat_template().describe());
     api.set_service(std::move(svc));
   }
   serve_until_signal(api, signals, "commander");
@@ -85,9 +85,8 @@ CommandAction register_commander(CLI::App& app) {
   cmd->add_option("--model-alias", o->engine.model_alias,
                   "Model id clients use (default: file stem)");
   cmd->add_option("--chat-template", o->engine.chat_template,
-                  "Override the GGUF's template: "
-                  "plain|chatml|qwen|qwen3|llama2|llama3|mistral|phi3|gemma|zephyr")
-      ->check(CLI::IsMember(templates::ChatTemplate::names()));
+                  "Override the GGUF's chat template: a Jinja file, or a built-in rendering "
+                  "(plain|chatml|qwen|qwen3|llama2|llama3|mistral|phi3|gemma|zephyr)");
   cmd->add_option("--upstream", o->upstream.url,
                   "Forward to this OpenAI-compatible server (http://host:port) instead of a model");
   cmd->add_option("--log-requests", o->http.log_requests,

@@ -61,7 +61,7 @@ int run_dispatcher(DispatcherCliOptions& o) {
   fmt::print(stderr,
              "dispatcher: edge model '{}', {} context, chat template {}; commander {}; "
              "ppl threshold {}; cloud answers {}\n",
-             o.disp.model_alias, n_ctx, edge->chat_template().name(), o.disp.commander.url,
+             o.disp.model_alias, n_ctx, edge->chat_template().describe(), o.disp.commander.url,
              policy.ppl_threshold ? fmt::format("{}", *policy.ppl_threshold) : "none",
              o.disp.speculative
                  ? fmt::format("speculative (draft up to {}{})", o.disp.spec.draft_max,
@@ -110,8 +110,9 @@ CommandAction register_dispatcher(CLI::App& app) {
       ->check(CLI::Range(0, 1 << 20));
   cmd->add_option("--model-alias", o->disp.model_alias,
                   "Model id clients use (default: file stem)");
-  cmd->add_option("--chat-template", o->chat_template, "Override the edge model's chat template")
-      ->check(CLI::IsMember(templates::ChatTemplate::names()));
+  cmd->add_option("--chat-template", o->chat_template,
+                  "Override the edge model's chat template: a Jinja file, or a built-in "
+                  "rendering (plain|chatml|qwen|qwen3|llama2|llama3|mistral|phi3|gemma|zephyr)");
   auto* spec = cmd->add_flag(
       "--speculative", o->disp.speculative,
       "Cloud answers by speculative decoding: the edge model drafts, the Commander verifies "

@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include "api/chat_prompt.h"
 #include "api/openai_response.h"
 #include "api/openai_schema.h"
 #include "http/api_error.h"
@@ -123,7 +124,7 @@ void EngineService::chat_completions(const httplib::Request& http_req, httplib::
   const auto& tok = model_->tokenizer();
   templates::ChatRenderOptions ro;
   ro.enable_thinking = r.enable_thinking.value_or(true);
-  const std::string prompt_text = template_.render(r.messages, ro);
+  const std::string prompt_text = api::render_chat(template_, r.messages, ro);
 
   serving::SeqRequest sr;
   sr.prompt = tok.encode(prompt_text, /*add_special=*/true, /*parse_special=*/true);

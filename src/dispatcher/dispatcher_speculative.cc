@@ -7,6 +7,7 @@
 
 #include <cstring>
 
+#include "api/chat_prompt.h"
 #include "api/openai_response.h"
 #include "dispatcher/dispatcher_service.h"
 #include "dispatcher/dispatcher_walk.h"
@@ -75,7 +76,8 @@ DispatcherService::SpecResult DispatcherService::answer_speculative(std::shared_
   const auto masked_req = api::parse_chat_request(masked, opts_.sampling);
   templates::ChatRenderOptions ro_render;
   ro_render.enable_thinking = masked_req.enable_thinking.value_or(true);  // as the Commander
-  const auto prompt = edge_->encode(edge_->chat_template().render(masked_req.messages, ro_render));
+  const auto prompt =
+      edge_->encode(api::render_chat(edge_->chat_template(), masked_req.messages, ro_render));
 
   const bool prefilled = w->session != nullptr;  // the routing prefill (kept for fallbacks)
   if (!w->session) w->session = std::make_unique<EdgeSession>(*edge_);  // exclusive edge

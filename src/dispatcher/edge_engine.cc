@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "api/chat_prompt.h"
 #include "engine/batch.h"
 
 namespace tandem::dispatcher {
@@ -16,7 +17,7 @@ EdgeEngine::EdgeEngine(std::unique_ptr<engine::Model> model, int threads, int32_
       end_of_turn_(templates::end_of_turn_tokens(template_, model_->tokenizer())) {}
 
 std::string EdgeEngine::render(const std::vector<templates::ChatMessage>& messages) const {
-  return template_.render(messages, {});
+  return api::render_chat(template_, messages);
 }
 
 std::vector<tokenizer::TokenId> EdgeEngine::encode(const std::string& prompt_text) const {

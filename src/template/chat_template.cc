@@ -1,8 +1,15 @@
 #include "template/chat_template.h"
 
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 
 #include "engine/model.h"
+#include "template/jinja/error.h"
+#include "template/jinja/template.h"
 
 namespace tandem::templates {
 namespace {
@@ -141,7 +148,24 @@ std::vector<std::string> ChatTemplate::names() {
           "llama3", "mistral", "phi3", "gemma", "zephyr"};
 }
 
+ChatTemplate ChatTemplate::from_jinja(std::string_view source, std::string bos_text,
+                                      std::string eos_text, bool strip_bos, std::string origin) {
+  auto parsed = std::make_shared<const Template>(Template::parse(source));
+  ChatTemplate t = detect(source, std::move(eos_text));
+  t.jinja_ = std::move(parsed);
+  t.bos_text_ = std::move(bos_text);
+  t.strip_bos_ = strip_bos;
+  t.origin_ = std::move(origin);
+  return t;
+}
+
+std::string ChatTemplate::describe() const {
+  if (!jinja_) return name() + " (built-in rendering)";
+  return "jinja from " + origin_ + " (family " + ChatTemplate(kind_, thinking_, "").name() + ")";
+}
+
 std::string ChatTemplate::name() const {
+  if (jinja_) return "jinja";
   switch (kind_) {
     case ChatTemplateKind::kChatML:
       return thinking_ ? "qwen3" : "chatml";
@@ -185,6 +209,7 @@ std::string ChatTemplate::end_of_turn() const {
 
 std::string ChatTemplate::render(const std::vector<ChatMessage>& msgs,
                                  const ChatRenderOptions& o) const {
+  if (jinja_) return render_jinja(msgs, o);
   switch (kind_) {
     case ChatTemplateKind::kChatML:
       return render_chatml(msgs, o, thinking_);
@@ -206,14 +231,61 @@ std::string ChatTemplate::render(const std::vector<ChatMessage>& msgs,
   return render_plain(msgs, o);
 }
 
+std::string ChatTemplate::render_jinja(const std::vector<ChatMessage>& msgs,
+                                       const ChatRenderOptions& o) const {
+  nlohmann::ordered_json messages = nlohmann::ordered_json::array();
+  for (const auto& m : msgs) messages.push_back({{"role", m.role}, {"content", m.content}});
+  // As transformers' apply_chat_template: tools and documents are None when not given.
+  const nlohmann::ordered_json context = {{"messages", std::move(messages)},
+                                          {"tools", nullptr},
+                                          {"documents", nullptr},
+                                          {"add_generation_prompt", o.add_generation_prompt},
+                                          {"enable_thinking", o.enable_thinking},
+                                          {"bos_token", bos_text_},
+                                          {"eos_token", eos_text_}};
+  std::string out = jinja_->render(context);
+  if (strip_bos_ && !bos_text_.empty() && out.starts_with(bos_text_))
+    out.erase(0, bos_text_.size());
+  return out;
+}
+
 ChatTemplate chat_template_for(const engine::Model& model, const std::string& name) {
   const tokenizer::Tokenizer& tok = model.tokenizer();
   const std::string eos = tok.eos() >= 0 ? tok.token_to_piece(tok.eos(), true) : "</s>";
-  if (name.empty())
-    return ChatTemplate::detect(model.file().get_string("tokenizer.chat_template", ""), eos);
-  auto t = ChatTemplate::by_name(name, eos);
-  if (!t) throw std::invalid_argument("unknown chat template '" + name + "'");
-  return *t;
+  const std::string bos = tok.bos() >= 0 ? tok.token_to_piece(tok.bos(), true) : "";
+  const bool strip_bos = tok.vocab().add_bos;
+  if (name.empty()) {
+    const std::string source = model.file().get_string("tokenizer.chat_template", "");
+    if (source.empty()) return ChatTemplate::detect(source, eos);
+    try {
+      return ChatTemplate::from_jinja(source, bos, eos, strip_bos, "the model file");
+    } catch (const TemplateError& e) {
+      const ChatTemplate fallback = ChatTemplate::detect(source, eos);
+      std::fprintf(stderr,
+                   "warning: the model's chat template does not parse (%s); using the built-in "
+                   "%s rendering\n",
+                   e.what(), fallback.name().c_str());
+      return fallback;
+    }
+  }
+  if (auto t = ChatTemplate::by_name(name, eos)) return *t;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(name, ec))
+    throw std::invalid_argument("unknown chat template '" + name + "': neither a built-in name (" +
+                                [] {
+                                  std::string all;
+                                  for (const auto& n : ChatTemplate::names())
+                                    all += (all.empty() ? "" : ", ") + n;
+                                  return all;
+                                }() +
+                                ") nor a Jinja file");
+  std::ifstream in(name, std::ios::binary);
+  const std::string source((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  try {
+    return ChatTemplate::from_jinja(source, bos, eos, strip_bos, name);
+  } catch (const TemplateError& e) {
+    throw std::invalid_argument("chat template " + name + ": " + e.what());
+  }
 }
 
 std::vector<int32_t> end_of_turn_tokens(const ChatTemplate& t, const tokenizer::Tokenizer& tok) {

@@ -1,8 +1,10 @@
 // Renders OpenAI-style chat messages into a model's prompt text. The GGUF carries a Jinja
-// template; rather than a Jinja engine we recognise the common families by their text and
-// render them natively, falling back to a plain "role: content" transcript.
+// template, which our renderer (template/jinja/) runs as transformers would; built-in
+// renderings of the common families remain as the fallback for files without a template
+// (or with one the renderer cannot parse) and for names given on the command line.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +18,8 @@ class Tokenizer;
 }
 
 namespace tandem::templates {
+
+class Template;
 
 enum class ChatTemplateKind { kPlain, kChatML, kLlama2, kLlama3, kMistral, kPhi3, kGemma, kZephyr };
 
@@ -40,29 +44,51 @@ class ChatTemplate {
   static std::optional<ChatTemplate> by_name(std::string_view name, std::string eos_text = "</s>");
   static std::vector<std::string> names();
 
+  // A Jinja chat template (throws ParseError). bos/eos texts are the template's bos_token
+  // and eos_token; with `strip_bos` a leading bos_token is removed from the rendering, since
+  // the tokenizer adds BOS itself (as llama.cpp does). `origin` says where the text came
+  // from, for logs ("the model file", a path). The family is still recognised from the text,
+  // for the end-of-turn marker and the thinking mode.
+  static ChatTemplate from_jinja(std::string_view source, std::string bos_text,
+                                 std::string eos_text, bool strip_bos, std::string origin);
+
   ChatTemplate(ChatTemplateKind kind, bool thinking, std::string eos_text)
       : kind_(kind), thinking_(thinking), eos_text_(std::move(eos_text)) {}
 
   // The prompt text (no BOS: encode with add_special so the vocab decides). Control markers
-  // are literal text; encode with parse_special so they become their tokens.
+  // are literal text; encode with parse_special so they become their tokens. A Jinja
+  // template that refuses the messages (raise_exception, say roles that do not alternate)
+  // throws TemplateError (template/jinja/error.h).
   std::string render(const std::vector<ChatMessage>& messages,
                      const ChatRenderOptions& opts = {}) const;
 
   ChatTemplateKind kind() const { return kind_; }
   bool supports_thinking() const { return thinking_; }
+  bool is_jinja() const { return jinja_ != nullptr; }
+  // The family name (for built-ins) or "jinja"; describe() adds where it came from.
   std::string name() const;
+  std::string describe() const;
   // The text that ends an assistant turn (e.g. "<|im_end|>"); empty for plain.
   std::string end_of_turn() const;
 
  private:
+  std::string render_jinja(const std::vector<ChatMessage>& messages,
+                           const ChatRenderOptions& opts) const;
+
   ChatTemplateKind kind_;
   bool thinking_;  // template has a Qwen3-style <think> mode
   std::string eos_text_;
+  std::shared_ptr<const Template> jinja_;  // null: a built-in rendering
+  std::string bos_text_;
+  bool strip_bos_ = false;
+  std::string origin_;
 };
 
-// The template a server renders chats with: `name` when given (std::invalid_argument if
-// unknown), else the family recognised in the file's tokenizer.chat_template; the model's
-// EOS text closes turns where the family uses it.
+// The template a server renders chats with. `name`: a built-in family name, or the path of a
+// Jinja file (std::invalid_argument if neither, or if the file does not parse). Empty: the
+// file's tokenizer.chat_template through the Jinja renderer; if the file has none, or it
+// does not parse (logged to stderr), the built-in rendering of the family recognised in it.
+// The model's BOS/EOS texts fill bos_token/eos_token.
 ChatTemplate chat_template_for(const engine::Model& model, const std::string& name);
 
 // The template's end-of-turn marker as a token list when it is a single token (generation

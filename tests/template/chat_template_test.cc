@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "template/jinja/error.h"
+#include "template/jinja_test_paths.h"
+
 namespace tandem::templates {
 namespace {
 
@@ -117,6 +120,71 @@ TEST(ChatTemplate, NamesAndEndOfTurn) {
   EXPECT_EQ(ChatTemplate::by_name("llama3")->end_of_turn(), "<|eot_id|>");
   EXPECT_EQ(ChatTemplate::by_name("gemma")->end_of_turn(), "<end_of_turn>");
   EXPECT_EQ(ChatTemplate::by_name("plain")->end_of_turn(), "");
+}
+
+}  // namespace
+}  // namespace tandem::templates
+
+namespace tandem::templates {
+namespace {
+
+std::vector<ChatMessage> basic_chat() {
+  return {{"system", "You are a helpful assistant."},
+          {"user", "Hello!"},
+          {"assistant", "Hi there. How can I help?"},
+          {"user", "Tell me a joke."}};
+}
+
+// The Jinja path renders as python3-jinja2 does (testdata/templates/expected was written by
+// tests/template/jinja_reference.py from the same messages, case basic.json).
+TEST(ChatTemplateJinja, RendersTheFileTemplateLikeJinja2) {
+  const auto dir = test::templates_dir();
+  const auto t = ChatTemplate::from_jinja(test::slurp(dir / "Qwen-Qwen2.5-7B-Instruct.jinja"),
+                                          "<s>", "</s>", false, "test");
+  EXPECT_TRUE(t.is_jinja());
+  EXPECT_EQ(t.name(), "jinja");
+  EXPECT_EQ(t.end_of_turn(), "<|im_end|>");  // the family is still recognised
+  EXPECT_EQ(t.describe(), "jinja from test (family chatml)");
+  EXPECT_EQ(t.render(basic_chat()),
+            test::slurp(dir / "expected" / "Qwen-Qwen2.5-7B-Instruct.basic.txt"));
+}
+
+// llama.cpp drops a leading BOS text when the tokenizer adds BOS itself; so do we.
+TEST(ChatTemplateJinja, LeadingBosIsStrippedOnlyWhenTheTokenizerAddsIt) {
+  const auto dir = test::templates_dir();
+  const std::string src = test::slurp(dir / "meta-llama-Llama-3.1-8B-Instruct.jinja");
+  const std::string expected =
+      test::slurp(dir / "expected" / "meta-llama-Llama-3.1-8B-Instruct.basic.txt");
+  ASSERT_TRUE(expected.starts_with("<s>"));
+  const auto keep = ChatTemplate::from_jinja(src, "<s>", "</s>", false, "test");
+  const auto strip = ChatTemplate::from_jinja(src, "<s>", "</s>", true, "test");
+  EXPECT_EQ(keep.render(basic_chat()), expected);
+  EXPECT_EQ(strip.render(basic_chat()), expected.substr(3));
+  EXPECT_EQ(strip.end_of_turn(), "<|eot_id|>");
+}
+
+TEST(ChatTemplateJinja, ThinkingSwitchReachesTheTemplate) {
+  const auto t = ChatTemplate::from_jinja(
+      test::slurp(test::templates_dir() / "Qwen-Qwen3-0.6B.jinja"), "", "<|im_end|>", false, "t");
+  EXPECT_TRUE(t.supports_thinking());
+  ChatRenderOptions o;
+  o.enable_thinking = false;
+  const std::string off = t.render({{"user", "Hi"}}, o);
+  EXPECT_NE(off.find("<think>\n\n</think>"), std::string::npos) << off;
+  EXPECT_EQ(t.render({{"user", "Hi"}}).find("<think>"), std::string::npos);
+}
+
+TEST(ChatTemplateJinja, RefusalsAndBadSourcesAreTemplateErrors) {
+  const auto gemma =
+      ChatTemplate::from_jinja(test::slurp(test::templates_dir() / "google-gemma-2-2b-it.jinja"),
+                               "<bos>", "<eos>", true, "t");
+  try {
+    gemma.render(basic_chat());
+    FAIL() << "gemma-2 accepted a system message";
+  } catch (const RaisedError& e) {
+    EXPECT_STREQ(e.what(), "System role not supported");
+  }
+  EXPECT_THROW(ChatTemplate::from_jinja("{% if %}", "", "", false, "t"), ParseError);
 }
 
 }  // namespace
