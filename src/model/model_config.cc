@@ -1,8 +1,28 @@
 #include "model/model_config.h"
 
+#include <fmt/format.h>
+#include <cmath>
+
 #include "model/gguf_file.h"
 
 namespace tandem::model {
+namespace {
+
+// The engine trusts these values (divides by them, sizes caches with them), so a file whose
+// numbers are absurd is refused here, naming the key, rather than failing later or silently.
+constexpr int64_t kMinContext = 16;
+constexpr int64_t kMaxContext = int64_t{1} << 24;  // 16M positions: beyond any KV cache we hold
+
+double finite_positive(const GgufFile& f, const std::string& key, double fallback,
+                       double below = INFINITY) {
+  const double v = f.get_double(key, fallback);
+  if (!std::isfinite(v) || v <= 0 || v >= below)
+    throw f.error(fmt::format("{} = {} is invalid: it must be a finite number above 0{}", key, v,
+                              std::isinf(below) ? "" : fmt::format(" and below {}", below)));
+  return v;
+}
+
+}  // namespace
 
 ModelConfig ModelConfig::from_gguf(const GgufFile& f) {
   ModelConfig c;
@@ -17,8 +37,12 @@ ModelConfig ModelConfig::from_gguf(const GgufFile& f) {
   c.n_head_kv = f.get_int(a + "attention.head_count_kv", c.n_head);
   c.n_ff = f.get_int(a + "feed_forward_length");
   c.n_ctx_train = f.get_int(a + "context_length", 2048);
-  c.rms_eps = static_cast<float>(f.get_double(a + "attention.layer_norm_rms_epsilon", 1e-5));
-  c.rope_freq_base = static_cast<float>(f.get_double(a + "rope.freq_base", 10000.0));
+  if (c.n_ctx_train < kMinContext || c.n_ctx_train > kMaxContext)
+    throw f.error(fmt::format("{}context_length = {} is invalid: it must be between {} and {}", a,
+                              c.n_ctx_train, kMinContext, kMaxContext));
+  c.rms_eps =
+      static_cast<float>(finite_positive(f, a + "attention.layer_norm_rms_epsilon", 1e-5, 1.0));
+  c.rope_freq_base = static_cast<float>(finite_positive(f, a + "rope.freq_base", 10000.0));
   if (c.n_embd <= 0 || c.n_layer <= 0 || c.n_head <= 0 || c.n_head_kv <= 0 || c.n_ff <= 0)
     throw f.error("model dimensions must be positive");
   if (c.n_head % c.n_head_kv != 0)
@@ -35,8 +59,7 @@ ModelConfig ModelConfig::from_gguf(const GgufFile& f) {
                   std::to_string(c.head_dim));
   const std::string scaling = f.get_string(a + "rope.scaling.type", "none");
   if (scaling == "linear") {
-    const double factor = f.get_double(a + "rope.scaling.factor", 1.0);
-    if (factor <= 0) throw f.error("rope.scaling.factor must be positive");
+    const double factor = finite_positive(f, a + "rope.scaling.factor", 1.0);
     c.rope_freq_scale = static_cast<float>(1.0 / factor);
   } else if (scaling != "none" && scaling != "") {
     throw f.error("unsupported rope.scaling.type '" + scaling + "' (supported: none, linear)");

@@ -1,5 +1,6 @@
 #include "tokenizer/tokenizer.h"
 
+#include <cstdio>
 #include <stdexcept>
 
 #include "model/gguf_file.h"
@@ -91,15 +92,28 @@ TokenizerVocab vocab_from_gguf(const model::GgufFile& file) {
   v.add_space_prefix = spm;
 
   const auto in_range = [n](int64_t id) { return id >= 0 && static_cast<uint64_t>(id) < n; };
-  const auto read_id = [&](std::string_view key, TokenId& id) {
+  // BOS and EOS drive encoding and stopping, so an id outside the vocabulary is refused.
+  // llama.cpp warns and ignores bad ids; we do that only for UNK and padding, which the
+  // engine never emits.
+  const auto read_id = [&](std::string_view key, TokenId& id, bool required_valid) {
     if (!file.has(key)) return;
     const int64_t value = file.get_int(key);
-    if (in_range(value)) id = static_cast<TokenId>(value);  // llama.cpp ignores bad ids
+    if (value == -1 || value == 0xFFFFFFFF) return;  // -1 as int32 or uint32: "no such token"
+    if (in_range(value)) {
+      id = static_cast<TokenId>(value);
+    } else if (required_valid) {
+      throw file.error(std::string(key) + " = " + std::to_string(value) +
+                       " is outside the vocabulary of " + std::to_string(n) + " tokens");
+    } else {
+      std::fprintf(stderr, "warning: %s: %.*s = %lld is outside the vocabulary; ignored\n",
+                   file.path().c_str(), static_cast<int>(key.size()), key.data(),
+                   static_cast<long long>(value));
+    }
   };
-  read_id("tokenizer.ggml.bos_token_id", v.bos);
-  read_id("tokenizer.ggml.eos_token_id", v.eos);
-  read_id("tokenizer.ggml.unknown_token_id", v.unk);
-  read_id("tokenizer.ggml.padding_token_id", v.pad);
+  read_id("tokenizer.ggml.bos_token_id", v.bos, true);
+  read_id("tokenizer.ggml.eos_token_id", v.eos, true);
+  read_id("tokenizer.ggml.unknown_token_id", v.unk, false);
+  read_id("tokenizer.ggml.padding_token_id", v.pad, false);
   for (TokenId* id : {&v.bos, &v.eos, &v.unk, &v.pad}) {
     if (!in_range(*id)) *id = -1;
   }
