@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   clang-format
   python3 python3-jinja2
+  clang libclang-rt-14-dev
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "grammar/gbnf_emit.h"
+#include "grammar/gbnf_parser.h"
 #include "grammar/int_range.h"
 #include "grammar/json_schema_pattern.h"
 #include "grammar/json_schema_primitives.h"
@@ -451,7 +452,15 @@ class Converter {
 }  // namespace
 
 std::string json_schema_to_gbnf(const nlohmann::ordered_json& schema) {
-  return Converter(schema).run();
+  std::string gbnf = Converter(schema).run();
+  // A $ref cycle that consumes nothing (a: anyOf[null, $ref a]) converts to a left-recursive
+  // grammar; the schema is refused here rather than handing out a grammar that does not parse.
+  try {
+    (void)parse_gbnf(gbnf);
+  } catch (const GrammarError& e) {
+    throw SchemaError(std::string("the schema cannot be expressed as a grammar: ") + e.what());
+  }
+  return gbnf;
 }
 
 std::string json_schema_to_gbnf(const nlohmann::json& schema) {

@@ -353,5 +353,14 @@ TEST(JsonSchema, UnsupportedKeywordsAreNamed) {
       "");
 }
 
+// Found by fuzz/grammar_fuzz.cc: a $ref cycle that consumes nothing used to convert to a
+// left-recursive grammar that parse_gbnf then refused.
+TEST(JsonSchema, RefCycleWithoutProgressIsASchemaError) {
+  const auto schema = nlohmann::ordered_json::parse(
+      R"({"$defs": {"n": {"anyOf": [{"type": "null"}, {"$ref": "#/$defs/n"}]}},
+          "$ref": "#/$defs/n"})");
+  EXPECT_THROW(json_schema_to_gbnf(schema), SchemaError);
+}
+
 }  // namespace
 }  // namespace tandem::grammar
