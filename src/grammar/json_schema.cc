@@ -424,6 +424,8 @@ class Converter {
       const Json& v = s[key];
       if (!v.is_number()) fail(name, std::string("'") + key + "' must be a number");
       const double d = v.get<double>();
+      // Bounds beyond +-2^62 cannot be integers we emit (and would overflow the conversion).
+      if (!(std::fabs(d) < 4.6e18)) fail(name, std::string("'") + key + "' is out of range");
       // Round toward the inside of the range for non-integral bounds.
       int64_t b = static_cast<int64_t>(is_min ? std::ceil(d) : std::floor(d));
       if (adjust != 0 && static_cast<double>(b) == d) b += adjust;

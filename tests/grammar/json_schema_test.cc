@@ -362,5 +362,13 @@ TEST(JsonSchema, RefCycleWithoutProgressIsASchemaError) {
   EXPECT_THROW(json_schema_to_gbnf(schema), SchemaError);
 }
 
+// Found by fuzz/grammar_fuzz.cc: a bound beyond int64 was converted with undefined behaviour.
+TEST(JsonSchema, HugeIntegerBoundsAreSchemaErrors) {
+  EXPECT_THROW(json_schema_to_gbnf(Json::parse(R"({"type": "integer", "minimum": 1.5e65})")),
+               SchemaError);
+  EXPECT_THROW(json_schema_to_gbnf(Json::parse(R"({"type": "integer", "maximum": -1e300})")),
+               SchemaError);
+}
+
 }  // namespace
 }  // namespace tandem::grammar

@@ -234,6 +234,16 @@ TEST(JinjaGlobals, StrftimeNowCanBePinnedAndRangeNamespaceDict) {
   EXPECT_EQ(render("{{ dict(a=1, b='x') }} {{ namespace(a=1).a }}"), "{'a': 1, 'b': 'x'} 1");
 }
 
+// Found by fuzz/chat_template_fuzz.cc: integers longer than int64 used to escape as
+// std::out_of_range (a crash in the fuzzer, a 500 in a server) instead of a template error.
+TEST(JinjaErrors, OversizedIntegersAreTemplateErrors) {
+  EXPECT_THROW(Template::parse("{{ x.99999999999999999999 }}"), ParseError);
+  EXPECT_THROW(Template::parse("{{ 99999999999999999999 }}"), ParseError);
+  EXPECT_EQ(render("{{ [{'a': 1}] | map(attribute='99999999999999999999') | list | length }}"),
+            "1");
+  EXPECT_THROW(render("{{ '{99999999999}'.format(1) }}"), TemplateError);
+}
+
 TEST(JinjaErrors, ParseErrorsCarryLineAndColumn) {
   try {
     Template::parse("line one\n  {% if %}x{% endif %}");

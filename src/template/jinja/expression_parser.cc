@@ -216,8 +216,13 @@ ExprPtr ExpressionParser::parse_postfix(ExprPtr node) {
     const Token& at = ts_.peek();
     if (ts_.skip_op(".")) {
       if (ts_.peek().type == TokenType::Integer) {
-        ExprPtr index = ts_.make(
-            ts_.peek(), Literal{Value(static_cast<std::int64_t>(std::stoll(ts_.next().value)))});
+        const Token& digits = ts_.peek();
+        errno = 0;
+        const long long v = std::strtoll(digits.value.c_str(), nullptr, 10);
+        if (errno == ERANGE)
+          throw ParseError("integer index too large", digits.line, digits.column);
+        ExprPtr index = ts_.make(digits, Literal{Value(static_cast<std::int64_t>(v))});
+        ts_.next();
         node = ts_.make(at, GetItem{std::move(node), std::move(index)});
       } else {
         node = ts_.make(at, GetAttr{std::move(node), ts_.expect_name()});

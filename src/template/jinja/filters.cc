@@ -39,7 +39,9 @@ Value attribute_of(const Value& item, const std::string& path) {
     const std::string part =
         path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     if (v.is_undefined()) return v;
-    const bool digits = !part.empty() && std::all_of(part.begin(), part.end(), ::isdigit);
+    // An index longer than any int64 is no index: look it up as a (missing) key instead.
+    const bool digits =
+        !part.empty() && part.size() <= 18 && std::all_of(part.begin(), part.end(), ::isdigit);
     v = get_item(v, digits ? Value(static_cast<std::int64_t>(std::stoll(part))) : Value(part));
     if (dot == std::string::npos) return v;
     start = dot + 1;

@@ -148,6 +148,7 @@ std::string format(const std::string& fmt, const CallArgs& args) {
     const std::string field = fmt.substr(i + 1, close - i - 1);
     const Value* v = nullptr;
     if (field.empty() || std::all_of(field.begin(), field.end(), ::isdigit)) {
+      if (field.size() > 9) throw RenderError("Replacement index out of range");
       const std::size_t index = field.empty() ? auto_index++ : std::stoul(field);
       if (index >= args.args.size()) throw RenderError("Replacement index out of range");
       v = &args.args[index];
