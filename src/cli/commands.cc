@@ -27,6 +27,7 @@ void register_commands(CLI::App& app) {
   add(app, "dispatcher", register_dispatcher);
   add(app, "bench", register_bench);
   add(app, "privacy-scan", register_privacy_scan);
+  add(app, "privacy-eval", register_privacy_eval);
   add(app, "train-intent", register_train_intent);
   add(app, "calibrate-router", register_calibrate_router);
 }

@@ -21,6 +21,7 @@ CommandAction register_commander(CLI::App& app);
 CommandAction register_dispatcher(CLI::App& app);
 CommandAction register_bench(CLI::App& app);
 CommandAction register_privacy_scan(CLI::App& app);
+CommandAction register_privacy_eval(CLI::App& app);
 CommandAction register_train_intent(CLI::App& app);
 CommandAction register_calibrate_router(CLI::App& app);
 

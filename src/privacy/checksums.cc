@@ -45,14 +45,25 @@ char resident_id_check_char(std::string_view first17) {
   return kCheck[static_cast<size_t>(sum % 11)];
 }
 
-bool resident_id_valid(std::string_view id) {
-  if (id.size() != 18 || !all_digits(id.substr(0, 17))) return false;
-  // The first two digits are a province-level code (GB/T 2260).
+namespace {
+// The first two digits of an ID are a province-level code (GB/T 2260).
+bool province_code_valid(std::string_view two_digits) {
   static constexpr std::array<int, 36> kProvinces = {
       11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43,
       44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83, 91};
-  if (std::find(kProvinces.begin(), kProvinces.end(), number(id.substr(0, 2))) == kProvinces.end())
-    return false;
+  return std::find(kProvinces.begin(), kProvinces.end(), number(two_digits)) != kProvinces.end();
+}
+}  // namespace
+
+bool legacy_resident_id_valid(std::string_view id) {
+  if (id.size() != 15 || !all_digits(id) || !province_code_valid(id.substr(0, 2))) return false;
+  return valid_date(1900 + number(id.substr(6, 2)), number(id.substr(8, 2)),
+                    number(id.substr(10, 2)));
+}
+
+bool resident_id_valid(std::string_view id) {
+  if (id.size() != 18 || !all_digits(id.substr(0, 17))) return false;
+  if (!province_code_valid(id.substr(0, 2))) return false;
   const int year = number(id.substr(6, 4));
   if (year < 1800 || year > 2099) return false;
   if (!valid_date(year, number(id.substr(10, 2)), number(id.substr(12, 2)))) return false;

@@ -16,6 +16,10 @@ bool valid_date(int year, int month, int day);
 // (characters 7..14, years 1800..2099) and the ISO 7064 MOD 11-2 check character.
 bool resident_id_valid(std::string_view id);
 
+// Legacy 15-digit resident ID (issued before 1999): province code and a real 19YYMMDD date in
+// characters 7..12; there is no check digit.
+bool legacy_resident_id_valid(std::string_view id);
+
 // The check character ISO 7064 MOD 11-2 assigns to 17 digits ('0'..'9' or 'X').
 char resident_id_check_char(std::string_view first17);
 

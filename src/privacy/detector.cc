@@ -7,7 +7,9 @@
 #include <map>
 #include <stdexcept>
 
+#include "privacy/chinese_names.h"
 #include "privacy/detector_rules.h"
+#include "privacy/english_names.h"
 
 namespace tandem::privacy {
 
@@ -43,10 +45,12 @@ int specificity(PiiType t) {
       return 3;
     case PiiType::kIp:
       return 4;
-    case PiiType::kName:
+    case PiiType::kAddress:
       return 5;
+    case PiiType::kName:
+      return 6;
   }
-  return 6;
+  return 7;
 }
 
 // Keeps the longest candidates, then the most specific, then the earliest; drops any that
@@ -101,8 +105,7 @@ std::vector<PiiMatch> PiiDetector::detect(std::string_view text) const {
   const auto& rules_ = impl_->rules;
   std::vector<int> hits;
   re2::RE2::Set::ErrorInfo info{};
-  if (!impl_->set.Match(text, &hits, &info)) {
-    if (info.kind == re2::RE2::Set::kNoError) return {};
+  if (!impl_->set.Match(text, &hits, &info) && info.kind != re2::RE2::Set::kNoError) {
     hits.clear();  // the set's DFA gave up (huge input): run every rule on its own
     for (size_t i = 0; i < rules_.size(); ++i) hits.push_back(static_cast<int>(i));
   }
@@ -129,6 +132,13 @@ std::vector<PiiMatch> PiiDetector::detect(std::string_view text) const {
                          std::string(text.substr(span->first, span->second - span->first))});
     }
   }
+  // Names without a cue come from word-level scanners (lexicons and context, no regex).
+  auto add_names = [&](const std::vector<Span>& spans) {
+    for (const auto& [b, e] : spans)
+      cands.push_back({PiiType::kName, b, e, std::string(text.substr(b, e - b))});
+  };
+  add_names(find_bare_chinese_names(text));
+  add_names(find_bare_english_names(text));
   return resolve_overlaps(std::move(cands));
 }
 

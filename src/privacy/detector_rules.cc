@@ -2,8 +2,10 @@
 
 #include <string>
 
+#include "privacy/address.h"
 #include "privacy/checksums.h"
 #include "privacy/names.h"
+#include "privacy/text_forms.h"
 
 namespace tandem::privacy {
 namespace {
@@ -57,15 +59,30 @@ std::optional<Span> whole(std::string_view, const std::vector<Span>& g) {
 
 std::optional<Span> validate_id(std::string_view text, const std::vector<Span>& g) {
   const auto [b, e] = g.front();
-  if (!resident_id_valid(text.substr(b, e - b))) return std::nullopt;
+  // Written grouped 6-8-4 ("110105 19491231 002X") or in one run.
+  std::string id = fold_width(text.substr(b, e - b));
+  std::erase(id, ' ');
+  if (!resident_id_valid(id)) return std::nullopt;
+  return g.front();
+}
+
+// 15-digit IDs (issued before 1999) carry no check digit: the province code and a real
+// 19YYMMDD birth date are all there is to check. A Luhn-valid 34/37 number is an Amex card.
+std::optional<Span> validate_legacy_id(std::string_view text, const std::vector<Span>& g) {
+  const auto [b, e] = g.front();
+  const std::string d = fold_width(text.substr(b, e - b));
+  if (!legacy_resident_id_valid(d)) return std::nullopt;
+  if ((d.starts_with("34") || d.starts_with("37")) && luhn_valid(d)) return std::nullopt;
   return g.front();
 }
 
 std::optional<Span> validate_card(std::string_view text, const std::vector<Span>& g) {
   const auto [b, e] = g.front();
-  const std::string_view raw = text.substr(b, e - b);
+  const std::string raw = fold_width(text.substr(b, e - b));
   const std::string d = digits_only(raw);
-  if (d.size() < 13 || d.size() > 19 || !luhn_valid(d)) return std::nullopt;
+  // 13-digit cards are long retired; 13-digit Luhn-valid numbers today are mostly EAN-13
+  // barcodes (6901234567892).
+  if (d.size() < 14 || d.size() > 19 || !luhn_valid(d)) return std::nullopt;
   if (!plausible_card_grouping(raw)) return std::nullopt;
   if (d.size() == 18 && resident_id_valid(d)) return std::nullopt;  // an ID, not a card
   return g.front();
@@ -103,32 +120,63 @@ std::optional<Span> validate_english_name(std::string_view text, const std::vect
 // apostrophes and hyphens inside (O'Brien, Jean-Luc).
 constexpr const char* kEnglishName = "[A-Z][A-Za-z'\\-]*[a-z](?: [A-Z][A-Za-z'\\-]*[a-z])?";
 constexpr const char* kOctet = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+// A digit in either width, and the boundary around a number (RE2 has no look-around).
+constexpr const char* kD = "[0-9\\x{FF10}-\\x{FF19}]";
+constexpr const char* kBefore = "(?:^|[^0-9\\x{FF10}-\\x{FF19}])";
+constexpr const char* kAfter = "(?:[^0-9\\x{FF10}-\\x{FF19}]|$)";
+
+std::string repeat(const std::string& s, int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) out += s;
+  return out;
+}
 
 }  // namespace
 
 std::vector<RuleSpec> detection_rules() {
-  // Numeric patterns carry their own boundaries ((?:^|[^0-9]) ... (?:[^0-9]|$)) because RE2
-  // has no look-around; the value is the first capture group.
-  const std::string octet = kOctet;
-  const std::string en = kEnglishName;
+  // Numeric patterns carry their own boundaries (kBefore ... kAfter); the value is the first
+  // capture group. Digits may be full-width (１３８...), separators spaces, dashes or dots.
+  const std::string octet = kOctet, en = kEnglishName, d = kD, before = kBefore, after = kAfter;
+  const std::string sep = "[ \\-.\\x{FF0D}]?";
+  const std::string intl = "(?:(?:\\+|\\x{FF0B})86|0086)";
+  const std::string area = "(?:10|2[0-9]|[3-9][0-9]{2})";  // area code without the trunk 0
+  const std::string local = "[1-9][0-9]{2,3}[ \\-]?[0-9]{4}";
+  const std::string dot = "(?:\\.|\\x{FF0E})";
+  const std::string label = "[A-Za-z0-9](?:[A-Za-z0-9\\-]*[A-Za-z0-9])?";
+  const std::string cn_cue =
+      "(?:我叫|我是|名字是|名字叫|(?:姓名|联系人|收件人|收货人|持卡人)[:：])\\s*";
   return {
       {PiiType::kPhone,
-       "(?:^|[^0-9])((?:\\+86[ -]?|86[ -]?)?1[3-9][0-9](?:[ -]?[0-9]{4}){2})(?:[^0-9]|$)", whole},
-      {PiiType::kId, "(?:^|[^0-9])([0-9]{17}[0-9Xx])(?:[^0-9Xx]|$)", validate_id},
-      {PiiType::kCard, "(?:^|[^0-9])([0-9](?:[ -]?[0-9]){12,18})(?:[^0-9]|$)", validate_card},
+       before + "((?:" + intl + "[ \\-]?|86[ \\-]?)?[1\\x{FF11}][3-9\\x{FF13}-\\x{FF19}]" + d +
+           "(?:" + sep + repeat(d, 4) + "){2})" + after,
+       whole},
+      // Landlines: 010-12345678, 0755 1234 5678, (010)12345678, +86 10 1234 5678. The area
+      // code needs a separator or brackets: a bare 0 + 10 digits is as likely an order number.
+      {PiiType::kPhone,
+       before + "((?:" + intl + "[ \\-]?" + area + "[ \\-]?|[(\\x{FF08}]0" + area +
+           "[)\\x{FF09}][ \\-]?|0" + area + "[ \\-])" + local + ")" + after,
+       whole},
+      {PiiType::kId,
+       before + "(" + repeat(d, 6) + " ?" + repeat(d, 8) + " ?" + repeat(d, 3) +
+           "[0-9Xx\\x{FF10}-\\x{FF19}\\x{FF38}\\x{FF58}])" +
+           "(?:[^0-9Xx\\x{FF10}-\\x{FF19}\\x{FF38}\\x{FF58}]|$)",
+       validate_id},
+      {PiiType::kId, before + "(" + repeat(d, 15) + ")" + after, validate_legacy_id},
+      {PiiType::kCard, before + "(" + d + "(?:[ \\-]?" + d + "){12,18})" + after, validate_card},
       {PiiType::kEmail,
-       "([A-Za-z0-9._%+\\-]+@[A-Za-z0-9](?:[A-Za-z0-9\\-]*[A-Za-z0-9])?"
-       "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9\\-]*[A-Za-z0-9])?)*\\.[A-Za-z]{2,24})",
+       "([A-Za-z0-9._%+\\-]+(?:@|\\x{FF20})" + label + "(?:" + dot + label + ")*" + dot +
+           "[A-Za-z]{2,24})",
        whole},
       {PiiType::kIp, "(?:^|[^0-9.])(" + octet + "(?:\\." + octet + "){3})(?:\\.?[^0-9.]|\\.?$)",
        whole},
-      {PiiType::kName,
-       "(?:我叫|我是|名字是|名字叫|姓名[:：]\\s*)(" + chinese_surname_alternation() +
-           ")(\\p{Han}{1,2})",
+      {PiiType::kName, cn_cue + "(" + chinese_surname_alternation() + ")(\\p{Han}{1,2})",
        validate_chinese_name},
       {PiiType::kName, "\\b(?i:my\\s+name\\s+is)\\s+(" + en + ")", validate_english_name},
+      {PiiType::kName, "\\b(?i:name)\\s*[:：]\\s*(" + en + ")", validate_english_name},
       {PiiType::kName, "\\bI(?:\\s+am|'m|’m)\\s+(" + en + ")", validate_english_name},
-      {PiiType::kName, "\\b(?:Mr|Mrs|Ms|Dr)\\.?\\s+(" + en + ")", validate_english_name},
+      {PiiType::kName, "\\b(?:Mr|Mrs|Ms|Dr|Prof|Miss)\\.?\\s+(" + en + ")", validate_english_name},
+      {PiiType::kAddress, chinese_address_pattern(), validate_chinese_address},
+      {PiiType::kAddress, english_address_pattern(), whole},
   };
 }
 

@@ -1,26 +1,164 @@
 #include "privacy/masker.h"
 
+#include <algorithm>
+#include <iterator>
+#include <map>
+
+#include "privacy/text_forms.h"
+
 namespace tandem::privacy {
+namespace {
+
+bool is_numeric_type(PiiType t) {
+  return t == PiiType::kPhone || t == PiiType::kId || t == PiiType::kCard;
+}
+
+bool is_word_byte(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+}
+
+// A byte that can be part of a written number: digits (ASCII or the UTF-8 bytes of a
+// full-width digit, checked by the caller), separators and the international prefix.
+bool is_number_byte(char c) {
+  return (c >= '0' && c <= '9') || c == ' ' || c == '-' || c == '.' || c == '+' || c == '(' ||
+         c == ')' || c == 'X' || c == 'x';
+}
+
+// Shortest key worth matching: anything shorter is too likely to occur by chance.
+constexpr size_t kMinDigitsKey = 7;
+
+}  // namespace
+
+const std::string& Masker::placeholder_for(const PiiMatch& m) {
+  auto it = by_value_.find(m.value);
+  if (it != by_value_.end()) return it->second;
+  std::string key;
+  if (is_numeric_type(m.type)) {
+    key = digits_key(m.value);
+    if (auto d = by_digits_.find(key); d != by_digits_.end() && key.size() >= kMinDigitsKey) {
+      // The same number written differently keeps its placeholder; unmask gives the first form.
+      type_of_.emplace(m.value, m.type);
+      return by_value_.emplace(m.value, d->second).first->second;
+    }
+  }
+  const size_t n = ++counters_[static_cast<size_t>(m.type)];
+  std::string ph = "<";
+  ph.append(pii_tag(m.type)).append("_").append(std::to_string(n)).append(">");
+  by_placeholder_.emplace(ph, m.value);
+  if (key.size() >= kMinDigitsKey) by_digits_.emplace(key, ph);
+  type_of_.emplace(m.value, m.type);
+  return by_value_.emplace(m.value, std::move(ph)).first->second;
+}
+
+void Masker::add_known_exact(std::string_view text, std::vector<PiiMatch>& out) const {
+  for (const auto& [value, type] : type_of_) {
+    if (value.size() < 2) continue;
+    for (size_t pos = text.find(value); pos != std::string_view::npos;
+         pos = text.find(value, pos + 1)) {
+      const size_t end = pos + value.size();
+      // "Ann" is not masked inside "Annual": ASCII words match whole only.
+      if (is_word_byte(value.front()) && pos > 0 && is_word_byte(text[pos - 1])) continue;
+      if (is_word_byte(value.back()) && end < text.size() && is_word_byte(text[end])) continue;
+      out.push_back({type, pos, end, value});
+    }
+  }
+}
+
+void Masker::add_known_digits(std::string_view text, std::vector<PiiMatch>& out) const {
+  if (by_digits_.empty()) return;
+  size_t i = 0;
+  while (i < text.size()) {
+    const bool starts = (text[i] >= '0' && text[i] <= '9') || text[i] == '+' || text[i] == '(' ||
+                        is_fullwidth_digit_at(text, i);
+    if (!starts) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < text.size()) {
+      if (is_fullwidth_digit_at(text, j))
+        j += 3;
+      else if (is_number_byte(text[j]))
+        ++j;
+      else
+        break;
+    }
+    // Trim separators off the end of the run ("13800138000. " ends at the last digit).
+    size_t end = j;
+    while (end > i && !(text[end - 1] >= '0' && text[end - 1] <= '9') &&
+           !(end - i >= 3 && is_fullwidth_digit_at(text, end - 3)) && text[end - 1] != 'X' &&
+           text[end - 1] != 'x' && text[end - 1] != ')')
+      --end;
+    const std::string key = digits_key(text.substr(i, end - i));
+    const bool glued =
+        (i > 0 && is_word_byte(text[i - 1])) || (end < text.size() && is_word_byte(text[end]));
+    if (!glued && key.size() >= kMinDigitsKey) {
+      if (auto it = by_digits_.find(key); it != by_digits_.end()) {
+        const std::string_view v = *value_of(it->second);
+        out.push_back({type_of_.at(std::string(v)), i, end, std::string(v)});
+      }
+    }
+    i = std::max(j, i + 1);
+  }
+}
+
+std::vector<PiiMatch> Masker::find(std::string_view text) const {
+  std::vector<PiiMatch> cands = detector_->detect(text);
+  if (type_of_.empty()) return cands;
+  add_known_exact(text, cands);
+  add_known_digits(text, cands);
+  // Longest first, then earliest; keep what does not overlap a kept span.
+  std::sort(cands.begin(), cands.end(), [](const PiiMatch& a, const PiiMatch& b) {
+    if (a.end - a.begin != b.end - b.begin) return a.end - a.begin > b.end - b.begin;
+    return a.begin < b.begin;
+  });
+  std::map<size_t, size_t> spans;  // begin -> end of kept matches; disjoint, so ordered by end
+  std::vector<PiiMatch> kept;
+  for (auto& c : cands) {
+    auto next = spans.lower_bound(c.end);  // first kept span starting at or after c.end
+    if (next != spans.begin() && std::prev(next)->second > c.begin) continue;
+    spans.emplace(c.begin, c.end);
+    kept.push_back(std::move(c));
+  }
+  std::sort(kept.begin(), kept.end(),
+            [](const PiiMatch& a, const PiiMatch& b) { return a.begin < b.begin; });
+  return kept;
+}
 
 std::string Masker::mask(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   size_t pos = 0;
-  for (auto& m : detector_->detect(text)) {
+  for (auto& m : find(text)) {
     out.append(text.substr(pos, m.begin - pos));
-    auto it = by_value_.find(m.value);
-    if (it == by_value_.end()) {
-      const size_t n = ++counters_[static_cast<size_t>(m.type)];
-      std::string ph = "<";
-      ph.append(pii_tag(m.type)).append("_").append(std::to_string(n)).append(">");
-      by_placeholder_.emplace(ph, m.value);
-      it = by_value_.emplace(m.value, std::move(ph)).first;
-    }
-    out.append(it->second);
+    // A known value matched in another form (digits) keeps the text it was found in.
+    m.value = std::string(text.substr(m.begin, m.end - m.begin));
+    out.append(placeholder_for(m));
     pos = m.end;
     history_.push_back(std::move(m));
   }
   out.append(text.substr(pos));
+  return out;
+}
+
+void Masker::learn(std::string_view text) {
+  for (const auto& m : detector_->detect(text)) placeholder_for(m);
+}
+
+void Masker::learn_value(std::string_view value, PiiType type) {
+  if (value.empty()) return;
+  PiiMatch m;
+  m.type = type;
+  m.end = value.size();
+  m.value = std::string(value);
+  placeholder_for(m);
+}
+
+std::vector<std::string> Masker::mask_all(std::span<const std::string> texts) {
+  for (const auto& t : texts) learn(t);
+  std::vector<std::string> out;
+  out.reserve(texts.size());
+  for (const auto& t : texts) out.push_back(mask(t));
   return out;
 }
 

@@ -21,6 +21,47 @@ constexpr std::string_view kSingleSurnames =
     "武"
     "戴莫孔向汤施牛樊葛邢乔伍庞颜倪庄聂章鲁岳翟殷詹耿兰焦俞柳甘祝";
 
+// The most frequent surnames (about 70% of the population), scored higher.
+constexpr std::string_view kFrequentSurnames =
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡杜叶程"
+    "魏吕丁沈姚卢崔钟谭陆范贾高苏廖";
+
+// Given-name characters. Strong: rarely start or end ordinary words. Weak: frequent in names
+// and in ordinary words alike.
+constexpr std::string_view kStrongGiven =
+    "芳娜伟敏婷娟磊涛鹏杰燕霞丽艳莉琳璐颖倩蕾瑶妍茜昊轩睿涵梓浩宇俊帅斌彬峰婧嫣琪雯萱怡欣"
+    "悦馨晶晗玥钰彤菲莹蓉芬萍玲珍珊瑞祥博翔辉凯坤栋毅健锋亮鑫淼焱勇刚强军静秀雪梅兰霞慧佳"
+    "琴琦璇婉媛姝娴妮娇蓓薇芸芝菊荣桂凤娥瑾瑜璐琛琰珂玮炜烨煜昕晔暄曦旭皓晖昭朗哲铭锐"
+    "宏泓洪涵淑嘉懿睿弘毓岚嵘崇峻岩彪虎豪杰瀚霖霏露蕊苗茹蓝琼瑛珏婕娅妤婵姣嫦诗韵"
+    "洁腾俪黛";
+constexpr std::string_view kWeakGiven =
+    "明华国文东海春秋冬夏天平安成新利清松柏阳子晓小志建永兵光云山林波英红玉金雨思一可"
+    "宁龙超飞洋家正德福寿喜乐君美庆生军伦良忠义仁礼智信立达伟力胜先学奇星晨丹青绿雅"
+    "媚秀凡帆航远方舟洲宝贵富康泰春振兴开亚中然雷儿甜";
+
+// Bigrams that are ordinary words starting with a weak given-name character.
+constexpr std::string_view kCommonBigrams[] = {
+    "明天", "明年", "明白", "明显", "明星", "明确", "天气", "天天", "平时", "平常", "东西", "国家",
+    "国际", "国内", "文件", "文化", "文章", "海边", "春节", "新年", "新闻", "安全", "成功", "成为",
+    "利用", "清楚", "阳光", "子女", "晓得", "小时", "志愿", "建议", "永远", "光明", "云南", "山东",
+    "林业", "英语", "红色", "金额", "雨天", "思考", "一起", "一下", "一个", "一直", "一定", "可以",
+    "可能", "宁可", "龙头", "超过", "飞机", "家里", "正在", "正常", "德国", "福利", "乐意", "美国",
+    "美元", "生日", "生活", "学习", "学校", "先生", "星期", "晨练", "然后", "儿子", "儿童", "雷达",
+    "方面", "方便", "方法", "远程", "开始", "开会", "中国", "中午", "亚洲", "秋天", "冬天", "夏天",
+    "春天", "达到", "立刻", "力量", "胜利", "信息", "智能", "兴趣"};
+
+constexpr std::string_view kOrdinarySurnameWords[] = {
+    "王国", "王子", "王者", "黄金", "黄河", "黄山", "高峰", "高山",   "高明",   "高级",  "高兴",
+    "高强", "白云", "白雪", "白天", "江山", "金星", "金华", "孙子",   "叶子",   "黎明",  "向东",
+    "向前", "马上", "龙凤", "程序", "石林", "万一", "于是", "任何",   "周末",   "方便",  "方面",
+    "方法", "高中", "江西", "江苏", "金色", "金融", "白色", "钟表",   "杨柳",   "柳树",  "乔木",
+    "秦朝", "汉朝", "宋朝", "唐朝", "元朝", "明朝", "金秋", "林海",   "雷雨",   "陆军",  "海军",
+    "金山", "安康", "常州", "温州", "钱塘", "余杭", "余额", "华为",   "梁山",   "武汉",  "沈阳",
+    "洪水", "田园", "夏季", "秋季", "冬季", "严格", "严重", "段落",   "雷电",   "毛病",  "孔子",
+    "庄子", "老子", "韩国", "魏国", "齐国", "赵国", "吴国", "秦国",   "楚国",   "燕京",  "许多",
+    "何时", "何况", "史上", "龙卷", "田野", "陆地", "汤圆", "石头",   "江湖",   "黄色",  "杨树",
+    "庄稼", "高考", "高手", "施工", "朱红", "苏州", "贺卡", "邓小平", "毛泽东", "习近平"};
+
 constexpr std::string_view kStopChars =
     "的了吗呢啊吧呀哦是在和与跟我你他她它们就也都很太说想要会有不没这那个人来去到从对把被让给为"
     "些么什怎哪谁";
@@ -52,6 +93,13 @@ constexpr std::string_view kEnglishCommon[] = {
     "Nervous",    "Feeling",    "Student",    "Teacher",    "Developer", "Engineer",   "Programmer",
     "Beginner",   "Today",      "Tonight",    "Tomorrow",   "Yesterday", "Again",      "Writing"};
 
+// Whether the 3-byte character `ch` occurs in a string of 3-byte characters.
+bool contains_char(std::string_view set, std::string_view ch) {
+  for (size_t i = 0; i + 3 <= set.size(); i += 3)
+    if (set.substr(i, 3) == ch) return true;
+  return false;
+}
+
 }  // namespace
 
 std::string chinese_surname_alternation() {
@@ -67,14 +115,48 @@ std::string chinese_surname_alternation() {
 }
 
 bool is_chinese_name_stop_char(std::string_view utf8_char) {
-  for (size_t i = 0; i + 3 <= kStopChars.size(); i += 3)
-    if (kStopChars.substr(i, 3) == utf8_char) return true;
-  return false;
+  return contains_char(kStopChars, utf8_char);
 }
 
 bool is_common_chinese_word(std::string_view utf8) {
   return std::any_of(std::begin(kCommonWords), std::end(kCommonWords),
                      [&](std::string_view w) { return utf8.starts_with(w); });
+}
+
+size_t chinese_surname_at(std::string_view text, size_t pos, int* prior) {
+  const std::string_view rest = text.substr(pos);
+  for (auto s : kCompoundSurnames)
+    if (rest.starts_with(s)) {
+      *prior = 3;
+      return s.size();
+    }
+  if (rest.size() < 3) return 0;
+  const std::string_view ch = rest.substr(0, 3);
+  if (contains_char(kFrequentSurnames, ch)) {
+    *prior = 2;
+    return 3;
+  }
+  if (contains_char(kSingleSurnames, ch)) {
+    *prior = 1;
+    return 3;
+  }
+  return 0;
+}
+
+int given_name_char_weight(std::string_view utf8_char) {
+  if (contains_char(kStrongGiven, utf8_char)) return 2;
+  if (contains_char(kWeakGiven, utf8_char)) return 1;
+  return 0;
+}
+
+bool is_common_bigram(std::string_view two_chars) {
+  return std::find(std::begin(kCommonBigrams), std::end(kCommonBigrams), two_chars) !=
+         std::end(kCommonBigrams);
+}
+
+bool is_ordinary_surname_word(std::string_view utf8) {
+  return std::find(std::begin(kOrdinarySurnameWords), std::end(kOrdinarySurnameWords), utf8) !=
+         std::end(kOrdinarySurnameWords);
 }
 
 bool is_common_english_word(std::string_view word) {

@@ -5,12 +5,13 @@ namespace {
 struct Names {
   std::string_view key, tag;
 };
-constexpr std::array<Names, 6> kNames = {{{"phone", "PHONE"},
+constexpr std::array<Names, 7> kNames = {{{"phone", "PHONE"},
                                           {"id", "ID"},
                                           {"card", "CARD"},
                                           {"email", "EMAIL"},
                                           {"ip", "IP"},
-                                          {"name", "NAME"}}};
+                                          {"name", "NAME"},
+                                          {"address", "ADDRESS"}}};
 }  // namespace
 
 std::string_view pii_key(PiiType t) {

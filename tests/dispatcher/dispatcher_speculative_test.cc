@@ -16,7 +16,7 @@ namespace tandem::test {
 namespace {
 
 const char* kStory = "Once upon a time, there was a little girl named Lily. She liked to play";
-const char* kOther = "Tom and his dog went to the park";
+const char* kOther = "The little dog went to the park";  // no name: it would be masked
 const std::string kSeed = "我叫张三,电话 13800000000。";
 const std::string kSeedMasked = "我叫<NAME_1>,电话 <PHONE_1>。";
 const char* kAlwaysCloud = "[routing]\nppl_threshold = 1.0\ncloud_intents = []\n";

@@ -54,6 +54,14 @@ TEST(PrivacyPolicy, ClearErrors) {
   EXPECT_THROW(PrivacyPolicy::load("/nonexistent/policy.toml"), std::invalid_argument);
 }
 
+TEST(PrivacyPolicy, AddressIsAPolicyKey) {
+  const auto p = PrivacyPolicy::parse("[privacy]\naddress = \"local\"\n");
+  EXPECT_EQ(p.action_for(PiiType::kAddress), PolicyAction::kLocal);
+  EXPECT_TRUE(p.requires_local("寄到北京市朝阳区建国路88号"));
+  EXPECT_FALSE(p.requires_local("北京的天气"));
+  EXPECT_NE(error_of("[privacy]\nfax = \"mask\"\n").find("address"), std::string::npos);
+}
+
 TEST(PrivacyPolicy, LoadsFromFile) {
   const auto path = std::filesystem::temp_directory_path() / "tandem_privacy_policy_test.toml";
   std::ofstream(path) << "[privacy]\nname = \"local\"\n";

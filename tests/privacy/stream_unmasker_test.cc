@@ -90,3 +90,39 @@ TEST(StreamUnmasker, PlaceholdersAssignedAfterConstructionAreHonoured) {
 
 }  // namespace
 }  // namespace tandem::privacy
+
+namespace tandem::privacy {
+namespace {
+
+// Every type's placeholder, ADDRESS included, split at every byte position.
+TEST(StreamUnmaskerAllTypes, EverySplitPointForEveryPlaceholder) {
+  Masker m;
+  const std::string text =
+      "我叫李娜,电话 010-12345678,身份证 110105491231002,卡 ４１１１１１１１１１１１１１１１,"
+      "邮箱 a＠example.com,IP 10.0.0.1,地址 北京市朝阳区建国路88号";
+  const std::string masked = m.mask(text);
+  ASSERT_EQ(masked,
+            "我叫<NAME_1>,电话 <PHONE_1>,身份证 <ID_1>,卡 <CARD_1>,邮箱 <EMAIL_1>,IP <IP_1>,"
+            "地址 <ADDRESS_1>");
+  const std::string answer = "<ADDRESS_1>|<ADDRESS_|<ADDR|" + masked + "<ADDRESS_2><ADDRESS_1";
+  const std::string expected =
+      "北京市朝阳区建国路88号|<ADDRESS_|<ADDR|" + text + "<ADDRESS_2><ADDRESS_1";
+  for (size_t i = 0; i <= answer.size(); ++i) {
+    StreamUnmasker s(m);
+    std::string out = s.push(answer.substr(0, i));
+    out += s.push(answer.substr(i));
+    out += s.flush();
+    ASSERT_EQ(out, expected) << "split at " << i;
+  }
+  StreamUnmasker bytewise(m);
+  std::string out;
+  for (char c : answer) {
+    const std::string piece = bytewise.push(std::string_view(&c, 1));
+    EXPECT_EQ(piece.find("<ADDRESS_1"), std::string::npos);
+    out += piece;
+  }
+  EXPECT_EQ(out + bytewise.flush(), expected);
+}
+
+}  // namespace
+}  // namespace tandem::privacy

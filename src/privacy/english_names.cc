@@ -1,0 +1,156 @@
+#include "privacy/english_names.h"
+
+#include <algorithm>
+#include <cctype>
+#include <iterator>
+#include <string>
+
+#include "privacy/english_lexicon.h"
+
+namespace tandem::privacy {
+namespace {
+
+struct Word {
+  size_t begin = 0, end = 0;
+  std::string_view text;
+  bool capitalised = false;     // Upper-case first letter, lower-case last ("OK" is not)
+  bool sentence_start = false;  // first word of the text or of a sentence
+  bool space_before = false;    // separated from the previous word by exactly one space
+};
+
+bool is_alpha(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+bool starts_sentence(std::string_view text, size_t begin) {
+  size_t i = begin;
+  while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '"' || text[i - 1] == '\'' ||
+                   text[i - 1] == '(' || text[i - 1] == '\t'))
+    --i;
+  if (i == 0) return true;
+  const char c = text[i - 1];
+  if (c == '.' || c == '!' || c == '?' || c == '\n' || c == '\r') return true;
+  // 。！？ end in 0x82 (E3 80 82), 0x81 (EF BC 81), 0x9F (EF BC 9F).
+  if (i >= 3) {
+    const std::string_view t = text.substr(i - 3, 3);
+    if (t == "。" || t == "！" || t == "？") return true;
+  }
+  return false;
+}
+
+std::vector<Word> split_words(std::string_view text) {
+  std::vector<Word> words;
+  size_t i = 0;
+  while (i < text.size()) {
+    if (!is_alpha(text[i])) {
+      ++i;
+      continue;
+    }
+    Word w;
+    w.begin = i;
+    while (i < text.size() && (is_alpha(text[i]) || ((text[i] == '\'' || text[i] == '-') &&
+                                                     i + 1 < text.size() && is_alpha(text[i + 1]))))
+      ++i;
+    w.end = i;
+    w.text = text.substr(w.begin, w.end - w.begin);
+    w.capitalised = w.text.size() >= 2 && w.text.front() >= 'A' && w.text.front() <= 'Z' &&
+                    w.text.back() >= 'a' && w.text.back() <= 'z';
+    w.sentence_start = starts_sentence(text, w.begin);
+    w.space_before =
+        w.begin >= 1 && text[w.begin - 1] == ' ' && (w.begin < 2 || text[w.begin - 2] != ' ');
+    // Words glued to digits, '@', '/', '_' or '.' are identifiers, URLs or e-mail parts.
+    const bool glued_before =
+        w.begin > 0 &&
+        (text[w.begin - 1] == '@' || text[w.begin - 1] == '/' || text[w.begin - 1] == '_' ||
+         text[w.begin - 1] == '.' || (text[w.begin - 1] >= '0' && text[w.begin - 1] <= '9'));
+    const bool glued_after =
+        i < text.size() &&
+        (text[i] == '@' || text[i] == '_' || text[i] == '/' || (text[i] >= '0' && text[i] <= '9') ||
+         (text[i] == '.' && i + 1 < text.size() && is_alpha(text[i + 1])));
+    if (glued_before || glued_after) w.capitalised = false;
+    words.push_back(w);
+  }
+  return words;
+}
+
+// Cues strong enough for a capitalised word that is in no name list: "call Zora". Words like
+// "from", "to", "with" also precede places and products ("from Beijing", "with Python").
+bool strong_cue(std::string_view w) {
+  static constexpr std::string_view kWeakOnly[] = {"from",    "by",      "and",      "to",
+                                                   "for",     "with",    "meeting",  "visit",
+                                                   "visited", "regards", "sincerely"};
+  std::string lower(w);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return person_cue_word(w) &&
+         std::find(std::begin(kWeakOnly), std::end(kWeakOnly), lower) == std::end(kWeakOnly);
+}
+
+// A capitalised word that may be a family name after a given name.
+bool surname_like(const Word& w) {
+  return w.capitalised && w.space_before && !common_capitalised_word(w.text) &&
+         english_first_name(w.text) != FirstName::kAmbiguous;
+}
+
+}  // namespace
+
+std::vector<Span> find_bare_english_names(std::string_view text) {
+  const std::vector<Word> words = split_words(text);
+  std::vector<Span> out;
+  for (size_t i = 0; i < words.size(); ++i) {
+    const Word& w = words[i];
+    if (!w.capitalised) continue;
+    const Word* next = i + 1 < words.size() && words[i + 1].space_before ? &words[i + 1] : nullptr;
+    // A cue counts only right before the word: "said hi; Annual" has no cue.
+    const Word* prev =
+        i > 0 && text.substr(words[i - 1].end, w.begin - words[i - 1].end).find_first_not_of(' ') ==
+                     std::string_view::npos
+            ? &words[i - 1]
+            : nullptr;
+    const bool cue = prev && !w.sentence_start && strong_cue(prev->text);
+    const bool weak_cue = prev && !w.sentence_start && person_cue_word(prev->text);
+    auto emit = [&](const Word* last) {
+      out.emplace_back(w.begin, last->end);
+      if (last != &w) ++i;
+    };
+    // A cue is not part of the name: "Ask Chen Jing", "Contact Priya Raman".
+    if (person_cue_word(w.text)) continue;
+    // Pinyin: Zhang Wei, Li Na, Wei Zhang. The surname must not be an English word ("He").
+    if (next && next->capitalised &&
+        ((pinyin_surname(w.text) && !common_capitalised_word(w.text) && pinyin_word(next->text)) ||
+         (pinyin_word(w.text) && pinyin_surname(next->text) &&
+          !common_capitalised_word(next->text))) &&
+        !pinyin_phrase(std::string(w.text) + " " + std::string(next->text))) {
+      emit(next);
+      continue;
+    }
+    const FirstName first = english_first_name(w.text);
+    if (first != FirstName::kAmbiguous && common_capitalised_word(w.text)) continue;
+    const bool family_next = next && next->capitalised && english_family_name(next->text);
+    if (first == FirstName::kClear) {
+      emit(next && surname_like(*next) ? next : &w);
+      continue;
+    }
+    if (first == FirstName::kAmbiguous) {
+      if (family_next || (next && surname_like(*next) && !w.sentence_start))
+        emit(next);
+      else if (cue)
+        emit(&w);
+      continue;
+    }
+    // A word in no list: a name before a family name, or after a cue, or before a verb.
+    if (family_next && !english_family_name(w.text)) {
+      emit(next);
+      continue;
+    }
+    const bool pair = next && surname_like(*next) && !w.sentence_start;
+    const Word* after = pair && i + 2 < words.size() ? &words[i + 2] : nullptr;
+    if (pair && (weak_cue || (after && person_verb(after->text)))) {
+      emit(next);
+      continue;
+    }
+    if (cue) emit(&w);
+  }
+  return out;
+}
+
+}  // namespace tandem::privacy
