@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "api/output_constraint.h"
 #include "http/api_error.h"
 
 namespace tandem::api {
@@ -135,7 +136,9 @@ json parse_body(const std::string& body) {
   return j;
 }
 
-ChatRequest parse_chat_request(const json& b, const engine::SamplerParams& defaults) {
+namespace {
+
+ChatRequest chat_request(const json& b, const engine::SamplerParams& defaults) {
   ChatRequest r;
   r.model = model_name(b);
   const json* msgs = field(b, "messages");
@@ -169,7 +172,7 @@ ChatRequest parse_chat_request(const json& b, const engine::SamplerParams& defau
   return r;
 }
 
-CompletionRequest parse_completion_request(const json& b, const engine::SamplerParams& defaults) {
+CompletionRequest completion_request(const json& b, const engine::SamplerParams& defaults) {
   CompletionRequest r;
   r.model = model_name(b);
   const json* p = field(b, "prompt");
@@ -193,6 +196,49 @@ CompletionRequest parse_completion_request(const json& b, const engine::SamplerP
   r.gen = generation(b, defaults, 16, 0);
   r.echo = boolean(b, "echo", false);
   r.logprobs = static_cast<int32_t>(integer(b, "logprobs", 0, 20, -1));
+  return r;
+}
+
+// The constraint fields of a body parsed without key order (schema properties sorted).
+std::shared_ptr<const grammar::Grammar> sorted_constraint(const json& b) {
+  nlohmann::ordered_json fields = nlohmann::ordered_json::object();
+  for (const char* k : {"response_format", "grammar"})
+    if (auto it = b.find(k); it != b.end()) fields[k] = *it;
+  return parse_output_constraint(fields);
+}
+
+}  // namespace
+
+nlohmann::ordered_json parse_body_ordered(const std::string& body) {
+  auto j = nlohmann::ordered_json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) throw http::ApiError(400, "the request body is not valid JSON");
+  if (!j.is_object()) throw http::ApiError(400, "the request body must be a JSON object");
+  return j;
+}
+
+ChatRequest parse_chat_request(const json& b, const engine::SamplerParams& defaults) {
+  ChatRequest r = chat_request(b, defaults);
+  r.gen.grammar = sorted_constraint(b);
+  return r;
+}
+
+ChatRequest parse_chat_request(const nlohmann::ordered_json& b,
+                               const engine::SamplerParams& defaults) {
+  ChatRequest r = chat_request(json(b), defaults);
+  r.gen.grammar = parse_output_constraint(b);
+  return r;
+}
+
+CompletionRequest parse_completion_request(const json& b, const engine::SamplerParams& defaults) {
+  CompletionRequest r = completion_request(b, defaults);
+  r.gen.grammar = sorted_constraint(b);
+  return r;
+}
+
+CompletionRequest parse_completion_request(const nlohmann::ordered_json& b,
+                                           const engine::SamplerParams& defaults) {
+  CompletionRequest r = completion_request(json(b), defaults);
+  r.gen.grammar = parse_output_constraint(b);
   return r;
 }
 

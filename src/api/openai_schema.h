@@ -2,6 +2,7 @@
 // naming the field), and the pieces of responses serialized back to JSON.
 #pragma once
 
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "engine/sampler.h"
+#include "grammar/grammar.h"
 #include "serving/sequence.h"
 #include "template/chat_template.h"
 
@@ -22,6 +24,9 @@ struct GenerationParams {
   bool include_usage = false;
   bool seed_given = false;  // the request named a seed
   bool ignore_eos = false;  // llama.cpp's extension: generate exactly max_tokens
+  // The grammar the output follows (response_format json_object / json_schema, or GBNF
+  // `grammar`); null: free text.
+  std::shared_ptr<const grammar::Grammar> grammar;
 };
 
 struct ChatRequest {
@@ -46,8 +51,15 @@ struct CompletionRequest {
 ChatRequest parse_chat_request(const nlohmann::json& body, const engine::SamplerParams& defaults);
 CompletionRequest parse_completion_request(const nlohmann::json& body,
                                            const engine::SamplerParams& defaults);
+// The same from a body parsed with its key order kept: a response_format JSON Schema's
+// properties are then generated in the document's order (the overloads above sort them).
+ChatRequest parse_chat_request(const nlohmann::ordered_json& body,
+                               const engine::SamplerParams& defaults);
+CompletionRequest parse_completion_request(const nlohmann::ordered_json& body,
+                                           const engine::SamplerParams& defaults);
 // Parses a request body; invalid JSON or a non-object is an ApiError 400.
 nlohmann::json parse_body(const std::string& body);
+nlohmann::ordered_json parse_body_ordered(const std::string& body);
 
 const char* finish_reason_name(serving::FinishReason r);
 

@@ -92,6 +92,7 @@ CommandAction register_commander(CLI::App& app) {
   cmd->add_option("--log-requests", o->http.log_requests,
                   "Test aid: append every POST body received to this file");
   cmd->add_option("--upstream-key", o->upstream.api_key, "API key sent to the upstream");
+  add_pooling_option(cmd, o->engine.pooling);
   o->engine.sampling.temperature = 1.0f;  // OpenAI's default
   add_sampling_options(cmd, o->engine.sampling);
   cmd->get_option("--upstream")->excludes("--model");

@@ -134,6 +134,7 @@ CommandAction register_dispatcher(CLI::App& app) {
       ->needs(spec);
   cmd->add_flag("!--no-draft-adaptive", o->disp.spec.adaptive, "Always draft --draft-max tokens")
       ->needs(spec);
+  add_pooling_option(cmd, o->disp.pooling);
   o->disp.sampling.temperature = 1.0f;
   add_sampling_options(cmd, o->disp.sampling);
   cmd->callback([o, cmd] { o->disp.fixed_seed = cmd->count("--seed") > 0; });

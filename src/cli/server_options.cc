@@ -19,6 +19,13 @@ void add_http_options(CLI::App* cmd, http::HttpOptions& http) {
       ->check(CLI::Range(4, 4096));
 }
 
+void add_pooling_option(CLI::App* cmd, std::optional<engine::Pooling>& pooling) {
+  cmd->add_option_function<std::string>(
+         "--pooling", [&pooling](const std::string& v) { pooling = engine::parse_pooling(v); },
+         "/v1/embeddings pooling: mean|cls|last (default: the GGUF's pooling_type, else mean)")
+      ->check(CLI::IsMember({"mean", "cls", "last"}));
+}
+
 sigset_t block_shutdown_signals() {
   sigset_t set;
   sigemptyset(&set);

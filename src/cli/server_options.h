@@ -5,12 +5,18 @@
 #include <CLI/CLI.hpp>
 #include <csignal>
 
+#include <optional>
+
+#include "engine/embedding.h"
 #include "http/http_server.h"
 
 namespace tandem::cli {
 
 // --host, --port, --api-key, --max-body, --http-threads.
 void add_http_options(CLI::App* cmd, http::HttpOptions& http);
+
+// --pooling mean|cls|last: how /v1/embeddings pools (unset: the model file's, else mean).
+void add_pooling_option(CLI::App* cmd, std::optional<engine::Pooling>& pooling);
 
 // SIGINT/SIGTERM are blocked in every thread (call this before starting any) and taken
 // synchronously by the main thread, so shutdown runs as ordinary code rather than inside a

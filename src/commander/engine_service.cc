@@ -3,6 +3,7 @@
 #include <random>
 
 #include "api/chat_prompt.h"
+#include "api/embeddings.h"
 #include "api/openai_response.h"
 #include "api/openai_schema.h"
 #include "http/api_error.h"
@@ -74,7 +75,8 @@ EngineService::EngineService(std::unique_ptr<engine::Model> model, EngineService
       tf_(*model_, opts_.threads),
       template_(templates::chat_template_for(*model_, opts_.chat_template)),
       // The turn end marker stops generation even where the vocab does not flag it as EOG.
-      end_of_turn_(templates::end_of_turn_tokens(template_, model_->tokenizer())) {
+      end_of_turn_(templates::end_of_turn_tokens(template_, model_->tokenizer())),
+      grammar_vocab_(model_->tokenizer(), end_of_turn_) {
   scheduler_ = std::make_unique<serving::Scheduler>(tf_, opts_.scheduler, metrics_);
 }
 
@@ -88,6 +90,19 @@ void EngineService::tandem_verify(const httplib::Request& req, httplib::Response
     verify_ = std::make_unique<verify::VerifyService>(*model_, v);
   });
   verify_->handle(req, res);
+}
+
+void EngineService::embeddings(const httplib::Request& http_req, httplib::Response& res) {
+  // Each forward runs on the scheduler thread between two generation steps (the Transformer's
+  // workspaces are not thread-safe), against a KvCache of the request's own: generation keeps
+  // going between an embedding request's forwards, and the slots' caches are never touched.
+  serving::Scheduler& sched = *scheduler_;
+  api::EmbeddingEngine e{tf_, opts_.model_alias, sched.n_ctx(), {}, {}};
+  e.opts.pooling = opts_.pooling.value_or(engine::model_pooling(*model_));
+  e.opts.max_batch = sched.max_batch();
+  e.run = [&sched](const std::function<void()>& work) { sched.run_exclusive(work); };
+  res.set_content(http::dump(api::answer_embeddings(api::parse_body(http_req.body), e)),
+                  "application/json");
 }
 
 void EngineService::check_model(const std::string& requested) const {
@@ -119,7 +134,7 @@ void EngineService::models(const httplib::Request&, httplib::Response& res) {
 }
 
 void EngineService::chat_completions(const httplib::Request& http_req, httplib::Response& res) {
-  const auto r = api::parse_chat_request(api::parse_body(http_req.body), opts_.sampling);
+  const auto r = api::parse_chat_request(api::parse_body_ordered(http_req.body), opts_.sampling);
   check_model(r.model);
   const auto& tok = model_->tokenizer();
   templates::ChatRenderOptions ro;
@@ -135,6 +150,7 @@ void EngineService::chat_completions(const httplib::Request& http_req, httplib::
   sr.ignore_eos = r.gen.ignore_eos;
   sr.top_logprobs = r.logprobs ? r.top_logprobs : -1;
   sr.stop_tokens = end_of_turn_;
+  if (r.gen.grammar) sr.processor = grammar_vocab_.processor(r.gen.grammar);
   const int64_t n_prompt = static_cast<int64_t>(sr.prompt.size());
 
   serving::TextStream::Options to;
@@ -208,7 +224,8 @@ void EngineService::chat_completions(const httplib::Request& http_req, httplib::
 }
 
 void EngineService::completions(const httplib::Request& http_req, httplib::Response& res) {
-  const auto r = api::parse_completion_request(api::parse_body(http_req.body), opts_.sampling);
+  const auto r =
+      api::parse_completion_request(api::parse_body_ordered(http_req.body), opts_.sampling);
   check_model(r.model);
   const auto& tok = model_->tokenizer();
   serving::SeqRequest sr;
@@ -234,6 +251,10 @@ void EngineService::completions(const httplib::Request& http_req, httplib::Respo
   sr.ignore_eos = r.gen.ignore_eos;
   sr.top_logprobs = r.logprobs;
   sr.prompt_logprobs = r.echo && r.logprobs >= 0;
+  if (r.gen.grammar) {
+    sr.processor = grammar_vocab_.processor(r.gen.grammar);
+    sr.stop_tokens = end_of_turn_;  // the grammar's end tokens include the turn markers
+  }
   const std::vector<tokenizer::TokenId> prompt_ids = sr.prompt;
   const int64_t n_prompt = static_cast<int64_t>(sr.prompt.size());
 

@@ -3,9 +3,12 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "api/grammar_processor.h"
 #include "api/openai_schema.h"
+#include "engine/embedding.h"
 #include "engine/model.h"
 #include "engine/transformer.h"
 #include "http/http_server.h"
@@ -24,6 +27,8 @@ struct EngineServiceOptions {
   // Requests without a seed draw a fresh one (OpenAI behaviour) unless the server's --seed
   // was given, which then applies to all of them.
   bool fixed_seed = false;
+  // --pooling for /v1/embeddings (unset: the GGUF's pooling_type, else mean).
+  std::optional<engine::Pooling> pooling;
 };
 
 class EngineService : public http::Service {
@@ -36,6 +41,7 @@ class EngineService : public http::Service {
   void completions(const httplib::Request& req, httplib::Response& res) override;
   void models(const httplib::Request& req, httplib::Response& res) override;
   void tandem_verify(const httplib::Request& req, httplib::Response& res) override;
+  void embeddings(const httplib::Request& req, httplib::Response& res) override;
 
   const templates::ChatTemplate& chat_template() const { return template_; }
 
@@ -50,6 +56,7 @@ class EngineService : public http::Service {
   engine::Transformer tf_;
   templates::ChatTemplate template_;
   std::vector<tokenizer::TokenId> end_of_turn_;
+  api::GrammarVocab grammar_vocab_;  // structured output: built on the first such request
   std::once_flag verify_once_;
   std::unique_ptr<verify::VerifyService> verify_;  // created on the first verify request
   std::unique_ptr<serving::Scheduler> scheduler_;  // last: its thread uses everything above

@@ -3,6 +3,7 @@
 #include <functional>
 #include <random>
 
+#include "api/embeddings.h"
 #include "api/openai_response.h"
 #include "dispatcher/dispatcher_walk.h"
 #include "http/api_error.h"
@@ -45,6 +46,22 @@ json masked_chat_body(const json& body, privacy::Masker& masker,
     out.erase("model");
   else
     out["model"] = commander_model;
+  // Learn every value of the conversation first, so a name found in a later message is
+  // masked in the earlier ones too; a message's `name` field is a name in its own right.
+  for (const auto& m : out["messages"]) {
+    if (!m.is_object()) continue;
+    if (auto c = m.find("content"); c != m.end()) {
+      if (c->is_string()) {
+        masker.learn(c->get<std::string>());
+      } else if (c->is_array()) {
+        for (const auto& part : *c)
+          if (part.is_object() && part.contains("text") && part["text"].is_string())
+            masker.learn(part["text"].get<std::string>());
+      }
+    }
+    if (auto n = m.find("name"); n != m.end() && n->is_string())
+      masker.learn_value(n->get<std::string>(), privacy::PiiType::kName);
+  }
   for (auto& m : out["messages"]) {
     if (!m.is_object()) continue;
     if (auto c = m.find("content"); c != m.end()) {
@@ -86,6 +103,19 @@ void DispatcherService::models(const httplib::Request&, httplib::Response& res) 
             {"owned_by", "tandem"},
             {"context_length", edge_->n_ctx()}};
   res.set_content(http::dump({{"object", "list"}, {"data", json::array({m})}}), "application/json");
+}
+
+void DispatcherService::embeddings(const httplib::Request& http_req, httplib::Response& res) {
+  api::EmbeddingEngine e{edge_->transformer(), opts_.model_alias, edge_->n_ctx(), {}, {}};
+  e.opts.pooling = opts_.pooling.value_or(engine::model_pooling(edge_->model()));
+  // The edge engine is used by one session at a time: each forward holds it (a private
+  // KvCache, so the chat session's cache is untouched), letting chats run between them.
+  e.run = [this](const std::function<void()>& work) {
+    EdgeSession hold(*edge_);
+    work();
+  };
+  res.set_content(http::dump(api::answer_embeddings(api::parse_body(http_req.body), e)),
+                  "application/json");
 }
 
 void DispatcherService::completions(const httplib::Request&, httplib::Response&) {

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -14,6 +15,7 @@
 #include "dispatcher/commander_client.h"
 #include "dispatcher/edge_engine.h"
 #include "dispatcher/routing_pipeline.h"
+#include "engine/embedding.h"
 #include "http/http_server.h"
 #include "http/metrics.h"
 #include "privacy/masker.h"
@@ -36,6 +38,8 @@ struct DispatcherOptions {
   bool speculative = false;
   spec::SpecOptions spec;
   int draft_threads = 1;
+  // --pooling for /v1/embeddings (unset: the GGUF's pooling_type, else mean).
+  std::optional<engine::Pooling> pooling;
 };
 
 // Per-conversation Maskers, so a value keeps its placeholder across the turns of a chat.
@@ -60,6 +64,8 @@ class DispatcherService : public http::Service {
   void completions(const httplib::Request& req, httplib::Response& res) override;
   void models(const httplib::Request& req, httplib::Response& res) override;
   void route_decision(const httplib::Request& req, httplib::Response& res) override;
+  // Computed by the edge model: embeddings never leave the device.
+  void embeddings(const httplib::Request& req, httplib::Response& res) override;
 
   struct Walk;  // one request's state (dispatcher_walk.h)
 

@@ -8,11 +8,18 @@ size_t Batch::n_logits() const {
   return n;
 }
 
+size_t Batch::n_hidden() const {
+  size_t n = 0;
+  for (auto w : want_hidden) n += w;
+  return n;
+}
+
 void Batch::clear() {
   tokens.clear();
   positions.clear();
   seq_ids.clear();
   want_logits.clear();
+  want_hidden.clear();
 }
 
 Batch Batch::sequence(std::span<const TokenId> toks, int32_t start_pos, int32_t seq,

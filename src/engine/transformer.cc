@@ -41,7 +41,8 @@ KvCache Transformer::make_cache(int32_t n_ctx, int32_t n_seq, model::GgmlType ty
 void Transformer::validate(const Batch& b, const KvCache& cache) const {
   const size_t n = b.tokens.size();
   if (n == 0) throw std::invalid_argument("empty batch");
-  if (b.positions.size() != n || b.seq_ids.size() != n || b.want_logits.size() != n)
+  if (b.positions.size() != n || b.seq_ids.size() != n || b.want_logits.size() != n ||
+      (!b.want_hidden.empty() && b.want_hidden.size() != n))
     throw std::invalid_argument("batch arrays differ in length");
   std::vector<int32_t> next(static_cast<size_t>(cache.n_seq()));
   for (int32_t s = 0; s < cache.n_seq(); ++s) next[static_cast<size_t>(s)] = cache.seq_len(s);
@@ -137,6 +138,7 @@ std::span<const float> Transformer::forward(const Batch& b, KvCache& cache,
   const size_t n = b.size();
   const int64_t N = static_cast<int64_t>(n);
   ensure_workspace(n, cache.n_ctx());
+  n_hidden_rows_ = 0;
 
   for (size_t t = 0; t < n; ++t)
     kernels::dequantize_row(w.tok_embd, b.tokens[t], x_.data() + t * c.n_embd);
@@ -222,6 +224,19 @@ std::span<const float> Transformer::forward(const Batch& b, KvCache& cache,
     kernels::rmsnorm(x_.data() + t * c.n_embd, w.output_norm, out_rows_.data() + j * c.n_embd,
                      c.n_embd, c.rms_eps);
     ++j;
+  }
+  // Hidden states are asked for by embedding batches only (want_hidden empty otherwise);
+  // rows that want both get the norm twice, a negligible n_embd of work.
+  if (!b.want_hidden.empty()) {
+    const size_t n_hid = b.n_hidden();
+    grow(hidden_, n_hid * c.n_embd);
+    for (size_t t = 0, j = 0; t < n; ++t) {
+      if (!b.want_hidden[t]) continue;
+      kernels::rmsnorm(x_.data() + t * c.n_embd, w.output_norm, hidden_.data() + j * c.n_embd,
+                       c.n_embd, c.rms_eps);
+      ++j;
+    }
+    n_hidden_rows_ = n_hid * static_cast<size_t>(c.n_embd);
   }
   if (hooks && hooks->on_linear_input && n_out > 0)
     hooks->on_linear_input(c.n_layer, LinearGroup::kOutput, out_rows_.data(),

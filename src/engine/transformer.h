@@ -39,6 +39,10 @@ class Transformer {
   // cache, or positions that would leave a gap in a sequence.
   std::span<const float> forward(const Batch& batch, KvCache& cache,
                                  const ForwardHooks* hooks = nullptr);
+  // The final hidden states (after the output norm, the output projection's input) of the
+  // last forward's entries that asked for them (Batch::want_hidden), in batch order:
+  // n_hidden() rows of n_embd floats, valid until the next call.
+  std::span<const float> hidden() const { return {hidden_.data(), n_hidden_rows_}; }
 
   const Model& model() const { return model_; }
   kernels::ThreadPool& pool() { return pool_; }
@@ -56,7 +60,8 @@ class Transformer {
   const Model& model_;
   kernels::ThreadPool pool_;
   // Activations for the current batch, reused across calls (grown on demand).
-  std::vector<float> x_, xn_, q_, k_, v_, attn_, gate_, up_, logits_, out_rows_;
+  std::vector<float> x_, xn_, q_, k_, v_, attn_, gate_, up_, logits_, out_rows_, hidden_;
+  size_t n_hidden_rows_ = 0;  // floats of hidden_ the last forward wrote
   // Attention work items: a run of consecutive tokens of one sequence (at most
   // kQueryBlock) x one KV head.
   struct AttnItem {

@@ -50,6 +50,26 @@ void Service::tandem_verify(const httplib::Request& req, httplib::Response&) {
                  "not_found_error", "", "verify_unsupported");
 }
 
+void Service::embeddings(const httplib::Request& req, httplib::Response&) {
+  throw ApiError(404, "no endpoint " + req.method + " " + req.path + " on this role",
+                 "not_found_error", "", "unsupported_endpoint");
+}
+
+void Service::model(const httplib::Request& req, httplib::Response& res) {
+  const std::string id = req.matches.size() > 1 ? req.matches[1].str() : "";
+  httplib::Response list;
+  models(req, list);
+  const auto j = nlohmann::json::parse(list.body, nullptr, false);
+  if (j.is_object() && j.contains("data") && j["data"].is_array())
+    for (const auto& m : j["data"])
+      if (m.is_object() && m.contains("id") && m["id"] == id) {
+        res.set_content(dump(m), "application/json");
+        return;
+      }
+  throw ApiError(404, "the model '" + id + "' does not exist", "invalid_request_error", "model",
+                 "model_not_found");
+}
+
 ApiServer::ApiServer(HttpOptions opts, Metrics& metrics)
     : opts_(std::move(opts)), metrics_(metrics) {
   http_.set_payload_max_length(opts_.max_body_bytes);
@@ -108,6 +128,8 @@ ApiServer::ApiServer(HttpOptions opts, Metrics& metrics)
   route("POST", "/v1/chat/completions", &Service::chat_completions);
   route("POST", "/v1/completions", &Service::completions);
   route("GET", "/v1/models", &Service::models);
+  route("GET", R"(/v1/models/(.+))", &Service::model, "/v1/models/{id}");
+  route("POST", "/v1/embeddings", &Service::embeddings);
   route("POST", "/v1/tandem/verify", &Service::tandem_verify);
   route("POST", "/v1/route", &Service::route_decision);
 }
@@ -116,11 +138,13 @@ ApiServer::~ApiServer() {
   stop();
 }
 
-void ApiServer::route(const std::string& method, const std::string& path, Handler h) {
-  auto handler = [this, method, path, h](const httplib::Request& req, httplib::Response& res) {
+void ApiServer::route(const std::string& method, const std::string& path, Handler h,
+                      const std::string& label) {
+  const std::string endpoint = label.empty() ? path : label;
+  auto handler = [this, method, endpoint, h](const httplib::Request& req, httplib::Response& res) {
     if (!opts_.log_requests.empty() && method == "POST") {
       std::lock_guard lock(log_mu_);
-      std::ofstream(opts_.log_requests, std::ios::app) << path << ' ' << req.body << '\n';
+      std::ofstream(opts_.log_requests, std::ios::app) << endpoint << ' ' << req.body << '\n';
     }
     try {
       if (!opts_.api_key.empty()) {
@@ -144,7 +168,7 @@ void ApiServer::route(const std::string& method, const std::string& path, Handle
     } catch (const std::exception& e) {
       send_error(res, 500, std::string("internal error: ") + e.what(), "server_error");
     }
-    metrics_.count_request(path, res.status);
+    metrics_.count_request(endpoint, res.status);
   };
   if (method == "POST")
     http_.Post(path, handler);

@@ -24,6 +24,11 @@ class Service {
   virtual void tandem_verify(const httplib::Request& req, httplib::Response& res);
   // POST /v1/route: the routing decision without generating (the Dispatcher role only).
   virtual void route_decision(const httplib::Request& req, httplib::Response& res);
+  // POST /v1/embeddings (default: 404, the role has none).
+  virtual void embeddings(const httplib::Request& req, httplib::Response& res);
+  // GET /v1/models/{id} (req.matches[1]): the entry of models() with that id, else 404
+  // model_not_found.
+  virtual void model(const httplib::Request& req, httplib::Response& res);
 };
 
 struct HttpOptions {
@@ -46,7 +51,9 @@ class ApiServer {
 
  private:
   using Handler = void (Service::*)(const httplib::Request&, httplib::Response&);
-  void route(const std::string& method, const std::string& path, Handler h);
+  // label: the endpoint in metrics (default: path; a pattern's readable form).
+  void route(const std::string& method, const std::string& path, Handler h,
+             const std::string& label = "");
   std::shared_ptr<Service> service() const;
 
   HttpOptions opts_;

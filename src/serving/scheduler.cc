@@ -53,6 +53,7 @@ struct Scheduler::Slot {
   int64_t n_generated = 0;
   Clock::time_point last_token_time;
   std::vector<TokenLogprob> prompt_lp;
+  std::vector<float> masked;  // the processor's copy of this slot's logits row
   // Rows of this slot in the current forward's logits.
   size_t first_row = 0, n_rows = 0;
   bool prefilling() const { return n_prefilled < static_cast<int32_t>(req.prompt.size()); }
@@ -102,17 +103,34 @@ std::shared_ptr<SeqStream> Scheduler::submit(SeqRequest req) {
   return stream;
 }
 
+void Scheduler::run_exclusive(const std::function<void()>& work) {
+  std::packaged_task<void()> task([&work] { work(); });
+  auto done = task.get_future();
+  {
+    std::lock_guard lock(mu_);
+    if (stop_) throw std::runtime_error("server shutting down");
+    jobs_.push_back(std::move(task));
+  }
+  cv_.notify_all();
+  done.get();  // rethrows what work threw; a job dropped at shutdown is a broken promise
+}
+
 void Scheduler::loop() {
+  std::deque<std::packaged_task<void()>> jobs;
   for (;;) {
     {
       std::unique_lock lock(mu_);
       cv_.wait(lock, [&] {
-        if (stop_ || !queue_.empty()) return true;
+        if (stop_ || !queue_.empty() || !jobs_.empty()) return true;
         return std::any_of(slots_.begin(), slots_.end(), [](auto& s) { return s->stream; });
       });
       if (stop_) return;
       admit();
+      jobs.swap(jobs_);
     }
+    // Exclusive jobs (embedding forwards) run between two steps, on this thread.
+    for (auto& job : jobs) job();
+    jobs.clear();
     try {
       step();
     } catch (const std::exception& e) {
@@ -174,6 +192,7 @@ void Scheduler::finish_slot(Slot& s, FinishReason r, const std::string& error) {
     std::lock_guard lock(mu_);  // submit() counts busy slots under mu_
     stream = std::move(s.stream);
   }
+  s.req.processor.reset();  // its matcher and transition cache can be large
   if (!s.prompt_lp.empty()) stream->set_prompt_logprobs(std::move(s.prompt_lp));
   stream->finish(r, error);
 }
@@ -260,9 +279,17 @@ void Scheduler::step() {
 }
 
 void Scheduler::sample(Slot& s, std::span<const float> logits) {
+  engine::LogitsProcessor* proc = s.req.processor.get();
   TokenId next;
   try {
-    next = s.sampler->sample(logits);
+    if (proc) {
+      // The forward's rows stay raw (logprobs report the model's own distribution): mask a copy.
+      s.masked.assign(logits.begin(), logits.end());
+      proc->apply(s.masked);
+      next = s.sampler->sample(s.masked);
+    } else {
+      next = s.sampler->sample(logits);
+    }
   } catch (const std::exception& e) {
     finish_slot(s, FinishReason::kError, e.what());
     return;
@@ -270,9 +297,18 @@ void Scheduler::sample(Slot& s, std::span<const float> logits) {
   const auto& tok = tf_.model().tokenizer();
   const bool stop_token = std::find(s.req.stop_tokens.begin(), s.req.stop_tokens.end(), next) !=
                           s.req.stop_tokens.end();
-  if (!s.req.ignore_eos && (tok.is_eog(next) || stop_token)) {
+  // A processor allows an end token only where its constraint is complete: it always ends.
+  if ((!s.req.ignore_eos || proc) && (tok.is_eog(next) || stop_token)) {
     finish_slot(s, FinishReason::kStop);
     return;
+  }
+  if (proc) {
+    try {
+      proc->accept(next);
+    } catch (const std::exception& e) {
+      finish_slot(s, FinishReason::kError, e.what());
+      return;
+    }
   }
   s.sampler->accept(next);
   const auto now = Clock::now();
@@ -287,7 +323,9 @@ void Scheduler::sample(Slot& s, std::span<const float> logits) {
   if (s.req.top_logprobs >= 0) t = logprob_of(logits, next, s.req.top_logprobs);
   s.stream->push(std::move(t));
   s.last = next;
-  if (s.req.max_tokens >= 0 && s.n_generated >= s.req.max_tokens)
+  if (proc && proc->done())  // the constraint is complete and admits nothing more
+    finish_slot(s, FinishReason::kStop);
+  else if (s.req.max_tokens >= 0 && s.n_generated >= s.req.max_tokens)
     finish_slot(s, FinishReason::kLength);
   else if (s.n_past >= cache_.n_ctx())
     finish_slot(s, FinishReason::kLength);

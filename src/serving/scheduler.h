@@ -6,6 +6,8 @@
 
 #include <condition_variable>
 #include <deque>
+#include <functional>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -41,6 +43,11 @@ class Scheduler {
   // that does not fit the context.
   std::shared_ptr<SeqStream> submit(SeqRequest req);
   int32_t n_ctx() const { return opts_.n_ctx; }
+  size_t max_batch() const { return opts_.max_batch; }
+  // Runs `work` on the scheduler thread between two steps and waits for it, rethrowing what
+  // it threw: other users of the Transformer (embeddings, with their own KvCache) take turns
+  // with generation instead of racing its workspaces.
+  void run_exclusive(const std::function<void()>& work);
 
  private:
   struct Slot;
@@ -60,6 +67,7 @@ class Scheduler {
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::pair<SeqRequest, std::shared_ptr<SeqStream>>> queue_;
+  std::deque<std::packaged_task<void()>> jobs_;  // run_exclusive's, run before the next step
   bool stop_ = false;
   std::jthread thread_;
 };

@@ -6,11 +6,13 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "engine/logits_processor.h"
 #include "engine/sampler.h"
 
 namespace tandem::serving {
@@ -25,6 +27,9 @@ struct SeqRequest {
   bool prompt_logprobs = false;      // log-probabilities of prompt tokens 1..n-1
   std::vector<TokenId> stop_tokens;  // extra end-of-turn tokens besides the vocab's EOG set
   bool ignore_eos = false;           // generate max_tokens regardless (benchmarks)
+  // Masks this sequence's logits before each draw (structured output); null: none, and
+  // the decode path does no extra work.
+  std::unique_ptr<engine::LogitsProcessor> processor;
 };
 
 struct TokenLogprob {

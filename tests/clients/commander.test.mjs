@@ -145,3 +145,52 @@ test('an unknown model is NotFoundError (404), n=2 is BadRequestError (400)', as
     (e) => e instanceof OpenAI.BadRequestError && e.param === 'n',
   );
 });
+
+test('embeddings: string and array input; the default base64 decodes to the float answer', async () => {
+  const c = client();
+  // The client asks for base64 when encoding_format is left out and decodes it itself.
+  const dflt = await c.embeddings.create({ model: 'stories', input: 'Once upon a time' });
+  const floats = await c.embeddings.create({ model: 'stories', input: 'Once upon a time', encoding_format: 'float' });
+  assert.equal(dflt.object, 'list');
+  assert.equal(dflt.model, 'stories');
+  assert.equal(dflt.data.length, 1);
+  assert.equal(dflt.data[0].object, 'embedding');
+  assert.equal(dflt.data[0].embedding.length, 64);
+  assert.deepEqual(dflt.data[0].embedding, floats.data[0].embedding);
+  const norm = Math.hypot(...floats.data[0].embedding);
+  assert.ok(Math.abs(norm - 1) < 1e-4, `norm ${norm}`);
+  assert.ok(floats.usage.prompt_tokens > 0);
+  assert.equal(floats.usage.total_tokens, floats.usage.prompt_tokens);
+
+  const texts = ['Once upon a time', 'The cat sat on the mat'];
+  const raw = await c.embeddings.create({ model: 'stories', input: texts, encoding_format: 'base64' });
+  assert.deepEqual(raw.data.map((d) => d.index), [0, 1]);
+  assert.equal(typeof raw.data[0].embedding, 'string');
+  const buf = Buffer.from(raw.data[0].embedding, 'base64');
+  const decoded = Array.from(new Float32Array(buf.buffer, buf.byteOffset, buf.length / 4));
+  assert.deepEqual(decoded, floats.data[0].embedding);
+  const batch = await c.embeddings.create({ model: 'stories', input: texts, encoding_format: 'float' });
+  assert.equal(batch.data.length, 2);
+  assert.notDeepEqual(batch.data[0].embedding, batch.data[1].embedding);
+});
+
+test('embeddings errors: dimensions is BadRequestError (400), an unknown model NotFoundError', async () => {
+  await assert.rejects(
+    client().embeddings.create({ model: 'stories', input: 'x', dimensions: 8 }),
+    (e) => e instanceof OpenAI.BadRequestError && e.param === 'dimensions',
+  );
+  await assert.rejects(
+    client().embeddings.create({ model: 'text-embedding-3-small', input: 'x' }),
+    (e) => e instanceof OpenAI.NotFoundError && e.code === 'model_not_found',
+  );
+});
+
+test('models.retrieve returns the served model, an unknown id is NotFoundError', async () => {
+  const m = await client().models.retrieve('stories');
+  assert.equal(m.id, 'stories');
+  assert.equal(m.object, 'model');
+  await assert.rejects(
+    client().models.retrieve('gpt-9'),
+    (e) => e instanceof OpenAI.NotFoundError && e.code === 'model_not_found',
+  );
+});
