@@ -1,5 +1,6 @@
 #include "template/chat_template.h"
 
+#include <fmt/format.h>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -161,11 +162,14 @@ ChatTemplate ChatTemplate::from_jinja(std::string_view source, std::string bos_t
 
 std::string ChatTemplate::describe() const {
   if (!jinja_) return name() + " (built-in rendering)";
-  return "jinja from " + origin_ + " (family " + ChatTemplate(kind_, thinking_, "").name() + ")";
+  return "jinja from " + origin_ + " (family " + family_name() + ")";
 }
 
 std::string ChatTemplate::name() const {
-  if (jinja_) return "jinja";
+  return jinja_ ? "jinja" : family_name();
+}
+
+std::string ChatTemplate::family_name() const {
   switch (kind_) {
     case ChatTemplateKind::kChatML:
       return thinking_ ? "qwen3" : "chatml";
@@ -272,12 +276,7 @@ ChatTemplate chat_template_for(const engine::Model& model, const std::string& na
   std::error_code ec;
   if (!std::filesystem::is_regular_file(name, ec))
     throw std::invalid_argument("unknown chat template '" + name + "': neither a built-in name (" +
-                                [] {
-                                  std::string all;
-                                  for (const auto& n : ChatTemplate::names())
-                                    all += (all.empty() ? "" : ", ") + n;
-                                  return all;
-                                }() +
+                                fmt::format("{}", fmt::join(ChatTemplate::names(), ", ")) +
                                 ") nor a Jinja file");
   std::ifstream in(name, std::ios::binary);
   const std::string source((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

@@ -74,6 +74,8 @@ class ChatTemplate {
  private:
   std::string render_jinja(const std::vector<ChatMessage>& messages,
                            const ChatRenderOptions& opts) const;
+  // The recognised family's name, whatever renders it.
+  std::string family_name() const;
 
   ChatTemplateKind kind_;
   bool thinking_;  // template has a Qwen3-style <think> mode
