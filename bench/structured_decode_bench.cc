@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "api/grammar_processor.h"
+#include "api/structured/grammar_processor.h"
 #include "grammar/gbnf_parser.h"
 #include "grammar/json_schema.h"
 #include "model/gguf_file.h"

@@ -28,9 +28,29 @@ if ! command -v npm >/dev/null 2>&1; then
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends nodejs npm
 fi
-# The API tests' JavaScript dependencies (the official openai client), from the lock file.
+# The JavaScript test dependencies, exactly as locked: tests/clients (the openai, LangChain and
+# AI SDK clients, ajv) and tests/grammar_parity (node-llama-cpp with llama.cpp's prebuilt
+# linux-x64 CPU binaries only: --omit=optional skips the CUDA/Vulkan/other-platform builds, and
+# --ignore-scripts its postinstall, which would look for a GPU build). A stamp in node_modules
+# holds the lock file's hash and the flags; `npm ci` runs only when they changed (or
+# node_modules is missing), so an up-to-date checkout never touches the network, and
+# --prefer-offline lets a clean clone install from npm's cache when it holds the packages.
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-if [ ! -d "$root/tests/clients/node_modules" ]; then
-  npm ci --prefix "$root/tests/clients" --no-audit --no-fund
-fi
+npm_locked() {
+  local dir="$1"
+  shift
+  local stamp="$dir/node_modules/.tandem-lock-stamp"
+  local want
+  want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1) $*"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    return 0
+  fi
+  if ! npm ci --prefix "$dir" --no-audit --no-fund --prefer-offline "$@"; then
+    echo "setup: npm ci failed in $dir (the npm registry or its cache is needed once per lock file change)" >&2
+    return 1
+  fi
+  echo "$want" >"$stamp"
+}
+npm_locked "$root/tests/clients"
+npm_locked "$root/tests/grammar_parity" --omit=optional --ignore-scripts
 echo "setup: all packages present"

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "api/output_constraint.h"
+#include "api/structured/output_constraint.h"
 #include "http/api_error.h"
 
 namespace tandem::api {
@@ -153,10 +153,34 @@ ChatRequest chat_request(const json& b, const engine::SamplerParams& defaults) {
       throw http::bad_field(param + ".role", "'role' must be a string");
     std::string rs = role->get<std::string>();
     if (rs == "developer") rs = "system";  // OpenAI's newer name for the system role
-    if (rs != "system" && rs != "user" && rs != "assistant")
+    if (rs != "system" && rs != "user" && rs != "assistant" && rs != "tool")
       throw http::bad_field(param + ".role",
-                            "role must be system, user or assistant, not '" + rs + "'");
-    r.messages.push_back({rs, message_content(m, i)});
+                            "role must be system, user, assistant or tool, not '" + rs + "'");
+    templates::ChatMessage msg{rs, message_content(m, i)};
+    if (const json* calls = field(m, "tool_calls")) {
+      if (rs != "assistant")
+        throw http::bad_field(param + ".tool_calls", "only assistant messages carry tool_calls");
+      msg.tool_calls = parse_message_tool_calls(*calls, param + ".tool_calls");
+      msg.null_content = !field(m, "content");
+    }
+    if (const json* id = field(m, "tool_call_id")) {
+      if (!id->is_string())
+        throw http::bad_field(param + ".tool_call_id", "'tool_call_id' must be a string");
+      msg.tool_call_id = id->get<std::string>();
+    }
+    if (const json* name = field(m, "name")) {
+      if (!name->is_string()) throw http::bad_field(param + ".name", "'name' must be a string");
+      msg.name = name->get<std::string>();
+    }
+    r.messages.push_back(std::move(msg));
+  }
+  check_tool_results(r.messages);
+  // A tool result names its function for the templates that show it (OpenAI omits it).
+  for (auto& msg : r.messages) {
+    if (msg.role != "tool" || !msg.name.empty()) continue;
+    for (const auto& prev : r.messages)
+      for (const auto& c : prev.tool_calls)
+        if (c.id == msg.tool_call_id) msg.name = c.name;
   }
   r.gen = generation(b, defaults, -1, 1);
   r.logprobs = boolean(b, "logprobs", false);
@@ -219,6 +243,7 @@ nlohmann::ordered_json parse_body_ordered(const std::string& body) {
 ChatRequest parse_chat_request(const json& b, const engine::SamplerParams& defaults) {
   ChatRequest r = chat_request(b, defaults);
   r.gen.grammar = sorted_constraint(b);
+  r.tools = parse_tools(nlohmann::ordered_json(b));
   return r;
 }
 
@@ -226,6 +251,7 @@ ChatRequest parse_chat_request(const nlohmann::ordered_json& b,
                                const engine::SamplerParams& defaults) {
   ChatRequest r = chat_request(json(b), defaults);
   r.gen.grammar = parse_output_constraint(b);
+  r.tools = parse_tools(b);
   return r;
 }
 

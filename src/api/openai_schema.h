@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "api/tools/tool_request.h"
 #include "engine/sampler.h"
 #include "grammar/grammar.h"
 #include "serving/sequence.h"
@@ -37,6 +38,7 @@ struct ChatRequest {
   int32_t top_logprobs = 0;
   std::optional<bool> enable_thinking;
   bool return_reasoning = false;
+  ToolSpec tools;
 };
 
 struct CompletionRequest {

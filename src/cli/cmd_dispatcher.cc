@@ -9,7 +9,7 @@
 #include "cli/sampling_options.h"
 #include "cli/server_options.h"
 #include "dispatcher/dispatcher_service.h"
-#include "dispatcher/edge_engine.h"
+#include "dispatcher/edge/edge_engine.h"
 #include "dispatcher/routing_pipeline.h"
 #include "http/http_server.h"
 #include "router/intent_classifier.h"

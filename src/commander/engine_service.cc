@@ -2,10 +2,13 @@
 
 #include <random>
 
+#include "api/chat_output.h"
 #include "api/chat_prompt.h"
 #include "api/embeddings.h"
 #include "api/openai_response.h"
 #include "api/openai_schema.h"
+#include "api/responses/responses.h"
+#include "api/tools/tool_grammar.h"
 #include "http/api_error.h"
 #include "http/json_util.h"
 #include "serving/generation.h"
@@ -139,7 +142,11 @@ void EngineService::chat_completions(const httplib::Request& http_req, httplib::
   const auto& tok = model_->tokenizer();
   templates::ChatRenderOptions ro;
   ro.enable_thinking = r.enable_thinking.value_or(true);
-  const std::string prompt_text = api::render_chat(template_, r.messages, ro);
+  const api::ToolFormat tool_format = api::tool_format_for(template_);
+  auto messages = r.messages;
+  api::prepare_tool_prompt(template_, r.tools, messages, ro);
+  const std::string prompt_text = api::render_chat(template_, messages, ro);
+  auto grammar = api::answer_grammar(r, tool_format);
 
   serving::SeqRequest sr;
   sr.prompt = tok.encode(prompt_text, /*add_special=*/true, /*parse_special=*/true);
@@ -150,7 +157,7 @@ void EngineService::chat_completions(const httplib::Request& http_req, httplib::
   sr.ignore_eos = r.gen.ignore_eos;
   sr.top_logprobs = r.logprobs ? r.top_logprobs : -1;
   sr.stop_tokens = end_of_turn_;
-  if (r.gen.grammar) sr.processor = grammar_vocab_.processor(r.gen.grammar);
+  if (grammar) sr.processor = grammar_vocab_.processor(grammar);
   const int64_t n_prompt = static_cast<int64_t>(sr.prompt.size());
 
   serving::TextStream::Options to;
@@ -163,21 +170,21 @@ void EngineService::chat_completions(const httplib::Request& http_req, httplib::
   const bool logprobs = r.logprobs;
   const int32_t n_top = r.top_logprobs;
 
+  auto output = std::make_shared<api::ChatOutput>(r.tools, tool_format, r.return_reasoning);
   if (!r.gen.stream) {
-    serving::TextDelta text;
     std::vector<serving::TokenLogprob> toks;
     serving::Generation::Step step;
     do {
       step = gen->next();
-      text.append(step.delta);
+      output->push(step.delta);
       for (auto& t : step.tokens) toks.push_back(std::move(t));
     } while (!step.done);
+    output->finish();
     if (step.finish == serving::FinishReason::kError)
       throw http::ApiError(500, "generation failed: " + step.error, "server_error");
-    json msg = {{"role", "assistant"}, {"content", text.content}};
-    if (r.return_reasoning) msg["reasoning_content"] = text.reasoning;
-    json choice = {
-        {"index", 0}, {"message", msg}, {"finish_reason", api::finish_reason_name(step.finish)}};
+    json choice = {{"index", 0},
+                   {"message", output->message()},
+                   {"finish_reason", output->finish_reason(step.finish)}};
     choice["logprobs"] = logprobs ? api::chat_logprobs_json(toks, tok, n_top) : json(nullptr);
     json body = {{"id", meta.id},
                  {"object", "chat.completion"},
@@ -199,19 +206,20 @@ void EngineService::chat_completions(const httplib::Request& http_req, httplib::
               api::chat_chunk(meta, {{"role", "assistant"}, {"content", ""}}, nullptr));
           first = false;
         }
-        if (!step.delta.empty() || (logprobs && !step.tokens.empty())) {
-          json delta = json::object();
-          if (!step.delta.content.empty()) delta["content"] = step.delta.content;
-          if (!step.delta.reasoning.empty()) delta["reasoning_content"] = step.delta.reasoning;
-          out += api::sse_event(api::chat_chunk(
-              meta, delta, nullptr,
-              logprobs ? api::chat_logprobs_json(step.tokens, tok, n_top) : json(nullptr)));
-        }
+        auto deltas = output->push(step.delta);
+        if (step.done)
+          for (auto& d : output->finish()) deltas.push_back(std::move(d));
+        json lp = logprobs && !step.tokens.empty()
+                      ? api::chat_logprobs_json(step.tokens, tok, n_top)
+                      : json(nullptr);
+        if (deltas.empty() && !lp.is_null()) deltas.push_back(json::object());
+        for (size_t i = 0; i < deltas.size(); ++i)  // logprobs ride on the step's first delta
+          out += api::sse_event(api::chat_chunk(meta, deltas[i], nullptr, i == 0 ? lp : nullptr));
         if (step.done) {
           if (step.finish == serving::FinishReason::kError)
             out += error_event("generation failed: " + step.error);
           out += api::sse_event(
-              api::chat_chunk(meta, json::object(), api::finish_reason_name(step.finish)));
+              api::chat_chunk(meta, json::object(), output->finish_reason(step.finish)));
           if (include_usage) {
             json u = api::chat_chunk(meta, json::object(), nullptr);
             u["choices"] = json::array();
@@ -339,6 +347,21 @@ void EngineService::completions(const httplib::Request& http_req, httplib::Respo
         }
         return out;
       });
+}
+
+// ---- POST /v1/responses --------------------------------------------------------------------
+// The Responses API as an adapter over this role's own chat_completions (src/api/responses/responses.h).
+
+void EngineService::responses(const httplib::Request& req, httplib::Response& res) {
+  api::serve_responses(*this, req, res);
+}
+
+void EngineService::retrieve_response(const httplib::Request& req, httplib::Response& res) {
+  api::retrieve_response(req, res);
+}
+
+void EngineService::delete_response(const httplib::Request& req, httplib::Response& res) {
+  api::delete_response(req, res);
 }
 
 }  // namespace tandem::commander

@@ -6,8 +6,8 @@
 #include <optional>
 #include <string>
 
-#include "api/grammar_processor.h"
 #include "api/openai_schema.h"
+#include "api/structured/grammar_processor.h"
 #include "engine/embedding.h"
 #include "engine/model.h"
 #include "engine/transformer.h"
@@ -42,6 +42,11 @@ class EngineService : public http::Service {
   void models(const httplib::Request& req, httplib::Response& res) override;
   void tandem_verify(const httplib::Request& req, httplib::Response& res) override;
   void embeddings(const httplib::Request& req, httplib::Response& res) override;
+  // POST /v1/responses: the Responses API over this role's chat_completions; GET and DELETE
+  // /v1/responses/{id}: its stored responses (this process's store).
+  void responses(const httplib::Request& req, httplib::Response& res) override;
+  void retrieve_response(const httplib::Request& req, httplib::Response& res) override;
+  void delete_response(const httplib::Request& req, httplib::Response& res) override;
 
   const templates::ChatTemplate& chat_template() const { return template_; }
 

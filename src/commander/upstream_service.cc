@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "api/openai_schema.h"
+#include "api/responses/responses.h"
 #include "http/api_error.h"
 #include "http/response_pipe.h"
 
@@ -65,6 +66,19 @@ void UpstreamService::chat_completions(const httplib::Request& req, httplib::Res
 
 void UpstreamService::completions(const httplib::Request& req, httplib::Response& res) {
   forward_post("/v1/completions", req, res);
+}
+
+// Converted here, so upstreams without /v1/responses (llama-server, older vLLM) serve it too.
+void UpstreamService::responses(const httplib::Request& req, httplib::Response& res) {
+  api::serve_responses(*this, req, res);
+}
+
+void UpstreamService::retrieve_response(const httplib::Request& req, httplib::Response& res) {
+  api::retrieve_response(req, res);
+}
+
+void UpstreamService::delete_response(const httplib::Request& req, httplib::Response& res) {
+  api::delete_response(req, res);
 }
 
 void UpstreamService::forward_post(const std::string& path, const httplib::Request& in,

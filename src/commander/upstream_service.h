@@ -22,6 +22,11 @@ class UpstreamService : public http::Service {
   void chat_completions(const httplib::Request& req, httplib::Response& res) override;
   void completions(const httplib::Request& req, httplib::Response& res) override;
   void models(const httplib::Request& req, httplib::Response& res) override;
+  // POST /v1/responses: the Responses API over this role's chat_completions; GET and DELETE
+  // /v1/responses/{id}: its stored responses (this process's store).
+  void responses(const httplib::Request& req, httplib::Response& res) override;
+  void retrieve_response(const httplib::Request& req, httplib::Response& res) override;
+  void delete_response(const httplib::Request& req, httplib::Response& res) override;
 
  private:
   void forward_post(const std::string& path, const httplib::Request& req, httplib::Response& res);

@@ -1,169 +1,164 @@
 // The Dispatcher's answers: on the edge (from the routing prefill), or from the Commander
-// through the privacy boundary, with offline fallback and mid-stream failover.
+// through the privacy boundary, with offline fallback and mid-stream failover. Chat and
+// completions alike: what differs is the Walk's kind, the writer and the relay.
 #include <cstring>
 
 #include "api/openai_response.h"
+#include "dispatcher/cloud/cloud_relay.h"
 #include "dispatcher/dispatcher_service.h"
 #include "dispatcher/dispatcher_walk.h"
 #include "http/api_error.h"
 #include "http/json_util.h"
-#include "privacy/stream_unmasker.h"
 
 namespace tandem::dispatcher {
-namespace {
 
 using nlohmann::json;
 
-json usage_for(const EdgeSession& s, int64_t extra_prompt = 0) {
-  return api::usage_json(s.n_prompt() - extra_prompt, s.n_generated());
+void TokenClock::tick(http::Metrics& m, int64_t n) {
+  if (n <= 0) return;
+  const auto now = Clock::now();
+  auto seconds = [](Clock::duration d) { return std::chrono::duration<double>(d).count(); };
+  if (first) {
+    m.observe_ttft(seconds(now - start));
+    first = false;
+    --n;
+  } else {
+    const double each = seconds(now - last) / static_cast<double>(n);
+    for (int64_t i = 0; i < n; ++i) m.observe_token_latency(each);
+    n = 0;
+  }
+  for (int64_t i = 0; i < n; ++i) m.observe_token_latency(0);  // arrived with the first
+  last = now;
 }
 
-// The SSE events of one edge step (content, then at the end finish + usage).
-std::string edge_events(const api::ResponseMeta& meta, const EdgeSession::Step& step,
-                        bool include_usage, const EdgeSession& s) {
-  std::string out;
-  if (!step.delta.content.empty())
-    out += api::sse_event(api::chat_chunk(meta, {{"content", step.delta.content}}, nullptr));
-  if (step.done) {
-    out +=
-        api::sse_event(api::chat_chunk(meta, json::object(), api::finish_reason_name(step.finish)));
-    if (include_usage) {
-      json u = api::chat_chunk(meta, json::object(), nullptr);
-      u["choices"] = json::array();
-      u["usage"] = usage_for(s);
-      out += api::sse_event(u);
-    }
-  }
-  return out;
+namespace {
+
+void set_stream_headers(httplib::Response& res) {
+  res.set_header("Cache-Control", "no-cache");
+  res.set_header("X-Accel-Buffering", "no");
 }
 
-// A Commander stream on its way to the client, and the edge continuation if it breaks.
-struct CloudStream {
-  std::shared_ptr<DispatcherService::Walk> w;
-  std::shared_ptr<CommanderCall> call;
-  std::unique_ptr<privacy::StreamUnmasker> unmasker;
-  std::string buf;       // SSE bytes not yet forming a whole event
-  std::string received;  // unmasked answer text the client has been sent
-  int64_t n_deltas = 0;
-  bool done_seen = false;
-  bool finished = false;  // a finish_reason went out
-  bool failover = false;
-  api::ResponseMeta meta;
-};
-
-std::string content_event(const api::ResponseMeta& meta, const std::string& text) {
-  return text.empty() ? "" : api::sse_event(api::chat_chunk(meta, {{"content", text}}, nullptr));
+bool write(httplib::DataSink& sink, const std::string& s) {
+  return s.empty() || sink.write(s.data(), s.size());
 }
 
-// One SSE event from the Commander -> what the client gets (unmasked, our model id).
-std::string relay_event(CloudStream& st, const std::string& event, const std::string& alias) {
-  std::string data;
-  size_t pos = 0;
-  while (pos < event.size()) {
-    size_t eol = event.find('\n', pos);
-    if (eol == std::string::npos) eol = event.size();
-    std::string_view line(event.data() + pos, eol - pos);
-    if (line.ends_with('\r')) line.remove_suffix(1);
-    if (line.starts_with("data:")) {
-      line.remove_prefix(5);
-      if (line.starts_with(' ')) line.remove_prefix(1);
-      data += line;
-    }
-    pos = eol + 1;
-  }
-  if (data.empty()) return "";
-  if (data == "[DONE]") {
-    st.done_seen = true;
-    return "";
-  }
-  json j = json::parse(data, nullptr, false);
-  if (j.is_discarded()) return "";  // not ours to forward half-formed
-  if (j.contains("id") && j["id"].is_string()) st.meta.id = j["id"].get<std::string>();
-  if (j.contains("created") && j["created"].is_number()) st.meta.created = j["created"];
-  if (j.contains("model")) j["model"] = alias;
-  std::string out;
-  auto* choices = j.contains("choices") && j["choices"].is_array() ? &j["choices"] : nullptr;
-  if (!choices || choices->empty()) return api::sse_event(j);  // usage, errors
-  auto& c = (*choices)[0];
-  const bool finishing = c.contains("finish_reason") && !c["finish_reason"].is_null();
-  std::string text;
-  if (c.contains("delta") && c["delta"].contains("content") && c["delta"]["content"].is_string()) {
-    text = st.unmasker->push(c["delta"]["content"].get<std::string>());
-    ++st.n_deltas;
-  }
-  if (finishing) {
-    text += st.unmasker->flush();
-    st.finished = true;
-  }
-  st.received += text;
-  if (c.contains("delta") && c["delta"].contains("content")) {
-    const bool only_content = c["delta"].size() == 1 && !finishing;
-    if (text.empty() && only_content) return "";
-    c["delta"]["content"] = text;
-  }
-  return api::sse_event(j);
+bool write_done(httplib::DataSink& sink) {
+  if (!sink.write(api::kSseDone, std::strlen(api::kSseDone))) return false;
+  sink.done();
+  return true;
 }
 
 }  // namespace
 
+void DispatcherService::start_on_edge(Walk& w, const std::string& sent, int64_t n_sent) {
+  const auto& g = w.gen();
+  EdgeSession::Options o;
+  o.sampling = w.sampling;
+  o.max_tokens = g.max_tokens < 0 ? -1 : std::max<int64_t>(0, g.max_tokens - n_sent);
+  o.stop = g.stop;
+  o.trim_leading = w.chat() && sent.empty();  // as the Commander's chat answers
+  // Completions stop at the turn marker only under a grammar, as on the Commander.
+  o.end_of_turn_stops = w.chat() || g.grammar != nullptr;
+  o.top_logprobs = w.logprobs();
+  if (w.chat() && w.req.return_reasoning) {
+    o.split_reasoning = true;
+    o.start_in_reasoning = sent.empty() && w.prompt_text.ends_with("<think>\n");
+  }
+  if (g.grammar) o.processor = edge_->grammar_processor(g.grammar, sent);
+  w.session->start(std::move(o));
+}
+
+std::unique_ptr<AnswerWriter> DispatcherService::writer_for(const Walk& w,
+                                                            const api::ResponseMeta& meta,
+                                                            bool continuation, size_t sent) const {
+  AnswerOptions o;
+  o.meta = meta;
+  o.stream = w.gen().stream;
+  o.include_usage = w.gen().include_usage;
+  o.logprobs = w.logprobs();
+  if (w.chat()) {
+    o.return_reasoning = w.req.return_reasoning;
+    o.tools = w.req.tools;
+    o.tool_format = edge_->tool_format();
+    return std::make_unique<ChatAnswerWriter>(o, edge_->tokenizer());
+  }
+  if (continuation || !w.creq.echo)
+    return std::make_unique<CompletionAnswerWriter>(o, edge_->tokenizer(), nullptr, sent);
+  EchoedPrompt echo{w.prompt_text, w.tokens.front(), w.session->prompt_logprobs()};
+  return std::make_unique<CompletionAnswerWriter>(o, edge_->tokenizer(), &echo);
+}
+
 void DispatcherService::answer_on_edge(std::shared_ptr<Walk> w, httplib::Response& res) {
   if (!w->session) prefill_on_edge(*w);
   set_route_headers(*w, res);
-  auto& s = *w->session;
-  s.start(w->sampling, w->req.gen.max_tokens, w->req.gen.stop, /*trim_leading=*/true);
-  const api::ResponseMeta meta{api::new_id("chatcmpl"), opts_.model_alias, api::unix_now()};
-  if (!w->req.gen.stream) {
-    std::string text;
+  start_on_edge(*w);
+  const api::ResponseMeta meta{api::new_id(w->chat() ? "chatcmpl" : "cmpl"), opts_.model_alias,
+                               api::unix_now()};
+  std::shared_ptr<AnswerWriter> writer = writer_for(*w, meta);
+  auto usage = [w] { return api::usage_json(w->session->n_prompt(), w->session->n_generated()); };
+  auto account = [this, w] {
+    metrics_.add_prompt_tokens(w->session->n_prompt());
+    metrics_.add_generated_tokens(w->session->n_generated());
+  };
+  if (!w->gen().stream) {
     EdgeSession::Step step;
     do {
-      step = s.next();
-      text += step.delta.content;
+      step = w->session->next();
+      w->clock.tick(metrics_, static_cast<int64_t>(step.tokens.size()));
+      writer->step(step.delta, step.tokens);
     } while (!step.done);
-    metrics_.add_prompt_tokens(s.n_prompt());
-    metrics_.add_generated_tokens(s.n_generated());
-    json choice = {{"index", 0},
-                   {"message", {{"role", "assistant"}, {"content", text}}},
-                   {"finish_reason", api::finish_reason_name(step.finish)},
-                   {"logprobs", nullptr}};
-    json body = {
-        {"id", meta.id},       {"object", "chat.completion"},      {"created", meta.created},
-        {"model", meta.model}, {"choices", json::array({choice})}, {"usage", usage_for(s)}};
-    res.set_content(http::dump(body), "application/json");
+    account();
+    if (step.finish == serving::FinishReason::kError)
+      throw http::ApiError(500, "generation failed: " + step.error, "server_error");
+    res.set_content(http::dump(writer->body(step.finish, usage())), "application/json");
     return;
   }
-  res.set_header("Cache-Control", "no-cache");
-  res.set_header("X-Accel-Buffering", "no");
-  const bool include_usage = w->req.gen.include_usage;
+  set_stream_headers(res);
   auto first = std::make_shared<bool>(true);
-  res.set_chunked_content_provider("text/event-stream", [this, w, meta, include_usage, first](
+  res.set_chunked_content_provider("text/event-stream", [this, w, writer, first, usage, account](
                                                             size_t, httplib::DataSink& sink) {
     std::string out;
     if (*first) {
-      out +=
-          api::sse_event(api::chat_chunk(meta, {{"role", "assistant"}, {"content", ""}}, nullptr));
+      out = writer->open();
       *first = false;
     }
     const auto step = w->session->next();
-    out += edge_events(meta, step, include_usage, *w->session);
-    if (!out.empty() && !sink.write(out.data(), out.size())) return false;
-    if (step.done) {
-      metrics_.add_prompt_tokens(w->session->n_prompt());
-      metrics_.add_generated_tokens(w->session->n_generated());
-      w->session.reset();  // frees the edge for the next request
-      if (!sink.write(api::kSseDone, std::strlen(api::kSseDone))) return false;
-      sink.done();
-    }
-    return true;
+    w->clock.tick(metrics_, static_cast<int64_t>(step.tokens.size()));
+    out += writer->step(step.delta, step.tokens);
+    if (step.done) out += writer->finish(step.finish, step.error, usage());
+    if (!write(sink, out)) return false;
+    if (!step.done) return true;
+    account();
+    w->session.reset();  // frees the edge for the next request
+    return write_done(sink);
   });
 }
+
+namespace {
+
+// A Commander stream on its way to the client, and the edge continuation if it breaks.
+struct CloudStream {
+  std::shared_ptr<DispatcherService::Walk> w;  // first: outlives the relay (its Masker)
+  std::shared_ptr<CommanderCall> call;
+  std::unique_ptr<CloudRelay> relay;
+  std::string buf;                     // SSE bytes not yet forming a whole event
+  int64_t n_seen = 0;                  // relay text events already ticked into the latency metrics
+  bool done = false;                   // [DONE] goes out next
+  std::unique_ptr<AnswerWriter> edge;  // the failover continuation, once the Commander broke
+  int64_t n_before = 0;                // tokens the Commander gave before it broke
+};
+
+}  // namespace
 
 bool DispatcherService::answer_from_cloud(std::shared_ptr<Walk> w, httplib::Response& res) {
   // The privacy boundary: only the masked body leaves.
   w->masker = maskers_.checkout(w->conversation);
-  const json out = masked_chat_body(w->body, w->masker, opts_.commander_model);
+  const auto out =
+      w->chat() ? masked_chat_body(w->body, w->masker, opts_.commander_model)
+                : masked_completion_body(w->body, w->prompt_text, w->masker, opts_.commander_model);
   maskers_.store(w->conversation, w->masker);
-  auto call =
-      std::make_shared<CommanderCall>(opts_.commander, "/chat/completions", http::dump(out));
+  auto call = std::make_shared<CommanderCall>(
+      opts_.commander, w->chat() ? "/chat/completions" : "/completions", dump_ordered(out));
   if (!call->wait_headers()) return false;
   const int status = call->status();
   const std::string type = call->content_type();
@@ -172,19 +167,12 @@ bool DispatcherService::answer_from_cloud(std::shared_ptr<Walk> w, httplib::Resp
     while (call->next(chunk)) body += chunk;
     if (call->failed()) return false;  // broke before an answer: the edge answers (offline)
     if (status == 200) {
-      json j = json::parse(body, nullptr, false);
+      auto j = nlohmann::ordered_json::parse(body, nullptr, false);
       if (!j.is_discarded()) {
-        if (j.contains("model")) j["model"] = opts_.model_alias;
-        if (j.contains("choices")) {
-          json fixed = j["choices"];
-          for (auto& c : fixed)
-            for (const char* k : {"content", "reasoning_content"})
-              if (c.contains("message") && c["message"].contains(k) && c["message"][k].is_string())
-                c["message"][k] = w->masker.unmask(c["message"][k].get<std::string>());
-          j["choices"] = fixed;
-        }
-        body = http::dump(j);
+        unmask_answer(j, w->kind, w->masker, opts_.model_alias);
+        body = dump_ordered(j);
       }
+      w->clock.tick(metrics_);  // the client's first token is the whole answer
     } else {
       body = w->masker.unmask(body);  // errors may quote the (masked) prompt
     }
@@ -195,69 +183,73 @@ bool DispatcherService::answer_from_cloud(std::shared_ptr<Walk> w, httplib::Resp
   }
 
   set_route_headers(*w, res);
-  res.set_header("Cache-Control", "no-cache");
-  res.set_header("X-Accel-Buffering", "no");
+  set_stream_headers(res);
   auto st = std::make_shared<CloudStream>();
   st->w = w;
   st->call = call;
-  st->unmasker = std::make_unique<privacy::StreamUnmasker>(w->masker);
-  st->meta = api::ResponseMeta{api::new_id("chatcmpl"), opts_.model_alias, api::unix_now()};
-  const bool include_usage = w->req.gen.include_usage;
-  res.set_chunked_content_provider("text/event-stream", [this, st, include_usage](
-                                                            size_t, httplib::DataSink& sink) {
-    std::string out;
-    if (st->failover) {
-      const auto step = st->w->session->next();
-      out = edge_events(st->meta, step, include_usage, *st->w->session);
-      if (!out.empty() && !sink.write(out.data(), out.size())) return false;
-      if (step.done) {
-        metrics_.add_generated_tokens(st->w->session->n_generated());
-        st->w->session.reset();
-        if (!sink.write(api::kSseDone, std::strlen(api::kSseDone))) return false;
-        sink.done();
-      }
-      return true;
-    }
-    std::string chunk;
-    const bool more = st->call->next(chunk);
-    st->buf += chunk;
-    for (size_t p; (p = st->buf.find("\n\n")) != std::string::npos;) {
-      out += relay_event(*st, st->buf.substr(0, p), opts_.model_alias);
-      st->buf.erase(0, p + 2);
-    }
-    if (!more && !st->done_seen) {
-      // The Commander broke off mid-answer: the edge continues the same answer from what
-      // the client already has (the prompt + the received text, one prefill).
-      out += content_event(st->meta, st->unmasker->flush());
-      if (!st->finished) {
+  st->relay = std::make_unique<CloudRelay>(w->kind, w->masker, opts_.model_alias,
+                                           !w->chat() && w->creq.echo);
+  res.set_chunked_content_provider(
+      "text/event-stream", [this, st](size_t, httplib::DataSink& sink) {
         auto& w = *st->w;
-        const int64_t max_tokens = w.req.gen.max_tokens < 0
-                                       ? -1
-                                       : std::max<int64_t>(0, w.req.gen.max_tokens - st->n_deltas);
-        try {
-          w.session = std::make_unique<EdgeSession>(*edge_);
-          w.session->prefill(edge_->encode(w.prompt_text + st->received));
-          w.session->start(w.sampling, max_tokens, w.req.gen.stop,
-                           /*trim_leading=*/st->received.empty());
-          st->failover = true;
-          metrics_.count_decision("edge", "failover");
-        } catch (const std::exception& e) {
-          out += api::sse_event(
-              http::ApiError(500, std::string("failover failed: ") + e.what(), "server_error")
-                  .to_json());
-          st->done_seen = true;
+        std::string out;
+        if (st->edge) {  // the edge continues the answer
+          const auto step = w.session->next();
+          w.clock.tick(metrics_, static_cast<int64_t>(step.tokens.size()));
+          out = st->edge->step(step.delta, step.tokens);
+          if (step.done) {
+            out += st->edge->finish(step.finish, step.error,
+                                    api::usage_json(static_cast<int64_t>(w.tokens.size()),
+                                                    st->n_before + w.session->n_generated()));
+            metrics_.add_generated_tokens(w.session->n_generated());
+            w.session.reset();
+            st->done = true;
+          }
+        } else {
+          std::string chunk;
+          const bool more = st->call->next(chunk);
+          st->buf += chunk;
+          for (size_t p; (p = st->buf.find("\n\n")) != std::string::npos;) {
+            out += st->relay->relay(std::string_view(st->buf).substr(0, p));
+            st->buf.erase(0, p + 2);
+          }
+          auto& relay = *st->relay;
+          w.clock.tick(metrics_, relay.n_text_events() - st->n_seen);
+          st->n_seen = relay.n_text_events();
+          st->done = relay.done_seen();
+          if (!more && !st->done) {
+            // The Commander broke off mid-answer: the edge continues the same answer from what
+            // the client already has (the prompt + the received text, one prefill).
+            out += relay.flush();
+            if (relay.finished()) {
+              st->done = true;  // the answer was complete; only [DONE] went missing
+            } else if (relay.in_tool_call()) {
+              out += error_event("the Commander broke off during a tool call");
+              st->done = true;
+            } else {
+              try {
+                const std::string& sent = relay.received();
+                const auto prompt = w.chat() ? edge_->encode(w.prompt_text + sent)
+                                             : edge_->encode_plain(w.prompt_text + sent);
+                w.session = std::make_unique<EdgeSession>(*edge_);
+                w.session->prefill(prompt);
+                st->n_before = relay.n_text_events();
+                start_on_edge(w, sent, st->n_before);
+                const size_t offset =
+                    (!w.chat() && w.creq.echo ? w.prompt_text.size() : 0) + sent.size();
+                st->edge = writer_for(w, relay.meta(), /*continuation=*/true, offset);
+                metrics_.count_decision("edge", "failover");
+              } catch (const std::exception& e) {
+                w.session.reset();
+                out += error_event(std::string("failover failed: ") + e.what());
+                st->done = true;
+              }
+            }
+          }
         }
-      } else {
-        st->done_seen = true;  // the answer was complete; only [DONE] went missing
-      }
-    }
-    if (!out.empty() && !sink.write(out.data(), out.size())) return false;
-    if (st->done_seen) {
-      if (!sink.write(api::kSseDone, std::strlen(api::kSseDone))) return false;
-      sink.done();
-    }
-    return true;
-  });
+        if (!write(sink, out)) return false;
+        return st->done ? write_done(sink) : true;
+      });
   return true;
 }
 

@@ -5,10 +5,11 @@
 
 #include "api/embeddings.h"
 #include "api/openai_response.h"
+#include "api/responses/responses.h"
+#include "api/tools/tool_grammar.h"
 #include "dispatcher/dispatcher_walk.h"
 #include "http/api_error.h"
 #include "http/json_util.h"
-#include "privacy/stream_unmasker.h"
 
 namespace tandem::dispatcher {
 
@@ -28,57 +29,6 @@ void ConversationMaskers::store(const std::string& conversation, const privacy::
   by_id_.insert_or_assign(conversation, m);
 }
 
-std::string conversation_id(const json& body, const httplib::Request& req,
-                            const std::vector<templates::ChatMessage>& messages) {
-  if (auto it = body.find("user"); it != body.end() && it->is_string() && !it->empty())
-    return "user:" + it->get<std::string>();
-  if (auto h = req.get_header_value("x-tandem-conversation"); !h.empty()) return "header:" + h;
-  for (const auto& m : messages)
-    if (m.role == "user") return "first:" + std::to_string(std::hash<std::string>{}(m.content));
-  return "none";
-}
-
-json masked_chat_body(const json& body, privacy::Masker& masker,
-                      const std::string& commander_model) {
-  json out = body;
-  out.erase("user");
-  if (commander_model.empty())
-    out.erase("model");
-  else
-    out["model"] = commander_model;
-  // Learn every value of the conversation first, so a name found in a later message is
-  // masked in the earlier ones too; a message's `name` field is a name in its own right.
-  for (const auto& m : out["messages"]) {
-    if (!m.is_object()) continue;
-    if (auto c = m.find("content"); c != m.end()) {
-      if (c->is_string()) {
-        masker.learn(c->get<std::string>());
-      } else if (c->is_array()) {
-        for (const auto& part : *c)
-          if (part.is_object() && part.contains("text") && part["text"].is_string())
-            masker.learn(part["text"].get<std::string>());
-      }
-    }
-    if (auto n = m.find("name"); n != m.end() && n->is_string())
-      masker.learn_value(n->get<std::string>(), privacy::PiiType::kName);
-  }
-  for (auto& m : out["messages"]) {
-    if (!m.is_object()) continue;
-    if (auto c = m.find("content"); c != m.end()) {
-      if (c->is_string()) {
-        *c = masker.mask(c->get<std::string>());
-      } else if (c->is_array()) {
-        for (auto& part : *c)
-          if (part.is_object() && part.contains("text") && part["text"].is_string())
-            part["text"] = masker.mask(part["text"].get<std::string>());
-      }
-    }
-    if (auto n = m.find("name"); n != m.end() && n->is_string())
-      *n = masker.mask(n->get<std::string>());
-  }
-  return out;
-}
-
 DispatcherService::DispatcherService(std::unique_ptr<EdgeEngine> edge,
                                      std::unique_ptr<RoutingPipeline> routing,
                                      DispatcherOptions opts, http::Metrics& metrics)
@@ -94,6 +44,14 @@ engine::SamplerParams DispatcherService::sampling_for(const api::GenerationParam
     p.seed = rng();
   }
   return p;
+}
+
+void DispatcherService::check_model(const std::string& requested) const {
+  if (!requested.empty() && requested != opts_.model_alias)
+    throw http::ApiError(404,
+                         "the model '" + requested + "' does not exist; this server serves '" +
+                             opts_.model_alias + "'",
+                         "invalid_request_error", "model", "model_not_found");
 }
 
 void DispatcherService::models(const httplib::Request&, httplib::Response& res) {
@@ -118,13 +76,6 @@ void DispatcherService::embeddings(const httplib::Request& http_req, httplib::Re
                   "application/json");
 }
 
-void DispatcherService::completions(const httplib::Request&, httplib::Response&) {
-  throw http::ApiError(404,
-                       "the dispatcher routes /v1/chat/completions only; send the prompt as a user "
-                       "message",
-                       "invalid_request_error", "", "unsupported_endpoint");
-}
-
 void DispatcherService::set_route_headers(const Walk& w, httplib::Response& res, bool speculative) {
   const std::string route =
       speculative ? kRouteCloudSpeculative : std::string(router::route_name(w.decision.route));
@@ -135,41 +86,54 @@ void DispatcherService::set_route_headers(const Walk& w, httplib::Response& res,
 
 namespace {
 
-http::ApiError edge_error(const std::exception& e) {
-  return http::ApiError(400, std::string("edge model: ") + e.what(), "invalid_request_error",
-                        "messages", "context_length_exceeded");
+http::ApiError edge_error(const std::exception& e, const char* param) {
+  return http::ApiError(400, std::string("edge model: ") + e.what(), "invalid_request_error", param,
+                        "context_length_exceeded");
 }
 
 }  // namespace
 
 void DispatcherService::prefill_on_edge(Walk& w) {
+  // Completions echoing the prompt with logprobs score it from this same prefill.
+  const int32_t prompt_lp = !w.chat() && w.creq.echo ? w.creq.logprobs : -1;
   try {
     w.session = std::make_unique<EdgeSession>(*edge_);
     if (w.tokens.size() >= 2)
-      w.signals.ppl = w.session->prefill_scored(w.tokens).ppl;
+      w.signals.ppl = w.session->prefill_scored(w.tokens, prompt_lp).ppl;
     else
       w.session->prefill(w.tokens);
   } catch (const std::invalid_argument& e) {
-    throw edge_error(e);
+    throw edge_error(e, w.chat() ? "messages" : "prompt");
   }
 }
 
+bool DispatcherService::speculative_allowed(const api::ChatRequest& r) const {
+  return opts_.speculative && !r.gen.grammar && r.tools.names.empty() && !r.logprobs &&
+         !r.return_reasoning && !r.gen.ignore_eos;
+}
+
 void DispatcherService::route_decision(const httplib::Request& http_req, httplib::Response& res) {
-  const json body = api::parse_body(http_req.body);
+  const auto body = api::parse_body_ordered(http_req.body);
   const auto r = api::parse_chat_request(body, opts_.sampling);
+  check_model(r.model);
   auto signals = routing_->scan(r.messages);
-  const auto tokens = edge_->encode(edge_->render(r.messages));
+  const auto tokens = edge_->encode(edge_->render_request(r));
+  signals.prompt_tokens = static_cast<int64_t>(tokens.size());
+  signals.edge_context = edge_->n_ctx();
   try {
-    EdgeSession s(*edge_);
-    if (tokens.size() >= 2) signals.ppl = s.prefill_scored(tokens).ppl;
+    if (signals.prompt_tokens < signals.edge_context) {  // else offloaded: no edge prefill
+      EdgeSession s(*edge_);
+      if (tokens.size() >= 2) signals.ppl = s.prefill_scored(tokens).ppl;
+    }
   } catch (const std::invalid_argument& e) {
-    throw edge_error(e);
+    throw edge_error(e, "messages");
   }
   const auto d = routing_->decide(signals);
   json out = routing_->explain_json(signals, d);
   out["prompt_tokens"] = tokens.size();
   // The outcome a chat request would get (unless the Commander lacks the verify endpoint).
-  if (d.route == router::Route::kCloud && opts_.speculative) out["route"] = kRouteCloudSpeculative;
+  if (d.route == router::Route::kCloud && speculative_allowed(r))
+    out["route"] = kRouteCloudSpeculative;
   res.set_header("x-tandem-route", out["route"].get<std::string>());
   res.set_header("x-tandem-reason", d.explain());
   res.set_content(http::dump(out), "application/json");
@@ -177,14 +141,23 @@ void DispatcherService::route_decision(const httplib::Request& http_req, httplib
 
 void DispatcherService::chat_completions(const httplib::Request& http_req, httplib::Response& res) {
   auto w = std::make_shared<Walk>();
-  w->body = api::parse_body(http_req.body);
+  w->body = api::parse_body_ordered(http_req.body);  // key order kept to the Commander
   w->req = api::parse_chat_request(w->body, opts_.sampling);
+  check_model(w->req.model);
+  // A required or named tool_choice constrains an edge answer as response_format does (the
+  // Commander builds its own from the forwarded body).
+  w->req.gen.grammar = api::answer_grammar(w->req, edge_->tool_format());
   w->sampling = sampling_for(w->req.gen);
   w->conversation = conversation_id(w->body, http_req, w->req.messages);
   w->signals = routing_->scan(w->req.messages);
-  w->prompt_text = edge_->render(w->req.messages);
+  w->prompt_text = edge_->render_request(w->req);
   w->tokens = edge_->encode(w->prompt_text);
+  route_and_answer(w, res);
+}
 
+void DispatcherService::route_and_answer(std::shared_ptr<Walk> w, httplib::Response& res) {
+  w->signals.prompt_tokens = static_cast<int64_t>(w->tokens.size());
+  w->signals.edge_context = edge_->n_ctx();
   // Privacy-local and intent rules decide without the perplexity; otherwise the edge prefill
   // (which a local answer continues from) yields it.
   if (auto pre = routing_->decide_before_ppl(w->signals);
@@ -195,7 +168,7 @@ void DispatcherService::chat_completions(const httplib::Request& http_req, httpl
     w->decision = routing_->decide(w->signals);
   }
   if (w->decision.route == router::Route::kCloud) {
-    if (opts_.speculative) {
+    if (w->chat() && speculative_allowed(w->req)) {
       const auto r = answer_speculative(w, res);
       if (r == SpecResult::kAnswered) return;
       if (r == SpecResult::kUnreachable) {
@@ -211,6 +184,21 @@ void DispatcherService::chat_completions(const httplib::Request& http_req, httpl
     w->decision = routing_->decide(w->signals);
   }
   answer_on_edge(w, res);
+}
+
+// ---- POST /v1/responses --------------------------------------------------------------------
+// The Responses API as an adapter over this role's own chat_completions (src/api/responses/responses.h).
+
+void DispatcherService::responses(const httplib::Request& req, httplib::Response& res) {
+  api::serve_responses(*this, req, res);
+}
+
+void DispatcherService::retrieve_response(const httplib::Request& req, httplib::Response& res) {
+  api::retrieve_response(req, res);
+}
+
+void DispatcherService::delete_response(const httplib::Request& req, httplib::Response& res) {
+  api::delete_response(req, res);
 }
 
 }  // namespace tandem::dispatcher

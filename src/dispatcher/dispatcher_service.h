@@ -12,8 +12,10 @@
 #include <unordered_map>
 
 #include "api/openai_schema.h"
-#include "dispatcher/commander_client.h"
-#include "dispatcher/edge_engine.h"
+#include "dispatcher/cloud/commander_client.h"
+#include "dispatcher/cloud/masked_body.h"
+#include "dispatcher/edge/answer_writer.h"
+#include "dispatcher/edge/edge_engine.h"
 #include "dispatcher/routing_pipeline.h"
 #include "engine/embedding.h"
 #include "http/http_server.h"
@@ -66,18 +68,40 @@ class DispatcherService : public http::Service {
   void route_decision(const httplib::Request& req, httplib::Response& res) override;
   // Computed by the edge model: embeddings never leave the device.
   void embeddings(const httplib::Request& req, httplib::Response& res) override;
+  // POST /v1/responses: the Responses API over this role's chat_completions; GET and DELETE
+  // /v1/responses/{id}: its stored responses (this process's store).
+  void responses(const httplib::Request& req, httplib::Response& res) override;
+  void retrieve_response(const httplib::Request& req, httplib::Response& res) override;
+  void delete_response(const httplib::Request& req, httplib::Response& res) override;
 
   struct Walk;  // one request's state (dispatcher_walk.h)
 
  private:
   engine::SamplerParams sampling_for(const api::GenerationParams& g) const;
+  // A model other than ours is a 404 model_not_found (empty or missing: ours).
+  void check_model(const std::string& requested) const;
+  // w scanned and tokenized: decides (prefilling on the edge unless a rule sends it to the
+  // cloud first) and answers on the edge, from the Commander (speculatively where it can),
+  // or on the edge again when the Commander cannot be reached.
+  void route_and_answer(std::shared_ptr<Walk> w, httplib::Response& res);
   void answer_on_edge(std::shared_ptr<Walk> w, httplib::Response& res);
   // Opens w's edge session and prefills the prompt, scoring its perplexity on the way (a
   // prompt the edge context cannot hold is a 400).
   void prefill_on_edge(Walk& w);
+  // Starts w's edge generation after a prefill. `sent`, n_sent: a continuation after the
+  // text (and about that many tokens) the client already has; the grammar reads it first.
+  void start_on_edge(Walk& w, const std::string& sent = {}, int64_t n_sent = 0);
+  // The JSON of an edge answer. continuation: after `sent` bytes the client already has
+  // (no role chunk, no echo).
+  std::unique_ptr<AnswerWriter> writer_for(const Walk& w, const api::ResponseMeta& meta,
+                                           bool continuation = false, size_t sent = 0) const;
   // False when the Commander could not be reached (nothing was written to res).
   bool answer_from_cloud(std::shared_ptr<Walk> w, httplib::Response& res);
   void set_route_headers(const Walk& w, httplib::Response& res, bool speculative = false);
+  // Whether a chat's cloud answer may be drafted and verified (--speculative): not with a
+  // grammar (the drafter and the verifier apply none), tools, logprobs, the reasoning split
+  // or ignore_eos (only the Commander's own generation does those). Completions never are.
+  bool speculative_allowed(const api::ChatRequest& r) const;
 
   // dispatcher_speculative.cc
   enum class SpecResult { kAnswered, kNoVerify, kUnreachable };
@@ -94,13 +118,5 @@ class DispatcherService : public http::Service {
   ConversationMaskers maskers_;
   std::unique_ptr<spec::Drafter> drafter_;  // used only while holding an EdgeSession
 };
-
-// The identity of a conversation: the body's "user", else the x-tandem-conversation header,
-// else a hash of the first user message.
-std::string conversation_id(const nlohmann::json& body, const httplib::Request& req,
-                            const std::vector<templates::ChatMessage>& messages);
-// The request body as the Commander gets it: every message's text masked with `masker`.
-nlohmann::json masked_chat_body(const nlohmann::json& body, privacy::Masker& masker,
-                                const std::string& commander_model);
 
 }  // namespace tandem::dispatcher

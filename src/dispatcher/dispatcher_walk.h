@@ -1,26 +1,50 @@
 // One Dispatcher request's state, shared by the handler and its stream provider
-// (dispatcher_service.cc decides, dispatcher_answer.cc answers).
+// (dispatcher_service.cc and dispatcher_completions.cc decide, dispatcher_answer.cc answers).
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "dispatcher/cloud/cloud_relay.h"
 #include "dispatcher/dispatcher_service.h"
 
 namespace tandem::dispatcher {
 
+// Time to the first token and between tokens, observed into the same histograms as the
+// Commander's scheduler fills, measured from the request's arrival.
+struct TokenClock {
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point start = Clock::now(), last;
+  bool first = true;
+  // n tokens became available now (a verification pass yields several: they share its time).
+  void tick(http::Metrics& m, int64_t n = 1);
+};
+
 struct DispatcherService::Walk {
-  nlohmann::json body;
-  api::ChatRequest req;
+  AnswerKind kind = AnswerKind::kChat;
+  nlohmann::ordered_json body;  // as the client sent it, key order kept
+  api::ChatRequest req;         // kChat
+  api::CompletionRequest creq;  // kCompletion
   std::string conversation;
+  // Chat: the messages rendered with the edge template; completion: the prompt (token ids
+  // decoded). What the edge continues after on a failover.
   std::string prompt_text;
-  std::vector<tokenizer::TokenId> tokens;
+  std::vector<tokenizer::TokenId> tokens;  // the edge's prompt
   router::RoutingSignals signals;
   router::Decision decision;
   engine::SamplerParams sampling;
   std::unique_ptr<EdgeSession> session;  // holds the prefilled edge cache
   privacy::Masker masker;
+  TokenClock clock;
+
+  bool chat() const { return kind == AnswerKind::kChat; }
+  const api::GenerationParams& gen() const { return chat() ? req.gen : creq.gen; }
+  // Chat: top_logprobs if logprobs were asked; completions: logprobs; < 0: none.
+  int32_t logprobs() const {
+    return chat() ? (req.logprobs ? req.top_logprobs : -1) : creq.logprobs;
+  }
 };
 
 }  // namespace tandem::dispatcher

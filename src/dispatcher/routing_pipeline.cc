@@ -12,8 +12,12 @@ RoutingPipeline::RoutingPipeline(router::RoutingPolicy policy,
 router::RoutingSignals RoutingPipeline::scan(
     const std::vector<templates::ChatMessage>& messages) const {
   router::RoutingSignals s;
-  for (const auto& m : messages)
+  for (const auto& m : messages) {
     for (const auto& match : detector_.detect(m.content)) s.pii.push_back(match.type);
+    // Tool-call arguments leave the device like content does (masked on the cloud route).
+    for (const auto& call : m.tool_calls)
+      for (const auto& match : detector_.detect(call.arguments)) s.pii.push_back(match.type);
+  }
   if (intent_) {
     const templates::ChatMessage* last_user = nullptr;
     for (const auto& m : messages)
@@ -30,7 +34,9 @@ std::optional<router::Decision> RoutingPipeline::decide_before_ppl(
   no_ppl.ppl.reset();
   no_ppl.commander_reachable = true;
   auto d = router::decide(no_ppl, policy_);
-  if (d.reason == router::Reason::kPrivacyLocal || d.reason == router::Reason::kIntent) return d;
+  if (d.reason == router::Reason::kPrivacyLocal || d.reason == router::Reason::kIntent ||
+      d.reason == router::Reason::kContext)
+    return d;
   return std::nullopt;
 }
 
@@ -67,6 +73,8 @@ json RoutingPipeline::explain_json(const router::RoutingSignals& s,
             {"intent", intent},
             {"cloud_intents", policy_.cloud_intents},
             {"ppl", s.ppl ? json(*s.ppl) : json(nullptr)},
+            {"prompt_tokens", s.prompt_tokens},
+            {"edge_context", s.edge_context},
             {"ppl_threshold", policy_.ppl_threshold ? json(*policy_.ppl_threshold) : json(nullptr)},
             {"commander_reachable", s.commander_reachable}}}};
 }

@@ -22,7 +22,7 @@ class RoutingPipeline {
   RoutingPipeline(router::RoutingPolicy policy, std::optional<router::IntentClassifier> intent,
                   const privacy::PiiDetector& detector = privacy::PiiDetector::shared());
 
-  // Privacy scan + intent; ppl left absent.
+  // Privacy scan (contents and tool-call arguments) + intent; ppl left absent.
   router::RoutingSignals scan(const std::vector<templates::ChatMessage>& messages) const;
   // The decision if it does not depend on the perplexity (privacy local, intent), else empty:
   // then the caller runs the prefill, sets signals.ppl and calls decide().

@@ -216,10 +216,23 @@ class Converter {
       return "(" + join(alts, " | ") + ") " + primitive("space");
     }
     if (s.contains("type") && s["type"].is_array()) {
+      for (const auto& [key, kind] : kKeywordType) {  // a keyword must fit one of the types
+        if (!s.contains(key)) continue;
+        bool fits = false;
+        for (const Json& t : s["type"]) fits |= t == kind || (kind == "number" && t == "integer");
+        if (!fits)
+          fail(name, "keyword '" + key + "' does not apply to any type of " + s["type"].dump());
+      }
       std::vector<std::string> alts;
       for (const Json& t : s["type"]) {
+        // Each branch keeps the keywords of its own type: ["string","null"] with maxLength
+        // (OpenAI strict mode's optional field) bounds the string, not the null.
         Json branch = s;
         branch["type"] = t;
+        if (t.is_string())
+          for (const auto& [key, kind] : kKeywordType)
+            if (kind != t.get<std::string>() && !(kind == "number" && t == "integer"))
+              branch.erase(key);
         alts.push_back(rule_for(branch, name + "-" + t.get<std::string>()));
       }
       if (alts.empty()) fail(name, "empty 'type' array");

@@ -15,6 +15,7 @@ inline constexpr uint32_t kMaxCodePoint = 0x1FFFFF;
 struct Utf8Partial {
   uint32_t value = 0;
   uint8_t remaining = 0;  // continuation bytes still expected; 0 = at a code point boundary
+  uint8_t length = 0;     // bytes of the sequence being decoded (2-4); 0 at a boundary
   friend bool operator==(const Utf8Partial&, const Utf8Partial&) = default;
 };
 
@@ -29,11 +30,11 @@ inline Utf8Step utf8_feed(Utf8Partial& p, uint8_t byte, uint32_t& cp) {
     }
     if (byte < 0xC2) return Utf8Step::kInvalid;  // stray continuation or overlong C0/C1
     if (byte < 0xE0) {
-      p = {static_cast<uint32_t>(byte & 0x1F), 1};
+      p = {static_cast<uint32_t>(byte & 0x1F), 1, 2};
     } else if (byte < 0xF0) {
-      p = {static_cast<uint32_t>(byte & 0x0F), 2};
+      p = {static_cast<uint32_t>(byte & 0x0F), 2, 3};
     } else if (byte < 0xF8) {
-      p = {static_cast<uint32_t>(byte & 0x07), 3};
+      p = {static_cast<uint32_t>(byte & 0x07), 3, 4};
     } else {
       return Utf8Step::kInvalid;
     }
@@ -49,14 +50,18 @@ inline Utf8Step utf8_feed(Utf8Partial& p, uint8_t byte, uint32_t& cp) {
   if (--p.remaining > 0) return Utf8Step::kPending;
   cp = p.value;
   p.value = 0;
+  p.length = 0;
   return Utf8Step::kComplete;
 }
 
 // Inclusive range of code points a pending sequence can still complete to.
+// A sequence's length fixes its smallest code point (shorter forms are overlong), so an E0
+// or F0 lead cannot complete to anything below 0x800 or 0x10000.
 inline std::pair<uint32_t, uint32_t> utf8_pending_range(const Utf8Partial& p) {
   const uint32_t shift = 6u * p.remaining;
   const uint32_t lo = p.value << shift;
-  return {lo < 0x80 ? 0x80 : lo, lo | ((1u << shift) - 1)};
+  const uint32_t min = p.length == 4 ? 0x10000 : p.length == 3 ? 0x800 : 0x80;
+  return {lo < min ? min : lo, lo | ((1u << shift) - 1)};
 }
 
 inline void utf8_append(std::string& out, uint32_t cp) {

@@ -55,6 +55,20 @@ void Service::embeddings(const httplib::Request& req, httplib::Response&) {
                  "not_found_error", "", "unsupported_endpoint");
 }
 
+void Service::responses(const httplib::Request& req, httplib::Response&) {
+  throw ApiError(404, "no endpoint " + req.method + " " + req.path + " on this role",
+                 "not_found_error", "", "unsupported_endpoint");
+}
+
+// The same 404 as a role without the Responses API (not the override: that one answers POST).
+void Service::retrieve_response(const httplib::Request& req, httplib::Response& res) {
+  Service::responses(req, res);
+}
+
+void Service::delete_response(const httplib::Request& req, httplib::Response& res) {
+  Service::responses(req, res);
+}
+
 void Service::model(const httplib::Request& req, httplib::Response& res) {
   const std::string id = req.matches.size() > 1 ? req.matches[1].str() : "";
   httplib::Response list;
@@ -130,6 +144,9 @@ ApiServer::ApiServer(HttpOptions opts, Metrics& metrics)
   route("GET", "/v1/models", &Service::models);
   route("GET", R"(/v1/models/(.+))", &Service::model, "/v1/models/{id}");
   route("POST", "/v1/embeddings", &Service::embeddings);
+  route("POST", "/v1/responses", &Service::responses);
+  route("GET", R"(/v1/responses/([^/]+))", &Service::retrieve_response, "/v1/responses/{id}");
+  route("DELETE", R"(/v1/responses/([^/]+))", &Service::delete_response, "/v1/responses/{id}");
   route("POST", "/v1/tandem/verify", &Service::tandem_verify);
   route("POST", "/v1/route", &Service::route_decision);
 }
@@ -172,6 +189,8 @@ void ApiServer::route(const std::string& method, const std::string& path, Handle
   };
   if (method == "POST")
     http_.Post(path, handler);
+  else if (method == "DELETE")
+    http_.Delete(path, handler);
   else
     http_.Get(path, handler);
 }

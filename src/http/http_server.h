@@ -26,6 +26,11 @@ class Service {
   virtual void route_decision(const httplib::Request& req, httplib::Response& res);
   // POST /v1/embeddings (default: 404, the role has none).
   virtual void embeddings(const httplib::Request& req, httplib::Response& res);
+  // POST /v1/responses, OpenAI's Responses API (default: 404, the role has none).
+  virtual void responses(const httplib::Request& req, httplib::Response& res);
+  // GET and DELETE /v1/responses/{id} (req.matches[1]): a stored response (default: 404).
+  virtual void retrieve_response(const httplib::Request& req, httplib::Response& res);
+  virtual void delete_response(const httplib::Request& req, httplib::Response& res);
   // GET /v1/models/{id} (req.matches[1]): the entry of models() with that id, else 404
   // model_not_found.
   virtual void model(const httplib::Request& req, httplib::Response& res);

@@ -31,6 +31,10 @@ Decision before_reachability(const RoutingSignals& s, const RoutingPolicy& p) {
     if (prob >= p.intent_min_confidence)
       return {Route::kCloud, Reason::kIntent, s.intent->label + fmt_double(" (p=%.2f)", prob)};
   }
+  if (s.edge_context > 0 && s.prompt_tokens >= s.edge_context)
+    return {Route::kCloud, Reason::kContext,
+            std::to_string(s.prompt_tokens) + " prompt tokens >= edge context " +
+                std::to_string(s.edge_context)};
   if (s.ppl && p.ppl_threshold && *s.ppl > *p.ppl_threshold)
     return {Route::kCloud, Reason::kPpl,
             fmt_double("%.3f", *s.ppl) + " > " + fmt_double("%.3f", *p.ppl_threshold)};
@@ -52,6 +56,8 @@ std::string_view reason_name(Reason r) {
       return "privacy_local";
     case Reason::kIntent:
       return "intent";
+    case Reason::kContext:
+      return "context";
     case Reason::kPpl:
       return "ppl";
     case Reason::kDefault:

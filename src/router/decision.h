@@ -15,17 +15,21 @@
 namespace tandem::router {
 
 enum class Route { kEdge, kCloud };
-enum class Reason { kPrivacyLocal, kIntent, kPpl, kDefault, kOffline };
+enum class Reason { kPrivacyLocal, kIntent, kContext, kPpl, kDefault, kOffline };
 
 std::string_view route_name(Route r);  // "edge" | "cloud"
 std::string_view reason_name(
-    Reason r);  // "privacy_local" | "intent" | "ppl" | "default" | "offline"
+    Reason r);  // "privacy_local" | "intent" | "context" | "ppl" | "default" | "offline"
 
 struct RoutingSignals {
   std::vector<privacy::PiiType> pii;  // types found in the request (repeats allowed)
   std::optional<IntentResult> intent;
   std::optional<double> ppl;  // absent when not computed (e.g. decided before the prefill)
   bool commander_reachable = true;
+  // The prompt against the edge context (0: unknown): a prompt the edge cannot hold is
+  // offloaded to the cloud unless privacy keeps it local.
+  int64_t prompt_tokens = 0;
+  int64_t edge_context = 0;
 };
 
 struct Decision {

@@ -1,5 +1,7 @@
 #include "serving/scheduler.h"
 
+#include "serving/token_logprob.h"
+
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -11,33 +13,6 @@ using Clock = std::chrono::steady_clock;
 
 double seconds(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
-}
-
-// log-softmax of the raw logits (the model's own distribution, as OpenAI reports it) for
-// `id`, plus the n most likely tokens.
-TokenLogprob logprob_of(std::span<const float> logits, TokenId id, int32_t n_top) {
-  float mx = -INFINITY;
-  for (float v : logits)
-    if (std::isfinite(v)) mx = std::max(mx, v);
-  double sum = 0;
-  for (float v : logits)
-    if (std::isfinite(v)) sum += std::exp(static_cast<double>(v) - mx);
-  const float lse = mx + static_cast<float>(std::log(sum));
-  auto lp = [&](TokenId t) {
-    const float v = logits[static_cast<size_t>(t)];
-    return std::isfinite(v) ? v - lse : -INFINITY;
-  };
-  TokenLogprob out{id, lp(id), {}};
-  if (n_top > 0) {
-    const size_t n = std::min<size_t>(static_cast<size_t>(n_top), logits.size());
-    std::vector<TokenId> ids(logits.size());
-    for (size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<TokenId>(i);
-    std::partial_sort(
-        ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(n), ids.end(),
-        [&](TokenId a, TokenId b) { return lp(a) > lp(b) || (lp(a) == lp(b) && a < b); });
-    for (size_t i = 0; i < n; ++i) out.top.emplace_back(ids[i], lp(ids[i]));
-  }
-  return out;
 }
 
 }  // namespace
@@ -262,7 +237,7 @@ void Scheduler::step() {
         const size_t next = static_cast<size_t>(s->n_prefilled) + j + 1;
         if (next < p.size())
           s->prompt_lp.push_back(
-              logprob_of(row(s->first_row + j), p[next], std::max(0, s->req.top_logprobs)));
+              token_logprob(row(s->first_row + j), p[next], std::max(0, s->req.top_logprobs)));
       }
     }
     s->n_prefilled += static_cast<int32_t>(n_added);
@@ -320,7 +295,7 @@ void Scheduler::sample(Slot& s, std::span<const float> logits) {
   ++s.n_generated;
   metrics_.add_generated_tokens(1);
   TokenLogprob t{next, 0, {}};
-  if (s.req.top_logprobs >= 0) t = logprob_of(logits, next, s.req.top_logprobs);
+  if (s.req.top_logprobs >= 0) t = token_logprob(logits, next, s.req.top_logprobs);
   s.stream->push(std::move(t));
   s.last = next;
   if (proc && proc->done())  // the constraint is complete and admits nothing more

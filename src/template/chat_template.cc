@@ -100,6 +100,28 @@ std::string render_gemma(const std::vector<ChatMessage>& in, const ChatRenderOpt
   return s;
 }
 
+// A message as transformers hands it to a template: tool-call arguments as an object (the
+// templates iterate or `tojson` them), content None for tool-call-only turns.
+nlohmann::ordered_json message_json(const ChatMessage& m) {
+  nlohmann::ordered_json j = {{"role", m.role}};
+  j["content"] =
+      m.null_content ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(m.content);
+  if (!m.tool_calls.empty()) {
+    auto calls = nlohmann::ordered_json::array();
+    for (const auto& c : m.tool_calls) {
+      auto args = nlohmann::ordered_json::parse(c.arguments, nullptr, false);
+      if (args.is_discarded()) args = c.arguments;
+      calls.push_back({{"id", c.id},
+                       {"type", "function"},
+                       {"function", {{"name", c.name}, {"arguments", std::move(args)}}}});
+    }
+    j["tool_calls"] = std::move(calls);
+  }
+  if (!m.tool_call_id.empty()) j["tool_call_id"] = m.tool_call_id;
+  if (!m.name.empty()) j["name"] = m.name;
+  return j;
+}
+
 std::string render_plain(const std::vector<ChatMessage>& msgs, const ChatRenderOptions& o) {
   std::string s;
   for (const auto& m : msgs) s += m.role + ": " + m.content + "\n";
@@ -157,7 +179,12 @@ ChatTemplate ChatTemplate::from_jinja(std::string_view source, std::string bos_t
   t.bos_text_ = std::move(bos_text);
   t.strip_bos_ = strip_bos;
   t.origin_ = std::move(origin);
+  t.source_ = std::string(source);
   return t;
+}
+
+bool ChatTemplate::supports_tools() const {
+  return jinja_ && has(source_, "tools") && has(source_, "tool_calls");
 }
 
 std::string ChatTemplate::describe() const {
@@ -238,10 +265,10 @@ std::string ChatTemplate::render(const std::vector<ChatMessage>& msgs,
 std::string ChatTemplate::render_jinja(const std::vector<ChatMessage>& msgs,
                                        const ChatRenderOptions& o) const {
   nlohmann::ordered_json messages = nlohmann::ordered_json::array();
-  for (const auto& m : msgs) messages.push_back({{"role", m.role}, {"content", m.content}});
+  for (const auto& m : msgs) messages.push_back(message_json(m));
   // As transformers' apply_chat_template: tools and documents are None when not given.
   const nlohmann::ordered_json context = {{"messages", std::move(messages)},
-                                          {"tools", nullptr},
+                                          {"tools", o.tools},
                                           {"documents", nullptr},
                                           {"add_generation_prompt", o.add_generation_prompt},
                                           {"enable_thinking", o.enable_thinking},

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,9 +24,31 @@ class Template;
 
 enum class ChatTemplateKind { kPlain, kChatML, kLlama2, kLlama3, kMistral, kPhi3, kGemma, kZephyr };
 
+// An assistant's call of a function (OpenAI's message.tool_calls[i]).
+struct ToolCall {
+  std::string id;
+  std::string name;
+  std::string arguments;  // JSON text, as OpenAI sends it
+};
+
 struct ChatMessage {
-  std::string role;  // system | user | assistant (others are rendered by name)
+  ChatMessage() = default;
+  ChatMessage(std::string role, std::string content, std::vector<ToolCall> tool_calls = {},
+              std::string tool_call_id = {}, std::string name = {})
+      : role(std::move(role)),
+        content(std::move(content)),
+        tool_calls(std::move(tool_calls)),
+        tool_call_id(std::move(tool_call_id)),
+        name(std::move(name)) {}
+
+  std::string role;  // system | user | assistant | tool (others are rendered by name)
   std::string content;
+  std::vector<ToolCall> tool_calls;  // assistant turns that called tools
+  std::string tool_call_id;          // role tool: the call this result answers
+  std::string name;                  // role tool: the function's name (some templates show it)
+  // The message's content was null/absent (an assistant turn with only tool calls); Jinja
+  // templates test `content is none`.
+  bool null_content = false;
 };
 
 struct ChatRenderOptions {
@@ -33,6 +56,8 @@ struct ChatRenderOptions {
   // Qwen3-style templates: false appends an empty <think></think> block so the model answers
   // directly. Ignored by templates without a thinking mode.
   bool enable_thinking = true;
+  // OpenAI `tools` (a JSON array), the template's `tools` variable; null when none.
+  nlohmann::ordered_json tools = nullptr;
 };
 
 class ChatTemplate {
@@ -65,6 +90,11 @@ class ChatTemplate {
   ChatTemplateKind kind() const { return kind_; }
   bool supports_thinking() const { return thinking_; }
   bool is_jinja() const { return jinja_ != nullptr; }
+  // The Jinja source (empty for built-ins); tool-call formats are recognised from it.
+  const std::string& source() const { return source_; }
+  // Whether the template itself renders `tools` and tool turns (a Jinja template that
+  // mentions them); otherwise callers describe tools in the messages.
+  bool supports_tools() const;
   // The family name (for built-ins) or "jinja"; describe() adds where it came from.
   std::string name() const;
   std::string describe() const;
@@ -84,6 +114,7 @@ class ChatTemplate {
   std::string bos_text_;
   bool strip_bos_ = false;
   std::string origin_;
+  std::string source_;
 };
 
 // The template a server renders chats with. `name`: a built-in family name, or the path of a

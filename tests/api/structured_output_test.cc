@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "api/grammar_processor.h"
 #include "api/openai_schema.h"
-#include "api/output_constraint.h"
+#include "api/structured/grammar_processor.h"
+#include "api/structured/output_constraint.h"
 #include "grammar/gbnf_parser.h"
 #include "grammar/matcher.h"
 #include "http/api_error.h"

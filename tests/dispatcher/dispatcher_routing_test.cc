@@ -3,7 +3,7 @@
 // privacy boundary and offline mode.
 #include <gtest/gtest.h>
 
-#include "dispatcher/edge_engine.h"
+#include "dispatcher/edge/edge_engine.h"
 #include "engine/model.h"
 #include "router/prompt_perplexity.h"
 #include "support/dispatcher_support.h"
@@ -18,7 +18,7 @@ class Dispatcher : public ::testing::Test {
     always_cloud_ = std::make_unique<TempFile>(
         "cloud-policy", "[routing]\nppl_threshold = 1.0\ncloud_intents = []\n");
     commander_ = std::make_unique<ServerProcess>(std::vector<std::string>{
-        "commander", "-m", edge_model(), "-t", "1", "--log-requests", log_->path});
+        "commander", "-m", edge_model(), "-t", "1", "-c", "512", "--log-requests", log_->path});
     dispatcher_ = std::make_unique<ServerProcess>(
         std::vector<std::string>{"dispatcher", "-m", edge_model(), "-t", "1", "--commander",
                                  commander_->url(), "--intent-model", intent_model()});
@@ -96,6 +96,25 @@ TEST_F(Dispatcher, RoutingPplIsThePromptPerplexity) {
     EXPECT_EQ(j["prompt_tokens"].get<size_t>(), tokens.size());
     EXPECT_NEAR(j["signals"]["ppl"].get<double>(), want, 1e-9 * want) << prompt;
   }
+}
+
+// A prompt the edge context cannot hold is offloaded to the Commander (reason "context"),
+// not refused; /v1/route reports the same without an edge prefill.
+TEST_F(Dispatcher, PromptsTooLongForTheEdgeAreOffloaded) {
+  std::string prompt;
+  for (int i = 0; i < 8; ++i) prompt += std::string(kStory) + " ";
+  for (bool stream : {false, true}) {
+    const auto r = post(dispatcher_->url(), "/v1/chat/completions", chat(prompt, 8, stream));
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(header(r, "x-tandem-route"), "cloud");
+    EXPECT_TRUE(header(r, "x-tandem-reason").starts_with("context: "))
+        << header(r, "x-tandem-reason");
+  }
+  const json j = post(dispatcher_->url(), "/v1/route", chat(prompt)).j();
+  EXPECT_EQ(j["reason"], "context") << j.dump();
+  EXPECT_GE(j["signals"]["prompt_tokens"].get<int64_t>(),
+            j["signals"]["edge_context"].get<int64_t>());
+  EXPECT_TRUE(j["signals"]["ppl"].is_null());
 }
 
 TEST_F(Dispatcher, SeedExampleReachesTheCommanderMasked) {

@@ -276,5 +276,32 @@ TEST(SpecDispatcherFallback, UnreachableCommanderMeansOffline) {
   }
 }
 
+TEST_F(SpecDispatcher, GrammarToolsAndLogprobsTakeThePlainCloudRoute) {
+  // The drafter and the verifier apply no grammar and see no tools, and only the Commander's
+  // own generation reports logprobs: these requests are answered by the plain cloud route.
+  json grammar = chat(kStory, 8);
+  grammar["grammar"] = R"(root ::= ("yes" | "no") ".")";
+  json object = chat(kStory, 8);
+  object["response_format"] = {{"type", "json_object"}};
+  json logprobs = chat(kStory, 8);
+  logprobs["logprobs"] = true;
+  json tools = chat(kStory, 8);
+  tools["tools"] = {{{"type", "function"}, {"function", {{"name", "f"}}}}};
+  for (const json& req : {grammar, object, logprobs, tools}) {
+    const auto r = post(dispatcher_->url(), "/v1/chat/completions", req);
+    EXPECT_EQ(header(r, "x-tandem-route"), "cloud") << req.dump() << "\n" << r.body;
+    EXPECT_EQ(header(r, "x-tandem-speculation"), "");
+    const auto route = post(dispatcher_->url(), "/v1/route", req);
+    EXPECT_EQ(route.j()["route"], "cloud") << req.dump();
+  }
+  const auto r = post(dispatcher_->url(), "/v1/chat/completions", grammar);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const std::string text = answer_text(r, false);
+  EXPECT_TRUE(text == "yes." || text == "no.") << text;  // the Commander applied it
+  const auto lp = post(dispatcher_->url(), "/v1/chat/completions", logprobs);
+  ASSERT_EQ(lp.status, 200) << lp.body;
+  EXPECT_FALSE(lp.j()["choices"][0]["logprobs"]["content"].empty()) << lp.body;
+}
+
 }  // namespace
 }  // namespace tandem::test

@@ -239,6 +239,14 @@ TEST(JsonSchema, ObjectsWithRequiredAndOptional) {
   })"));
   check_generated(Json::parse(
       R"({"type":"object","properties":{"a":{"type":"null"},"b":{"type":"integer"}}})"));
+  // OpenAI strict mode's optional fields: a type union with null keeps the other type's
+  // bounds on its own branch.
+  check_generated(Json::parse(R"({"type":"object","properties":{
+      "s":{"type":["string","null"],"maxLength":5},
+      "n":{"type":["integer","null"],"minimum":1,"maximum":9}},
+      "required":["s","n"],"additionalProperties":false})"));
+  EXPECT_THROW(json_schema_to_gbnf(Json::parse(R"({"type":["string","null"],"minItems":1})")),
+               SchemaError);
 }
 
 TEST(JsonSchema, AdditionalProperties) {

@@ -74,6 +74,15 @@ TEST(Matcher, Utf8SplitAcrossCalls) {
   EXPECT_FALSE(m2.is_complete());
   EXPECT_FALSE(m2.accept_bytes("a"));         // not a continuation byte
   EXPECT_FALSE(m2.accept_bytes("\x80\x80"));  // completes to U+3000, not hiragana
+
+  // A 4-byte lead completes to U+10000 or above, a 3-byte E0 lead to U+0800 or above: neither
+  // fits a class below them (found by the llama.cpp parity test).
+  Matcher m3(parse_gbnf_shared(R"(root ::= [\u2600-\u26FF])"));
+  EXPECT_FALSE(m3.accept_bytes("\xF0"));
+  EXPECT_TRUE(m3.accept_bytes("\xE2"));
+  Matcher m4(parse_gbnf_shared(R"(root ::= [\u0100-\u01FF])"));
+  EXPECT_FALSE(m4.accept_bytes("\xE0"));
+  EXPECT_TRUE(m4.accept_bytes("\xC4\x80"));
 }
 
 TEST(Matcher, InvalidUtf8IsRejected) {

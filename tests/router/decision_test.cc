@@ -68,6 +68,22 @@ TEST(Decision, UnreachableCommanderKeepsCloudRequestsOnTheEdge) {
   EXPECT_EQ(decide({{}, intent("chat", 0.9), 2.0, false}, policy()).reason, Reason::kDefault);
 }
 
+TEST(Decision, PromptsTheEdgeCannotHoldAreOffloadedUnlessPrivate) {
+  RoutingSignals s{{}, intent("chat", 0.9), std::nullopt, true, 600, 512};
+  auto d = decide(s, policy());
+  EXPECT_EQ(d.route, Route::kCloud);
+  EXPECT_EQ(d.reason, Reason::kContext);
+  EXPECT_EQ(d.explain(), "context: 600 prompt tokens >= edge context 512");
+  s.prompt_tokens = 511;
+  EXPECT_EQ(decide(s, policy()).route, Route::kEdge);
+  s.prompt_tokens = 512;
+  s.commander_reachable = false;  // nowhere to offload: the edge says why it cannot
+  EXPECT_EQ(decide(s, policy()).reason, Reason::kOffline);
+  s.commander_reachable = true;
+  s.pii = {PiiType::kEmail, PiiType::kPhone};  // kept local even when too long
+  EXPECT_EQ(decide(s, policy()).reason, Reason::kPrivacyLocal);
+}
+
 TEST(Decision, IntentConfidenceFloor) {
   auto p = RoutingPolicy::parse("[routing]\nintent_min_confidence = 0.7\n");
   EXPECT_EQ(decide({{}, intent("coding", 0.6), std::nullopt, true}, p).route, Route::kEdge);

@@ -1,4 +1,4 @@
-#include "dispatcher/commander_client.h"
+#include "dispatcher/cloud/commander_client.h"
 
 #include <regex>
 

@@ -1,4 +1,4 @@
-#include "dispatcher/speculative_answer.h"
+#include "dispatcher/cloud/speculative_answer.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "api/output_constraint.h"
+#include "api/structured/output_constraint.h"
 
 #include <string>
 

@@ -1,4 +1,4 @@
-#include "api/grammar_processor.h"
+#include "api/structured/grammar_processor.h"
 
 #include <algorithm>
 #include <limits>
