@@ -2,7 +2,7 @@
 
 #include <random>
 
-#include "api/chat_output.h"
+#include "api/answer_writer.h"
 #include "api/chat_prompt.h"
 #include "api/embeddings.h"
 #include "api/openai_response.h"
@@ -53,10 +53,6 @@ void stream_response(httplib::Response& res, std::shared_ptr<serving::Generation
         }
         return true;
       });
-}
-
-std::string error_event(const std::string& message) {
-  return api::sse_event(http::ApiError(500, message, "server_error").to_json());
 }
 
 }  // namespace
@@ -167,68 +163,38 @@ void EngineService::chat_completions(const httplib::Request& http_req, httplib::
   to.trim_leading = true;
   auto gen = std::make_shared<serving::Generation>(submit(std::move(sr), res), tok, std::move(to));
   const api::ResponseMeta meta{api::new_id("chatcmpl"), opts_.model_alias, api::unix_now()};
-  const bool logprobs = r.logprobs;
-  const int32_t n_top = r.top_logprobs;
-
-  auto output = std::make_shared<api::ChatOutput>(r.tools, tool_format, r.return_reasoning);
+  api::AnswerOptions ao;
+  ao.meta = meta;
+  ao.stream = r.gen.stream;
+  ao.include_usage = r.gen.include_usage;
+  ao.logprobs = r.logprobs ? r.top_logprobs : -1;
+  ao.return_reasoning = r.return_reasoning;
+  ao.tools = r.tools;
+  ao.tool_format = tool_format;
+  auto writer = std::make_shared<api::ChatAnswerWriter>(std::move(ao), tok);
+  auto usage = [n_prompt, gen_raw = gen.get()] {
+    return api::usage_json(n_prompt, gen_raw->completion_tokens());
+  };
   if (!r.gen.stream) {
-    std::vector<serving::TokenLogprob> toks;
     serving::Generation::Step step;
     do {
       step = gen->next();
-      output->push(step.delta);
-      for (auto& t : step.tokens) toks.push_back(std::move(t));
+      writer->step(step.delta, step.tokens);
     } while (!step.done);
-    output->finish();
     if (step.finish == serving::FinishReason::kError)
       throw http::ApiError(500, "generation failed: " + step.error, "server_error");
-    json choice = {{"index", 0},
-                   {"message", output->message()},
-                   {"finish_reason", output->finish_reason(step.finish)}};
-    choice["logprobs"] = logprobs ? api::chat_logprobs_json(toks, tok, n_top) : json(nullptr);
-    json body = {{"id", meta.id},
-                 {"object", "chat.completion"},
-                 {"created", meta.created},
-                 {"model", meta.model},
-                 {"choices", json::array({choice})},
-                 {"usage", api::usage_json(n_prompt, gen->completion_tokens())}};
-    res.set_content(http::dump(body), "application/json");
+    res.set_content(http::dump(writer->body(step.finish, usage())), "application/json");
     return;
   }
-
-  const bool include_usage = r.gen.include_usage;
   bool first = true;
-  stream_response(
-      res, gen, [=, &tok, gen_raw = gen.get()](const serving::Generation::Step& step) mutable {
-        std::string out;
-        if (first) {  // OpenAI opens with the role alone
-          out += api::sse_event(
-              api::chat_chunk(meta, {{"role", "assistant"}, {"content", ""}}, nullptr));
-          first = false;
-        }
-        auto deltas = output->push(step.delta);
-        if (step.done)
-          for (auto& d : output->finish()) deltas.push_back(std::move(d));
-        json lp = logprobs && !step.tokens.empty()
-                      ? api::chat_logprobs_json(step.tokens, tok, n_top)
-                      : json(nullptr);
-        if (deltas.empty() && !lp.is_null()) deltas.push_back(json::object());
-        for (size_t i = 0; i < deltas.size(); ++i)  // logprobs ride on the step's first delta
-          out += api::sse_event(api::chat_chunk(meta, deltas[i], nullptr, i == 0 ? lp : nullptr));
-        if (step.done) {
-          if (step.finish == serving::FinishReason::kError)
-            out += error_event("generation failed: " + step.error);
-          out += api::sse_event(
-              api::chat_chunk(meta, json::object(), output->finish_reason(step.finish)));
-          if (include_usage) {
-            json u = api::chat_chunk(meta, json::object(), nullptr);
-            u["choices"] = json::array();
-            u["usage"] = api::usage_json(n_prompt, gen_raw->completion_tokens());
-            out += api::sse_event(u);
-          }
-        }
-        return out;
-      });
+  stream_response(res, gen, [=](const serving::Generation::Step& step) mutable {
+    std::string out;
+    if (first) out += writer->open();
+    first = false;
+    out += writer->step(step.delta, step.tokens);
+    if (step.done) out += writer->finish(step.finish, step.error, usage());
+    return out;
+  });
 }
 
 void EngineService::completions(const httplib::Request& http_req, httplib::Response& res) {
@@ -335,7 +301,7 @@ void EngineService::completions(const httplib::Request& http_req, httplib::Respo
         }
         if (step.done) {
           if (step.finish == serving::FinishReason::kError)
-            out += error_event("generation failed: " + step.error);
+            out += api::error_event("generation failed: " + step.error);
           out +=
               api::sse_event(api::completion_chunk(meta, "", api::finish_reason_name(step.finish)));
           if (include_usage) {
@@ -350,7 +316,8 @@ void EngineService::completions(const httplib::Request& http_req, httplib::Respo
 }
 
 // ---- POST /v1/responses --------------------------------------------------------------------
-// The Responses API as an adapter over this role's own chat_completions (src/api/responses/responses.h).
+// The Responses API as an adapter over this role's own chat_completions
+// (src/api/responses/responses.h).
 
 void EngineService::responses(const httplib::Request& req, httplib::Response& res) {
   api::serve_responses(*this, req, res);

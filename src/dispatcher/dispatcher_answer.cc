@@ -68,10 +68,11 @@ void DispatcherService::start_on_edge(Walk& w, const std::string& sent, int64_t 
   w.session->start(std::move(o));
 }
 
-std::unique_ptr<AnswerWriter> DispatcherService::writer_for(const Walk& w,
-                                                            const api::ResponseMeta& meta,
-                                                            bool continuation, size_t sent) const {
-  AnswerOptions o;
+std::unique_ptr<api::AnswerWriter> DispatcherService::writer_for(const Walk& w,
+                                                                 const api::ResponseMeta& meta,
+                                                                 bool continuation,
+                                                                 size_t sent) const {
+  api::AnswerOptions o;
   o.meta = meta;
   o.stream = w.gen().stream;
   o.include_usage = w.gen().include_usage;
@@ -80,12 +81,12 @@ std::unique_ptr<AnswerWriter> DispatcherService::writer_for(const Walk& w,
     o.return_reasoning = w.req.return_reasoning;
     o.tools = w.req.tools;
     o.tool_format = edge_->tool_format();
-    return std::make_unique<ChatAnswerWriter>(o, edge_->tokenizer());
+    return std::make_unique<api::ChatAnswerWriter>(o, edge_->tokenizer());
   }
   if (continuation || !w.creq.echo)
-    return std::make_unique<CompletionAnswerWriter>(o, edge_->tokenizer(), nullptr, sent);
-  EchoedPrompt echo{w.prompt_text, w.tokens.front(), w.session->prompt_logprobs()};
-  return std::make_unique<CompletionAnswerWriter>(o, edge_->tokenizer(), &echo);
+    return std::make_unique<api::CompletionAnswerWriter>(o, edge_->tokenizer(), nullptr, sent);
+  api::EchoedPrompt echo{w.prompt_text, w.tokens.front(), w.session->prompt_logprobs()};
+  return std::make_unique<api::CompletionAnswerWriter>(o, edge_->tokenizer(), &echo);
 }
 
 void DispatcherService::answer_on_edge(std::shared_ptr<Walk> w, httplib::Response& res) {
@@ -94,7 +95,7 @@ void DispatcherService::answer_on_edge(std::shared_ptr<Walk> w, httplib::Respons
   start_on_edge(*w);
   const api::ResponseMeta meta{api::new_id(w->chat() ? "chatcmpl" : "cmpl"), opts_.model_alias,
                                api::unix_now()};
-  std::shared_ptr<AnswerWriter> writer = writer_for(*w, meta);
+  std::shared_ptr<api::AnswerWriter> writer = writer_for(*w, meta);
   auto usage = [w] { return api::usage_json(w->session->n_prompt(), w->session->n_generated()); };
   auto account = [this, w] {
     metrics_.add_prompt_tokens(w->session->n_prompt());
@@ -141,11 +142,11 @@ struct CloudStream {
   std::shared_ptr<DispatcherService::Walk> w;  // first: outlives the relay (its Masker)
   std::shared_ptr<CommanderCall> call;
   std::unique_ptr<CloudRelay> relay;
-  std::string buf;                     // SSE bytes not yet forming a whole event
-  int64_t n_seen = 0;                  // relay text events already ticked into the latency metrics
-  bool done = false;                   // [DONE] goes out next
-  std::unique_ptr<AnswerWriter> edge;  // the failover continuation, once the Commander broke
-  int64_t n_before = 0;                // tokens the Commander gave before it broke
+  std::string buf;     // SSE bytes not yet forming a whole event
+  int64_t n_seen = 0;  // relay text events already ticked into the latency metrics
+  bool done = false;   // [DONE] goes out next
+  std::unique_ptr<api::AnswerWriter> edge;  // the failover continuation, once the Commander broke
+  int64_t n_before = 0;                     // tokens the Commander gave before it broke
 };
 
 }  // namespace
@@ -224,7 +225,7 @@ bool DispatcherService::answer_from_cloud(std::shared_ptr<Walk> w, httplib::Resp
             if (relay.finished()) {
               st->done = true;  // the answer was complete; only [DONE] went missing
             } else if (relay.in_tool_call()) {
-              out += error_event("the Commander broke off during a tool call");
+              out += api::error_event("the Commander broke off during a tool call");
               st->done = true;
             } else {
               try {
@@ -241,7 +242,7 @@ bool DispatcherService::answer_from_cloud(std::shared_ptr<Walk> w, httplib::Resp
                 metrics_.count_decision("edge", "failover");
               } catch (const std::exception& e) {
                 w.session.reset();
-                out += error_event(std::string("failover failed: ") + e.what());
+                out += api::error_event(std::string("failover failed: ") + e.what());
                 st->done = true;
               }
             }

@@ -187,7 +187,8 @@ void DispatcherService::route_and_answer(std::shared_ptr<Walk> w, httplib::Respo
 }
 
 // ---- POST /v1/responses --------------------------------------------------------------------
-// The Responses API as an adapter over this role's own chat_completions (src/api/responses/responses.h).
+// The Responses API as an adapter over this role's own chat_completions
+// (src/api/responses/responses.h).
 
 void DispatcherService::responses(const httplib::Request& req, httplib::Response& res) {
   api::serve_responses(*this, req, res);

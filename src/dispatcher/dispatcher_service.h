@@ -11,10 +11,10 @@
 #include <string>
 #include <unordered_map>
 
+#include "api/answer_writer.h"
 #include "api/openai_schema.h"
 #include "dispatcher/cloud/commander_client.h"
 #include "dispatcher/cloud/masked_body.h"
-#include "dispatcher/edge/answer_writer.h"
 #include "dispatcher/edge/edge_engine.h"
 #include "dispatcher/routing_pipeline.h"
 #include "engine/embedding.h"
@@ -93,8 +93,8 @@ class DispatcherService : public http::Service {
   void start_on_edge(Walk& w, const std::string& sent = {}, int64_t n_sent = 0);
   // The JSON of an edge answer. continuation: after `sent` bytes the client already has
   // (no role chunk, no echo).
-  std::unique_ptr<AnswerWriter> writer_for(const Walk& w, const api::ResponseMeta& meta,
-                                           bool continuation = false, size_t sent = 0) const;
+  std::unique_ptr<api::AnswerWriter> writer_for(const Walk& w, const api::ResponseMeta& meta,
+                                                bool continuation = false, size_t sent = 0) const;
   // False when the Commander could not be reached (nothing was written to res).
   bool answer_from_cloud(std::shared_ptr<Walk> w, httplib::Response& res);
   void set_route_headers(const Walk& w, httplib::Response& res, bool speculative = false);

@@ -26,7 +26,7 @@ using nlohmann::json;
 struct SpecStream {
   std::shared_ptr<DispatcherService::Walk> w;
   std::shared_ptr<SpeculativeAnswer> answer;
-  std::unique_ptr<AnswerWriter> writer;
+  std::unique_ptr<api::AnswerWriter> writer;
   SpeculativeAnswer::Step first;  // the pass run before answering (fallback decided by it)
   bool first_sent = false;
   bool failover = false;
@@ -192,7 +192,7 @@ DispatcherService::SpecResult DispatcherService::answer_speculative(std::shared_
                 continue_on_edge(*st->w, a.sent(), a.n_generated());
                 st->failover = true;
               } catch (const std::exception& e) {
-                out += error_event(std::string("failover failed: ") + e.what());
+                out += api::error_event(std::string("failover failed: ") + e.what());
                 done = true;
               }
               if (!out.empty() && !sink.write(out.data(), out.size())) return false;

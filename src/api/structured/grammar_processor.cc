@@ -24,8 +24,11 @@ std::shared_ptr<const grammar::VocabIndex> build_vocab_index(
 }
 
 GrammarProcessor::GrammarProcessor(std::shared_ptr<const grammar::Grammar> g,
-                                   std::shared_ptr<const grammar::VocabIndex> vocab)
+                                   std::shared_ptr<const grammar::VocabIndex> vocab,
+                                   std::string_view prefix)
     : mask_(g, vocab), matcher_(g), allowed_(vocab->size()) {
+  if (!matcher_.accept_bytes(prefix))
+    throw std::invalid_argument("the answer so far does not follow the requested format");
   refresh();
 }
 
@@ -77,8 +80,8 @@ const std::shared_ptr<const grammar::VocabIndex>& GrammarVocab::index() const {
 }
 
 std::unique_ptr<engine::LogitsProcessor> GrammarVocab::processor(
-    std::shared_ptr<const grammar::Grammar> g) const {
-  return std::make_unique<GrammarProcessor>(std::move(g), index());
+    std::shared_ptr<const grammar::Grammar> g, std::string_view prefix) const {
+  return std::make_unique<GrammarProcessor>(std::move(g), index(), prefix);
 }
 
 }  // namespace tandem::api

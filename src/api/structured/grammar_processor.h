@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "engine/logits_processor.h"
@@ -26,8 +27,11 @@ std::shared_ptr<const grammar::VocabIndex> build_vocab_index(
 // previous one is accepted, so done() knows whether anything but EOG may follow.
 class GrammarProcessor final : public engine::LogitsProcessor {
  public:
+  // `prefix`: text the answer already has (an edge continuing a Commander's answer after a
+  // failure), fed to the grammar as bytes since its tokens are not known; throws
+  // std::invalid_argument when the grammar does not admit it.
   GrammarProcessor(std::shared_ptr<const grammar::Grammar> g,
-                   std::shared_ptr<const grammar::VocabIndex> vocab);
+                   std::shared_ptr<const grammar::VocabIndex> vocab, std::string_view prefix = {});
 
   // Disallowed tokens become -inf. Throws if the grammar admits no token of the vocabulary.
   void apply(std::span<float> logits) override;
@@ -53,8 +57,8 @@ class GrammarVocab {
   GrammarVocab(const tokenizer::Tokenizer& tok, std::vector<tokenizer::TokenId> extra_eog);
 
   const std::shared_ptr<const grammar::VocabIndex>& index() const;
-  std::unique_ptr<engine::LogitsProcessor> processor(
-      std::shared_ptr<const grammar::Grammar> g) const;
+  std::unique_ptr<engine::LogitsProcessor> processor(std::shared_ptr<const grammar::Grammar> g,
+                                                     std::string_view prefix = {}) const;
 
  private:
   const tokenizer::Tokenizer& tok_;

@@ -4,7 +4,6 @@
 #include <stdexcept>
 
 #include "api/chat_prompt.h"
-#include "dispatcher/edge/edge_grammar.h"
 #include "engine/batch.h"
 #include "serving/token_logprob.h"
 
@@ -45,8 +44,7 @@ std::vector<tokenizer::TokenId> EdgeEngine::encode_plain(const std::string& prom
 
 std::unique_ptr<engine::LogitsProcessor> EdgeEngine::grammar_processor(
     std::shared_ptr<const grammar::Grammar> g, std::string_view sent) const {
-  if (sent.empty()) return grammar_vocab_.processor(std::move(g));
-  return std::make_unique<ResumedGrammarProcessor>(std::move(g), grammar_vocab_.index(), sent);
+  return grammar_vocab_.processor(std::move(g), sent);
 }
 
 EdgeSession::EdgeSession(EdgeEngine& e) : e_(e), lock_(e.mu_) {}

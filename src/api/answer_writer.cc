@@ -1,14 +1,14 @@
-#include "dispatcher/edge/answer_writer.h"
+#include "api/answer_writer.h"
 
 #include "api/openai_schema.h"
 #include "http/api_error.h"
 
-namespace tandem::dispatcher {
+namespace tandem::api {
 
 using nlohmann::json;
 
 std::string error_event(const std::string& message) {
-  return api::sse_event(http::ApiError(500, message, "server_error").to_json());
+  return sse_event(http::ApiError(500, message, "server_error").to_json());
 }
 
 json usage_chunk(json chunk, const json& usage) {
@@ -24,8 +24,7 @@ ChatAnswerWriter::ChatAnswerWriter(AnswerOptions o, const tokenizer::Tokenizer& 
 
 std::string ChatAnswerWriter::open() {
   // OpenAI opens with the role alone.
-  return api::sse_event(
-      api::chat_chunk(o_.meta, {{"role", "assistant"}, {"content", ""}}, nullptr));
+  return sse_event(chat_chunk(o_.meta, {{"role", "assistant"}, {"content", ""}}, nullptr));
 }
 
 std::string ChatAnswerWriter::step(const serving::TextDelta& d,
@@ -34,35 +33,34 @@ std::string ChatAnswerWriter::step(const serving::TextDelta& d,
   if (logprobs) tokens_.insert(tokens_.end(), tokens.begin(), tokens.end());
   auto deltas = output_.push(d);
   if (!o_.stream) return "";
-  json lp = logprobs && !tokens.empty() ? api::chat_logprobs_json(tokens, tok_, o_.logprobs)
-                                        : json(nullptr);
+  json lp =
+      logprobs && !tokens.empty() ? chat_logprobs_json(tokens, tok_, o_.logprobs) : json(nullptr);
   if (deltas.empty() && !lp.is_null()) deltas.push_back(json::object());
   std::string out;
   for (size_t i = 0; i < deltas.size(); ++i)  // logprobs ride on the step's first delta
-    out += api::sse_event(api::chat_chunk(o_.meta, deltas[i], nullptr, i == 0 ? lp : nullptr));
+    out += sse_event(chat_chunk(o_.meta, deltas[i], nullptr, i == 0 ? lp : nullptr));
   return out;
 }
 
 std::string ChatAnswerWriter::finish(serving::FinishReason r, const std::string& error,
                                      const json& usage) {
   std::string out;
-  for (const json& d : output_.finish())
-    out += api::sse_event(api::chat_chunk(o_.meta, d, nullptr));
+  for (const json& d : output_.finish()) out += sse_event(chat_chunk(o_.meta, d, nullptr));
   if (r == serving::FinishReason::kError) out += error_event("generation failed: " + error);
-  out += api::sse_event(api::chat_chunk(o_.meta, json::object(), output_.finish_reason(r)));
+  out += sse_event(chat_chunk(o_.meta, json::object(), output_.finish_reason(r)));
   if (o_.include_usage)
-    out += api::sse_event(usage_chunk(api::chat_chunk(o_.meta, json::object(), nullptr), usage));
+    out += sse_event(usage_chunk(chat_chunk(o_.meta, json::object(), nullptr), usage));
   return out;
 }
 
 json ChatAnswerWriter::body(serving::FinishReason r, const json& usage) const {
   // body() is const and called once at the end: flush a copy of the held-back text.
-  api::ChatOutput out = output_;
+  ChatOutput out = output_;
   out.finish();
   json choice = {{"index", 0},
                  {"message", out.message()},
                  {"finish_reason", out.finish_reason(r)},
-                 {"logprobs", o_.logprobs >= 0 ? api::chat_logprobs_json(tokens_, tok_, o_.logprobs)
+                 {"logprobs", o_.logprobs >= 0 ? chat_logprobs_json(tokens_, tok_, o_.logprobs)
                                                : json(nullptr)}};
   return {
       {"id", o_.meta.id},       {"object", "chat.completion"},      {"created", o_.meta.created},
@@ -81,13 +79,13 @@ CompletionAnswerWriter::CompletionAnswerWriter(AnswerOptions o, const tokenizer:
       offset_(offset0_) {}
 
 json CompletionAnswerWriter::echo_logprobs() const {
-  return api::completion_logprobs_json({prompt_.first}, prompt_.logprobs, tok_, o_.logprobs, 0);
+  return completion_logprobs_json({prompt_.first}, prompt_.logprobs, tok_, o_.logprobs, 0);
 }
 
 std::string CompletionAnswerWriter::open() {
   if (!echo_) return "";
-  return api::sse_event(api::completion_chunk(o_.meta, prompt_.text, nullptr,
-                                              o_.logprobs >= 0 ? echo_logprobs() : json(nullptr)));
+  return sse_event(completion_chunk(o_.meta, prompt_.text, nullptr,
+                                    o_.logprobs >= 0 ? echo_logprobs() : json(nullptr)));
 }
 
 std::string CompletionAnswerWriter::step(const serving::TextDelta& d,
@@ -97,26 +95,26 @@ std::string CompletionAnswerWriter::step(const serving::TextDelta& d,
   const bool logprobs = o_.logprobs >= 0;
   if (logprobs) tokens_.insert(tokens_.end(), tokens.begin(), tokens.end());
   if (!o_.stream || (text.empty() && (!logprobs || tokens.empty()))) return "";
-  json lp = logprobs ? api::completion_logprobs_json({}, tokens, tok_, o_.logprobs, offset_)
-                     : json(nullptr);
+  json lp =
+      logprobs ? completion_logprobs_json({}, tokens, tok_, o_.logprobs, offset_) : json(nullptr);
   offset_ += text.size();
-  return api::sse_event(api::completion_chunk(o_.meta, text, nullptr, lp));
+  return sse_event(completion_chunk(o_.meta, text, nullptr, lp));
 }
 
 std::string CompletionAnswerWriter::finish(serving::FinishReason r, const std::string& error,
                                            const json& usage) {
   std::string out;
   if (r == serving::FinishReason::kError) out += error_event("generation failed: " + error);
-  out += api::sse_event(api::completion_chunk(o_.meta, "", api::finish_reason_name(r)));
+  out += sse_event(completion_chunk(o_.meta, "", finish_reason_name(r)));
   if (o_.include_usage)
-    out += api::sse_event(usage_chunk(api::completion_chunk(o_.meta, "", nullptr), usage));
+    out += sse_event(usage_chunk(completion_chunk(o_.meta, "", nullptr), usage));
   return out;
 }
 
 json CompletionAnswerWriter::body(serving::FinishReason r, const json& usage) const {
   json lp = nullptr;
   if (o_.logprobs >= 0) {
-    json gen = api::completion_logprobs_json({}, tokens_, tok_, o_.logprobs, offset0_);
+    json gen = completion_logprobs_json({}, tokens_, tok_, o_.logprobs, offset0_);
     if (echo_) {
       lp = echo_logprobs();
       for (const char* k : {"tokens", "token_logprobs", "top_logprobs", "text_offset"})
@@ -128,10 +126,10 @@ json CompletionAnswerWriter::body(serving::FinishReason r, const json& usage) co
   json choice = {{"index", 0},
                  {"text", prompt_.text + text_},
                  {"logprobs", lp},
-                 {"finish_reason", api::finish_reason_name(r)}};
+                 {"finish_reason", finish_reason_name(r)}};
   return {
       {"id", o_.meta.id},       {"object", "text_completion"},      {"created", o_.meta.created},
       {"model", o_.meta.model}, {"choices", json::array({choice})}, {"usage", usage}};
 }
 
-}  // namespace tandem::dispatcher
+}  // namespace tandem::api

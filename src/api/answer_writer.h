@@ -1,8 +1,9 @@
-// The JSON of an answer generated on the device, in one place: the edge route, the edge
-// continuing a Commander's answer after a failure, and the cloud-speculative answers (whose
-// tokens the edge turns into text). Streamed: SSE events per step, then the finish; not
-// streamed: the whole body at the end. Chat answers go through api::ChatOutput, which holds
-// back text that may open a tool call and reports the calls as the Commander does.
+// The JSON of a generated answer, in one place: the Commander's chat answers, the
+// Dispatcher's edge route, the edge continuing a Commander's answer after a failure, and the
+// cloud-speculative answers (whose tokens the edge turns into text). Streamed: SSE events per
+// step, then the finish; not streamed: the whole body at the end. Chat answers go through
+// ChatOutput, which holds back text that may open a tool call and reports the calls as the
+// Commander does.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -15,10 +16,10 @@
 #include "serving/text_stream.h"
 #include "tokenizer/tokenizer.h"
 
-namespace tandem::dispatcher {
+namespace tandem::api {
 
 struct AnswerOptions {
-  api::ResponseMeta meta;
+  ResponseMeta meta;
   bool stream = false;
   bool include_usage = false;  // streamed: a usage chunk after the finish
   // Chat: < 0 none, else `top_logprobs`; completions: `logprobs` (< 0 none).
@@ -26,8 +27,8 @@ struct AnswerOptions {
   bool return_reasoning = false;  // chat: reasoning_content beside content
   // Chat: the request's tools and the edge template's call format (calls are recognised
   // only when the tools are active).
-  api::ToolSpec tools;
-  api::ToolFormat tool_format = api::ToolFormat::kGeneric;
+  ToolSpec tools;
+  ToolFormat tool_format = ToolFormat::kGeneric;
 };
 
 class AnswerWriter {
@@ -59,7 +60,7 @@ class ChatAnswerWriter final : public AnswerWriter {
  private:
   AnswerOptions o_;
   const tokenizer::Tokenizer& tok_;
-  api::ChatOutput output_;
+  ChatOutput output_;
   std::vector<serving::TokenLogprob> tokens_;
 };
 
@@ -101,4 +102,4 @@ std::string error_event(const std::string& message);
 // The usage chunk that ends a stream whose client asked for it.
 nlohmann::json usage_chunk(nlohmann::json chunk, const nlohmann::json& usage);
 
-}  // namespace tandem::dispatcher
+}  // namespace tandem::api
