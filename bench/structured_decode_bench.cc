@@ -101,7 +101,8 @@ const Fixture& fixture(size_t which, bool bounded = true) {
 }
 
 // A whole answer per iteration: new processor (cold transition cache), then per token a
-// logits copy, apply() and accept() — the scheduler's work for a constrained sequence.
+// logits copy, apply() and accept() — the scheduler's work for a constrained sequence —
+// without and with a token budget (closing distance checks in the mask).
 void BM_ConstrainedStep(benchmark::State& state) {
   const Fixture* f = nullptr;
   try {
@@ -111,13 +112,19 @@ void BM_ConstrainedStep(benchmark::State& state) {
     return;
   }
   const std::vector<float> logits(f->index->size(), 0.5f);
+  const int64_t budget_mode = state.range(2);  // 0 none, 1 tight, 2 loose
   std::vector<float> row;
   for (auto _ : state) {
     GrammarProcessor p(f->grammar, f->index);
+    // Tight: one token per character still to come plus two, so the limit bites (and prunes)
+    // near the end; loose: max_tokens far away, the usual case.
+    int64_t left = static_cast<int64_t>(kAnswer.size()) + (budget_mode == 1 ? 2 : 1000);
     for (int32_t id : f->ids) {
       row.assign(logits.begin(), logits.end());
+      if (budget_mode != 0) p.set_budget(left);
       p.apply(row);
       p.accept(id);
+      --left;  // a token at a time, as the scheduler counts (so no second mask per step)
     }
     benchmark::DoNotOptimize(row.data());
   }
@@ -171,7 +178,11 @@ void BM_BuildVocabIndex(benchmark::State& state) {
 
 }  // namespace
 
-// Args: {vocabulary, 1 = string lengths bounded as in the test / 0 = unbounded}.
-BENCHMARK(BM_ConstrainedStep)->ArgsProduct({{0, 1, 2}, {1, 0}})->Unit(benchmark::kMicrosecond);
+// Args: {vocabulary, 1 = string lengths bounded as in the test / 0 = unbounded,
+//        token budget (set_budget before each step, as the scheduler does): 0 none, 1 tight,
+//        2 loose}.
+BENCHMARK(BM_ConstrainedStep)
+    ->ArgsProduct({{0, 1, 2}, {1, 0}, {0, 1, 2}})
+    ->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_ConstrainedStepWarm)->ArgsProduct({{0, 1, 2}, {1, 0}})->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_BuildVocabIndex)->DenseRange(0, 2)->Unit(benchmark::kMillisecond);

@@ -3,6 +3,7 @@
 // or logit biases). The engine knows only this interface; implementations live above it.
 #pragma once
 
+#include <cstdint>
 #include <span>
 
 #include "tokenizer/tokenizer.h"
@@ -19,6 +20,9 @@ class LogitsProcessor {
   virtual void accept(tokenizer::TokenId id) = 0;
   // Nothing but an end-of-generation token may follow: the caller ends the sequence.
   virtual bool done() const = 0;
+  // At most `tokens` more may be emitted, the next one included (max_tokens, the context),
+  // so a constraint can close in time instead of being cut off. Called before apply().
+  virtual void set_budget(int64_t tokens) { (void)tokens; }
 };
 
 }  // namespace tandem::engine

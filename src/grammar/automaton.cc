@@ -15,7 +15,7 @@ size_t Automaton::Hash::operator()(const StackSet& set) const {
 }
 
 Automaton::Automaton(std::shared_ptr<const Grammar> grammar, size_t max_states)
-    : grammar_(std::move(grammar)), max_states_(max_states) {
+    : grammar_(std::move(grammar)), closing_(*grammar_), max_states_(max_states) {
   trim();
 }
 
@@ -100,6 +100,13 @@ int32_t Automaton::next(int32_t s, uint32_t cp) {
   return t;
 }
 
+uint32_t Automaton::distance(int32_t s) {
+  if (s == kDead) return ClosingDistance::kInfinite;
+  State& st = states_[s];
+  if (st.distance == kUnknownDistance) st.distance = closing_.of(*st.stacks);
+  return st.distance;
+}
+
 bool Automaton::pending_viable(int32_t s, const Utf8Partial& p) const {
   const State& st = states_[s];
   if (st.uniform) return st.any_all;  // pending ranges lie entirely above ASCII
@@ -145,7 +152,7 @@ void Automaton::find_dominant(int32_t s) {
 }
 
 bool Automaton::accepts_all(int32_t s, const std::array<uint64_t, 2>& ascii, bool non_ascii,
-                            uint32_t length) {
+                            uint32_t length, uint32_t max_distance) {
   for (uint32_t step = 0; step < length; ++step) {
     if (!states_[s].dominant_known) find_dominant(s);
     const State& st = states_[s];
@@ -155,6 +162,7 @@ bool Automaton::accepts_all(int32_t s, const std::array<uint64_t, 2>& ascii, boo
     }
     if (st.dominant == s) return true;  // self-loop: any length works
     s = st.dominant;
+    if (distance(s) > max_distance) return false;
   }
   return true;
 }

@@ -24,13 +24,18 @@ void TokenMask::visit(uint32_t node_id, int32_t state, Utf8Partial partial) {
   // Whole-subtree acceptance: all bytes below are well-formed UTF-8 (given what is owed)
   // and every step keeps the automaton alive. Pending E0/F0 sequences (value 0) are left to
   // the byte walk, which rejects their overlong forms.
-  if (!((node.invalid_when_owed >> partial.remaining) & 1) &&
+  // Tokens ending here leave the parse in `state` (a pending code point still owes its
+  // character, which the distance counts).
+  const bool own_within = within(state);
+  if (own_within && !((node.invalid_when_owed >> partial.remaining) & 1) &&
       (partial.remaining == 0 || partial.value != 0) &&
-      automaton_.accepts_all(state, node.ascii, node.has_non_ascii, node.max_depth)) {
+      automaton_.accepts_all(state, node.ascii, node.has_non_ascii, node.max_depth,
+                             max_distance_)) {
     add(accepted_, node.begin, node.end);
     return;
   }
-  add(accepted_, node.begin, node.own_end);  // we only get here in a live state
+  // We only get here in a live state, so only the budget can reject these.
+  add(own_within ? accepted_ : rejected_, node.begin, node.own_end);
   for (const VocabIndex::Edge& e : vocab_->edges(node)) {
     const VocabIndex::Node& child = vocab_->node(e.child);
     Utf8Partial p = partial;
@@ -54,7 +59,7 @@ void TokenMask::visit(uint32_t node_id, int32_t state, Utf8Partial partial) {
   }
 }
 
-void TokenMask::compute(const Matcher& matcher, TokenBitset& out) {
+void TokenMask::compute(const Matcher& matcher, TokenBitset& out, uint32_t max_distance) {
   if (matcher.grammar_ptr() != grammar_) {
     throw std::invalid_argument("TokenMask used with a matcher of another grammar");
   }
@@ -62,6 +67,7 @@ void TokenMask::compute(const Matcher& matcher, TokenBitset& out) {
   automaton_.trim();
   accepted_.clear();
   rejected_.clear();
+  max_distance_ = max_distance;
   const int32_t start = automaton_.intern(matcher.stacks());
   if (start != Automaton::kDead) visit(0, start, matcher.partial());
 

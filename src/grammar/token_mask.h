@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "grammar/automaton.h"
+#include "grammar/closing_distance.h"
 #include "grammar/matcher.h"
 #include "grammar/token_bitset.h"
 #include "grammar/vocab_index.h"
@@ -23,8 +24,11 @@ class TokenMask {
   TokenMask(std::shared_ptr<const Grammar> grammar, std::shared_ptr<const VocabIndex> vocab);
 
   // Allowed tokens for the matcher's current state (bit i = token id i). EOG tokens are
-  // allowed only when the input so far is complete. Not thread-safe (caches transitions).
-  void compute(const Matcher& matcher, TokenBitset& out);
+  // allowed only when the input so far is complete. With `max_distance`, a token is allowed
+  // only if the parse after it can be completed in at most that many code points
+  // (ClosingDistance). Not thread-safe (caches transitions).
+  void compute(const Matcher& matcher, TokenBitset& out,
+               uint32_t max_distance = ClosingDistance::kInfinite);
   TokenBitset compute(const Matcher& matcher) {
     TokenBitset out(vocab_->size());
     compute(matcher, out);
@@ -41,6 +45,7 @@ class TokenMask {
  private:
   using Range = std::pair<uint32_t, uint32_t>;
   void visit(uint32_t node, int32_t state, Utf8Partial partial);
+  bool within(int32_t state) { return automaton_.distance(state) <= max_distance_; }
   static void add(std::vector<Range>& ranges, uint32_t begin, uint32_t end);
 
   std::shared_ptr<const Grammar> grammar_;
@@ -48,6 +53,7 @@ class TokenMask {
   Automaton automaton_;
   std::vector<Range> accepted_;
   std::vector<Range> rejected_;
+  uint32_t max_distance_ = ClosingDistance::kInfinite;
 };
 
 }  // namespace tandem::grammar

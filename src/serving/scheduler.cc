@@ -260,6 +260,9 @@ void Scheduler::sample(Slot& s, std::span<const float> logits) {
     if (proc) {
       // The forward's rows stay raw (logprobs report the model's own distribution): mask a copy.
       s.masked.assign(logits.begin(), logits.end());
+      int64_t budget = int64_t{cache_.n_ctx()} - s.n_past;
+      if (s.req.max_tokens >= 0) budget = std::min(budget, s.req.max_tokens - s.n_generated);
+      proc->set_budget(budget);
       proc->apply(s.masked);
       next = s.sampler->sample(s.masked);
     } else {

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -81,6 +82,52 @@ TEST(GrammarProcessor, ExtraEndTokensCountAsEog) {
   p.accept(5);
   EXPECT_EQ(allowed_ids(p), (std::vector<int>{2, 11}));
   EXPECT_TRUE(p.done());
+}
+
+// Decoding as the scheduler does (budget before each draw, random picks among the allowed):
+// under any budget the JSON grammar of json_object closes in time and ends with an end token
+// or done(), never cut off; a budget too small for the shortest answer falls back to the
+// plain mask instead of leaving nothing allowed.
+TEST(GrammarProcessor, ABudgetClosesTheAnswerInTime) {
+  std::vector<std::string> pieces = {"{",    "}",    "[",      "]",     "\"",     ":",   ",",
+                                     " ",    "\n",   "a",      "b",     "1",      "0",   "-",
+                                     "true", "null", "{\"",    "\":",   "\"}",    "abc", "[{",
+                                     "}]",   ", \"", "\": \"", "x y z", "      ", "</s>"};
+  const int32_t eos = static_cast<int32_t>(pieces.size() - 1);
+  auto index = std::make_shared<const grammar::VocabIndex>(pieces, std::vector<int32_t>{eos});
+  const auto g =
+      parse_output_constraint(ordered_json{{"response_format", {{"type", "json_object"}}}});
+  ASSERT_NE(g, nullptr);
+  std::mt19937 rng(17);
+  for (int64_t max_tokens : {2, 3, 4, 6, 9, 15, 40}) {
+    for (int run = 0; run < 40; ++run) {
+      GrammarProcessor p(g, index);
+      std::string text;
+      bool ended = false;
+      for (int64_t n = 0; n < max_tokens && !ended; ++n) {
+        p.set_budget(max_tokens - n);
+        std::vector<float> logits(pieces.size(), 0.0f);
+        p.apply(logits);
+        std::vector<int32_t> allowed;
+        for (size_t i = 0; i < logits.size(); ++i)
+          if (!std::isinf(logits[i])) allowed.push_back(static_cast<int32_t>(i));
+        ASSERT_FALSE(allowed.empty());
+        const int32_t id = allowed[rng() % allowed.size()];
+        if (id == eos) {
+          ended = true;
+          break;
+        }
+        p.accept(id);
+        text += pieces[static_cast<size_t>(id)];
+        ended = p.done();
+      }
+      // "{}" needs 2 tokens and the end a third.
+      if (max_tokens >= 3) {
+        EXPECT_TRUE(grammar::matches(g, text)) << "max_tokens " << max_tokens << ": " << text;
+        EXPECT_TRUE(ended) << "max_tokens " << max_tokens << ": " << text;
+      }
+    }
+  }
 }
 
 TEST(GrammarVocab, BuildsTheIndexOnceAndSharesIt) {

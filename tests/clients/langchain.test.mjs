@@ -1,8 +1,8 @@
 // LangChain's ChatOpenAI (@langchain/openai, pinned) pointed at Tandem through
 // configuration.baseURL, on a Commander alone and on a Dispatcher in front of a Commander:
 // bindTools with a forced tool_choice yields tool_calls (also streamed, and the follow-up turn
-// with a ToolMessage), and withStructuredOutput(zod schema) returns a parsed object for each
-// method: jsonSchema, functionCalling, jsonMode.
+// with a ToolMessage), and withStructuredOutput returns a parsed object for each method
+// (jsonSchema, functionCalling, jsonMode), given a zod schema or a plain JSON Schema.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChatOpenAI } from '@langchain/openai';
@@ -116,6 +116,21 @@ forEachNode(['default', 'qwen'], (node) => {
       assert.equal(parsingError, undefined, `${method}: ${parsingError?.message}; ${rawText}`);
       assert.ok(parsed && typeof parsed === 'object', `${method}: parsed ${JSON.stringify(parsed)}; ${rawText}`);
       Character.parse(parsed);
+    });
+  }
+  // With a plain JSON Schema LangChain parses without validating (JsonOutputParser for jsonMode):
+  // jsonMode must still return a JSON object, which the server guarantees with its json_object
+  // grammar; the other two methods send the schema, so the object must also satisfy it.
+  const { $schema, ...CharacterJson } = z.toJSONSchema(Character);  // ajv: default draft
+  for (const method of ['jsonSchema', 'functionCalling', 'jsonMode']) {
+    test(`withStructuredOutput(JSON schema, {method: "${method}"}) returns a parsed object`, async () => {
+      const model = chat(node(), { temperature: 1 }).withStructuredOutput(CharacterJson, { method, name: 'character', includeRaw: true });
+      const { raw, parsed, parsingError } = await model.invoke('Describe a character of a story as JSON.');
+      const rawText = `raw content ${JSON.stringify(raw?.content)}, finish_reason ${raw?.response_metadata?.finish_reason}`;
+      assert.equal(parsingError, undefined, `${method}: ${parsingError?.message}; ${rawText}`);
+      assert.ok(parsed && typeof parsed === 'object' && !Array.isArray(parsed), `${method}: parsed ${JSON.stringify(parsed)}; ${rawText}`);
+      if (method === 'jsonMode') assert.deepEqual(JSON.parse(raw.content), parsed, rawText);
+      else assertSchema(CharacterJson, parsed, method);
     });
   }
 });

@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "grammar/closing_distance.h"
+
 namespace tandem::api {
 
 std::shared_ptr<const grammar::VocabIndex> build_vocab_index(
@@ -33,10 +35,32 @@ GrammarProcessor::GrammarProcessor(std::shared_ptr<const grammar::Grammar> g,
 }
 
 void GrammarProcessor::refresh() {
-  mask_.compute(matcher_, allowed_);
-  size_t eog_allowed = 0;
-  for (int32_t id : mask_.vocab().eog_ids()) eog_allowed += allowed_.test(static_cast<size_t>(id));
-  done_ = matcher_.is_complete() && allowed_.count() == eog_allowed;
+  auto eog_allowed = [&] {
+    size_t n = 0;
+    for (int32_t id : mask_.vocab().eog_ids()) n += allowed_.test(static_cast<size_t>(id));
+    return n;
+  };
+  bool limited = false;
+  if (budget_ >= 0 && budget_ < static_cast<int64_t>(grammar::ClosingDistance::kInfinite)) {
+    // A token is worth its place if the rest still fits the tokens after it, less the one
+    // kept for the end; with one token left, only an end may come.
+    if (budget_ <= 1) {
+      allowed_.fill(false);
+      if (matcher_.is_complete())
+        for (int32_t id : mask_.vocab().eog_ids()) allowed_.set(static_cast<size_t>(id));
+    } else {
+      mask_.compute(matcher_, allowed_, static_cast<uint32_t>(budget_ - 2));
+    }
+    limited = allowed_.count() > 0;
+  }
+  if (!limited) mask_.compute(matcher_, allowed_);
+  done_ = matcher_.is_complete() && allowed_.count() == eog_allowed();
+}
+
+void GrammarProcessor::set_budget(int64_t tokens) {
+  if (tokens == budget_) return;
+  budget_ = tokens;
+  refresh();
 }
 
 void GrammarProcessor::apply(std::span<float> logits) {
@@ -67,6 +91,7 @@ void GrammarProcessor::accept(tokenizer::TokenId id) {
   if (id < 0 || static_cast<size_t>(id) >= allowed_.size() ||
       !allowed_.test(static_cast<size_t>(id)) || !mask_.accept_token(matcher_, id))
     throw std::logic_error("token " + std::to_string(id) + " is not allowed by the grammar");
+  if (budget_ > 0) --budget_;
   refresh();
 }
 

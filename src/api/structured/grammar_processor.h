@@ -38,6 +38,10 @@ class GrammarProcessor final : public engine::LogitsProcessor {
   // Throws std::logic_error for a token the mask did not allow.
   void accept(tokenizer::TokenId id) override;
   bool done() const override { return done_; }
+  // Under a budget the mask keeps only tokens after which the answer can still be completed
+  // with one token to spare, so it ends complete (finish "stop") rather than cut off. When
+  // the budget is already too small for that, the plain mask applies.
+  void set_budget(int64_t tokens) override;
 
   const grammar::TokenBitset& allowed() const { return allowed_; }
 
@@ -47,6 +51,7 @@ class GrammarProcessor final : public engine::LogitsProcessor {
   grammar::TokenMask mask_;
   grammar::Matcher matcher_;
   grammar::TokenBitset allowed_;
+  int64_t budget_ = -1;  // < 0: unlimited
   bool done_ = false;
 };
 

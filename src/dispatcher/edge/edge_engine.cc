@@ -145,6 +145,9 @@ EdgeSession::Step EdgeSession::next() {
     if (proc) {
       // The raw row stays as is: log-probabilities report the model's own distribution.
       masked_ = last_logits_;
+      int64_t budget = int64_t{e_.n_ctx_} - pos_;
+      if (o_.max_tokens >= 0) budget = std::min(budget, o_.max_tokens - n_generated_);
+      proc->set_budget(budget);
       proc->apply(masked_);
       id = sampler_->sample(masked_);
     } else {
