@@ -1,5 +1,7 @@
 #include "model/llama2c.h"
 
+#include <fmt/format.h>
+
 #include <cctype>
 #include <climits>
 #include <cstdlib>
@@ -8,6 +10,7 @@
 
 #include "model/gguf_writer.h"
 #include "model/mapped_file.h"
+#include "model/metadata_checks.h"
 
 namespace tandem::model {
 namespace {
@@ -112,6 +115,30 @@ void add_tokenizer(GgufWriter& w, const std::string& path, int32_t vocab_size) {
   w.set_u32("tokenizer.ggml.eos_token_id", 2);
 }
 
+// The header has no magic number, so implausible fields are how a file that is not a
+// checkpoint is told apart; each refusal names the field. The bounds are far above any
+// llama2.c model; seq_len becomes llama.context_length and gets its limits.
+void check_header(const Header& h, int32_t vocab, const std::string& path) {
+  const auto field = [&](const char* name, int64_t v, int64_t lo, int64_t hi) {
+    if (v < lo || v > hi)
+      throw ModelFileError(fmt::format(
+          "{}: not a llama2.c checkpoint (implausible header: {} = {}, expected {} to {})", path,
+          name, v, lo, hi));
+  };
+  field("dim", h.dim, 1, 1 << 16);
+  field("hidden_dim", h.hidden_dim, 1, 1 << 18);
+  field("n_layers", h.n_layers, 1, 1024);
+  field("n_heads", h.n_heads, 1, h.dim);
+  field("n_kv_heads", h.n_kv_heads, 1, h.n_heads);
+  field("vocab_size", vocab, 1, 1 << 20);
+  field("seq_len", h.seq_len, limits::kMinContext, limits::kMaxContext);
+  if (h.dim % h.n_heads != 0 || h.n_heads % h.n_kv_heads != 0)
+    throw ModelFileError(fmt::format(
+        "{}: not a llama2.c checkpoint (implausible header: dim = {}, n_heads = {}, n_kv_heads = "
+        "{}; heads must divide dim and kv heads must divide heads)",
+        path, h.dim, h.n_heads, h.n_kv_heads));
+}
+
 }  // namespace
 
 bool looks_like_llama2c(const std::string& path) {
@@ -134,10 +161,7 @@ GgufFile load_llama2c(const std::string& checkpoint, const std::string& tokenize
   const bool shared_classifier = h.vocab_size > 0;
   // INT32_MIN has no absolute value: map it to 0, which the check below rejects.
   const int32_t vocab = h.vocab_size == INT32_MIN ? 0 : std::abs(h.vocab_size);
-  if (h.dim <= 0 || h.hidden_dim <= 0 || h.n_layers <= 0 || h.n_heads <= 0 || h.n_kv_heads <= 0 ||
-      vocab <= 0 || h.seq_len <= 0 || h.dim % h.n_heads != 0 || h.n_heads % h.n_kv_heads != 0 ||
-      h.dim > 1 << 16 || h.hidden_dim > 1 << 18 || h.n_layers > 1024 || vocab > 1 << 20)
-    throw ModelFileError(checkpoint + ": not a llama2.c checkpoint (implausible header)");
+  check_header(h, vocab, checkpoint);
 
   const int64_t dim = h.dim, hidden = h.hidden_dim, L = h.n_layers;
   const int64_t head = dim / h.n_heads, kv_dim = head * h.n_kv_heads;

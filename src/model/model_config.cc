@@ -1,25 +1,55 @@
 #include "model/model_config.h"
 
 #include <fmt/format.h>
-#include <cmath>
 
 #include "model/gguf_file.h"
+#include "model/metadata_checks.h"
 
 namespace tandem::model {
 namespace {
 
-// The engine trusts these values (divides by them, sizes caches with them), so a file whose
-// numbers are absurd is refused here, naming the key, rather than failing later or silently.
-constexpr int64_t kMinContext = 16;
-constexpr int64_t kMaxContext = int64_t{1} << 24;  // 16M positions: beyond any KV cache we hold
+// The engine trusts every value read here (divides by them, sizes caches and loops with
+// them), so a file whose numbers are absurd is refused here, naming the key and the value,
+// rather than failing later or silently. Limits and their reasons: metadata_checks.h.
+using limits::kMaxWidth;
 
-double finite_positive(const GgufFile& f, const std::string& key, double fallback,
-                       double below = INFINITY) {
-  const double v = f.get_double(key, fallback);
-  if (!std::isfinite(v) || v <= 0 || v >= below)
-    throw f.error(fmt::format("{} = {} is invalid: it must be a finite number above 0{}", key, v,
-                              std::isinf(below) ? "" : fmt::format(" and below {}", below)));
-  return v;
+// n_vocab is the embedding's row count; the token list and `<arch>.vocab_size`, when
+// present, must agree with it (token ids index both).
+int64_t vocab_size(const GgufFile& f, const std::string& a) {
+  int64_t n = 0;
+  std::string source;
+  if (const auto* emb = f.find_tensor("token_embd.weight"); emb && emb->dims.size() == 2) {
+    n = emb->dims[1];
+    source = "token_embd.weight rows";
+  } else if (const auto* toks = f.find("tokenizer.ggml.tokens"); toks && toks->is_array()) {
+    n = static_cast<int64_t>(toks->as_array().items.size());
+    source = "tokenizer.ggml.tokens";
+  } else {
+    throw f.error("cannot tell the vocabulary size (no token_embd.weight)");
+  }
+  if (n < 1 || n > limits::kMaxVocab)
+    throw f.error(fmt::format("vocabulary size ({}) = {} is invalid: it must be between 1 and {}",
+                              source, n, limits::kMaxVocab));
+  if (const auto* toks = f.find("tokenizer.ggml.tokens"); toks && toks->is_array()) {
+    const auto listed = static_cast<int64_t>(toks->as_array().items.size());
+    if (listed != n)
+      throw f.error(
+          fmt::format("tokenizer.ggml.tokens has {} entries but {} = {}", listed, source, n));
+  }
+  if (f.has(a + "vocab_size") && f.get_int(a + "vocab_size") != n)
+    throw f.error(fmt::format("{}vocab_size = {} differs from {} = {}", a,
+                              f.get_int(a + "vocab_size"), source, n));
+  return n;
+}
+
+// Mixture-of-experts layers are not implemented; the counts are range-checked first so an
+// absurd value is reported as such.
+void refuse_experts(const GgufFile& f, const std::string& a) {
+  const int64_t experts = int_in_range(f, a + "expert_count", 0, limits::kMaxExperts, 0);
+  int_in_range(f, a + "expert_used_count", 0, experts, 0);
+  if (experts > 0)
+    throw f.error(fmt::format("{}expert_count = {}: mixture-of-experts models are not supported", a,
+                              experts));
 }
 
 }  // namespace
@@ -31,48 +61,63 @@ ModelConfig ModelConfig::from_gguf(const GgufFile& f) {
     throw f.error("unsupported architecture '" + c.arch + "' (supported: llama, qwen2, qwen3)");
   const std::string a = c.arch + ".";
   c.name = f.get_string("general.name", c.arch);
-  c.n_embd = f.get_int(a + "embedding_length");
-  c.n_layer = f.get_int(a + "block_count");
-  c.n_head = f.get_int(a + "attention.head_count");
-  c.n_head_kv = f.get_int(a + "attention.head_count_kv", c.n_head);
-  c.n_ff = f.get_int(a + "feed_forward_length");
-  c.n_ctx_train = f.get_int(a + "context_length", 2048);
-  if (c.n_ctx_train < kMinContext || c.n_ctx_train > kMaxContext)
-    throw f.error(fmt::format("{}context_length = {} is invalid: it must be between {} and {}", a,
-                              c.n_ctx_train, kMinContext, kMaxContext));
+  c.n_embd = int_in_range(f, a + "embedding_length", 1, kMaxWidth);
+  c.n_layer = int_in_range(f, a + "block_count", 1, limits::kMaxLayers);
+  c.n_head = int_in_range(f, a + "attention.head_count", 1, kMaxWidth);
+  c.n_head_kv = int_in_range(f, a + "attention.head_count_kv", 1, c.n_head, c.n_head);
+  if (c.n_head % c.n_head_kv != 0)
+    throw f.error(
+        fmt::format("{}attention.head_count_kv = {} is invalid: it must divide "
+                    "{}attention.head_count = {}",
+                    a, c.n_head_kv, a, c.n_head));
+  c.n_ff = int_in_range(f, a + "feed_forward_length", 1, kMaxWidth);
+  c.n_ctx_train =
+      int_in_range(f, a + "context_length", limits::kMinContext, limits::kMaxContext, 2048);
   c.rms_eps =
       static_cast<float>(finite_positive(f, a + "attention.layer_norm_rms_epsilon", 1e-5, 1.0));
+  // Llama-family blocks use RMS norm only, but a LayerNorm epsilon that is not a small
+  // positive number marks a corrupt or mislabelled file.
+  finite_positive(f, a + "attention.layer_norm_epsilon", 1e-5, 1.0);
   c.rope_freq_base = static_cast<float>(finite_positive(f, a + "rope.freq_base", 10000.0));
-  if (c.n_embd <= 0 || c.n_layer <= 0 || c.n_head <= 0 || c.n_head_kv <= 0 || c.n_ff <= 0)
-    throw f.error("model dimensions must be positive");
-  if (c.n_head % c.n_head_kv != 0)
-    throw f.error("head_count " + std::to_string(c.n_head) +
-                  " is not a multiple of head_count_kv " + std::to_string(c.n_head_kv));
-  c.head_dim = f.get_int(a + "attention.key_length", c.n_embd / c.n_head);
-  if (c.head_dim <= 0 || (!f.has(a + "attention.key_length") && c.n_embd % c.n_head != 0))
-    throw f.error("embedding_length is not a multiple of head_count");
-  if (f.get_int(a + "attention.value_length", c.head_dim) != c.head_dim)
-    throw f.error("attention.value_length differs from key_length (not supported)");
-  c.n_rot = f.get_int(a + "rope.dimension_count", c.head_dim);
-  if (c.n_rot <= 0 || c.n_rot > c.head_dim || c.n_rot % 2 != 0)
-    throw f.error("rope.dimension_count " + std::to_string(c.n_rot) + " is invalid for head size " +
-                  std::to_string(c.head_dim));
+
+  if (f.has(a + "attention.key_length")) {
+    c.head_dim = int_in_range(f, a + "attention.key_length", 1, kMaxWidth);
+  } else if (c.n_embd % c.n_head != 0) {
+    throw f.error(
+        fmt::format("{}embedding_length = {} is not a multiple of "
+                    "{}attention.head_count = {} (and there is no key_length)",
+                    a, c.n_embd, a, c.n_head));
+  } else {
+    c.head_dim = c.n_embd / c.n_head;
+  }
+  if (c.q_dim() > kMaxWidth)
+    throw f.error(
+        fmt::format("{}attention.head_count × {}attention.key_length = {} × {} exceeds {}", a, a,
+                    c.n_head, c.head_dim, kMaxWidth));
+  if (const int64_t v = int_in_range(f, a + "attention.value_length", 1, kMaxWidth, c.head_dim);
+      v != c.head_dim)
+    throw f.error(
+        fmt::format("{}attention.value_length = {} differs from key_length {} (not "
+                    "supported)",
+                    a, v, c.head_dim));
+  c.n_rot = int_in_range(f, a + "rope.dimension_count", 2, c.head_dim, c.head_dim);
+  if (c.n_rot % 2 != 0)  // rope rotates pairs of dimensions
+    throw f.error(
+        fmt::format("{}rope.dimension_count = {} is invalid: it must be even", a, c.n_rot));
   const std::string scaling = f.get_string(a + "rope.scaling.type", "none");
   if (scaling == "linear") {
     const double factor = finite_positive(f, a + "rope.scaling.factor", 1.0);
     c.rope_freq_scale = static_cast<float>(1.0 / factor);
   } else if (scaling != "none" && scaling != "") {
-    throw f.error("unsupported rope.scaling.type '" + scaling + "' (supported: none, linear)");
+    throw f.error(
+        fmt::format("unsupported {}rope.scaling.type '{}' (supported: none, linear)", a, scaling));
   }
+  refuse_experts(f, a);
   c.rope_neox = c.arch != "llama";
   c.qkv_bias = c.arch == "qwen2";
   c.qk_norm = c.arch == "qwen3";
-  if (const auto* emb = f.find_tensor("token_embd.weight"); emb && emb->dims.size() == 2)
-    c.n_vocab = emb->dims[1];
-  else if (const auto* toks = f.find("tokenizer.ggml.tokens"); toks && toks->is_array())
-    c.n_vocab = static_cast<int64_t>(toks->as_array().items.size());
-  else
-    throw f.error("cannot tell the vocabulary size (no token_embd.weight)");
+  c.n_vocab = vocab_size(f, a);
+  check_special_token_ids(f, c.n_vocab);
   return c;
 }
 

@@ -247,6 +247,37 @@ TEST(Llama2cErrors, ImplausibleHeader) {
   EXPECT_THAT(msg, StartsWith(path + ": not a llama2.c checkpoint"));
 }
 
+TEST(Llama2cErrors, ImplausibleHeaderFieldsAreNamed) {
+  // Header layout: dim, hidden_dim, n_layers, n_heads, n_kv_heads, vocab_size, seq_len.
+  struct Case {
+    size_t field;
+    int32_t value;
+    const char* words;
+  };
+  const auto original = read_all(kCheckpoint);
+  for (const Case& c : std::vector<Case>{
+           {0, 0, "dim = 0, expected 1 to 65536"},
+           {1, -1, "hidden_dim = -1, expected 1 to 262144"},
+           {2, 0, "n_layers = 0, expected 1 to 1024"},
+           {3, 65, "n_heads = 65, expected 1 to 64"},
+           {3, 7, "dim = 64, n_heads = 7, n_kv_heads = 4; heads must divide dim"},
+           {4, 9, "n_kv_heads = 9, expected 1 to 8"},
+           {4, 3, "n_kv_heads = 3; heads must divide dim and kv heads must divide heads"},
+           {5, 1 << 21, "vocab_size = 2097152, expected 1 to 1048576"},
+           {6, 3, "seq_len = 3, expected 16 to 16777216"},
+           {6, 0, "seq_len = 0, expected 16 to 16777216"},
+           {6, INT32_MAX, "seq_len = 2147483647, expected 16 to 16777216"},
+       }) {
+    SCOPED_TRACE(c.words);
+    auto bytes = original;
+    std::memcpy(bytes.data() + 4 * c.field, &c.value, 4);
+    const auto path = write_temp("named_header.bin", bytes);
+    const auto msg = error_of([&] { load_llama2c(path, kTokenizer); });
+    EXPECT_THAT(msg, StartsWith(path + ": not a llama2.c checkpoint (implausible header: "));
+    EXPECT_THAT(msg, HasSubstr(c.words));
+  }
+}
+
 TEST(Llama2cErrors, MostNegativeVocabSize) {
   // A negative vocab_size means "separate classifier"; INT32_MIN has no absolute value.
   auto bytes = read_all(kCheckpoint);
