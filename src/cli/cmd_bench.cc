@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/gpu_layers_option.h"
 #include "cli/model_options.h"
 #include "engine/transformer.h"
 #include "kernels/memory_bandwidth.h"
@@ -229,6 +230,7 @@ CommandAction register_bench(CLI::App& app) {
   cmd->add_option("--verify-tokens", o->verify_tokens, "Drafted tokens per verification")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
+  add_gpu_layers_option(cmd);
   return [o]() { return run_bench(*o); };
 }
 

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "cli/commands.h"
+#include "cli/gpu_layers_option.h"
 #include "cli/model_options.h"
 #include "cli/progress_bar.h"
 #include "cli/sampling_options.h"
@@ -71,18 +72,20 @@ CommandAction register_commander(CLI::App& app) {
   cmd->add_option("-t,--threads", o->model.threads, "Threads (default: all cores)")
       ->check(CLI::Range(0, 1024));
   add_http_options(cmd, o->http);
-  cmd->add_option("--parallel", o->engine.scheduler.n_slots, "Slots decoded together")
+  cmd->add_option("--parallel", o->engine.scheduler.n_slots, "(-np) Slots decoded together")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
   cmd->add_option("--queue", o->engine.scheduler.max_queue, "Requests that may wait for a slot")
       ->capture_default_str()
       ->check(CLI::Range(0, 100000));
-  cmd->add_option("-c,--ctx", o->ctx, "Context per slot (default: the model's, at most 4096)")
+  cmd->add_option("-c,--ctx,--ctx-size", o->ctx,
+                  "Context per slot (default: the model's, at most 4096)")
       ->check(CLI::Range(0, 1 << 20));
-  cmd->add_option("--batch", o->engine.scheduler.max_batch, "Tokens per forward pass")
+  cmd->add_option("-b,--batch,--batch-size", o->engine.scheduler.max_batch,
+                  "Tokens per forward pass")
       ->capture_default_str()
       ->check(CLI::Range(1, 1 << 16));
-  cmd->add_option("--model-alias", o->engine.model_alias,
+  cmd->add_option("-a,--model-alias,--alias", o->engine.model_alias,
                   "Model id clients use (default: file stem)");
   cmd->add_option("--chat-template", o->engine.chat_template,
                   "Override the GGUF's chat template: a Jinja file, or a built-in rendering "
@@ -95,6 +98,7 @@ CommandAction register_commander(CLI::App& app) {
   add_pooling_option(cmd, o->engine.pooling);
   o->engine.sampling.temperature = 1.0f;  // OpenAI's default
   add_sampling_options(cmd, o->engine.sampling);
+  add_gpu_layers_option(cmd);
   cmd->get_option("--upstream")->excludes("--model");
   cmd->callback([o, cmd] {
     o->engine.fixed_seed = cmd->count("--seed") > 0;

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/gpu_layers_option.h"
 #include "cli/model_options.h"
 #include "cli/text_file.h"
 #include "engine/perplexity.h"
@@ -43,9 +44,10 @@ CommandAction register_ppl(CLI::App& app) {
   auto* cmd = app.add_subcommand("ppl", "Perplexity of a text file (llama.cpp methodology)");
   o->model.add_to(cmd);
   cmd->add_option("-f,--file", o->text_file, "Text file")->required()->check(CLI::ExistingFile);
-  cmd->add_option("-c,--ctx", o->ctx, "Chunk (context) size")
+  cmd->add_option("-c,--ctx,--ctx-size", o->ctx, "Chunk (context) size")
       ->capture_default_str()
       ->check(CLI::Range(4, 1 << 20));
+  add_gpu_layers_option(cmd);
   return [o]() { return run_ppl(*o); };
 }
 

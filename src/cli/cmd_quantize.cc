@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/progress_bar.h"
+#include "cli/quant_type_names.h"
 #include "cli/text_file.h"
 #include "engine/perplexity.h"
 #include "quant/quantize_model.h"
@@ -16,7 +17,8 @@ namespace {
 
 struct QuantizeCli {
   quant::QuantizeOptions opt;
-  std::string type = "q4_0";
+  std::string type = "q4_0";    // --type
+  std::string type_positional;  // llama-quantize's third positional argument
   std::string method = "rtn";
   std::string eval_file;
   int32_t eval_ctx = 128;
@@ -30,8 +32,14 @@ double eval_ppl(const std::string& model_path, const std::string& text, int32_t 
   return engine::perplexity(tf, tokens, ctx).ppl;
 }
 
-int run_quantize(QuantizeCli& q) {
-  q.opt.type = model::parse_type_name(q.type);
+int run_quantize(QuantizeCli& q, bool type_flag_given) {
+  if (!q.type_positional.empty() && type_flag_given)
+    throw std::invalid_argument("the type is given twice (positional " + q.type_positional +
+                                " and --type " + q.type + "); give it once");
+  const std::string type_name = q.type_positional.empty() ? q.type : q.type_positional;
+  const QuantTarget target = parse_quant_type(type_name);
+  if (!target.note.empty()) fmt::print(stderr, "note: {}\n", target.note);
+  q.opt.type = target.type;
   q.opt.method = quant::parse_method(q.method);
   q.opt.threads = q.threads > 0
                       ? q.threads
@@ -52,8 +60,8 @@ int run_quantize(QuantizeCli& q) {
   bar.finish();
   for (const auto& n : notes) fmt::print(stderr, "{}\n", n);
   for (const auto& f : r.fallbacks) fmt::print(stderr, "fallback: {}\n", f);
-  fmt::print(stderr, "method {} type {} group {} policy {}{}\n", q.method, q.type,
-             q.opt.group > 0 ? q.opt.group : 32, r.policy_name,
+  fmt::print(stderr, "method {} type {} group {} policy {}{}\n", q.method,
+             model::type_name(q.opt.type), q.opt.group > 0 ? q.opt.group : 32, r.policy_name,
              r.calib_hash.empty()
                  ? ""
                  : fmt::format(" calibration {} tokens {}", r.calib_tokens, r.calib_hash));
@@ -74,10 +82,19 @@ int run_quantize(QuantizeCli& q) {
 CommandAction register_quantize(CLI::App& app) {
   auto q = std::make_shared<QuantizeCli>();
   auto* cmd = app.add_subcommand(
-      "quantize", "Quantize a GGUF model (RTN, GPTQ, AWQ; mixed-precision policies)");
+      "quantize",
+      "Quantize a GGUF model (RTN, GPTQ, AWQ; mixed-precision policies). Also takes "
+      "llama-quantize's form: tandem quantize IN OUT TYPE [NTHREADS]");
   cmd->add_option("input", q->opt.input, "Input GGUF model")->required()->check(CLI::ExistingFile);
   cmd->add_option("output", q->opt.output, "Output GGUF path")->required();
-  cmd->add_option("--type", q->type, "q4_0|q4_1|q8_0|q4_k|q6_k (base type of the linears)")
+  const std::string types = supported_quant_types();
+  cmd->add_option("type", q->type_positional,
+                  "Type, as llama-quantize names it (" + types + ", or the llama_ftype number)");
+  cmd->add_option("nthreads", q->threads, "Threads, as llama-quantize's 4th argument")
+      ->check(CLI::Range(0, 1024));
+  cmd->add_option("--type", q->type,
+                  "Base type of the linears: q4_0|q4_1|q8_0|q4_k|q6_k (any name the TYPE "
+                  "argument takes)")
       ->capture_default_str();
   cmd->add_option("--method", q->method, "rtn|gptq|awq|awq+gptq")->capture_default_str();
   cmd->add_option("--calib", q->opt.calib_path, "Calibration text (gptq, awq)")
@@ -104,8 +121,8 @@ CommandAction register_quantize(CLI::App& app) {
   cmd->add_option("--eval-ctx", q->eval_ctx, "Chunk size for --eval")
       ->capture_default_str()
       ->check(CLI::Range(4, 1 << 20));
-  cmd->add_option("-t,--threads", q->threads, "Threads (default: all)");
-  return [q]() { return run_quantize(*q); };
+  cmd->add_option("-t,--threads", q->threads, "Threads (default: all)")->check(CLI::Range(0, 1024));
+  return [q, cmd]() { return run_quantize(*q, cmd->count("--type") > 0); };
 }
 
 }  // namespace tandem::cli

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/gpu_layers_option.h"
 #include "cli/model_options.h"
 #include "cli/run_speculative.h"
 #include "cli/sampling_options.h"
@@ -93,13 +94,15 @@ CommandAction register_run(CLI::App& app) {
   cmd->add_option("-p,--prompt", o->prompt, "Prompt text (default: empty, BOS only)");
   cmd->add_option("-f,--file", o->prompt_file, "Read the prompt from a file")
       ->check(CLI::ExistingFile);
-  cmd->add_option("-n,--n-predict", o->n_predict, "Tokens to generate")
+  cmd->add_option("-n,--n-predict,--predict", o->n_predict, "Tokens to generate")
       ->capture_default_str()
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 30));
-  cmd->add_option("-c,--ctx", o->ctx, "Context size (default: the model's, at most 4096)")
+  cmd->add_option("-c,--ctx,--ctx-size", o->ctx,
+                  "Context size (default: the model's, at most 4096)")
       ->check(CLI::Range(0, 1 << 20));
   add_sampling_options(cmd, o->sampling);
   o->spec.add_to(cmd);
+  add_gpu_layers_option(cmd);
   return [o]() { return run(*o); };
 }
 

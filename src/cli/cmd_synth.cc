@@ -65,7 +65,7 @@ CommandAction register_synth(CLI::App& app) {
       ->required()
       ->check(CLI::ExistingFile);
   cmd->add_option("-o,--output", s->out, "Output GGUF path")->required();
-  cmd->add_option("--seed", s->opt.seed, "Seed of the random weights")->capture_default_str();
+  cmd->add_option("-s,--seed", s->opt.seed, "Seed of the random weights")->capture_default_str();
   cmd->add_option("-t,--threads", s->threads, "Threads (default 2)");
   cmd->add_option("--arch", s->arch, "custom: llama|qwen2|qwen3")->capture_default_str();
   cmd->add_option("--dim", s->dim, "custom: embedding size");

@@ -46,7 +46,7 @@ CommandAction register_train_intent(CLI::App& app) {
   cmd->add_option("--holdout", o->holdout, "Share of examples held out for evaluation")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 0.9));
-  cmd->add_option("--seed", o->seed, "Seed of the held-out split")->capture_default_str();
+  cmd->add_option("-s,--seed", o->seed, "Seed of the held-out split")->capture_default_str();
   cmd->add_option("--min-n", o->train.min_n, "Shortest character n-gram")
       ->capture_default_str()
       ->check(CLI::Range(1, 8));

@@ -1,5 +1,7 @@
 #include "cli/commands.h"
 
+#include <fmt/core.h>
+
 #include <map>
 #include <string>
 
@@ -11,6 +13,12 @@ std::map<std::string, CommandAction>& actions() {
 }
 void add(CLI::App& app, const std::string& name, CommandAction (*reg)(CLI::App&)) {
   actions()[name] = reg(app);
+  // --dry-run shows how the command line was read (which llama.cpp spelling reached which
+  // option) without loading anything. Not part of the dump itself.
+  app.get_subcommand(name)
+      ->add_flag("--dry-run")
+      ->description("Print the options as parsed (one name=value per line) and exit")
+      ->configurable(false);
 }
 }  // namespace
 
@@ -34,6 +42,10 @@ void register_commands(CLI::App& app) {
 
 int run_selected(CLI::App& app) {
   for (auto* sub : app.get_subcommands()) {
+    if (sub->count("--dry-run") > 0) {
+      fmt::print("{}", sub->config_to_str(/*default_also=*/false, /*write_description=*/false));
+      return 0;
+    }
     auto it = actions().find(sub->get_name());
     if (it != actions().end()) return it->second();
   }

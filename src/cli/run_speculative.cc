@@ -10,8 +10,8 @@
 namespace tandem::cli {
 
 void SpecRunOptions::add_to(CLI::App* cmd) {
-  auto* draft = cmd->add_option("--draft", draft_path,
-                                "Draft model for speculative decoding (-m is the target)");
+  auto* draft = cmd->add_option("--draft,--model-draft", draft_path,
+                                "(-md) Draft model for speculative decoding (-m is the target)");
   auto* remote = cmd->add_option("--remote-target", remote_target,
                                  "Commander URL that verifies the drafts of -m (distributed "
                                  "speculative decoding)");

@@ -19,7 +19,7 @@ inline void add_sampling_options(CLI::App* cmd, engine::SamplerParams& p) {
       ->capture_default_str();
   cmd->add_option("--presence-penalty", p.presence_penalty, "OpenAI-style presence penalty");
   cmd->add_option("--frequency-penalty", p.frequency_penalty, "OpenAI-style frequency penalty");
-  cmd->add_option("--seed", p.seed, "RNG seed (same seed, same text)")->capture_default_str();
+  cmd->add_option("-s,--seed", p.seed, "RNG seed (same seed, same text)")->capture_default_str();
 }
 
 }  // namespace tandem::cli

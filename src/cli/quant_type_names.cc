@@ -1,0 +1,65 @@
+#include "cli/quant_type_names.h"
+
+#include <array>
+#include <cctype>
+#include <stdexcept>
+#include <string_view>
+
+namespace tandem::cli {
+namespace {
+
+using model::GgmlType;
+
+struct Entry {
+  std::string_view name;
+  int ftype;  // llama.cpp's llama_ftype number, accepted in place of the name
+  GgmlType type;
+  std::string_view note;
+};
+
+// Only types tandem::quant can write. The K-quant mixes (_S/_M) become uniform Q4_K: the
+// policy system could express them, but llama.cpp's per-layer choice depends on the layer
+// count, and a uniform file is the honest reading of the name.
+constexpr std::array<Entry, 11> kTypes{{
+    {"F32", 0, GgmlType::F32, ""},
+    {"F16", 1, GgmlType::F16, ""},
+    {"BF16", 32, GgmlType::BF16, ""},
+    {"Q8_0", 7, GgmlType::Q8_0, ""},
+    {"Q6_K", 18, GgmlType::Q6_K, ""},
+    {"Q5_0", 8, GgmlType::Q5_0, ""},
+    {"Q4_K_M", 15, GgmlType::Q4_K,
+     "Q4_K_M -> Q4_K for every matrix (llama.cpp's Q6_K for attn_v/ffn_down/output is not "
+     "applied; use --policy for a mix)"},
+    {"Q4_K_S", 14, GgmlType::Q4_K, "Q4_K_S -> Q4_K for every matrix"},
+    {"Q4_K", -1, GgmlType::Q4_K, ""},
+    {"Q4_1", 3, GgmlType::Q4_1, ""},
+    {"Q4_0", 2, GgmlType::Q4_0, ""},
+}};
+
+std::string upper(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+}  // namespace
+
+std::string supported_quant_types() {
+  std::string out;
+  for (const auto& e : kTypes) {
+    if (!out.empty()) out += ", ";
+    out += e.name;
+  }
+  return out;
+}
+
+QuantTarget parse_quant_type(const std::string& name) {
+  const std::string key = upper(name);
+  for (const auto& e : kTypes) {
+    if (key == e.name || (e.ftype >= 0 && key == std::to_string(e.ftype)))
+      return {e.type, std::string(e.note)};
+  }
+  throw std::invalid_argument("quantization type '" + name +
+                              "' is not supported; supported: " + supported_quant_types());
+}
+
+}  // namespace tandem::cli
