@@ -2,9 +2,13 @@
 // Dispatcher role: privacy scan, intent and prompt-perplexity routing, masked proxying to the
 // Commander, offline fallback and mid-stream failover to the edge model.
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 
 #include "cli/commands.h"
+#include "cli/gpu_layers_option.h"
 #include "cli/model_options.h"
 #include "cli/sampling_options.h"
 #include "cli/server_options.h"
@@ -26,7 +30,26 @@ struct DispatcherCliOptions {
   std::string intent_path = "data/intent/intent_model.bin";
   std::string chat_template;
   int32_t ctx = 0;
+  // The Commander link, in seconds (docs/DISPATCHER.md, "Failing Commanders").
+  double connect_s = 2, first_byte_s = 15, stall_s = 5, answer_s = 300, probe_s = 2;
+  double backoff_s = 10, max_backoff_s = 60;
+  int connect_ms = 0;  // the older --commander-timeout-ms (connect), if given
 };
+
+int to_ms(double seconds) {
+  return static_cast<int>(seconds * 1000 + 0.5);
+}
+
+void apply_link_options(DispatcherCliOptions& o) {
+  auto& c = o.disp.commander;
+  c.connect_timeout_ms = o.connect_ms > 0 ? o.connect_ms : to_ms(o.connect_s);
+  c.first_byte_timeout_ms = to_ms(o.first_byte_s);
+  c.stall_timeout_ms = to_ms(o.stall_s);
+  c.answer_timeout_ms = to_ms(o.answer_s);
+  c.probe_interval_ms = to_ms(o.probe_s);
+  c.circuit.backoff = std::chrono::milliseconds(to_ms(o.backoff_s));
+  c.circuit.max_backoff = std::chrono::milliseconds(to_ms(std::max(o.max_backoff_s, o.backoff_s)));
+}
 
 int run_dispatcher(DispatcherCliOptions& o) {
   const sigset_t signals = block_shutdown_signals();
@@ -41,6 +64,7 @@ int run_dispatcher(DispatcherCliOptions& o) {
                                "--intent-model none)");
     intent = router::IntentClassifier::load(o.intent_path);
   }
+  apply_link_options(o);
   {
     std::string origin, prefix;  // validates --commander before anything loads
     dispatcher::split_commander_url(o.disp.commander.url, origin, prefix);
@@ -96,19 +120,58 @@ CommandAction register_dispatcher(CLI::App& app) {
   cmd->add_option("--commander-key", o->disp.commander.api_key, "API key sent to the Commander");
   cmd->add_option("--commander-model", o->disp.commander_model,
                   "Model id sent to the Commander (default: its own)");
-  cmd->add_option("--commander-timeout-ms", o->disp.commander.timeout_ms,
-                  "Connect + first-answer deadline; beyond it the edge answers (offline)")
+  // Deadlines of the Commander link, in seconds (fractions allowed); past one, the edge
+  // answers or continues the answer.
+  const auto seconds = CLI::Range(0.01, 3600.0);
+  cmd->add_option("--commander-connect-timeout", o->connect_s,
+                  "Seconds to connect to the Commander; beyond it the edge answers (offline)")
       ->capture_default_str()
+      ->check(seconds);
+  cmd->add_option("--commander-timeout-ms", o->connect_ms,
+                  "Older spelling of --commander-connect-timeout, in milliseconds")
       ->check(CLI::Range(1, 3600000));
+  cmd->add_option("--commander-first-byte-timeout", o->first_byte_s,
+                  "Seconds from the request to the Commander's first byte (streamed answers)")
+      ->capture_default_str()
+      ->check(seconds);
+  cmd->add_option("--commander-stall-timeout", o->stall_s,
+                  "Seconds a streamed answer may fall silent; beyond it the edge continues it")
+      ->capture_default_str()
+      ->check(seconds);
+  cmd->add_option("--commander-answer-timeout", o->answer_s,
+                  "Seconds a non-streamed answer may take (it arrives whole; the health probe "
+                  "ends the wait sooner when the Commander stops answering)")
+      ->capture_default_str()
+      ->check(seconds);
+  cmd->add_option("--commander-probe-interval", o->probe_s,
+                  "Seconds between health probes of the Commander (GET /health, timeout "
+                  "min(1 s, half of this))")
+      ->capture_default_str()
+      ->check(CLI::Range(0.05, 3600.0));
+  cmd->add_option("--circuit-failures", o->disp.commander.circuit.threshold,
+                  "Consecutive Commander failures that open its circuit (cloud requests then "
+                  "answered on the edge at once)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  cmd->add_option("--circuit-backoff", o->backoff_s,
+                  "Seconds an open circuit waits before one trial request; doubles after a "
+                  "failed trial")
+      ->capture_default_str()
+      ->check(seconds);
+  cmd->add_option("--circuit-max-backoff", o->max_backoff_s,
+                  "Seconds the doubled back-off stops at")
+      ->capture_default_str()
+      ->check(seconds);
   cmd->add_option("--policy", o->policy_path, "Routing policy TOML (see docs/ROUTING.md)")
       ->check(CLI::ExistingFile);
   cmd->add_option("--intent-model", o->intent_path, "Intent classifier ('none': no intent rule)")
       ->capture_default_str();
   o->http.port = 8080;  // the edge default; set first so --help shows it
   add_http_options(cmd, o->http);
-  cmd->add_option("-c,--ctx", o->ctx, "Edge context (default: the model's, at most 4096)")
+  cmd->add_option("-c,--ctx,--ctx-size", o->ctx,
+                  "Edge context (default: the model's, at most 4096)")
       ->check(CLI::Range(0, 1 << 20));
-  cmd->add_option("--model-alias", o->disp.model_alias,
+  cmd->add_option("-a,--model-alias,--alias", o->disp.model_alias,
                   "Model id clients use (default: file stem)");
   cmd->add_option("--chat-template", o->chat_template,
                   "Override the edge model's chat template: a Jinja file, or a built-in "
@@ -137,6 +200,7 @@ CommandAction register_dispatcher(CLI::App& app) {
   add_pooling_option(cmd, o->disp.pooling);
   o->disp.sampling.temperature = 1.0f;
   add_sampling_options(cmd, o->disp.sampling);
+  add_gpu_layers_option(cmd);
   cmd->callback([o, cmd] { o->disp.fixed_seed = cmd->count("--seed") > 0; });
   return [o]() { return run_dispatcher(*o); };
 }

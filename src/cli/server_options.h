@@ -12,7 +12,9 @@
 
 namespace tandem::cli {
 
-// --host, --port, --api-key, --max-body, --http-threads.
+// --host, --port, --api-key, --metrics-key, --cors-origin, --max-body, --max-connections,
+// --header-timeout, --body-timeout, --idle-timeout, and --log-level / --log-format (applied
+// as soon as the command line is parsed).
 void add_http_options(CLI::App* cmd, http::HttpOptions& http);
 
 // --pooling mean|cls|last: how /v1/embeddings pools (unset: the model file's, else mean).

@@ -75,7 +75,8 @@ EngineService::EngineService(std::unique_ptr<engine::Model> model, EngineService
       template_(templates::chat_template_for(*model_, opts_.chat_template)),
       // The turn end marker stops generation even where the vocab does not flag it as EOG.
       end_of_turn_(templates::end_of_turn_tokens(template_, model_->tokenizer())),
-      grammar_vocab_(model_->tokenizer(), end_of_turn_) {
+      grammar_vocab_(model_->tokenizer(), end_of_turn_),
+      prompt_guard_(model_->tokenizer()) {
   scheduler_ = std::make_unique<serving::Scheduler>(tf_, opts_.scheduler, metrics_);
 }
 
@@ -145,6 +146,7 @@ void EngineService::chat_completions(const httplib::Request& http_req, httplib::
   auto grammar = api::answer_grammar(r, tool_format);
 
   serving::SeqRequest sr;
+  prompt_guard_.check(prompt_text.size(), scheduler_->n_ctx(), "messages");
   sr.prompt = tok.encode(prompt_text, /*add_special=*/true, /*parse_special=*/true);
   if (static_cast<int64_t>(sr.prompt.size()) >= scheduler_->n_ctx())
     throw context_error(sr.prompt.size(), scheduler_->n_ctx(), "messages");
@@ -206,6 +208,7 @@ void EngineService::completions(const httplib::Request& http_req, httplib::Respo
   std::string prompt_text;
   if (const auto* s = std::get_if<std::string>(&r.prompt)) {
     prompt_text = *s;
+    prompt_guard_.check(prompt_text.size(), scheduler_->n_ctx(), "prompt");
     sr.prompt = tok.encode(prompt_text, /*add_special=*/true, /*parse_special=*/false);
     if (sr.prompt.empty() && tok.bos() >= 0) sr.prompt.push_back(tok.bos());
   } else {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "api/openai_schema.h"
+#include "api/prompt_guard.h"
 #include "api/structured/grammar_processor.h"
 #include "engine/embedding.h"
 #include "engine/model.h"
@@ -62,6 +63,7 @@ class EngineService : public http::Service {
   templates::ChatTemplate template_;
   std::vector<tokenizer::TokenId> end_of_turn_;
   api::GrammarVocab grammar_vocab_;  // structured output: built on the first such request
+  api::PromptGuard prompt_guard_;
   std::once_flag verify_once_;
   std::unique_ptr<verify::VerifyService> verify_;  // created on the first verify request
   std::unique_ptr<serving::Scheduler> scheduler_;  // last: its thread uses everything above

@@ -1,6 +1,6 @@
 #include "commander/upstream_service.h"
 
-#include <regex>
+#include <string_view>
 #include <thread>
 
 #include "api/openai_schema.h"
@@ -32,13 +32,16 @@ http::ApiError upstream_unreachable(const std::string& origin, const std::string
 }  // namespace
 
 UpstreamService::UpstreamService(UpstreamOptions opts) : opts_(std::move(opts)) {
-  static const std::regex re(R"(^(https?://[^/]+)(/.*)?$)");
-  std::smatch m;
-  if (!std::regex_match(opts_.url, m, re))
+  // scheme://authority[/path]: the authority is everything up to the first '/'.
+  const std::string_view u(opts_.url);
+  const size_t scheme = u.starts_with("http://") ? 7 : u.starts_with("https://") ? 8 : 0;
+  const size_t slash = scheme ? u.find('/', scheme) : std::string_view::npos;
+  const size_t host_end = slash == std::string_view::npos ? u.size() : slash;
+  if (!scheme || host_end == scheme)
     throw std::invalid_argument("--upstream must look like http://host:port, not '" + opts_.url +
                                 "'");
-  origin_ = m[1].str();
-  prefix_ = m[2].str();
+  origin_ = opts_.url.substr(0, host_end);
+  prefix_ = opts_.url.substr(host_end);
   while (prefix_.ends_with("/")) prefix_.pop_back();
   if (prefix_.ends_with("/v1")) prefix_.resize(prefix_.size() - 3);
 }

@@ -1,6 +1,8 @@
 // The Dispatcher's answers: on the edge (from the routing prefill), or from the Commander
 // through the privacy boundary, with offline fallback and mid-stream failover. Chat and
 // completions alike: what differs is the Walk's kind, the writer and the relay.
+#include <fmt/format.h>
+
 #include <cstring>
 
 #include "api/openai_response.h"
@@ -137,6 +139,12 @@ void DispatcherService::answer_on_edge(std::shared_ptr<Walk> w, httplib::Respons
 
 namespace {
 
+// Statuses that say the Commander will not serve us (our key, its gateway), whatever the
+// request: they count against its circuit and the edge answers.
+bool refuses_us(int status) {
+  return status == 401 || status == 403 || status == 502 || status == 503 || status == 504;
+}
+
 // A Commander stream on its way to the client, and the edge continuation if it breaks.
 struct CloudStream {
   std::shared_ptr<DispatcherService::Walk> w;  // first: outlives the relay (its Masker)
@@ -146,27 +154,45 @@ struct CloudStream {
   int64_t n_seen = 0;  // relay text events already ticked into the latency metrics
   bool done = false;   // [DONE] goes out next
   std::unique_ptr<api::AnswerWriter> edge;  // the failover continuation, once the Commander broke
-  int64_t n_before = 0;                     // tokens the Commander gave before it broke
+  int64_t n_before = 0;  // edge tokens of the text the Commander gave before it broke
 };
 
 }  // namespace
 
 bool DispatcherService::answer_from_cloud(std::shared_ptr<Walk> w, httplib::Response& res) {
+  if (!link_->acquire()) return false;  // circuit open: no waiting for a Commander that fails
   // The privacy boundary: only the masked body leaves.
   w->masker = maskers_.checkout(w->conversation);
   const auto out =
       w->chat() ? masked_chat_body(w->body, w->masker, opts_.commander_model)
                 : masked_completion_body(w->body, w->prompt_text, w->masker, opts_.commander_model);
   maskers_.store(w->conversation, w->masker);
+  const bool whole = !w->gen().stream;
   auto call = std::make_shared<CommanderCall>(
-      opts_.commander, w->chat() ? "/chat/completions" : "/completions", dump_ordered(out));
-  if (!call->wait_headers()) return false;
+      opts_.commander, w->chat() ? "/chat/completions" : "/completions", dump_ordered(out), whole);
+  // A whole answer may take minutes to generate; the probe tells whether it is still coming.
+  if (!call->wait_headers([this, whole] { return whole && !link_->reachable(); })) {
+    link_->failed(call->failure(), call->error());
+    return false;
+  }
   const int status = call->status();
-  const std::string type = call->content_type();
+  if (refuses_us(status)) {
+    // Not the client's fault and nothing the client can fix: the edge answers instead.
+    fmt::print(stderr,
+               "dispatcher: warning: the Commander answered HTTP {}{}; answering on the edge\n",
+               status, status == 401 || status == 403 ? " (check --commander-key)" : "");
+    link_->failed(LinkFailure::kStatus, "HTTP " + std::to_string(status));
+    return false;
+  }
+  link_->succeeded();
+  std::string type = call->content_type();
   if (!(status == 200 && type.starts_with("text/event-stream"))) {
     std::string body, chunk;
     while (call->next(chunk)) body += chunk;
-    if (call->failed()) return false;  // broke before an answer: the edge answers (offline)
+    if (call->failed()) {  // broke before an answer: the edge answers (offline)
+      link_->failed(call->failure(), call->error());
+      return false;
+    }
     if (status == 200) {
       auto j = nlohmann::ordered_json::parse(body, nullptr, false);
       if (!j.is_discarded()) {
@@ -179,6 +205,18 @@ bool DispatcherService::answer_from_cloud(std::shared_ptr<Walk> w, httplib::Resp
     }
     set_route_headers(*w, res);
     res.status = status;
+    if (status == 413) {
+      // The client's body was within our limit (else it would not have got here): masking
+      // made it longer than the Commander's. Too long for the cloud model, in effect.
+      res.status = 400;
+      body = http::dump(http::ApiError(400,
+                                       "the prompt is too long for the cloud model (the "
+                                       "Commander refused the forwarded body as too large)",
+                                       "invalid_request_error", w->chat() ? "messages" : "prompt",
+                                       "context_length_exceeded")
+                            .to_json());
+      type = "application/json";
+    }
     res.set_content(body, type.empty() ? "application/json" : type.c_str());
     return true;
   }
@@ -219,8 +257,12 @@ bool DispatcherService::answer_from_cloud(std::shared_ptr<Walk> w, httplib::Resp
           st->n_seen = relay.n_text_events();
           st->done = relay.done_seen();
           if (!more && !st->done) {
-            // The Commander broke off mid-answer: the edge continues the same answer from what
-            // the client already has (the prompt + the received text, one prefill).
+            // The Commander broke off or stalled mid-answer: the edge continues the same answer
+            // from what the client already has (the prompt + the received text, one prefill).
+            const LinkFailure f = st->call->failure();
+            link_->failed(f == LinkFailure::kNone ? LinkFailure::kStall : f,
+                          st->call->failed() ? st->call->error() : "the stream ended early");
+            st->call.reset();  // aborts and joins the transfer
             out += relay.flush();
             if (relay.finished()) {
               st->done = true;  // the answer was complete; only [DONE] went missing
@@ -230,11 +272,17 @@ bool DispatcherService::answer_from_cloud(std::shared_ptr<Walk> w, httplib::Resp
             } else {
               try {
                 const std::string& sent = relay.received();
-                const auto prompt = w.chat() ? edge_->encode(w.prompt_text + sent)
-                                             : edge_->encode_plain(w.prompt_text + sent);
+                auto encode = [&](const std::string& text) {
+                  return w.chat() ? edge_->encode(text) : edge_->encode_plain(text);
+                };
+                const auto prompt = encode(w.prompt_text + sent);
                 w.session = std::make_unique<EdgeSession>(*edge_);
                 w.session->prefill(prompt);
-                st->n_before = relay.n_text_events();
+                // The text the client has from the Commander, in edge tokens: what the usage
+                // counts as completion (the prompt's own tokens stay prompt_tokens).
+                st->n_before =
+                    std::max<int64_t>(0, static_cast<int64_t>(prompt.size()) -
+                                             static_cast<int64_t>(encode(w.prompt_text).size()));
                 start_on_edge(w, sent, st->n_before);
                 const size_t offset =
                     (!w.chat() && w.creq.echo ? w.prompt_text.size() : 0) + sent.size();

@@ -21,7 +21,7 @@ void DispatcherService::completions(const httplib::Request& http_req, httplib::R
   const auto& tok = edge_->tokenizer();
   if (const auto* text = std::get_if<std::string>(&w->creq.prompt)) {
     w->prompt_text = *text;
-    w->tokens = edge_->encode_plain(*text);
+    tokenize_for_edge(*w, *text, /*chat=*/false);
   } else {
     w->tokens = std::get<std::vector<tokenizer::TokenId>>(w->creq.prompt);
     for (tokenizer::TokenId id : w->tokens)
@@ -31,7 +31,8 @@ void DispatcherService::completions(const httplib::Request& http_req, httplib::R
                                             std::to_string(tok.n_vocab()));
     w->prompt_text = tok.decode(w->tokens);
   }
-  if (w->tokens.empty()) throw http::bad_field("prompt", "the prompt has no tokens");
+  if (w->tokens.empty() && !w->too_long_for_edge)
+    throw http::bad_field("prompt", "the prompt has no tokens");
   w->sampling = sampling_for(w->creq.gen);
   // The prompt is scanned and classified as the one user message of a conversation.
   const std::vector<templates::ChatMessage> as_chat{{"user", w->prompt_text}};

@@ -35,7 +35,15 @@ DispatcherService::DispatcherService(std::unique_ptr<EdgeEngine> edge,
     : edge_(std::move(edge)),
       routing_(std::move(routing)),
       opts_(std::move(opts)),
-      metrics_(metrics) {}
+      metrics_(metrics),
+      link_(std::make_unique<CommanderLink>(opts_.commander, metrics)) {}
+
+json DispatcherService::health() const {
+  json h = {{"status", "ok"}};
+  if (auto why = link_->degraded_reason()) h = {{"status", "degraded"}, {"reason", *why}};
+  h["commander"] = link_->status_json();
+  return h;
+}
 
 engine::SamplerParams DispatcherService::sampling_for(const api::GenerationParams& g) const {
   engine::SamplerParams p = g.sampling;
@@ -93,7 +101,22 @@ http::ApiError edge_error(const std::exception& e, const char* param) {
 
 }  // namespace
 
+void DispatcherService::tokenize_for_edge(Walk& w, const std::string& text, bool chat) {
+  if (!edge_->could_fit(text.size())) {
+    w.too_long_for_edge = true;
+    return;
+  }
+  w.tokens = chat ? edge_->encode(text) : edge_->encode_plain(text);
+}
+
 void DispatcherService::prefill_on_edge(Walk& w) {
+  if (w.too_long_for_edge)
+    throw http::ApiError(400,
+                         "edge model: the prompt is " + std::to_string(w.prompt_text.size()) +
+                             " bytes, more than the edge context of " +
+                             std::to_string(edge_->n_ctx()) + " tokens can hold",
+                         "invalid_request_error", w.chat() ? "messages" : "prompt",
+                         "context_length_exceeded");
   // Completions echoing the prompt with logprobs score it from this same prefill.
   const int32_t prompt_lp = !w.chat() && w.creq.echo ? w.creq.logprobs : -1;
   try {
@@ -117,9 +140,13 @@ void DispatcherService::route_decision(const httplib::Request& http_req, httplib
   const auto r = api::parse_chat_request(body, opts_.sampling);
   check_model(r.model);
   auto signals = routing_->scan(r.messages);
-  const auto tokens = edge_->encode(edge_->render_request(r));
-  signals.prompt_tokens = static_cast<int64_t>(tokens.size());
+  const std::string text = edge_->render_request(r);
+  const bool fits = edge_->could_fit(text.size());
+  const auto tokens = fits ? edge_->encode(text) : std::vector<tokenizer::TokenId>{};
+  signals.prompt_tokens = fits ? static_cast<int64_t>(tokens.size())
+                               : std::max<int64_t>(edge_->n_ctx(), edge_->min_tokens(text.size()));
   signals.edge_context = edge_->n_ctx();
+  signals.commander_reachable = link_->available();  // the probe's and the circuit's view
   try {
     if (signals.prompt_tokens < signals.edge_context) {  // else offloaded: no edge prefill
       EdgeSession s(*edge_);
@@ -130,7 +157,8 @@ void DispatcherService::route_decision(const httplib::Request& http_req, httplib
   }
   const auto d = routing_->decide(signals);
   json out = routing_->explain_json(signals, d);
-  out["prompt_tokens"] = tokens.size();
+  out["prompt_tokens"] = fits ? json(tokens.size()) : json(nullptr);  // not counted
+  out["commander"] = link_->status_json();
   // The outcome a chat request would get (unless the Commander lacks the verify endpoint).
   if (d.route == router::Route::kCloud && speculative_allowed(r))
     out["route"] = kRouteCloudSpeculative;
@@ -151,17 +179,22 @@ void DispatcherService::chat_completions(const httplib::Request& http_req, httpl
   w->conversation = conversation_id(w->body, http_req, w->req.messages);
   w->signals = routing_->scan(w->req.messages);
   w->prompt_text = edge_->render_request(w->req);
-  w->tokens = edge_->encode(w->prompt_text);
+  tokenize_for_edge(*w, w->prompt_text, /*chat=*/true);
   route_and_answer(w, res);
 }
 
 void DispatcherService::route_and_answer(std::shared_ptr<Walk> w, httplib::Response& res) {
-  w->signals.prompt_tokens = static_cast<int64_t>(w->tokens.size());
+  w->signals.prompt_tokens =
+      w->too_long_for_edge
+          ? std::max<int64_t>(edge_->n_ctx(), edge_->min_tokens(w->prompt_text.size()))
+          : static_cast<int64_t>(w->tokens.size());
   w->signals.edge_context = edge_->n_ctx();
+  // A Commander the probe cannot reach, or whose circuit is open, is not waited for.
+  w->signals.commander_reachable = link_->available();
   // Privacy-local and intent rules decide without the perplexity; otherwise the edge prefill
   // (which a local answer continues from) yields it.
   if (auto pre = routing_->decide_before_ppl(w->signals);
-      pre && pre->route == router::Route::kCloud) {
+      pre && pre->route == router::Route::kCloud && w->signals.commander_reachable) {
     w->decision = *pre;
   } else {
     prefill_on_edge(*w);

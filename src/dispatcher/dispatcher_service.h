@@ -1,8 +1,9 @@
 // The Dispatcher role of the OpenAI server: per request, privacy scan -> intent -> prompt
 // perplexity from the edge prefill -> decision; the edge answers from that same KV cache,
 // the cloud route masks every message, asks the Commander and unmasks the answer (also
-// streamed). Commander unreachable -> edge (reason offline); Commander failing mid-stream ->
-// the edge continues the same answer from the text received so far.
+// streamed). Commander unreachable, or its circuit open -> edge (reason offline); Commander
+// failing or stalling mid-stream -> the edge continues the same answer from the text received
+// so far. /health reports "degraded" while the Commander is unreachable or its circuit open.
 #pragma once
 
 #include <memory>
@@ -14,6 +15,7 @@
 #include "api/answer_writer.h"
 #include "api/openai_schema.h"
 #include "dispatcher/cloud/commander_client.h"
+#include "dispatcher/cloud/commander_link.h"
 #include "dispatcher/cloud/masked_body.h"
 #include "dispatcher/edge/edge_engine.h"
 #include "dispatcher/routing_pipeline.h"
@@ -73,6 +75,8 @@ class DispatcherService : public http::Service {
   void responses(const httplib::Request& req, httplib::Response& res) override;
   void retrieve_response(const httplib::Request& req, httplib::Response& res) override;
   void delete_response(const httplib::Request& req, httplib::Response& res) override;
+  // {"status":"ok"} or {"status":"degraded","reason":...}, with the Commander's link state.
+  nlohmann::json health() const override;
 
   struct Walk;  // one request's state (dispatcher_walk.h)
 
@@ -87,6 +91,8 @@ class DispatcherService : public http::Service {
   void answer_on_edge(std::shared_ptr<Walk> w, httplib::Response& res);
   // Opens w's edge session and prefills the prompt, scoring its perplexity on the way (a
   // prompt the edge context cannot hold is a 400).
+  // The edge's tokens for `text`, unless it is too long to fit the edge context at all.
+  void tokenize_for_edge(Walk& w, const std::string& text, bool chat);
   void prefill_on_edge(Walk& w);
   // Starts w's edge generation after a prefill. `sent`, n_sent: a continuation after the
   // text (and about that many tokens) the client already has; the grammar reads it first.
@@ -95,7 +101,8 @@ class DispatcherService : public http::Service {
   // (no role chunk, no echo).
   std::unique_ptr<api::AnswerWriter> writer_for(const Walk& w, const api::ResponseMeta& meta,
                                                 bool continuation = false, size_t sent = 0) const;
-  // False when the Commander could not be reached (nothing was written to res).
+  // False when the Commander could not be reached, its circuit is open, or it refused us
+  // (401/403, a gateway error): nothing was written to res, the edge answers.
   bool answer_from_cloud(std::shared_ptr<Walk> w, httplib::Response& res);
   void set_route_headers(const Walk& w, httplib::Response& res, bool speculative = false);
   // Whether a chat's cloud answer may be drafted and verified (--speculative): not with a
@@ -115,6 +122,7 @@ class DispatcherService : public http::Service {
   std::unique_ptr<RoutingPipeline> routing_;
   DispatcherOptions opts_;
   http::Metrics& metrics_;
+  std::unique_ptr<CommanderLink> link_;  // circuit breaker + health probe (its thread)
   ConversationMaskers maskers_;
   std::unique_ptr<spec::Drafter> drafter_;  // used only while holding an EdgeSession
 };

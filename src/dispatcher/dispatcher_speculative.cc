@@ -41,6 +41,13 @@ serving::TextDelta text_of(const std::string& s) {
   return {s, ""};
 }
 
+// A verify call without an HTTP answer: refused or timed out connecting, else no answer.
+LinkFailure verify_failure(const verify::VerifyError& e) {
+  const std::string what = e.what();
+  return what.find("failed: Connection") != std::string::npos ? LinkFailure::kConnect
+                                                              : LinkFailure::kFirstByte;
+}
+
 }  // namespace
 
 void DispatcherService::continue_on_edge(Walk& w, const std::string& sent, int64_t n_generated) {
@@ -63,6 +70,7 @@ DispatcherService::SpecResult DispatcherService::answer_speculative(std::shared_
   const auto prompt =
       edge_->encode(api::render_chat(edge_->chat_template(), masked_req.messages, ro_render));
 
+  if (!link_->acquire()) return SpecResult::kUnreachable;  // circuit open: the edge answers
   const bool prefilled = w->session != nullptr;  // the routing prefill (kept for fallbacks)
   if (!w->session) w->session = std::make_unique<EdgeSession>(*edge_);  // exclusive edge
   if (!drafter_)
@@ -76,8 +84,9 @@ DispatcherService::SpecResult DispatcherService::answer_speculative(std::shared_
   ro.api_key = opts_.commander.api_key;
   ro.sampling = w->sampling;
   ro.n_vocab = static_cast<int32_t>(edge_->model().config().n_vocab);
-  ro.connect_timeout_ms = opts_.commander.timeout_ms;
-  ro.timeout_s = opts_.commander.read_timeout_s;
+  ro.connect_timeout_ms = opts_.commander.connect_timeout_ms;
+  // A pass is one round trip: its answer is the first byte (whole seconds: the verifier's unit).
+  ro.timeout_s = std::max(1, (opts_.commander.first_byte_timeout_ms + 999) / 1000);
   SpeculativeAnswerOptions ao;
   ao.max_tokens = w->req.gen.max_tokens;
   ao.stop = w->req.gen.stop;
@@ -100,11 +109,26 @@ DispatcherService::SpecResult DispatcherService::answer_speculative(std::shared_
     st->first = answer->next();
   } catch (const verify::VerifyError& e) {
     if (!prefilled) w->session.reset();
-    return e.status == 0 ? SpecResult::kUnreachable : SpecResult::kNoVerify;
+    if (e.status == 0) {
+      link_->failed(verify_failure(e), e.what());
+      return SpecResult::kUnreachable;
+    }
+    if (e.status == 401 || e.status == 403) {
+      fmt::print(stderr,
+                 "dispatcher: warning: the Commander answered HTTP {} (check --commander-key); "
+                 "answering on the edge\n",
+                 e.status);
+      link_->failed(LinkFailure::kStatus, "HTTP " + std::to_string(e.status));
+      return SpecResult::kUnreachable;
+    }
+    link_->succeeded();  // it answered: the plain cloud path takes the request
+    return SpecResult::kNoVerify;
   } catch (const std::runtime_error&) {  // a Commander with another vocabulary
     if (!prefilled) w->session.reset();
+    link_->succeeded();
     return SpecResult::kNoVerify;
   }
+  link_->succeeded();
   st->w = w;
   st->answer = answer;
   st->writer = writer_for(*w, {api::new_id("chatcmpl"), opts_.model_alias, api::unix_now()});
@@ -133,7 +157,8 @@ DispatcherService::SpecResult DispatcherService::answer_speculative(std::shared_
         tick(*st);
         writer.step(text_of(step.text), {});
       }
-    } catch (const std::runtime_error&) {
+    } catch (const std::runtime_error& e) {
+      link_->failed(LinkFailure::kStall, e.what());
       const std::string rest = answer->take_pending();
       writer.step(text_of(rest), {});
       continue_on_edge(*w, answer->sent(), answer->n_generated());
@@ -184,8 +209,9 @@ DispatcherService::SpecResult DispatcherService::answer_speculative(std::shared_
             try {
               step = a.next();
               tick(*st);
-            } catch (const std::runtime_error&) {
+            } catch (const std::runtime_error& e) {
               // The Commander broke off: the edge continues after what the client has.
+              link_->failed(LinkFailure::kStall, e.what());
               out = writer.step(text_of(a.take_pending()), {});
               account(a);
               try {

@@ -32,6 +32,7 @@ struct DispatcherService::Walk {
   // decoded). What the edge continues after on a failover.
   std::string prompt_text;
   std::vector<tokenizer::TokenId> tokens;  // the edge's prompt
+  bool too_long_for_edge = false;          // then `tokens` is empty: not even tokenized
   router::RoutingSignals signals;
   router::Decision decision;
   engine::SamplerParams sampling;

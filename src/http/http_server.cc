@@ -2,10 +2,14 @@
 
 #include <sys/socket.h>
 
+#include <chrono>
 #include <fstream>
+
+#include <spdlog/spdlog.h>
 
 #include "http/api_error.h"
 #include "http/json_util.h"
+#include "http/request_id.h"
 
 namespace tandem::http {
 
@@ -69,6 +73,10 @@ void Service::delete_response(const httplib::Request& req, httplib::Response& re
   Service::responses(req, res);
 }
 
+nlohmann::json Service::health() const {
+  return {{"status", "ok"}};
+}
+
 void Service::model(const httplib::Request& req, httplib::Response& res) {
   const std::string id = req.matches.size() > 1 ? req.matches[1].str() : "";
   httplib::Response list;
@@ -84,14 +92,30 @@ void Service::model(const httplib::Request& req, httplib::Response& res) {
                  "model_not_found");
 }
 
+namespace {
+
+ConnectionPolicy policy_from(const HttpOptions& o) {
+  ConnectionPolicy p;
+  p.limits.header_timeout_s = o.header_timeout_s;
+  p.limits.body_timeout_s = o.body_timeout_s;
+  p.limits.max_body_bytes = o.max_body_bytes;
+  p.max_connections = o.max_connections;
+  p.idle_timeout_s = o.idle_timeout_s;
+  return p;
+}
+
+}  // namespace
+
 ApiServer::ApiServer(HttpOptions opts, Metrics& metrics)
-    : opts_(std::move(opts)), metrics_(metrics) {
-  http_.set_payload_max_length(opts_.max_body_bytes);
-  const int n_threads = opts_.http_threads;
+    : opts_(std::move(opts)), metrics_(metrics), http_(policy_from(opts_)) {
+  // One worker per allowed connection, plus a few that only turn away the ones past the cap.
+  const int n_threads = opts_.max_connections + 8;
   // httplib takes ownership of the queue it gets (it deletes it on shutdown).
   http_.new_task_queue = [n_threads] {
     return new httplib::ThreadPool(static_cast<size_t>(n_threads));
   };
+  http_.on_open_change = [this](int open) { metrics_.set_open_connections(open); };
+  http_.on_refused = [this](const char* why) { metrics_.count_connection_refused(why); };
   // httplib 0.11 listens with a backlog of 5, which drops connections when many clients
   // connect at once; remember the socket so start() can raise it.
   http_.set_socket_options([this](socket_t fd) {
@@ -99,8 +123,6 @@ ApiServer::ApiServer(HttpOptions opts, Metrics& metrics)
     ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
     listen_fd_ = fd;
   });
-  http_.set_read_timeout(30, 0);
-  http_.set_write_timeout(30, 0);
   // Small answers written in pieces (headers, body, SSE events): without this, Nagle + the
   // client's delayed ACK hold each later piece up to 40 ms (a verify call took ~28 ms on
   // loopback instead of well under 1).
@@ -110,6 +132,23 @@ ApiServer::ApiServer(HttpOptions opts, Metrics& metrics)
   // the OpenAI error shape.
   http_.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
+    // Here only for what httplib refused itself (a route's errors carry a body): an unusable
+    // request line, headers or body, after which the connection is closed.
+    const ConnectionStream* strm = ConnectionStream::current();
+    if (strm && res.status != 404) {
+      strm->close_after_response();
+      res.set_header("Connection", "close");
+    }
+    // A request the connection cut off (deadline, size): its reason, not httplib's "400".
+    const StreamFailure failure = strm ? strm->failure() : StreamFailure::kNone;
+    if (failure != StreamFailure::kNone) {
+      res.status = failure_status(failure);
+      send_error(res, res.status, failure_message(failure, http_.policy().limits),
+                 "invalid_request_error", failure_label(failure));
+      res.set_header("Connection", "close");
+      metrics_.count_request("rejected", res.status);
+      return;
+    }
     std::string msg = res.status == 413 ? "the request body exceeds " +
                                               std::to_string(opts_.max_body_bytes) + " bytes"
                       : res.status == 404 ? "no endpoint " + req.method + " " + req.path
@@ -130,15 +169,38 @@ ApiServer::ApiServer(HttpOptions opts, Metrics& metrics)
       });
 
   http_.Get("/health", [this](const httplib::Request&, httplib::Response& res) {
-    const bool ready = service() != nullptr;
-    res.status = ready ? 200 : 503;
-    res.set_content(ready ? R"({"status":"ok"})" : R"({"status":"loading"})", "application/json");
+    const auto s = service();
+    res.status = s ? 200 : 503;
+    nlohmann::json body = {{"status", "loading"}};
+    if (s) {
+      try {
+        body = s->health();
+      } catch (const std::exception& e) {
+        body = {{"status", "degraded"}, {"reason", e.what()}};
+      }
+    }
+    res.set_content(dump(body), "application/json");
     metrics_.count_request("/health", res.status);
   });
-  http_.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-    res.set_content(metrics_.render(), "text/plain; version=0.0.4");
-    metrics_.count_request("/metrics", 200);
+  http_.Get("/metrics", [this](const httplib::Request& req, httplib::Response& res) {
+    try {
+      check_key(req, opts_.metrics_key.empty() ? opts_.api_key : opts_.metrics_key);
+      res.set_content(metrics_.render(), "text/plain; version=0.0.4");
+    } catch (const ApiError& e) {
+      send_api_error(res, e);
+    }
+    metrics_.count_request("/metrics", res.status == -1 ? 200 : res.status);
   });
+  if (!opts_.cors_origins.empty()) {
+    // Preflight: browsers ask before a POST with JSON or an Authorization header.
+    http_.Options(R"(/.*)", [this](const httplib::Request& req, httplib::Response& res) {
+      add_cors(req, res);
+      res.set_header("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS");
+      res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Request-Id");
+      res.set_header("Access-Control-Max-Age", "600");
+      res.status = 204;
+    });
+  }
   route("POST", "/v1/chat/completions", &Service::chat_completions);
   route("POST", "/v1/completions", &Service::completions);
   route("GET", "/v1/models", &Service::models);
@@ -159,20 +221,22 @@ void ApiServer::route(const std::string& method, const std::string& path, Handle
                       const std::string& label) {
   const std::string endpoint = label.empty() ? path : label;
   auto handler = [this, method, endpoint, h](const httplib::Request& req, httplib::Response& res) {
+    const auto start = std::chrono::steady_clock::now();
+    RequestIdScope id_scope(request_id_from(req.get_header_value(kRequestIdHeader)));
+    res.set_header(kRequestIdHeader, current_request_id());
     if (!opts_.log_requests.empty() && method == "POST") {
       std::lock_guard lock(log_mu_);
       std::ofstream(opts_.log_requests, std::ios::app) << endpoint << ' ' << req.body << '\n';
     }
+    add_cors(req, res);
     try {
-      if (!opts_.api_key.empty()) {
-        const std::string auth = req.get_header_value("Authorization");
-        const std::string want = "Bearer " + opts_.api_key;
-        if (auth.empty())
-          throw ApiError(401, "missing API key: send 'Authorization: Bearer <key>'",
-                         "authentication_error", "", "invalid_api_key");
-        if (auth != want)
-          throw ApiError(401, "incorrect API key", "authentication_error", "", "invalid_api_key");
-      }
+      check_key(req, opts_.api_key);
+      // A chunked body is bounded while it is read (twice the limit, framing included); its
+      // decoded size is held to the exact limit here.
+      if (req.body.size() > opts_.max_body_bytes)
+        throw ApiError(
+            413, "the request body exceeds " + std::to_string(opts_.max_body_bytes) + " bytes",
+            "invalid_request_error", "", "body_too_large");
       auto s = service();
       if (!s) {
         res.set_header("Retry-After", "5");
@@ -186,6 +250,14 @@ void ApiServer::route(const std::string& method, const std::string& path, Handle
       send_error(res, 500, std::string("internal error: ") + e.what(), "server_error");
     }
     metrics_.count_request(endpoint, res.status);
+    // The access log: no body, prompt or answer text at any level (ids and sizes only). For
+    // a stream the time is to its first byte; the stream itself runs after this returns.
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    spdlog::log(res.status >= 500 ? spdlog::level::warn : spdlog::level::info,
+                "{} {} {} {:.1f}ms id={} from={} in={}B{}", method, endpoint, res.status, ms,
+                current_request_id(), req.remote_addr, req.body.size(),
+                res.is_chunked_content_provider_ ? " stream" : "");
   };
   if (method == "POST")
     http_.Post(path, handler);
@@ -193,6 +265,32 @@ void ApiServer::route(const std::string& method, const std::string& path, Handle
     http_.Delete(path, handler);
   else
     http_.Get(path, handler);
+}
+
+void ApiServer::check_key(const httplib::Request& req, const std::string& key) {
+  if (key.empty()) return;
+  const std::string auth = req.get_header_value("Authorization");
+  if (auth.empty())
+    throw ApiError(401, "missing API key: send 'Authorization: Bearer <key>'",
+                   "authentication_error", "", "invalid_api_key");
+  if (auth != "Bearer " + key)
+    throw ApiError(401, "incorrect API key", "authentication_error", "", "invalid_api_key");
+}
+
+void ApiServer::add_cors(const httplib::Request& req, httplib::Response& res) const {
+  if (opts_.cors_origins.empty()) return;
+  const std::string origin = req.get_header_value("Origin");
+  for (const std::string& allowed : opts_.cors_origins) {
+    if (allowed == "*") {
+      res.set_header("Access-Control-Allow-Origin", "*");
+      return;
+    }
+    if (!origin.empty() && origin == allowed) {
+      res.set_header("Access-Control-Allow-Origin", origin);
+      res.set_header("Vary", "Origin");
+      return;
+    }
+  }
 }
 
 std::shared_ptr<Service> ApiServer::service() const {

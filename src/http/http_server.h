@@ -7,8 +7,11 @@
 
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
+#include "http/guarded_server.h"
 #include "http/metrics.h"
 
 namespace tandem::http {
@@ -34,15 +37,27 @@ class Service {
   // GET /v1/models/{id} (req.matches[1]): the entry of models() with that id, else 404
   // model_not_found.
   virtual void model(const httplib::Request& req, httplib::Response& res);
+  // GET /health once the service is set: {"status": "ok"} (default), or {"status":
+  // "degraded", "reason": "..."} while a dependency (the Dispatcher's Commander) is down; the
+  // node still answers, so both are 200.
+  virtual nlohmann::json health() const;
 };
 
 struct HttpOptions {
   std::string host = "127.0.0.1";
   int port = 8081;      // 0: any free port
   std::string api_key;  // empty: no authentication
-  size_t max_body_bytes = 8 << 20;
-  int http_threads = 128;    // streams hold a thread each while they run
-  std::string log_requests;  // test-only: append every POST body to this file, one per line
+  // /metrics: this key if set, else api_key if set, else open.
+  std::string metrics_key;
+  // Access-Control-Allow-Origin for browsers ("*" or origins); empty: no CORS headers.
+  std::vector<std::string> cors_origins;
+  size_t max_body_bytes = 8 << 20;  // any body, chunked or not: 413 as soon as it is passed
+  // Open connections (streams hold one each); past it a connection gets 503 at once.
+  int max_connections = 256;
+  double header_timeout_s = 10;  // whole request line + headers, from the first byte
+  double body_timeout_s = 30;    // whole body
+  double idle_timeout_s = 5;     // keep-alive: between requests on one connection
+  std::string log_requests;      // test-only: append every POST body to this file, one per line
 };
 
 class ApiServer {
@@ -60,10 +75,13 @@ class ApiServer {
   void route(const std::string& method, const std::string& path, Handler h,
              const std::string& label = "");
   std::shared_ptr<Service> service() const;
+  // Throws ApiError 401 unless `req` carries `key` (no-op for an empty key).
+  static void check_key(const httplib::Request& req, const std::string& key);
+  void add_cors(const httplib::Request& req, httplib::Response& res) const;
 
   HttpOptions opts_;
   Metrics& metrics_;
-  httplib::Server http_;
+  GuardedServer http_;
   mutable std::mutex mu_;
   std::shared_ptr<Service> service_;
   std::thread thread_;

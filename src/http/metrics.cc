@@ -41,6 +41,16 @@ void Metrics::count_decision(const std::string& route, const std::string& reason
   ++decisions_[{route, reason}];
 }
 
+void Metrics::count_connection_refused(const std::string& why) {
+  std::lock_guard lock(mu_);
+  ++refused_connections_[why];
+}
+
+void Metrics::count_commander_failure(const std::string& kind) {
+  std::lock_guard lock(mu_);
+  ++commander_failures_[kind];
+}
+
 std::string Metrics::render() const {
   std::string out;
   out += "# HELP tandem_requests_total HTTP requests by endpoint and status.\n";
@@ -97,6 +107,25 @@ std::string Metrics::render() const {
   out += "# HELP tandem_queue_length Requests waiting for a slot.\n";
   out += "# TYPE tandem_queue_length gauge\n";
   out += fmt::format("tandem_queue_length {}\n", queue_length_.load());
+  out += "# HELP tandem_open_connections HTTP connections open now.\n";
+  out += "# TYPE tandem_open_connections gauge\n";
+  out += fmt::format("tandem_open_connections {}\n", open_connections_.load());
+  {
+    std::lock_guard lock(mu_);
+    out += "# HELP tandem_connections_refused_total Connections refused or cut off, by reason.\n";
+    out += "# TYPE tandem_connections_refused_total counter\n";
+    for (const auto& [why, n] : refused_connections_)
+      out += fmt::format("tandem_connections_refused_total{{reason=\"{}\"}} {}\n", why, n);
+    if (commander_circuit_.load() >= 0) {
+      out += "# HELP tandem_commander_circuit Commander circuit: 0 closed, 1 half-open, 2 open.\n";
+      out += "# TYPE tandem_commander_circuit gauge\n";
+      out += fmt::format("tandem_commander_circuit {}\n", commander_circuit_.load());
+      out += "# HELP tandem_commander_failures_total Failed calls to the Commander, by kind.\n";
+      out += "# TYPE tandem_commander_failures_total counter\n";
+      for (const auto& [kind, n] : commander_failures_)
+        out += fmt::format("tandem_commander_failures_total{{kind=\"{}\"}} {}\n", kind, n);
+    }
+  }
   return out;
 }
 

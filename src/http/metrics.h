@@ -49,6 +49,14 @@ class Metrics {
   }
   void set_active_slots(int64_t n) { active_slots_ = n; }
   void set_queue_length(int64_t n) { queue_length_ = n; }
+  // HTTP connections: open now, and refused or cut off (why: "capacity", "header_timeout",
+  // "body_timeout", "body_too_large").
+  void set_open_connections(int64_t n) { open_connections_ = n; }
+  void count_connection_refused(const std::string& why);
+  // Dispatcher: the Commander circuit (0 closed, 1 half-open, 2 open) and link failures
+  // (kind: "connect", "first_byte", "stall", "status").
+  void set_commander_circuit(int state) { commander_circuit_ = state; }
+  void count_commander_failure(const std::string& kind);
 
   std::string render() const;
 
@@ -56,6 +64,9 @@ class Metrics {
   mutable std::mutex mu_;
   std::map<std::pair<std::string, int>, uint64_t> requests_;
   std::map<std::pair<std::string, std::string>, uint64_t> decisions_;
+  std::map<std::string, uint64_t> refused_connections_, commander_failures_;
+  std::atomic<int64_t> open_connections_{0};
+  std::atomic<int> commander_circuit_{-1};  // -1: no Commander (not rendered)
   std::atomic<int64_t> prompt_tokens_{0}, generated_tokens_{0};
   std::atomic<int64_t> active_slots_{0}, queue_length_{0};
   std::atomic<int64_t> forward_passes_{0}, batch_tokens_{0};

@@ -89,8 +89,9 @@ TEST_F(CommanderErrors, UnknownModelIs404) {
 }
 
 TEST_F(CommanderErrors, PromptLongerThanContextIs400WithCounts) {
+  // Short words: more tokens than the context, yet few enough bytes to be tokenized.
   std::string words;
-  for (int i = 0; i < 300; ++i) words += "story ";
+  for (int i = 0; i < 200; ++i) words += "a ";
   auto r = post(url(), "/v1/completions", json{{"prompt", words}, {"max_tokens", 1}}, kKey);
   expect_error(r, 400);
   EXPECT_EQ(r.j()["error"]["code"], "context_length_exceeded");
@@ -100,7 +101,21 @@ TEST_F(CommanderErrors, PromptLongerThanContextIs400WithCounts) {
       std::regex_search(msg, m, std::regex(R"(context is (\d+) tokens.* has (\d+) tokens)")))
       << msg;
   EXPECT_EQ(m[1].str(), "128");
-  EXPECT_GT(std::stoi(m[2].str()), 300);  // at least one token per word
+  EXPECT_GE(std::stoi(m[2].str()), 200);  // at least one token per word
+}
+
+// Far past what the context could hold: refused on its length in bytes, before tokenizing
+// (the message names bytes, not a token count).
+TEST_F(CommanderErrors, PromptFarLongerThanContextIsRefusedBeforeTokenizing) {
+  json b = kChat;
+  b["messages"][0]["content"] =
+      std::string(3500, 'a');  // under this fixture's 4096-byte body limit
+  auto r = post(url(), "/v1/chat/completions", b, kKey);
+  expect_error(r, 400, "messages");
+  EXPECT_EQ(r.j()["error"]["code"], "context_length_exceeded");
+  const std::string msg = r.j()["error"]["message"];
+  EXPECT_NE(msg.find("bytes"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("context of 128 tokens"), std::string::npos) << msg;
 }
 
 TEST_F(CommanderErrors, OversizedBodyIs413) {

@@ -43,7 +43,7 @@ class Commander {
   static http::HttpOptions http_options(int port) {
     http::HttpOptions h;
     h.port = port;
-    h.http_threads = 8;
+    h.max_connections = 8;
     return h;
   }
   http::Metrics metrics_;

@@ -117,6 +117,21 @@ TEST_F(Dispatcher, PromptsTooLongForTheEdgeAreOffloaded) {
   EXPECT_TRUE(j["signals"]["ppl"].is_null());
 }
 
+// Far longer than the edge context could hold: routed on its length in bytes, never
+// tokenized on the edge (prompt_tokens is then not counted), and offloaded all the same.
+TEST_F(Dispatcher, PromptsFarTooLongForTheEdgeAreNotTokenizedThere) {
+  std::string prompt;
+  for (int i = 0; i < 120; ++i) prompt += std::string(kStory) + " ";
+  const json j = post(dispatcher_->url(), "/v1/route", chat(prompt)).j();
+  EXPECT_EQ(j["reason"], "context") << j.dump();
+  EXPECT_TRUE(j["prompt_tokens"].is_null()) << j.dump();
+  EXPECT_GE(j["signals"]["prompt_tokens"].get<int64_t>(),
+            j["signals"]["edge_context"].get<int64_t>());
+  const auto r = post(dispatcher_->url(), "/v1/chat/completions", chat(prompt, 8, false));
+  // The Commander of this fixture has a larger context but not this large: its 400 comes back.
+  EXPECT_EQ(header(r, "x-tandem-route"), "cloud") << r.body;
+}
+
 TEST_F(Dispatcher, SeedExampleReachesTheCommanderMasked) {
   const std::string seed = "我叫张三,电话 13800000000。";
   const std::string more = " My email is lily@example.com, card 4111 1111 1111 1111.";

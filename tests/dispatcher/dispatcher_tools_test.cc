@@ -31,6 +31,7 @@ class ToolCommander {
       {
         std::lock_guard lock(mu_);
         bodies_.push_back(req.body);
+        request_ids_.push_back(req.get_header_value("X-Request-Id"));
       }
       const json b = json::parse(req.body);
       const std::vector<std::string> pieces = {R"({"number": "<PH)", R"(ONE_1>", "no)",
@@ -85,6 +86,10 @@ class ToolCommander {
     std::lock_guard lock(mu_);
     return bodies_;
   }
+  std::vector<std::string> request_ids() {
+    std::lock_guard lock(mu_);
+    return request_ids_;
+  }
 
  private:
   httplib::Server svr_;
@@ -92,6 +97,7 @@ class ToolCommander {
   std::thread thread_;
   std::mutex mu_;
   std::vector<std::string> bodies_;
+  std::vector<std::string> request_ids_;
 };
 
 // The tool calls of an answer, streamed or not: index -> {name, arguments}.
@@ -171,6 +177,28 @@ TEST_F(DispatcherTools, ToolCallArgumentsComeBackWithTheRealValues) {
     EXPECT_NE(b.find("我叫<NAME_1>,电话 <PHONE_1>。"), std::string::npos) << b;
     EXPECT_EQ(json::parse(b)["tools"], kTools) << "tool definitions leave untouched";
   }
+}
+
+// The client's X-Request-Id reaches the Commander (one id in both nodes' logs) and comes back.
+TEST_F(DispatcherTools, TheRequestIdGoesOnToTheCommander) {
+  const json req = {
+      {"messages", {{{"role", "user"}, {"content", "我叫张三,电话 13800000000。请打给我"}}}},
+      {"tools", kTools},
+      {"tool_choice", "auto"},
+      {"temperature", 0}};
+  const std::string url = disp_->url();
+  httplib::Client c(
+      url.substr(url.find("//") + 2).substr(0, url.substr(url.find("//") + 2).find(':')),
+      std::stoi(url.substr(url.rfind(':') + 1)));
+  c.set_read_timeout(60, 0);
+  auto r =
+      c.Post("/v1/chat/completions", {{"X-Request-Id", "trace-7"}}, req.dump(), "application/json");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(r->get_header_value("X-Request-Id"), "trace-7");
+  const auto ids = commander_.request_ids();
+  ASSERT_EQ(ids.size(), 1u);
+  EXPECT_EQ(ids[0], "trace-7");
 }
 
 TEST_F(DispatcherTools, EarlierToolCallsAndToolResultsReachTheCommanderMasked) {

@@ -17,7 +17,8 @@ EdgeEngine::EdgeEngine(std::unique_ptr<engine::Model> model, int threads, int32_
       cache_(tf_.make_cache(n_ctx, 1)),
       template_(templates::chat_template_for(*model_, chat_template)),
       end_of_turn_(templates::end_of_turn_tokens(template_, model_->tokenizer())),
-      grammar_vocab_(model_->tokenizer(), end_of_turn_) {}
+      grammar_vocab_(model_->tokenizer(), end_of_turn_),
+      prompt_guard_(model_->tokenizer()) {}
 
 std::string EdgeEngine::render(const std::vector<templates::ChatMessage>& messages) const {
   return api::render_chat(template_, messages);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "api/openai_schema.h"
+#include "api/prompt_guard.h"
 #include "api/structured/grammar_processor.h"
 #include "api/tools/tool_format.h"
 #include "engine/logits_processor.h"
@@ -113,6 +114,15 @@ class EdgeEngine {
   // How the edge template's family writes tool calls.
   api::ToolFormat tool_format() const { return api::tool_format_for(template_); }
   std::vector<tokenizer::TokenId> encode(const std::string& prompt_text) const;
+  // Whether a prompt of `bytes` could fit the edge context at all; when not, it is not
+  // tokenized (an 8 MB prompt cost seconds and hundreds of MB for nothing) and at least
+  // min_tokens(bytes) tokens long.
+  bool could_fit(size_t bytes) const {
+    return bytes <= static_cast<size_t>(n_ctx_) * prompt_guard_.max_piece_bytes();
+  }
+  int64_t min_tokens(size_t bytes) const {
+    return static_cast<int64_t>(bytes / prompt_guard_.max_piece_bytes());
+  }
   // A /v1/completions prompt's tokens, as the Commander makes them: BOS added, special-token
   // text left as text; an empty prompt is BOS alone.
   std::vector<tokenizer::TokenId> encode_plain(const std::string& prompt_text) const;
@@ -131,6 +141,7 @@ class EdgeEngine {
   templates::ChatTemplate template_;
   std::vector<tokenizer::TokenId> end_of_turn_;
   api::GrammarVocab grammar_vocab_;  // built on the first constrained request
+  api::PromptGuard prompt_guard_;
   std::mutex mu_;
 };
 
