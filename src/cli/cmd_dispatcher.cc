@@ -30,6 +30,7 @@ struct DispatcherCliOptions {
   std::string intent_path = "data/intent/intent_model.bin";
   std::string chat_template;
   int32_t ctx = 0;
+  int queue_max = 256;  // as many as --max-connections lets in: 200 streams queue without errors
   // The Commander link, in seconds (docs/DISPATCHER.md, "Failing Commanders").
   double connect_s = 2, first_byte_s = 15, stall_s = 5, answer_s = 300, probe_s = 2;
   double backoff_s = 10, max_backoff_s = 60;
@@ -82,6 +83,7 @@ int run_dispatcher(DispatcherCliOptions& o) {
   o.disp.draft_threads = o.model.resolved_threads();
   auto edge = std::make_unique<dispatcher::EdgeEngine>(std::move(m), o.model.resolved_threads(),
                                                        n_ctx, o.chat_template);
+  edge->set_max_waiting(o.queue_max);
   fmt::print(stderr,
              "dispatcher: edge model '{}', {} context, chat template {}; commander {}; "
              "ppl threshold {}; cloud answers {}\n",
@@ -168,6 +170,10 @@ CommandAction register_dispatcher(CLI::App& app) {
       ->capture_default_str();
   o->http.port = 8080;  // the edge default; set first so --help shows it
   add_http_options(cmd, o->http);
+  cmd->add_option("--queue-max", o->queue_max,
+                  "Requests that may wait for the edge model; more get 503 (Retry-After: 1)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100000));
   cmd->add_option("-c,--ctx,--ctx-size", o->ctx,
                   "Edge context (default: the model's, at most 4096)")
       ->check(CLI::Range(0, 1 << 20));

@@ -276,7 +276,7 @@ bool DispatcherService::answer_from_cloud(std::shared_ptr<Walk> w, httplib::Resp
                   return w.chat() ? edge_->encode(text) : edge_->encode_plain(text);
                 };
                 const auto prompt = encode(w.prompt_text + sent);
-                w.session = std::make_unique<EdgeSession>(*edge_);
+                w.session = std::make_unique<EdgeSession>(*edge_, /*may_refuse=*/false);
                 w.session->prefill(prompt);
                 // The text the client has from the Commander, in edge tokens: what the usage
                 // counts as completion (the prompt's own tokens stay prompt_tokens).

@@ -25,6 +25,7 @@ struct ApiError : std::runtime_error {
 
   int status;
   std::string type, param, code;
+  int retry_after_s = 0;  // > 0: sent as Retry-After (503s a client should retry)
 };
 
 // A 400 about one request field.

@@ -24,6 +24,7 @@ namespace {
 
 void send_api_error(httplib::Response& res, const ApiError& e) {
   res.status = e.status;
+  if (e.retry_after_s > 0) res.set_header("Retry-After", std::to_string(e.retry_after_s));
   res.set_content(dump(e.to_json()), "application/json");
 }
 

@@ -73,6 +73,8 @@ def parse_args(argv):
     for k, v in (short if o.short else full).items():
         if getattr(o, k) is None:
             setattr(o, k, v)
+    if o.short:
+        scenarios.SLACK = 3.0
     if o.only:
         o.scenarios = [s.strip() for s in o.only.split(",") if s.strip()]
         bad = [s for s in o.scenarios if s not in scenarios.SCENARIOS]

@@ -7,6 +7,11 @@ import random
 import signal
 import time
 
+# Time limits are multiplied by this: 1 in the full run (the acceptance figures), more in
+# the CI short run, which shares a loaded 2-core machine with the rest of the suite
+# (behaviour checks there, the figures come from the full run).
+SLACK = 1.0
+
 import http_client as hc
 import nodes
 
@@ -237,7 +242,7 @@ async def storm_one(report, label, front, commander, n):
     took, last = await wait_idle_slots(commander, 30.0)
     report.fig(f"{label}: Commander slots+queue idle after s", took)
     report.check(f"{label}: Commander tandem_active_slots back to 0 within 5 s",
-                 took is not None and took <= 5.0,
+                 took is not None and took <= 5.0 * SLACK,
                  f"{fmt(took)} s" if took is not None else f"still {last} after 30 s")
     if front is not commander:
         try:
@@ -251,7 +256,7 @@ async def storm_one(report, label, front, commander, n):
         oks.append((ok, dt, detail))
     report.fig(f"{label}: normal requests after the storm s", [round(o[1], 3) for o in oks])
     report.check(f"{label}: a normal request answered after the storm (within 5 s)",
-                 all(o[0] and o[1] < 5.0 for o in oks),
+                 all(o[0] and o[1] < 5.0 * SLACK for o in oks),
                  "; ".join(f"{'ok' if o[0] else o[2]} in {o[1]:.2f} s" for o in oks))
     report.check(f"{label}: every client got its stream before leaving",
                  aborted == n and not errors, f"{aborted}/{n} left mid-stream, {len(errors)} errors")
@@ -337,7 +342,7 @@ async def slow_one(report, label, server, n, n_half, check_deadline, header_time
     report.fig(f"{label}: held connections", n)
     report.fig(f"{label}: normal requests s", times)
     report.check(f"{label}: normal requests answered within 1 s with {n} idle/slow connections",
-                 not fails and max(times) < 1.0,
+                 not fails and max(times) < 1.0 * SLACK,
                  f"max {max(times):.3f} s" + (f", errors {fails[:2]}" if fails else ""))
     early = len(closed)
     if early:
@@ -416,7 +421,7 @@ async def oversize_one(report, label, server, n_bodies, n_under):
     report.fig(f"{label}: 100 MB chunked -> bytes sent before the answer MB", round(sent / MB, 1))
     report.fig(f"{label}: 100 MB chunked -> peak RSS growth MB", growth)
     report.check(f"{label}: 100 MB chunked body -> 413 within 1 s",
-                 r.status == 413 and t413 is not None and t413 < 1.0,
+                 r.status == 413 and t413 is not None and t413 < 1.0 * SLACK,
                  f"status {r.status if not err else err}, {fmt(t413)} s")
     report.check(f"{label}: 100 MB chunked body -> RSS growth < 50 MB", growth < 50,
                  f"{growth} MB")
@@ -428,7 +433,7 @@ async def oversize_one(report, label, server, n_bodies, n_under):
     report.fig(f"{label}: 100 MB Content-Length -> status, s, MB sent",
                [r2.status if not err2 else err2, t2, round(sent2 / MB, 1)])
     report.check(f"{label}: 100 MB Content-Length body -> 413 within 1 s",
-                 r2.status == 413 and t2 is not None and t2 < 1.0,
+                 r2.status == 413 and t2 is not None and t2 < 1.0 * SLACK,
                  f"status {r2.status if not err2 else err2}, {fmt(t2)} s")
 
     # n bodies of ~8 MB at once: n_under under the limit (valid JSON, 8,000,000 bytes: a story
@@ -574,7 +579,7 @@ async def failover_one(report, label, c, cmd, disp, how):
             report.fig(f"{label}: content events before/after the {how}",
                        [hit["chunks"], r.content_chunks - hit["chunks"]])
         report.check(f"{label}: the client's stream finishes (on the edge) within 10 s",
-                     err is None and finish_s < 10.0,
+                     err is None and finish_s < 10.0 * SLACK,
                      f"{fmt(finish_s)} s" + (f", {err}" if err else ""))
         await hit["watch"]
         since_h = seen["health"] - hit["t"] if "health" in seen else None
@@ -582,11 +587,11 @@ async def failover_one(report, label, c, cmd, disp, how):
         report.fig(f"{label}: /health degraded after s", since_h)
         report.fig(f"{label}: /v1/route offline after s", since_r)
         report.check(f"{label}: /health reports the Commander within 5 s",
-                     since_h is not None and since_h <= 5.0,
+                     since_h is not None and since_h <= 5.0 * SLACK,
                      f"{fmt(since_h)} s" if since_h is not None
                      else f"not after 15 s, last {seen.get('health_last')}")
         report.check(f"{label}: /v1/route reports it (edge, offline) within 5 s",
-                     since_r is not None and since_r <= 5.0,
+                     since_r is not None and since_r <= 5.0 * SLACK,
                      f"{fmt(since_r)} s" if since_r is not None
                      else f"not after 15 s, last {str(seen.get('route_last'))[:300]}")
 
@@ -600,7 +605,7 @@ async def failover_one(report, label, c, cmd, disp, how):
         report.fig(f"{label}: new requests while down s", times)
         report.fig(f"{label}: their routes", routes)
         report.check(f"{label}: new requests answered in under 1 s each while down",
-                     not fails and max(times) < 1.0,
+                     not fails and max(times) < 1.0 * SLACK,
                      f"max {max(times):.3f} s" + (f", {fails[:2]}" if fails else ""))
         try:
             m = await metrics(disp)
@@ -624,7 +629,7 @@ async def failover_one(report, label, c, cmd, disp, how):
     report.fig(f"{label}: back on the cloud after the {'SIGCONT' if how == 'SIGSTOP' else 'relaunch'} s", t_c)
     st, h = await health(disp)
     report.check(f"{label}: traffic goes back to the cloud (within 10 s)",
-                 t_c is not None and t_c <= 10.0,
+                 t_c is not None and t_c <= 10.0 * SLACK,
                  f"{fmt(t_c)} s, /health {h.get('status')}" if t_c is not None
                  else f"still {last} after 30 s")
 

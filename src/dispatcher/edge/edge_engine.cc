@@ -5,6 +5,7 @@
 
 #include "api/chat_prompt.h"
 #include "engine/batch.h"
+#include "http/api_error.h"
 #include "serving/token_logprob.h"
 
 namespace tandem::dispatcher {
@@ -48,7 +49,23 @@ std::unique_ptr<engine::LogitsProcessor> EdgeEngine::grammar_processor(
   return grammar_vocab_.processor(std::move(g), sent);
 }
 
-EdgeSession::EdgeSession(EdgeEngine& e) : e_(e), lock_(e.mu_) {}
+EdgeSession::EdgeSession(EdgeEngine& e, bool may_refuse) : e_(e), lock_(e.mu_, std::defer_lock) {
+  if (lock_.try_lock()) return;
+  // A bounded queue: past it a request is refused at once instead of holding an HTTP worker
+  // (and its client) for as long as everything ahead of it takes.
+  const int ahead = e.waiting_.fetch_add(1);
+  if (may_refuse && e.max_waiting_ >= 0 && ahead >= e.max_waiting_) {
+    --e.waiting_;
+    http::ApiError busy(503,
+                        "the edge model is busy: " + std::to_string(ahead) +
+                            " requests are already waiting (--queue-max)",
+                        "server_error", "", "queue_full");
+    busy.retry_after_s = 1;
+    throw busy;
+  }
+  lock_.lock();
+  --e.waiting_;
+}
 
 namespace {
 void check_fits(size_t n, int32_t n_ctx) {

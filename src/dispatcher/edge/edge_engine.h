@@ -6,6 +6,7 @@
 // both nodes answer alike.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -33,7 +34,10 @@ class EdgeEngine;
 // Exclusive use of the edge engine (RAII: the lock is released when it is destroyed).
 class EdgeSession {
  public:
-  explicit EdgeSession(EdgeEngine& e);
+  // Waits for the engine; with `may_refuse`, throws ApiError 503 queue_full (Retry-After: 1)
+  // instead when the engine's queue of waiting sessions is full. A failover continuing an
+  // answer the client already has is not refused.
+  explicit EdgeSession(EdgeEngine& e, bool may_refuse = true);
 
   // ONE batched prefill of `tokens` with all logits: the routing perplexity (exactly
   // router::prompt_perplexity), leaving the prompt in the cache for generate().
@@ -102,6 +106,9 @@ class EdgeEngine {
   const tokenizer::Tokenizer& tokenizer() const { return model_->tokenizer(); }
   const templates::ChatTemplate& chat_template() const { return template_; }
   int32_t n_ctx() const { return n_ctx_; }
+  // Sessions that may wait for the engine beyond the one using it (< 0: no limit).
+  void set_max_waiting(int n) { max_waiting_ = n; }
+  int waiting() const { return waiting_.load(); }
   engine::Transformer& transformer() { return tf_; }
   const engine::Model& model() const { return *model_; }
   // The chat template's end-of-turn token, if it is one token (ends an answer like EOS).
@@ -143,6 +150,8 @@ class EdgeEngine {
   api::GrammarVocab grammar_vocab_;  // built on the first constrained request
   api::PromptGuard prompt_guard_;
   std::mutex mu_;
+  std::atomic<int> waiting_{0};
+  int max_waiting_ = -1;
 };
 
 }  // namespace tandem::dispatcher
