@@ -82,7 +82,7 @@ class ConnectionStream final : public httplib::Stream {
   bool oversized_length_ = false;  // Content-Length too large even to drain: refuse at once
   size_t body_cap_ = 0;            // body bytes this request may deliver
   mutable bool close_requested_ = false;
-  std::array<char, 4096> buf_{};
+  std::array<char, 65536> buf_{};  // fewer recv calls: syscalls are dear on a VM
   size_t buf_pos_ = 0, buf_len_ = 0;
 };
 
