@@ -13,7 +13,7 @@ PromptGuard::PromptGuard(const tokenizer::Tokenizer& tok) {
 }
 
 void PromptGuard::check(size_t text_bytes, int64_t n_ctx, const char* param) const {
-  if (n_ctx <= 0 || text_bytes <= static_cast<size_t>(n_ctx) * max_piece_) return;
+  if (could_fit(text_bytes, n_ctx)) return;
   throw http::ApiError(400,
                        "the prompt is " + std::to_string(text_bytes) +
                            " bytes: more than this model's context of " + std::to_string(n_ctx) +

@@ -17,6 +17,14 @@ class PromptGuard {
   explicit PromptGuard(const tokenizer::Tokenizer& tok);
 
   size_t max_piece_bytes() const { return max_piece_; }
+  // Whether a text of `text_bytes` could fit `n_ctx` tokens at all.
+  bool could_fit(size_t text_bytes, int64_t n_ctx) const {
+    return n_ctx <= 0 || text_bytes <= static_cast<size_t>(n_ctx) * max_piece_;
+  }
+  // The fewest tokens a text of `text_bytes` can have.
+  int64_t min_tokens(size_t text_bytes) const {
+    return static_cast<int64_t>(text_bytes / max_piece_);
+  }
   // Throws ApiError 400 (context_length_exceeded, naming `param`) when `text_bytes` cannot
   // fit `n_ctx` tokens.
   void check(size_t text_bytes, int64_t n_ctx, const char* param) const;

@@ -143,8 +143,8 @@ void DispatcherService::route_decision(const httplib::Request& http_req, httplib
   const std::string text = edge_->render_request(r);
   const bool fits = edge_->could_fit(text.size());
   const auto tokens = fits ? edge_->encode(text) : std::vector<tokenizer::TokenId>{};
-  signals.prompt_tokens = fits ? static_cast<int64_t>(tokens.size())
-                               : std::max<int64_t>(edge_->n_ctx(), edge_->min_tokens(text.size()));
+  signals.prompt_tokens =
+      fits ? static_cast<int64_t>(tokens.size()) : edge_->prompt_tokens_at_least(text.size());
   signals.edge_context = edge_->n_ctx();
   signals.commander_reachable = link_->available();  // the probe's and the circuit's view
   try {
@@ -184,10 +184,9 @@ void DispatcherService::chat_completions(const httplib::Request& http_req, httpl
 }
 
 void DispatcherService::route_and_answer(std::shared_ptr<Walk> w, httplib::Response& res) {
-  w->signals.prompt_tokens =
-      w->too_long_for_edge
-          ? std::max<int64_t>(edge_->n_ctx(), edge_->min_tokens(w->prompt_text.size()))
-          : static_cast<int64_t>(w->tokens.size());
+  w->signals.prompt_tokens = w->too_long_for_edge
+                                 ? edge_->prompt_tokens_at_least(w->prompt_text.size())
+                                 : static_cast<int64_t>(w->tokens.size());
   w->signals.edge_context = edge_->n_ctx();
   // A Commander the probe cannot reach, or whose circuit is open, is not waited for.
   w->signals.commander_reachable = link_->available();

@@ -130,8 +130,7 @@ void ConnectionStream::begin_request() {
   header_bytes_ = body_bytes_ = written_ = 0;
   tail_ = 0;
   head_.clear();
-  body_allowed_ = true;
-  oversized_length_ = false;
+  body_ = Body::kCapped;
   body_cap_ = 0;
   close_requested_ = false;
 }
@@ -183,18 +182,19 @@ void ConnectionStream::parse_framing() {
     }
     start = end;
   }
-  body_allowed_ = has_length || chunked;
   const size_t max = limits_.max_body_bytes;
+  body_ = Body::kCapped;
   if (chunked) {
     // Chunk framing is counted too: up to twice the limit plus slack, so memory stays
     // bounded; the decoded body is held to the exact limit once read.
     body_cap_ = 2 * max + (64 << 10);
-  } else if (has_length && length > max) {
+  } else if (!has_length) {
+    body_ = Body::kEmpty;
+  } else if (length > 4 * max) {
     // httplib answers 413 after discarding the declared body, which keeps the connection
     // clean and lets a client that is still sending read the answer. Up to 4x the limit that
     // is worth it; beyond, refuse without reading (and close).
-    oversized_length_ = length > 4 * max;
-    body_cap_ = oversized_length_ ? 0 : length;
+    body_ = Body::kRefused;
   } else {
     body_cap_ = length;
   }
@@ -224,8 +224,8 @@ ssize_t ConnectionStream::read(char* ptr, size_t size) {
     }
     return static_cast<ssize_t>(n);
   }
-  if (oversized_length_) return fail(StreamFailure::kBodyTooLarge);
-  if (!body_allowed_) return 0;  // no length and not chunked: the body is empty
+  if (body_ == Body::kRefused) return fail(StreamFailure::kBodyTooLarge);
+  if (body_ == Body::kEmpty) return 0;
   const size_t cap = body_cap_;
   if (body_bytes_ >= cap) return fail(StreamFailure::kBodyTooLarge);
   const ssize_t avail = fill();

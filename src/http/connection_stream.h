@@ -76,11 +76,13 @@ class ConnectionStream final : public httplib::Stream {
   Clock::time_point deadline_;
   StreamFailure failure_ = StreamFailure::kNone;
   size_t header_bytes_ = 0, body_bytes_ = 0, written_ = 0;
-  uint32_t tail_ = 0;              // last four header bytes, to find the blank line
-  std::string head_;               // the request head, to learn the body's framing
-  bool body_allowed_ = true;       // false: no Content-Length and not chunked, so no body
-  bool oversized_length_ = false;  // Content-Length too large even to drain: refuse at once
-  size_t body_cap_ = 0;            // body bytes this request may deliver
+  uint32_t tail_ = 0;  // last four header bytes, to find the blank line
+  std::string head_;   // the request head, to learn the body's framing
+  // What the head allows the body to be: nothing (no Content-Length and not chunked), refused
+  // unread (a declared length too large even to drain), or up to body_cap_ bytes.
+  enum class Body { kEmpty, kRefused, kCapped };
+  Body body_ = Body::kCapped;
+  size_t body_cap_ = 0;
   mutable bool close_requested_ = false;
   std::array<char, 65536> buf_{};  // fewer recv calls: syscalls are dear on a VM
   size_t buf_pos_ = 0, buf_len_ = 0;

@@ -146,7 +146,6 @@ ApiServer::ApiServer(HttpOptions opts, Metrics& metrics)
       res.status = failure_status(failure);
       send_error(res, res.status, failure_message(failure, http_.policy().limits),
                  "invalid_request_error", failure_label(failure));
-      res.set_header("Connection", "close");
       metrics_.count_request("rejected", res.status);
       return;
     }

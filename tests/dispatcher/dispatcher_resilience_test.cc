@@ -36,33 +36,6 @@ bool eventually(Clock::time_point from, std::chrono::milliseconds limit,
   }
 }
 
-// The echo upstream in a child process the test can stop (SIGSTOP), resume and kill.
-class StoppableEcho {
- public:
-  StoppableEcho(size_t piece, std::chrono::milliseconds delay) : port_(free_loopback_port()) {
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      httplib::Server svr;
-      serve_echo(svr, piece, delay);
-      svr.listen("127.0.0.1", port_);
-      ::_exit(0);
-    }
-    httplib::Client cli("127.0.0.1", port_);
-    for (int i = 0; i < 200 && !cli.Get("/health"); ++i) std::this_thread::sleep_for(20ms);
-  }
-  ~StoppableEcho() {
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-  }
-  void stop() { ::kill(pid_, SIGSTOP); }
-  void resume() { ::kill(pid_, SIGCONT); }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-
- private:
-  int port_;
-  pid_t pid_ = -1;
-};
-
 json health(const ServerProcess& disp) {
   return json::parse(get(disp.url(), "/health").body, nullptr, false);
 }
@@ -106,7 +79,7 @@ Continuation edge_continuation(dispatcher::EdgeEngine& edge, const std::string& 
 
 TEST(DispatcherResilience, StoppedCommanderMidStreamFailsOverAndComesBack) {
   const std::string user = "Tell me about the little dog";
-  StoppableEcho commander(4, 150ms);
+  EchoProcess commander(4, 150ms);
   TempFile policy("policy", kAlwaysCloud);
   // Default link flags: connect 2 s, first byte 15 s, stall 5 s, probe every 2 s, circuit
   // after 3 failures.

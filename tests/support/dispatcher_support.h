@@ -114,7 +114,8 @@ inline void serve_echo(httplib::Server& svr, size_t piece, std::chrono::millisec
   });
 }
 
-// The echo upstream in a child process (so the test can SIGKILL it mid-answer).
+// The echo upstream in a child process (so the test can SIGKILL it mid-answer, or stop and
+// resume it).
 class EchoProcess {
  public:
   EchoProcess(size_t piece, std::chrono::milliseconds delay) : port_(free_loopback_port()) {
@@ -139,6 +140,8 @@ class EchoProcess {
       pid_ = -1;
     }
   }
+  void stop() { ::kill(pid_, SIGSTOP); }
+  void resume() { ::kill(pid_, SIGCONT); }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
  private:

@@ -6,6 +6,7 @@
 // both nodes answer alike.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <mutex>
@@ -122,13 +123,11 @@ class EdgeEngine {
   api::ToolFormat tool_format() const { return api::tool_format_for(template_); }
   std::vector<tokenizer::TokenId> encode(const std::string& prompt_text) const;
   // Whether a prompt of `bytes` could fit the edge context at all; when not, it is not
-  // tokenized (an 8 MB prompt cost seconds and hundreds of MB for nothing) and at least
-  // min_tokens(bytes) tokens long.
-  bool could_fit(size_t bytes) const {
-    return bytes <= static_cast<size_t>(n_ctx_) * prompt_guard_.max_piece_bytes();
-  }
-  int64_t min_tokens(size_t bytes) const {
-    return static_cast<int64_t>(bytes / prompt_guard_.max_piece_bytes());
+  // tokenized (an 8 MB prompt cost seconds and hundreds of MB for nothing) and counts as
+  // prompt_tokens_at_least(bytes) tokens for routing.
+  bool could_fit(size_t bytes) const { return prompt_guard_.could_fit(bytes, n_ctx_); }
+  int64_t prompt_tokens_at_least(size_t bytes) const {
+    return std::max<int64_t>(n_ctx_, prompt_guard_.min_tokens(bytes));
   }
   // A /v1/completions prompt's tokens, as the Commander makes them: BOS added, special-token
   // text left as text; an empty prompt is BOS alone.
