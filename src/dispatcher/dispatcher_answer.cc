@@ -62,6 +62,7 @@ void DispatcherService::start_on_edge(Walk& w, const std::string& sent, int64_t 
   // Completions stop at the turn marker only under a grammar, as on the Commander.
   o.end_of_turn_stops = w.chat() || g.grammar != nullptr;
   o.top_logprobs = w.logprobs();
+  o.ignore_eos = g.ignore_eos;
   if (w.chat() && w.req.return_reasoning) {
     o.split_reasoning = true;
     o.start_in_reasoning = sent.empty() && w.prompt_text.ends_with("<think>\n");

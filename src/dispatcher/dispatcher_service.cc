@@ -74,12 +74,9 @@ void DispatcherService::models(const httplib::Request&, httplib::Response& res) 
 void DispatcherService::embeddings(const httplib::Request& http_req, httplib::Response& res) {
   api::EmbeddingEngine e{edge_->transformer(), opts_.model_alias, edge_->n_ctx(), {}, {}};
   e.opts.pooling = opts_.pooling.value_or(engine::model_pooling(edge_->model()));
-  // The edge engine is used by one session at a time: each forward holds it (a private
-  // KvCache, so the chat session's cache is untouched), letting chats run between them.
-  e.run = [this](const std::function<void()>& work) {
-    EdgeSession hold(*edge_);
-    work();
-  };
+  // Each forward runs on the edge scheduler's thread between two generation steps (a private
+  // KvCache, so the sequences' caches are untouched).
+  e.run = [this](const std::function<void()>& work) { edge_->run_exclusive(work); };
   res.set_content(http::dump(api::answer_embeddings(api::parse_body(http_req.body), e)),
                   "application/json");
 }

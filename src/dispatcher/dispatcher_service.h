@@ -124,7 +124,10 @@ class DispatcherService : public http::Service {
   http::Metrics& metrics_;
   std::unique_ptr<CommanderLink> link_;  // circuit breaker + health probe (its thread)
   ConversationMaskers maskers_;
-  std::unique_ptr<spec::Drafter> drafter_;  // used only while holding an EdgeSession
+  // One speculative answer drafts at a time (a busy drafter sends the next one down the
+  // plain cloud path rather than making it wait).
+  std::mutex drafter_mu_;
+  std::unique_ptr<spec::Drafter> drafter_;  // only under drafter_mu_
 };
 
 }  // namespace tandem::dispatcher

@@ -27,7 +27,8 @@ struct SpecStream {
   std::shared_ptr<DispatcherService::Walk> w;
   std::shared_ptr<SpeculativeAnswer> answer;
   std::unique_ptr<api::AnswerWriter> writer;
-  SpeculativeAnswer::Step first;  // the pass run before answering (fallback decided by it)
+  std::unique_lock<std::mutex> drafter;  // held until the answer ends
+  SpeculativeAnswer::Step first;         // the pass run before answering (fallback decided by it)
   bool first_sent = false;
   bool failover = false;
   int64_t n_seen = 0;  // tokens already ticked into the latency metrics
@@ -52,6 +53,7 @@ LinkFailure verify_failure(const verify::VerifyError& e) {
 
 void DispatcherService::continue_on_edge(Walk& w, const std::string& sent, int64_t n_generated) {
   // The edge model sees the real (unmasked) text: it never leaves the device.
+  w.session = std::make_unique<EdgeSession>(*edge_, /*may_refuse=*/false);
   w.session->prefill(edge_->encode(w.prompt_text + sent));
   start_on_edge(w, sent, n_generated);
   metrics_.count_decision("edge", "failover");
@@ -70,9 +72,10 @@ DispatcherService::SpecResult DispatcherService::answer_speculative(std::shared_
   const auto prompt =
       edge_->encode(api::render_chat(edge_->chat_template(), masked_req.messages, ro_render));
 
+  std::unique_lock drafter(drafter_mu_, std::try_to_lock);
+  if (!drafter) return SpecResult::kNoVerify;  // another answer drafts: the plain cloud path
   if (!link_->acquire()) return SpecResult::kUnreachable;  // circuit open: the edge answers
-  const bool prefilled = w->session != nullptr;  // the routing prefill (kept for fallbacks)
-  if (!w->session) w->session = std::make_unique<EdgeSession>(*edge_);  // exclusive edge
+  w->session.reset();  // the routing prefill's slot is free while the Commander answers
   if (!drafter_)
     drafter_ = std::make_unique<spec::Drafter>(edge_->model(), opts_.draft_threads, w->sampling,
                                                edge_->n_ctx());
@@ -108,7 +111,6 @@ DispatcherService::SpecResult DispatcherService::answer_speculative(std::shared_
   try {
     st->first = answer->next();
   } catch (const verify::VerifyError& e) {
-    if (!prefilled) w->session.reset();
     if (e.status == 0) {
       link_->failed(verify_failure(e), e.what());
       return SpecResult::kUnreachable;
@@ -124,12 +126,12 @@ DispatcherService::SpecResult DispatcherService::answer_speculative(std::shared_
     link_->succeeded();  // it answered: the plain cloud path takes the request
     return SpecResult::kNoVerify;
   } catch (const std::runtime_error&) {  // a Commander with another vocabulary
-    if (!prefilled) w->session.reset();
     link_->succeeded();
     return SpecResult::kNoVerify;
   }
   link_->succeeded();
   st->w = w;
+  st->drafter = std::move(drafter);
   st->answer = answer;
   st->writer = writer_for(*w, {api::new_id("chatcmpl"), opts_.model_alias, api::unix_now()});
   set_route_headers(*w, res, /*speculative=*/true);

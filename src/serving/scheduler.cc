@@ -1,10 +1,12 @@
 #include "serving/scheduler.h"
 
-#include "serving/token_logprob.h"
-
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <string>
+
+#include "engine/perplexity.h"
+#include "serving/token_logprob.h"
 
 namespace tandem::serving {
 namespace {
@@ -28,6 +30,11 @@ struct Scheduler::Slot {
   int64_t n_generated = 0;
   Clock::time_point last_token_time;
   std::vector<TokenLogprob> prompt_lp;
+  PromptScore score;
+  // Held after its prefill (SeqRequest::hold_after_prefill): out of every batch, its last
+  // logits row kept for the first draw once resumed.
+  bool held = false;
+  std::vector<float> held_logits;
   std::vector<float> masked;  // the processor's copy of this slot's logits row
   // Rows of this slot in the current forward's logits.
   size_t first_row = 0, n_rows = 0;
@@ -57,7 +64,7 @@ Scheduler::~Scheduler() {
   for (auto& [req, st] : queue_) st->finish(FinishReason::kError, "server shutting down");
 }
 
-std::shared_ptr<SeqStream> Scheduler::submit(SeqRequest req) {
+std::shared_ptr<SeqStream> Scheduler::submit(SeqRequest req, bool may_refuse) {
   if (req.prompt.empty()) throw std::invalid_argument("the prompt has no tokens");
   if (static_cast<int64_t>(req.prompt.size()) >= opts_.n_ctx)
     throw std::invalid_argument("prompt of " + std::to_string(req.prompt.size()) +
@@ -68,7 +75,8 @@ std::shared_ptr<SeqStream> Scheduler::submit(SeqRequest req) {
     std::lock_guard lock(mu_);
     size_t busy = 0;
     for (auto& s : slots_) busy += s->stream != nullptr;
-    if (busy + queue_.size() >= slots_.size() + opts_.max_queue)
+    if (may_refuse &&
+        busy + queue_.size() >= slots_.size() + std::min(opts_.max_queue, SIZE_MAX - slots_.size()))
       throw QueueFull("all " + std::to_string(slots_.size()) + " slots are busy and " +
                       std::to_string(queue_.size()) + " requests are queued");
     queue_.emplace_back(std::move(req), stream);
@@ -76,6 +84,30 @@ std::shared_ptr<SeqStream> Scheduler::submit(SeqRequest req) {
   }
   cv_.notify_all();
   return stream;
+}
+
+void Scheduler::resume(const std::shared_ptr<SeqStream>& stream, SeqRequest how) {
+  {
+    std::lock_guard lock(mu_);
+    resumes_.emplace_back(stream, std::move(how));
+  }
+  cv_.notify_all();
+}
+
+void Scheduler::cancel(const std::shared_ptr<SeqStream>& stream) {
+  stream->cancel();
+  { std::lock_guard lock(mu_); }  // the loop tests its wake condition under mu_: no lost wake-up
+  cv_.notify_all();
+}
+
+size_t Scheduler::queued() {
+  std::lock_guard lock(mu_);
+  return queue_.size();
+}
+
+void Scheduler::set_max_queue(size_t n) {
+  std::lock_guard lock(mu_);
+  opts_.max_queue = n;
 }
 
 void Scheduler::run_exclusive(const std::function<void()>& work) {
@@ -92,21 +124,27 @@ void Scheduler::run_exclusive(const std::function<void()>& work) {
 
 void Scheduler::loop() {
   std::deque<std::packaged_task<void()>> jobs;
+  std::deque<std::pair<std::shared_ptr<SeqStream>, SeqRequest>> resumes;
   for (;;) {
     {
       std::unique_lock lock(mu_);
       cv_.wait(lock, [&] {
-        if (stop_ || !queue_.empty() || !jobs_.empty()) return true;
-        return std::any_of(slots_.begin(), slots_.end(), [](auto& s) { return s->stream; });
+        if (stop_ || !queue_.empty() || !jobs_.empty() || !resumes_.empty()) return true;
+        // A held slot is idle until it is resumed or cancelled.
+        return std::any_of(slots_.begin(), slots_.end(), [](auto& s) {
+          return s->stream && (!s->held || s->stream->cancelled());
+        });
       });
       if (stop_) return;
       admit();
       jobs.swap(jobs_);
+      resumes.swap(resumes_);
     }
     // Exclusive jobs (embedding forwards) run between two steps, on this thread.
     for (auto& job : jobs) job();
     jobs.clear();
     try {
+      apply_resumes(resumes);
       step();
     } catch (const std::exception& e) {
       // Nothing may escape this thread; the sequences in flight end with the error.
@@ -128,7 +166,7 @@ void Scheduler::admit() {
       stream->finish(FinishReason::kCancelled);
       continue;
     }
-    if (req.max_tokens == 0 && !req.prompt_logprobs) {  // nothing to evaluate
+    if (req.max_tokens == 0 && !req.prompt_logprobs && !req.hold_after_prefill) {  // nothing to do
       stream->finish(FinishReason::kLength);
       continue;
     }
@@ -149,9 +187,48 @@ void Scheduler::admit() {
     s.n_generated = 0;
     s.last = -1;
     s.prompt_lp.clear();
+    s.score = {};
+    s.held = false;
     metrics_.add_prompt_tokens(static_cast<int64_t>(s.req.prompt.size()));
   }
   metrics_.set_queue_length(static_cast<int64_t>(queue_.size()));
+}
+
+void Scheduler::apply_resumes(
+    std::deque<std::pair<std::shared_ptr<SeqStream>, SeqRequest>>& resumes) {
+  for (auto& [stream, how] : resumes) {
+    auto it = std::find_if(slots_.begin(), slots_.end(),
+                           [&](auto& s) { return s->stream == stream && s->held; });
+    if (it == slots_.end()) {
+      stream->finish(FinishReason::kError, "the sequence is no longer held for resuming");
+      continue;
+    }
+    Slot& s = **it;
+    if (stream->cancelled()) continue;  // step() frees it
+    SeqRequest& r = s.req;
+    r.sampling = how.sampling;
+    r.max_tokens = how.max_tokens;
+    r.top_logprobs = how.top_logprobs;
+    r.stop_tokens = std::move(how.stop_tokens);
+    r.ignore_eos = how.ignore_eos;
+    r.processor = std::move(how.processor);
+    r.hold_after_prefill = false;
+    try {
+      s.sampler = std::make_unique<engine::Sampler>(r.sampling, tf_.model().tokenizer().n_vocab());
+      for (TokenId t : r.prompt) s.sampler->accept(t);
+    } catch (const std::exception& e) {
+      finish_slot(s, FinishReason::kError, e.what());
+      continue;
+    }
+    s.held = false;
+    const std::vector<float> logits = std::move(s.held_logits);
+    s.held_logits = {};
+    if (r.max_tokens == 0)
+      finish_slot(s, FinishReason::kLength);
+    else
+      sample(s, logits);
+  }
+  resumes.clear();
 }
 
 void Scheduler::publish_gauges() {
@@ -168,6 +245,8 @@ void Scheduler::finish_slot(Slot& s, FinishReason r, const std::string& error) {
     stream = std::move(s.stream);
   }
   s.req.processor.reset();  // its matcher and transition cache can be large
+  s.held = false;
+  s.held_logits = {};
   if (!s.prompt_lp.empty()) stream->set_prompt_logprobs(std::move(s.prompt_lp));
   stream->finish(r, error);
 }
@@ -186,7 +265,7 @@ void Scheduler::step() {
   // Decode tokens first: they are one each and keep running streams moving.
   for (auto& s : slots_) {
     s->n_rows = 0;
-    if (!s->stream || s->prefilling()) continue;
+    if (!s->stream || s->prefilling() || s->held) continue;
     s->first_row = rows;
     add(s->last, s->n_past, s->seq, true);
     s->n_rows = 1;
@@ -201,7 +280,8 @@ void Scheduler::step() {
     for (size_t i = 0; i < n; ++i) {
       const int32_t pos = s->n_prefilled + static_cast<int32_t>(i);
       const bool last = static_cast<size_t>(pos) + 1 == p.size();
-      add(p[static_cast<size_t>(pos)], pos, s->seq, last || s->req.prompt_logprobs);
+      add(p[static_cast<size_t>(pos)], pos, s->seq,
+          last || s->req.prompt_logprobs || s->req.score_prompt);
     }
     s->n_rows = rows - s->first_row;
   }
@@ -221,7 +301,7 @@ void Scheduler::step() {
   auto row = [&](size_t r) { return logits.subspan(r * n_vocab, n_vocab); };
 
   for (auto& s : slots_) {
-    if (!s->stream) continue;
+    if (!s->stream || s->held) continue;
     if (!s->prefilling()) {
       ++s->n_past;
       sample(*s, row(s->first_row));
@@ -232,18 +312,30 @@ void Scheduler::step() {
     size_t n_added = 0;
     for (size_t i = 0; i < batch.size(); ++i) n_added += batch.seq_ids[i] == s->seq;
     if (n_added == 0) continue;
-    if (s->req.prompt_logprobs) {
+    if (s->req.prompt_logprobs || s->req.score_prompt) {
       for (size_t j = 0; j < s->n_rows; ++j) {
         const size_t next = static_cast<size_t>(s->n_prefilled) + j + 1;
-        if (next < p.size())
+        if (next >= p.size()) continue;
+        if (s->req.prompt_logprobs)
           s->prompt_lp.push_back(
               token_logprob(row(s->first_row + j), p[next], std::max(0, s->req.top_logprobs)));
+        if (s->req.score_prompt) {
+          s->score.nll_sum += engine::token_nll(row(s->first_row + j), p[next]);
+          ++s->score.n_scored;
+        }
       }
     }
     s->n_prefilled += static_cast<int32_t>(n_added);
     s->n_past = s->n_prefilled;
     if (!s->prefilling()) {
       s->stream->set_prompt_logprobs(s->prompt_lp);
+      if (s->req.hold_after_prefill) {
+        const auto last = row(s->first_row + s->n_rows - 1);
+        s->held_logits.assign(last.begin(), last.end());
+        s->held = true;
+        s->stream->set_prefilled(s->score);
+        continue;
+      }
       if (s->req.max_tokens == 0) {
         finish_slot(*s, FinishReason::kLength);
         continue;

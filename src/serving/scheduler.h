@@ -39,9 +39,19 @@ class Scheduler {
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
 
-  // Queues a request; throws QueueFull, or std::invalid_argument for an empty prompt or one
-  // that does not fit the context.
-  std::shared_ptr<SeqStream> submit(SeqRequest req);
+  // Queues a request; throws QueueFull (unless !may_refuse: a request continuing an answer
+  // the client already has), or std::invalid_argument for an empty prompt or one that does
+  // not fit the context.
+  std::shared_ptr<SeqStream> submit(SeqRequest req, bool may_refuse = true);
+  // Generation settings for a held sequence (SeqRequest::hold_after_prefill): sampling,
+  // max_tokens, top_logprobs, stop_tokens, ignore_eos and processor are taken from `how`;
+  // the prompt stays. A sequence no longer held (cancelled, ended) ends with an error.
+  void resume(const std::shared_ptr<SeqStream>& stream, SeqRequest how);
+  // Cancels a sequence and wakes the scheduler, so a held (idle) slot is freed at once.
+  void cancel(const std::shared_ptr<SeqStream>& stream);
+  // Requests waiting for a slot; the limit beyond the busy slots (SIZE_MAX: none).
+  size_t queued();
+  void set_max_queue(size_t n);
   int32_t n_ctx() const { return opts_.n_ctx; }
   size_t max_batch() const { return opts_.max_batch; }
   // Runs `work` on the scheduler thread between two steps and waits for it, rethrowing what
@@ -53,6 +63,7 @@ class Scheduler {
   struct Slot;
   void loop();
   void admit();  // under mu_
+  void apply_resumes(std::deque<std::pair<std::shared_ptr<SeqStream>, SeqRequest>>& resumes);
   void step();
   void finish_slot(Slot& s, FinishReason r, const std::string& error = "");
   void sample(Slot& s, std::span<const float> logits);
@@ -68,6 +79,7 @@ class Scheduler {
   std::condition_variable cv_;
   std::deque<std::pair<SeqRequest, std::shared_ptr<SeqStream>>> queue_;
   std::deque<std::packaged_task<void()>> jobs_;  // run_exclusive's, run before the next step
+  std::deque<std::pair<std::shared_ptr<SeqStream>, SeqRequest>> resumes_;
   bool stop_ = false;
   std::jthread thread_;
 };

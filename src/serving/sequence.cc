@@ -30,6 +30,20 @@ void SeqStream::set_prompt_logprobs(std::vector<TokenLogprob> lp) {
   prompt_lp_ = std::move(lp);
 }
 
+std::optional<PromptScore> SeqStream::wait_prefilled() {
+  std::unique_lock lock(mu_);
+  cv_.wait(lock, [&] { return prefilled_ || finish_ != FinishReason::kNone; });
+  return prefilled_;
+}
+
+void SeqStream::set_prefilled(PromptScore score) {
+  {
+    std::lock_guard lock(mu_);
+    prefilled_ = score;
+  }
+  cv_.notify_all();
+}
+
 void SeqStream::finish(FinishReason r, std::string error) {
   {
     std::lock_guard lock(mu_);

@@ -27,6 +27,13 @@ struct SeqRequest {
   bool prompt_logprobs = false;      // log-probabilities of prompt tokens 1..n-1
   std::vector<TokenId> stop_tokens;  // extra end-of-turn tokens besides the vocab's EOG set
   bool ignore_eos = false;           // generate max_tokens regardless (benchmarks)
+  // Sum the prompt's next-token NLL (tokens 1..n-1, double precision: the routing
+  // perplexity) from the prefill's logits.
+  bool score_prompt = false;
+  // Stop after the prefill, the slot keeping its cache and last logits, until
+  // Scheduler::resume() says how to generate (or cancel() frees it): a decision taken on the
+  // prefill (routing) is followed by a generation that does not prefill again.
+  bool hold_after_prefill = false;
   // Masks this sequence's logits before each draw (structured output); null: none, and
   // the decode path does no extra work.
   std::unique_ptr<engine::LogitsProcessor> processor;
@@ -39,6 +46,12 @@ struct TokenLogprob {
 };
 
 enum class FinishReason { kNone, kStop, kLength, kCancelled, kError };
+
+// What a held prefill yields (SeqRequest::score_prompt).
+struct PromptScore {
+  double nll_sum = 0;    // of tokens 1..n-1
+  int64_t n_scored = 0;  // n - 1 when scored, else 0
+};
 
 class SeqStream {
  public:
@@ -55,10 +68,14 @@ class SeqStream {
   bool cancelled() const { return cancelled_; }
   // Valid once the first update arrived: entry i is the log-probability of prompt token i+1.
   std::vector<TokenLogprob> prompt_logprobs() const;
+  // A held request (SeqRequest::hold_after_prefill): blocks until its prefill is done;
+  // nullopt when the sequence ended first (error, shutdown; see next()).
+  std::optional<PromptScore> wait_prefilled();
 
   // Producer side.
   void push(TokenLogprob t);
   void set_prompt_logprobs(std::vector<TokenLogprob> lp);
+  void set_prefilled(PromptScore score);
   void finish(FinishReason r, std::string error = "");
 
   const std::chrono::steady_clock::time_point created = std::chrono::steady_clock::now();
@@ -68,6 +85,7 @@ class SeqStream {
   std::condition_variable cv_;
   std::vector<TokenLogprob> pending_;
   std::vector<TokenLogprob> prompt_lp_;
+  std::optional<PromptScore> prefilled_;
   FinishReason finish_ = FinishReason::kNone;
   std::string error_;
   std::atomic<bool> cancelled_{false};

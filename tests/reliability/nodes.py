@@ -251,8 +251,8 @@ class Cluster:
         self.dir = tempfile.mkdtemp(prefix="tandem-reliability-")
         self.servers = []
 
-    def _common(self):
-        return ["-m", self.opts.model, "-t", str(self.opts.threads), "-c", "2048"]
+    def _common(self, model=None):
+        return ["-m", model or self.opts.model, "-t", str(self.opts.threads), "-c", "2048"]
 
     def commander(self, name="commander", port=0, extra=()):
         s = Server(self.opts.tandem, "commander",
@@ -261,13 +261,21 @@ class Cluster:
         self.servers.append(s)
         return s.start(port)
 
-    def dispatcher(self, commander_url, route="cloud", name=None, extra=()):
+    def synth(self, name, *shape):
+        """A random-weight model of `shape` (tandem synth --like custom flags) with the test
+        model's tokenizer, in this cluster's directory."""
+        path = os.path.join(self.dir, name)
+        subprocess.run([self.opts.tandem, "synth", "--like", "custom", *shape, "--vocab-from",
+                        self.opts.model, "-o", path], check=True, capture_output=True)
+        return path
+
+    def dispatcher(self, commander_url, route="cloud", name=None, extra=(), model=None):
         policy = os.path.join(self.dir, f"policy-{route}.toml")
         with open(policy, "w") as f:
             f.write(ALWAYS_CLOUD if route == "cloud" else ALWAYS_EDGE)
         s = Server(self.opts.tandem, "dispatcher",
-                   [*self._common(), "--commander", commander_url, "--intent-model", "none",
-                    "--policy", policy, *extra],
+                   [*self._common(model), "--parallel", str(self.opts.parallel), "--commander",
+                    commander_url, "--intent-model", "none", "--policy", policy, *extra],
                    self.dir, name or f"dispatcher-{route}")
         self.servers.append(s)
         return s.start(0)

@@ -54,7 +54,7 @@ def parse_args(argv):
                         "unless --only names more)")
     p.add_argument("--soak-json", default=None, help="write the soak's samples to this file")
     p.add_argument("--threads", type=int, default=1, help="-t of every server (default 1)")
-    p.add_argument("--parallel", type=int, default=4, help="Commander --parallel (default 4)")
+    p.add_argument("--parallel", type=int, default=4, help="--parallel of the Commander and the edge (default 4)")
     p.add_argument("--dispatcher-flag", action="append", default=[], dest="dispatcher_flags",
                    metavar="FLAG", help="extra flag for the failover Dispatcher (repeatable, "
                    "e.g. --dispatcher-flag=--commander-stall-timeout=2); default: none, "

@@ -1,15 +1,14 @@
-// The Dispatcher's edge model: one sequence at a time over a private KvCache, so the prefill
-// that yields the routing perplexity is the same prefill local generation continues from.
-// An EdgeSession holds the engine exclusively from the prefill to the last generated token.
-// Generation follows the Commander's scheduler step for step (stop tokens, grammar mask,
-// log-probabilities of the raw logits, max_tokens and the context), so given the same model
-// both nodes answer alike.
+// The Dispatcher's edge model, served by the same continuous-batching scheduler as the
+// Commander: concurrent requests share each forward. The prefill that yields the routing
+// perplexity is held in its slot until the route is decided, so a local answer continues
+// from it without a second prefill. Generation follows the Commander's scheduler step for
+// step (it is the same code), so given the same model both nodes answer alike.
 #pragma once
 
 #include <algorithm>
-#include <atomic>
+#include <cstdint>
+#include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,7 +21,10 @@
 #include "engine/model.h"
 #include "engine/sampler.h"
 #include "engine/transformer.h"
+#include "http/metrics.h"
 #include "router/prompt_perplexity.h"
+#include "serving/generation.h"
+#include "serving/scheduler.h"
 #include "serving/sequence.h"
 #include "serving/text_stream.h"
 #include "template/chat_template.h"
@@ -32,21 +34,27 @@ namespace tandem::dispatcher {
 
 class EdgeEngine;
 
-// Exclusive use of the edge engine (RAII: the lock is released when it is destroyed).
+// One request's sequence on the edge engine (RAII: destroying it cancels the sequence and
+// frees its slot at once).
 class EdgeSession {
  public:
-  // Waits for the engine; with `may_refuse`, throws ApiError 503 queue_full (Retry-After: 1)
-  // instead when the engine's queue of waiting sessions is full. A failover continuing an
-  // answer the client already has is not refused.
-  explicit EdgeSession(EdgeEngine& e, bool may_refuse = true);
+  // `may_refuse`: past the queue (--queue-max) the first prefill/start throws ApiError 503
+  // queue_full (Retry-After: 1). A failover continuing an answer the client already has is
+  // not refused.
+  explicit EdgeSession(EdgeEngine& e, bool may_refuse = true) : e_(e), may_refuse_(may_refuse) {}
+  ~EdgeSession();
+  EdgeSession(const EdgeSession&) = delete;
+  EdgeSession& operator=(const EdgeSession&) = delete;
 
   // ONE batched prefill of `tokens` with all logits: the routing perplexity (exactly
-  // router::prompt_perplexity), leaving the prompt in the cache for generate().
+  // router::prompt_perplexity), the prompt then held in its slot for start().
   // prompt_top_logprobs >= 0 also keeps each prompt token's log-probability (entry i: token
   // i+1) with that many alternatives, from the same logits (completions' echo + logprobs).
+  // Waits for a slot (the queue); std::invalid_argument if the prompt does not fit.
   router::PromptPerplexity prefill_scored(const std::vector<tokenizer::TokenId>& tokens,
                                           int32_t prompt_top_logprobs = -1);
-  // A prefill keeping only the last logits (failover: prompt + text received so far).
+  // The prompt of a plain generation (failover: prompt + text received so far): start()
+  // prefills it with the generation, keeping only the last logits.
   void prefill(const std::vector<tokenizer::TokenId>& tokens);
   const std::vector<serving::TokenLogprob>& prompt_logprobs() const { return prompt_lp_; }
 
@@ -61,55 +69,52 @@ class EdgeSession {
     // under a grammar, as on the Commander).
     bool end_of_turn_stops = true;
     int32_t top_logprobs = -1;  // >= 0: each token's log-probability + that many alternatives
+    bool ignore_eos = false;    // generate max_tokens regardless (benchmarks), as the Commander
     std::unique_ptr<engine::LogitsProcessor> processor;  // structured output; null: free text
   };
-  struct Step {
-    serving::TextDelta delta;
-    // The token generated in this step (none at the end); logprob/top filled when asked.
-    std::vector<serving::TokenLogprob> tokens;
-    bool done = false;
-    serving::FinishReason finish = serving::FinishReason::kNone;
-    std::string error;  // finish == kError: the grammar could not go on
-  };
+  using Step = serving::Generation::Step;
   // Starts generating after a prefill.
   void start(Options o);
   // Shorthand for free text (trim_leading: drop whitespace before the answer).
   void start(const engine::SamplerParams& sampling, int64_t max_tokens,
              std::vector<std::string> stop, bool trim_leading);
-  // One token (or the end); call until done.
+  // The tokens generated since the last call (at least one, or the end); call until done.
   Step next();
-  int64_t n_prompt() const { return n_prompt_; }
-  int64_t n_generated() const { return n_generated_; }
+  int64_t n_prompt() const { return static_cast<int64_t>(prompt_.size()); }
+  int64_t n_generated() const { return gen_ ? gen_->completion_tokens() : 0; }
 
  private:
+  std::shared_ptr<serving::SeqStream> submit(serving::SeqRequest r);
+
   EdgeEngine& e_;
-  std::unique_lock<std::mutex> lock_;
-  std::vector<float> last_logits_;
-  std::vector<float> masked_;  // the processor's copy of last_logits_
+  bool may_refuse_;
+  std::vector<tokenizer::TokenId> prompt_;
   std::vector<serving::TokenLogprob> prompt_lp_;
-  std::vector<tokenizer::TokenId> prompt_;  // the sampler's penalties see it, as the Scheduler's
-  int32_t pos_ = 0;
-  int64_t n_prompt_ = 0;
-  int64_t n_generated_ = 0;
-  Options o_;
-  std::unique_ptr<engine::Sampler> sampler_;
-  std::unique_ptr<serving::TextStream> text_;
-  tokenizer::Utf8StreamDecoder utf8_;
-  bool finished_ = false;
+  std::shared_ptr<serving::SeqStream> stream_;  // set: submitted (held after prefill_scored)
+  bool held_ = false;
+  std::unique_ptr<serving::Generation> gen_;
+  bool done_ = false;
 };
 
 class EdgeEngine {
  public:
-  // chat_template: empty = detect from the GGUF.
+  // chat_template: empty = detect from the GGUF. n_slots sequences are decoded together,
+  // each with an n_ctx context.
   EdgeEngine(std::unique_ptr<engine::Model> model, int threads, int32_t n_ctx,
-             const std::string& chat_template);
+             const std::string& chat_template, int32_t n_slots = 4);
+  ~EdgeEngine();
 
   const tokenizer::Tokenizer& tokenizer() const { return model_->tokenizer(); }
   const templates::ChatTemplate& chat_template() const { return template_; }
   int32_t n_ctx() const { return n_ctx_; }
-  // Sessions that may wait for the engine beyond the one using it (< 0: no limit).
-  void set_max_waiting(int n) { max_waiting_ = n; }
-  int waiting() const { return waiting_.load(); }
+  int32_t n_slots() const { return n_slots_; }
+  // Requests that may wait for a slot beyond the busy ones (< 0: no limit).
+  void set_max_waiting(int n) { sched_->set_max_queue(n < 0 ? SIZE_MAX : static_cast<size_t>(n)); }
+  int waiting() const { return static_cast<int>(sched_->queued()); }
+  // Runs `work` on the scheduler thread between two steps (other users of the Transformer,
+  // such as embeddings with their own KvCache, take turns with generation).
+  void run_exclusive(const std::function<void()>& work) { sched_->run_exclusive(work); }
+  // Only inside run_exclusive (or before any request): the scheduler thread owns it.
   engine::Transformer& transformer() { return tf_; }
   const engine::Model& model() const { return *model_; }
   // The chat template's end-of-turn token, if it is one token (ends an answer like EOS).
@@ -143,14 +148,15 @@ class EdgeEngine {
   std::unique_ptr<engine::Model> model_;
   engine::Transformer tf_;
   int32_t n_ctx_;
-  engine::KvCache cache_;
+  int32_t n_slots_;
   templates::ChatTemplate template_;
   std::vector<tokenizer::TokenId> end_of_turn_;
   api::GrammarVocab grammar_vocab_;  // built on the first constrained request
   api::PromptGuard prompt_guard_;
-  std::mutex mu_;
-  std::atomic<int> waiting_{0};
-  int max_waiting_ = -1;
+  // The scheduler's own counters: the Dispatcher's metrics count the requests it answers
+  // (edge, cloud, failover) itself.
+  http::Metrics sched_metrics_;
+  std::unique_ptr<serving::Scheduler> sched_;  // last: its thread uses everything above
 };
 
 }  // namespace tandem::dispatcher
