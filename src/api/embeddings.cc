@@ -33,10 +33,19 @@ std::vector<TokenId> token_list(const json& v, int32_t n_vocab, const std::strin
 }
 
 // The inputs as token ids: a string, strings, one token list, or token lists.
-std::vector<std::vector<TokenId>> tokenize_input(const json& in, const tokenizer::Tokenizer& tok) {
+std::vector<std::vector<TokenId>> tokenize_input(const json& in, const tokenizer::Tokenizer& tok,
+                                                 const EmbeddingEngine& e) {
   auto text = [&](const json& s, const std::string& where) {
     const auto& str = s.get_ref<const std::string&>();
     if (str.empty()) throw http::bad_field("input", where + " is an empty string");
+    // A text too long for the context is refused unread: tokenizing a 4 MB input costs
+    // seconds and far more memory than its bytes.
+    if (e.guard && !e.guard->could_fit(str.size(), e.n_ctx))
+      throw http::ApiError(400,
+                           where + " is " + std::to_string(str.size()) +
+                               " bytes, more than this model's context of " +
+                               std::to_string(e.n_ctx) + " tokens can hold",
+                           "invalid_request_error", "input", "context_length_exceeded");
     return tok.encode(str, /*add_special=*/true, /*parse_special=*/false);
   };
   const std::string shape =
@@ -99,7 +108,7 @@ EmbeddingRequest parse_embedding_request(const json& body, const EmbeddingEngine
   // "user" is accepted and ignored, as the rest of the API does.
   auto in = body.find("input");
   if (in == body.end() || in->is_null()) throw http::bad_field("input", "'input' is required");
-  r.inputs = tokenize_input(*in, e.tf.model().tokenizer());
+  r.inputs = tokenize_input(*in, e.tf.model().tokenizer(), e);
   for (size_t i = 0; i < r.inputs.size(); ++i)
     if (r.inputs[i].size() > static_cast<size_t>(e.n_ctx))
       throw http::ApiError(

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "api/prompt_guard.h"
 #include "engine/embedding.h"
 #include "engine/transformer.h"
 
@@ -24,6 +25,8 @@ struct EmbeddingEngine {
   int32_t n_ctx = 0;        // the longest input, in tokens
   engine::EmbedOptions opts;
   engine::ForwardRunner run;  // where each forward runs (empty: the calling thread)
+  // Refuses a text input too long for n_ctx before tokenizing it (null: no early check).
+  const PromptGuard* guard = nullptr;
 };
 
 struct EmbeddingRequest {

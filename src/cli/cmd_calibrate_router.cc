@@ -1,12 +1,14 @@
-// tandem calibrate-router: full-prompt perplexity of each prompt under the edge model (one
-// batched prefill each, as the Dispatcher computes it), their distribution, and the threshold
-// that keeps the requested share of prompts on the edge.
+// tandem calibrate-router: the routing perplexity of each prompt under the edge model, exactly
+// as the Dispatcher computes it (the prompt as a user message rendered with the edge chat
+// template, the same tokenization, the held routing prefill of dispatcher::EdgeSession), their
+// distribution, and the threshold that keeps the requested share of prompts on the edge.
 #include <fmt/format.h>
 
 #include <fstream>
 
 #include "cli/commands.h"
 #include "cli/model_options.h"
+#include "dispatcher/edge/edge_engine.h"
 #include "router/calibration.h"
 #include "router/prompt_perplexity.h"
 
@@ -19,6 +21,9 @@ struct CalibrateRouterOptions {
   double local_share = 0.6;
   int bins = 12;
   bool verbose = false;
+  bool raw = false;  // score the bare text (no chat template), as before the Dispatcher's way
+  std::string chat_template;
+  int32_t ctx = 0;
 };
 
 std::vector<std::string> read_prompts(const std::string& path) {
@@ -36,28 +41,36 @@ std::vector<std::string> read_prompts(const std::string& path) {
 int run_calibrate_router(const CalibrateRouterOptions& o) {
   const auto prompts = read_prompts(o.prompts_file);
   auto m = o.model.load();
-  engine::Transformer tf(*m, o.model.resolved_threads());
-  std::vector<std::vector<tokenizer::TokenId>> tokenized;
-  int32_t longest = 2;
-  for (const auto& p : prompts) {
-    tokenized.push_back(m->tokenizer().encode(p, /*add_special=*/true, false));
-    longest = std::max(longest, static_cast<int32_t>(tokenized.back().size()));
-  }
-  if (m->config().n_ctx_train > 0 && longest > m->config().n_ctx_train)
-    throw std::runtime_error(fmt::format("a prompt has {} tokens, more than the model's context {}",
-                                         longest, m->config().n_ctx_train));
-  auto cache = tf.make_cache(longest);
+  const int64_t train = m->config().n_ctx_train > 0 ? m->config().n_ctx_train : 2048;
+  // The Dispatcher's default edge context (cmd_dispatcher.cc): longer prompts go to the
+  // Commander on their length, so they never need a threshold.
+  const int32_t n_ctx = o.ctx > 0 ? o.ctx : static_cast<int32_t>(std::min<int64_t>(train, 4096));
+  dispatcher::EdgeEngine edge(std::move(m), o.model.resolved_threads(), n_ctx, o.chat_template,
+                              /*n_slots=*/1);
+  if (!o.raw)
+    fmt::print(stderr, "scoring as the Dispatcher: chat template {}\n",
+               edge.chat_template().describe());
   std::vector<double> ppls;
   for (size_t i = 0; i < prompts.size(); ++i) {
-    if (tokenized[i].size() < 2) {
-      fmt::print(stderr, "skipping prompt {}: fewer than 2 tokens\n", i + 1);
+    std::vector<tokenizer::TokenId> tokens;
+    if (o.raw) {
+      tokens = edge.tokenizer().encode(prompts[i], /*add_special=*/true, false);
+    } else {
+      api::ChatRequest r;
+      r.messages.emplace_back("user", prompts[i]);
+      tokens = edge.encode(edge.render_request(r));
+    }
+    if (tokens.size() < 2 || static_cast<int64_t>(tokens.size()) >= n_ctx) {
+      fmt::print(stderr, "skipping prompt {}: {} tokens (the Dispatcher scores 2 to {})\n", i + 1,
+                 tokens.size(), n_ctx - 1);
       continue;
     }
-    cache.clear(0);
-    const auto r = router::prompt_perplexity(tf, cache, tokenized[i]);
+    dispatcher::EdgeSession s(edge);
+    const auto r = s.prefill_scored(tokens);
     ppls.push_back(r.ppl);
     if (o.verbose) fmt::print("{:10.3f}  {}\n", r.ppl, prompts[i]);
   }
+  if (ppls.empty()) throw std::runtime_error(o.prompts_file + ": no prompt could be scored");
   const double threshold = router::calibrate_threshold(ppls, o.local_share);
   const auto dist = router::summarize_ppl(ppls, o.bins);
   size_t local = 0;
@@ -86,6 +99,15 @@ CommandAction register_calibrate_router(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::Range(1, 100));
   cmd->add_flag("-v,--verbose", o->verbose, "Print each prompt's perplexity");
+  cmd->add_option("--chat-template", o->chat_template,
+                  "The Dispatcher's --chat-template, if it is started with one");
+  cmd->add_option("-c,--ctx,--ctx-size", o->ctx,
+                  "The Dispatcher's edge context (default: as the Dispatcher's); longer prompts "
+                  "are skipped (the Dispatcher sends them to the Commander on their length)")
+      ->check(CLI::Range(0, 1 << 20));
+  cmd->add_flag("--raw", o->raw,
+                "Score each line as bare text (BOS + text), not as the Dispatcher does (a chat "
+                "turn in the edge template)");
   return [o]() { return run_calibrate_router(*o); };
 }
 

@@ -97,7 +97,7 @@ void EngineService::embeddings(const httplib::Request& http_req, httplib::Respon
   // workspaces are not thread-safe), against a KvCache of the request's own: generation keeps
   // going between an embedding request's forwards, and the slots' caches are never touched.
   serving::Scheduler& sched = *scheduler_;
-  api::EmbeddingEngine e{tf_, opts_.model_alias, sched.n_ctx(), {}, {}};
+  api::EmbeddingEngine e{tf_, opts_.model_alias, sched.n_ctx(), {}, {}, &prompt_guard_};
   e.opts.pooling = opts_.pooling.value_or(engine::model_pooling(*model_));
   e.opts.max_batch = sched.max_batch();
   e.run = [&sched](const std::function<void()>& work) { sched.run_exclusive(work); };

@@ -72,7 +72,8 @@ void DispatcherService::models(const httplib::Request&, httplib::Response& res) 
 }
 
 void DispatcherService::embeddings(const httplib::Request& http_req, httplib::Response& res) {
-  api::EmbeddingEngine e{edge_->transformer(), opts_.model_alias, edge_->n_ctx(), {}, {}};
+  api::EmbeddingEngine e{edge_->transformer(),  opts_.model_alias, edge_->n_ctx(), {}, {},
+                         &edge_->prompt_guard()};
   e.opts.pooling = opts_.pooling.value_or(engine::model_pooling(edge_->model()));
   // Each forward runs on the edge scheduler's thread between two generation steps (a private
   // KvCache, so the sequences' caches are untouched).

@@ -89,13 +89,23 @@ void Masker::add_known_digits(std::string_view text, std::vector<PiiMatch>& out)
            !(end - i >= 3 && is_fullwidth_digit_at(text, end - 3)) && text[end - 1] != 'X' &&
            text[end - 1] != 'x' && text[end - 1] != ')')
       --end;
-    const std::string key = digits_key(text.substr(i, end - i));
-    const bool glued =
-        (i > 0 && is_word_byte(text[i - 1])) || (end < text.size() && is_word_byte(text[end]));
+    // Brackets around the whole number are the sentence's, not the number's: "(13800138000)"
+    // masks the digits and keeps its brackets; "(010)12345678" keeps its area code's.
+    size_t begin = i;
+    if (text[begin] == '(') {
+      const size_t close = text.substr(begin, end - begin).find(')');
+      if (close == std::string_view::npos || begin + close + 1 == end) ++begin;
+    }
+    if (end > begin && text[end - 1] == ')' &&
+        text.substr(begin, end - 1 - begin).find('(') == std::string_view::npos)
+      --end;
+    const std::string key = digits_key(text.substr(begin, end - begin));
+    const bool glued = (begin > 0 && is_word_byte(text[begin - 1])) ||
+                       (end < text.size() && is_word_byte(text[end]));
     if (!glued && key.size() >= kMinDigitsKey) {
       if (auto it = by_digits_.find(key); it != by_digits_.end()) {
         const std::string_view v = *value_of(it->second);
-        out.push_back({type_of_.at(std::string(v)), i, end, std::string(v)});
+        out.push_back({type_of_.at(std::string(v)), begin, end, std::string(v)});
       }
     }
     i = std::max(j, i + 1);

@@ -200,6 +200,13 @@ TEST_F(Embeddings, InputLongerThanTheContextIs400) {
   EXPECT_EQ(embed({{"input", ids}}).status, 200);
   ids.push_back(1);
   expect_error(embed({{"input", ids}}), 400, "input");
+  // Far too long to fit: refused on its byte count, before it is tokenized.
+  r = embed({{"input", {"short", std::string(4 << 20, 'a')}}});
+  expect_error(r, 400, "input");
+  EXPECT_EQ(r.j()["error"]["code"], "context_length_exceeded");
+  EXPECT_NE(r.j()["error"]["message"].get<std::string>().find("'input[1]' is 4194304 bytes"),
+            std::string::npos)
+      << r.body;
 }
 
 TEST_F(Embeddings, UnknownModelIs404) {

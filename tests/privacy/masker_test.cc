@@ -23,6 +23,21 @@ TEST(Masker, SameValueSamePlaceholderAcrossMessages) {
   EXPECT_EQ(m.unmask("<EMAIL_2> <PHONE_1><PHONE_2>"), "b@example.com 1380000000013900000000");
 }
 
+// A known number in brackets, in a later message (or the same one, mask_all): the brackets
+// are the sentence's and survive the round trip; an area code's brackets are the number's.
+TEST(Masker, BracketsAroundAKnownNumberStayOutsideThePlaceholder) {
+  Masker m;
+  const std::vector<std::string> texts = {"号码(15012345678)已停机"};
+  const auto masked = m.mask_all(texts);
+  EXPECT_EQ(masked[0], "号码(<PHONE_1>)已停机");
+  EXPECT_EQ(m.unmask(masked[0]), texts[0]);
+  EXPECT_EQ(m.mask("again (150 1234 5678)."), "again (<PHONE_1>).");
+  Masker area;
+  EXPECT_EQ(area.mask("电话(010)12345678找我"), "电话<PHONE_1>找我");
+  EXPECT_EQ(area.mask("再打(010)12345678"), "再打<PHONE_1>");
+  EXPECT_EQ(area.unmask("再打<PHONE_1>"), "再打(010)12345678");
+}
+
 TEST(Masker, NumberingIsPerType) {
   Masker m;
   EXPECT_EQ(m.mask("我是李雷,IP 10.0.0.1,卡 4111 1111 1111 1111,身份证 11010519491231002X"),

@@ -130,6 +130,7 @@ class EdgeEngine {
   // Whether a prompt of `bytes` could fit the edge context at all; when not, it is not
   // tokenized (an 8 MB prompt cost seconds and hundreds of MB for nothing) and counts as
   // prompt_tokens_at_least(bytes) tokens for routing.
+  const api::PromptGuard& prompt_guard() const { return prompt_guard_; }
   bool could_fit(size_t bytes) const { return prompt_guard_.could_fit(bytes, n_ctx_); }
   int64_t prompt_tokens_at_least(size_t bytes) const {
     return std::max<int64_t>(n_ctx_, prompt_guard_.min_tokens(bytes));
