@@ -7,9 +7,9 @@
 #include <map>
 #include <stdexcept>
 
-#include "privacy/chinese_names.h"
+#include "privacy/names/chinese_names.h"
 #include "privacy/detector_rules.h"
-#include "privacy/english_names.h"
+#include "privacy/names/english_names.h"
 
 namespace tandem::privacy {
 

@@ -4,7 +4,7 @@
 
 #include "privacy/address.h"
 #include "privacy/checksums.h"
-#include "privacy/names.h"
+#include "privacy/names/names.h"
 #include "privacy/text_forms.h"
 
 namespace tandem::privacy {
@@ -155,6 +155,13 @@ std::vector<RuleSpec> detection_rules() {
       {PiiType::kPhone,
        before + "((?:" + intl + "[ \\-]?" + area + "[ \\-]?|[(\\x{FF08}]0" + area +
            "[)\\x{FF09}][ \\-]?|0" + area + "[ \\-])" + local + ")" + after,
+       whole},
+      // North American numbers: 415-555-0198, (415) 555-0173, +1 415 555-0123. The groups
+      // must be separated by dashes (brackets, a space after the area code): a bare 10-digit
+      // number or a dotted one (a version) is as likely anything else.
+      {PiiType::kPhone,
+       before + "((?:\\+?1[ \\-]?)?(?:\\([2-9][0-9]{2}\\) ?|[2-9][0-9]{2}[ \\-])" +
+           "[2-9][0-9]{2}-[0-9]{4})" + after,
        whole},
       {PiiType::kId,
        before + "(" + repeat(d, 6) + " ?" + repeat(d, 8) + " ?" + repeat(d, 3) +

@@ -49,10 +49,14 @@ bool leaks(const std::vector<std::string>& texts, const privacy::LabelledEntity&
 
 TEST(PrivacyBoundary, NoLabelledValueReachesTheCommander) {
   std::vector<privacy::LabelledCase> cases;
-  for (const char* f : {"corpus.jsonl", "heldout.jsonl"})
+  std::vector<bool> fresh;  // heldout2.jsonl: written without sight of the detector
+  for (const char* f : {"corpus.jsonl", "heldout.jsonl", "heldout2.jsonl"})
     for (auto& c : privacy::load_corpus(source(std::string("testdata/privacy/") + f)))
-      if (!c.entities.empty()) cases.push_back(std::move(c));
-  ASSERT_GE(cases.size(), 250u);
+      if (!c.entities.empty()) {
+        cases.push_back(std::move(c));
+        fresh.push_back(std::string(f) == "heldout2.jsonl");
+      }
+  ASSERT_GE(cases.size(), 350u);
 
   httplib::Server upstream;
   std::mutex mu;
@@ -96,13 +100,15 @@ TEST(PrivacyBoundary, NoLabelledValueReachesTheCommander) {
           for (auto& s : message_texts(bodies[k])) sent.push_back(std::move(s));
       }
       for (const auto& e : c.entities) {
-        auto& [n, leaked] = per_type[std::string(privacy::pii_key(e.type))];
+        std::string key(privacy::pii_key(e.type));
+        if (e.type == privacy::PiiType::kName && fresh[i]) key = "name (heldout2)";
+        auto& [n, leaked] = per_type[key];
         ++n;
         if (!leaks(sent, e)) continue;
         ++leaked;
-        if (e.type == privacy::PiiType::kName)
-          leaked_names.push_back(e.value);
-        else
+        if (e.type == privacy::PiiType::kName) {
+          if (!fresh[i]) leaked_names.push_back(e.value);
+        } else
           ADD_FAILURE() << privacy::pii_key(e.type) << " '" << e.value
                         << "' reached the Commander in: " << c.text;
       }
@@ -113,7 +119,8 @@ TEST(PrivacyBoundary, NoLabelledValueReachesTheCommander) {
   for (const auto& [type, nl] : per_type)
     std::printf("%-8s %4d values, %3d reached the Commander\n", type.c_str(), nl.first, nl.second);
   // Names are found by lexicon and context, not by a checksum: the detector's misses (its
-  // recall, docs/PRIVACY.md) are what leaks. Everything else: nothing.
+  // recall, docs/PRIVACY.md) are what leaks — about half of heldout2's names, which has no
+  // bound here (docs/PRIVACY.md, "Known limits"). Everything else: nothing.
   const auto& [names, names_leaked] = per_type["name"];
   ASSERT_GT(names, 100);
   std::string list;

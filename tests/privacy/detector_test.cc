@@ -52,6 +52,16 @@ TEST(Phone, Positives) {
   EXPECT_EQ(found("13800000000,13900000000", PiiType::kPhone), (V{"13800000000", "13900000000"}));
 }
 
+TEST(Phone, NorthAmericanNumbersNeedSeparatedGroups) {
+  EXPECT_EQ(found("My new number is 415-555-0198.", PiiType::kPhone), V{"415-555-0198"});
+  EXPECT_EQ(found("call (415) 555-0173 today", PiiType::kPhone), V{"(415) 555-0173"});
+  EXPECT_EQ(found("cell: +1 415 555-0123", PiiType::kPhone), V{"+1 415 555-0123"});
+  EXPECT_TRUE(found("order 4155550198", PiiType::kPhone).empty());     // no separators
+  EXPECT_TRUE(found("200 300 4000 500", PiiType::kPhone).empty());     // a list of numbers
+  EXPECT_TRUE(found("on 2024-05-18 at 10", PiiType::kPhone).empty());  // a date
+  EXPECT_TRUE(found("version 1.234.567.8901", PiiType::kPhone).empty());
+}
+
 TEST(Phone, NegativesAndNearMisses) {
   EXPECT_TRUE(found("1380000000", PiiType::kPhone).empty());    // 10 digits
   EXPECT_TRUE(found("138000000001", PiiType::kPhone).empty());  // 12 digits
@@ -144,7 +154,14 @@ TEST(ChineseName, Negatives) {
   // 三 is a numeral, not in the given-name model: the placeholder name 张三 is not found bare.
   EXPECT_TRUE(found("张三去上学了", PiiType::kName).empty());
   EXPECT_TRUE(found("我叫你", PiiType::kName).empty());
-  EXPECT_TRUE(found("姓名李雷", PiiType::kName).empty());  // 姓名 needs a colon
+}
+
+// A form field's name before a bare name: 收件人车晓萌, 联系人：栾子墨, 姓名李雷, @周子涵.
+TEST(ChineseName, AfterAFieldName) {
+  EXPECT_EQ(found("姓名李雷", PiiType::kName), V{"李雷"});
+  EXPECT_EQ(found("快递已签收，收件人车晓萌", PiiType::kName), V{"车晓萌"});
+  EXPECT_EQ(found("@周子涵 你的快递到了", PiiType::kName), V{"周子涵"});
+  EXPECT_TRUE(found("收件人车站取件", PiiType::kName).empty());  // 车站: an ordinary word
 }
 
 TEST(EnglishName, Positives) {

@@ -1,6 +1,6 @@
-#include "privacy/english_lexicon.h"
+#include "privacy/names/english_lexicon.h"
 
-#include "privacy/names.h"
+#include "privacy/names/names.h"
 
 #include <algorithm>
 #include <array>

@@ -1,11 +1,11 @@
-#include "privacy/english_names.h"
+#include "privacy/names/english_names.h"
 
 #include <algorithm>
 #include <cctype>
 #include <iterator>
 #include <string>
 
-#include "privacy/english_lexicon.h"
+#include "privacy/names/english_lexicon.h"
 
 namespace tandem::privacy {
 namespace {

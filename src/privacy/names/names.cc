@@ -1,9 +1,11 @@
-#include "privacy/names.h"
+#include "privacy/names/names.h"
 
 #include <algorithm>
 #include <cctype>
 #include <iterator>
 #include <string>
+
+#include "privacy/names/chinese_name_stats.h"
 
 namespace tandem::privacy {
 namespace {
@@ -20,6 +22,18 @@ constexpr std::string_view kSingleSurnames =
     "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃"
     "武"
     "戴莫孔向汤施牛樊葛邢乔伍庞颜倪庄聂章鲁岳翟殷詹耿兰焦俞柳甘祝";
+
+// Rarer surnames of the Hundred Family Surnames and today's registers (no prior: a name needs
+// strong given characters or context). Characters that are mostly function words (和, 时,
+// 家, 国, 从, 都…) are left out; others that are words too (成, 路, 文, 关, 常…) are in, the
+// ordinary-word check (高兴, 成为, 路上) keeps them from masking words.
+constexpr std::string_view kRareSurnames =
+    "常皮卞齐康穆萧湛祁禹狄贝臧伏成谈茅纪舒屈项阮蓝闵席娄危童梅盛刁骆凌霍虞柯昝缪裘"
+    "单杭洪包左吉钮嵇滑裴荣翁荀羊甄曲封芮羿储靳汲邴糜巫弓牧隗谷车宓蓬郗班仰仲伊宫宁仇"
+    "栾暴钭厉戎祖符景束幸司韶郜蓟薄宿怀蒲邰鄂索咸籍赖卓蔺屠蒙池阴郁胥苍闻莘党贡劳逄姬"
+    "申扶堵冉宰郦雍璩桑桂濮寿边扈燕冀郏浦尚温晏柴瞿阎慕连茹宦艾衡匡寇禄阙欧殳沃蔚夔巩"
+    "厍晁勾敖冷訾辛阚简饶沙乜鞠丰巢关蒯查荆游竺权逯盖桓麦邬戚况花原水苗柏滕鲍褚尤路文"
+    "向";
 
 // The most frequent surnames (about 70% of the population), scored higher.
 constexpr std::string_view kFrequentSurnames =
@@ -51,16 +65,18 @@ constexpr std::string_view kCommonBigrams[] = {
     "春天", "达到", "立刻", "力量", "胜利", "信息", "智能", "兴趣"};
 
 constexpr std::string_view kOrdinarySurnameWords[] = {
-    "王国", "王子", "王者", "黄金", "黄河", "黄山", "高峰", "高山",   "高明",   "高级",  "高兴",
-    "高强", "白云", "白雪", "白天", "江山", "金星", "金华", "孙子",   "叶子",   "黎明",  "向东",
-    "向前", "马上", "龙凤", "程序", "石林", "万一", "于是", "任何",   "周末",   "方便",  "方面",
-    "方法", "高中", "江西", "江苏", "金色", "金融", "白色", "钟表",   "杨柳",   "柳树",  "乔木",
-    "秦朝", "汉朝", "宋朝", "唐朝", "元朝", "明朝", "金秋", "林海",   "雷雨",   "陆军",  "海军",
-    "金山", "安康", "常州", "温州", "钱塘", "余杭", "余额", "华为",   "梁山",   "武汉",  "沈阳",
-    "洪水", "田园", "夏季", "秋季", "冬季", "严格", "严重", "段落",   "雷电",   "毛病",  "孔子",
-    "庄子", "老子", "韩国", "魏国", "齐国", "赵国", "吴国", "秦国",   "楚国",   "燕京",  "许多",
-    "何时", "何况", "史上", "龙卷", "田野", "陆地", "汤圆", "石头",   "江湖",   "黄色",  "杨树",
-    "庄稼", "高考", "高手", "施工", "朱红", "苏州", "贺卡", "邓小平", "毛泽东", "习近平"};
+    "王国", "王子", "王者", "黄金", "黄河", "黄山", "高峰", "高山", "高明", "高级", "高兴", "高强",
+    "白云", "白雪", "白天", "江山", "金星", "金华", "孙子", "叶子", "黎明", "向东", "向前", "马上",
+    "龙凤", "程序", "石林", "万一", "于是", "任何", "周末", "方便", "方面", "方法", "高中", "江西",
+    "江苏", "金色", "金融", "白色", "钟表", "杨柳", "柳树", "乔木", "秦朝", "汉朝", "宋朝", "唐朝",
+    "元朝", "明朝", "金秋", "林海", "雷雨", "陆军", "海军", "金山", "安康", "常州", "温州", "钱塘",
+    "余杭", "余额", "华为", "梁山", "武汉", "沈阳", "洪水", "田园", "夏季", "秋季", "冬季", "严格",
+    "严重", "段落", "雷电", "毛病", "孔子", "庄子", "老子", "韩国", "魏国", "齐国", "赵国", "吴国",
+    "秦国", "楚国", "燕京", "许多", "何时", "何况", "史上", "龙卷", "田野", "陆地", "汤圆", "石头",
+    "江湖", "黄色", "杨树", "庄稼", "高考", "高手", "施工", "朱红", "苏州", "贺卡", "邓小平",
+    "毛泽东", "习近平",
+    // Words jieba's dictionary tags as person names (nr), so its word table leaves them out.
+    "谢谢", "杜鹃", "黄麻", "张开", "陈列", "高峰", "黄金周"};
 
 constexpr std::string_view kStopChars =
     "的了吗呢啊吧呀哦是在和与跟我你他她它们就也都很太说想要会有不没这那个人来去到从对把被让给为"
@@ -140,23 +156,32 @@ size_t chinese_surname_at(std::string_view text, size_t pos, int* prior) {
     *prior = 1;
     return 3;
   }
+  if (contains_char(kRareSurnames, ch)) {
+    *prior = 0;
+    return 3;
+  }
   return 0;
 }
 
 int given_name_char_weight(std::string_view utf8_char) {
   if (contains_char(kStrongGiven, utf8_char)) return 2;
-  if (contains_char(kWeakGiven, utf8_char)) return 1;
-  return 0;
+  // Numerals make placeholder names (张三, 李四) and ordinary phrases (王五个), not names.
+  if (contains_char("二三四五六七八九十百千", utf8_char)) return 0;
+  // The measured weight (chinese_name_stats.h) widens the hand lists to rarer characters.
+  return std::max(contains_char(kWeakGiven, utf8_char) ? 1 : 0,
+                  given_char_weight_from_data(utf8_char));
 }
 
 bool is_common_bigram(std::string_view two_chars) {
   return std::find(std::begin(kCommonBigrams), std::end(kCommonBigrams), two_chars) !=
-         std::end(kCommonBigrams);
+             std::end(kCommonBigrams) ||
+         is_ordinary_word_from_data(two_chars);
 }
 
 bool is_ordinary_surname_word(std::string_view utf8) {
   return std::find(std::begin(kOrdinarySurnameWords), std::end(kOrdinarySurnameWords), utf8) !=
-         std::end(kOrdinarySurnameWords);
+             std::end(kOrdinarySurnameWords) ||
+         is_ordinary_word_from_data(utf8);
 }
 
 bool is_common_english_word(std::string_view word) {

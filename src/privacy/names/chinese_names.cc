@@ -1,6 +1,6 @@
-#include "privacy/chinese_names.h"
+#include "privacy/names/chinese_names.h"
 
-#include "privacy/names.h"
+#include "privacy/names/names.h"
 
 namespace tandem::privacy {
 namespace {
@@ -38,7 +38,21 @@ bool title_at(std::string_view text, size_t pos) {
   return false;
 }
 
+// Form fields and roles a name fills: 联系人：, 收件人 , 乙方：, 家长签名：, 持卡人.
+constexpr std::string_view kFieldEnds = "人方名";
+constexpr std::string_view kFieldSeparators[] = {"：", ":", " ", "　"};
+
 int left_context(std::string_view text, size_t begin) {
+  if (begin >= 1 && text[begin - 1] == '@') return 3;  // @周子衿
+  size_t at = begin;
+  for (auto sep : kFieldSeparators)
+    if (at >= sep.size() && text.substr(at - sep.size(), sep.size()) == sep) {
+      at -= sep.size();
+      break;
+    }
+  if (at >= kHan && is_han(text, at - kHan) &&
+      contains_char(kFieldEnds, text.substr(at - kHan, kHan)))
+    return 3;  // 收件人车晓萌, 联系人：栾子墨
   if (begin < kHan || !is_han(text, begin - kHan)) return 1;  // start, punctuation, Latin
   return contains_char(kBeforeName, text.substr(begin - kHan, kHan)) ? 1 : 0;
 }
