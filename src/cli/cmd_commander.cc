@@ -1,12 +1,12 @@
 // tandem commander: the cloud node, an OpenAI-compatible server over the local engine
 // (continuous batching) or over an upstream OpenAI-compatible engine.
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <filesystem>
 
 #include "cli/commands.h"
 #include "cli/gpu_layers_option.h"
 #include "cli/model_options.h"
-#include "cli/progress_bar.h"
 #include "cli/sampling_options.h"
 #include "cli/server_options.h"
 #include "commander/engine_service.h"
@@ -29,19 +29,16 @@ int run_commander(CommanderOptions& o) {
   http::Metrics metrics;
   http::ApiServer api(o.http, metrics);
   const int port = api.start();
-  fmt::print(stderr, "commander: listening on http://{}:{}\n", o.http.host, port);
+  spdlog::info("commander: listening on http://{}:{}", o.http.host, port);
 
   if (!o.upstream.url.empty()) {
     api.set_service(std::make_shared<commander::UpstreamService>(o.upstream));
-    fmt::print(stderr, "commander: forwarding to {}\n", o.upstream.url);
+    spdlog::info("commander: forwarding to {}", o.upstream.url);
   } else {
     if (o.model.model_path.empty())
       throw CLI::ValidationError("--model", "required without --upstream");
-    ProgressBar bar("load " + o.model.model_path);
-    bar.update(0, 1);
-    auto m = o.model.load();
-    bar.update(1, 1);
-    bar.finish();
+    o.model.log_load = true;
+    auto m = o.model.load();  // mapped, not read: a log line with its time, no progress bar
     const int64_t train = m->config().n_ctx_train > 0 ? m->config().n_ctx_train : 2048;
     o.engine.scheduler.n_ctx =
         o.ctx > 0 ? o.ctx : static_cast<int32_t>(std::min<int64_t>(train, 4096));
@@ -49,9 +46,9 @@ int run_commander(CommanderOptions& o) {
     if (o.engine.model_alias.empty())
       o.engine.model_alias = std::filesystem::path(o.model.model_path).stem().string();
     auto svc = std::make_shared<commander::EngineService>(std::move(m), o.engine, metrics);
-    fmt::print(stderr, "commander: model '{}', {} slots x {} context, chat template {}\n",
-               o.engine.model_alias, o.engine.scheduler.n_slots, o.engine.scheduler.n_ctx,
-               svc->chat_template().describe());
+    spdlog::info("commander: model '{}', {} slots x {} context, chat template {}",
+                 o.engine.model_alias, o.engine.scheduler.n_slots, o.engine.scheduler.n_ctx,
+                 svc->chat_template().describe());
     api.set_service(std::move(svc));
   }
   serve_until_signal(api, signals, "commander");

@@ -2,6 +2,7 @@
 // Dispatcher role: privacy scan, intent and prompt-perplexity routing, masked proxying to the
 // Commander, offline fallback and mid-stream failover to the edge model.
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <chrono>
@@ -74,8 +75,9 @@ int run_dispatcher(DispatcherCliOptions& o) {
   http::Metrics metrics;
   http::ApiServer api(o.http, metrics);
   const int port = api.start();
-  fmt::print(stderr, "dispatcher: listening on http://{}:{}\n", o.http.host, port);
+  spdlog::info("dispatcher: listening on http://{}:{}", o.http.host, port);
 
+  o.model.log_load = true;
   auto m = o.model.load();
   const int64_t train = m->config().n_ctx_train > 0 ? m->config().n_ctx_train : 2048;
   const int32_t n_ctx = o.ctx > 0 ? o.ctx : static_cast<int32_t>(std::min<int64_t>(train, 4096));
@@ -85,11 +87,9 @@ int run_dispatcher(DispatcherCliOptions& o) {
   auto edge = std::make_unique<dispatcher::EdgeEngine>(std::move(m), o.model.resolved_threads(),
                                                        n_ctx, o.chat_template, o.parallel);
   edge->set_max_waiting(o.queue_max);
-  fmt::print(
-      stderr,
-      "dispatcher: edge model '{}', {} context x {} sequences, chat template {}; "
-      "commander {}; "
-      "ppl threshold {}; cloud answers {}\n",
+  spdlog::info(
+      "dispatcher: edge model '{}', {} context x {} sequences, chat template {}; commander {}; "
+      "ppl threshold {}; cloud answers {}",
       o.disp.model_alias, n_ctx, o.parallel, edge->chat_template().describe(), o.disp.commander.url,
       policy.ppl_threshold ? fmt::format("{}", *policy.ppl_threshold) : "none",
       o.disp.speculative ? fmt::format("speculative (draft up to {}{})", o.disp.spec.draft_max,

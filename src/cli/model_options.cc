@@ -1,6 +1,7 @@
 #include "cli/model_options.h"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <chrono>
 #include <thread>
 
@@ -37,8 +38,13 @@ std::unique_ptr<engine::Model> ModelOptions::load(bool verbose) const {
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (verbose) {
     const auto& c = m->config();
-    fmt::print(stderr, "load: {} ({}, {} layers, dim {}, {} heads/{} kv, vocab {}) in {:.1f} ms\n",
-               model_path, c.arch, c.n_layer, c.n_embd, c.n_head, c.n_head_kv, c.n_vocab, s * 1e3);
+    const std::string line = fmt::format(
+        "load: {} ({}, {} layers, dim {}, {} heads/{} kv, vocab {}) in {:.1f} ms", model_path,
+        c.arch, c.n_layer, c.n_embd, c.n_head, c.n_head_kv, c.n_vocab, s * 1e3);
+    if (log_load)
+      spdlog::info("{}", line);
+    else
+      fmt::print(stderr, "{}\n", line);
   }
   return m;
 }

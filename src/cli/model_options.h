@@ -18,8 +18,10 @@ struct ModelOptions {
   void add_to(CLI::App* cmd, bool with_threads = true);
   int resolved_threads() const;
   model::GgmlType resolved_kv_type() const;
-  // Loads and reports the load time on stderr.
+  // Loads and reports the load time on stderr (servers: as a log line, so --log-format json
+  // keeps every line JSON).
   std::unique_ptr<engine::Model> load(bool verbose = true) const;
+  bool log_load = false;
 };
 
 }  // namespace tandem::cli

@@ -1,6 +1,7 @@
 #include "cli/server_options.h"
 
 #include <fmt/core.h>
+#include <spdlog/spdlog.h>
 
 #include <pthread.h>
 
@@ -75,10 +76,10 @@ sigset_t block_shutdown_signals() {
 }
 
 void serve_until_signal(http::ApiServer& api, const sigset_t& signals, const char* role) {
-  fmt::print(stderr, "{}: ready\n", role);
+  spdlog::info("{}: ready", role);
   int sig = 0;
   sigwait(&signals, &sig);
-  fmt::print(stderr, "{}: signal {}, shutting down\n", role, sig);
+  spdlog::info("{}: signal {}, shutting down", role, sig);
   api.stop();
 }
 

@@ -2,6 +2,7 @@
 // through the privacy boundary, with offline fallback and mid-stream failover. Chat and
 // completions alike: what differs is the Walk's kind, the writer and the relay.
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <cstring>
 
@@ -179,9 +180,8 @@ bool DispatcherService::answer_from_cloud(std::shared_ptr<Walk> w, httplib::Resp
   const int status = call->status();
   if (refuses_us(status)) {
     // Not the client's fault and nothing the client can fix: the edge answers instead.
-    fmt::print(stderr,
-               "dispatcher: warning: the Commander answered HTTP {}{}; answering on the edge\n",
-               status, status == 401 || status == 403 ? " (check --commander-key)" : "");
+    spdlog::warn("dispatcher: the Commander answered HTTP {}{}; answering on the edge", status,
+                 status == 401 || status == 403 ? " (check --commander-key)" : "");
     link_->failed(LinkFailure::kStatus, "HTTP " + std::to_string(status));
     return false;
   }

@@ -5,6 +5,7 @@
 // continues on the edge when it fails mid-answer. Requests the drafter and verifier cannot
 // serve (a grammar, tools, logprobs; speculative_allowed) never come here.
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <cstring>
 
@@ -116,10 +117,10 @@ DispatcherService::SpecResult DispatcherService::answer_speculative(std::shared_
       return SpecResult::kUnreachable;
     }
     if (e.status == 401 || e.status == 403) {
-      fmt::print(stderr,
-                 "dispatcher: warning: the Commander answered HTTP {} (check --commander-key); "
-                 "answering on the edge\n",
-                 e.status);
+      spdlog::warn(
+          "dispatcher: the Commander answered HTTP {} (check --commander-key); answering on the "
+          "edge",
+          e.status);
       link_->failed(LinkFailure::kStatus, "HTTP " + std::to_string(e.status));
       return SpecResult::kUnreachable;
     }

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <thread>
 
 #include <spdlog/spdlog.h>
 
@@ -314,6 +315,10 @@ int ApiServer::start() {
     throw std::runtime_error("cannot listen on " + opts_.host + ":" + std::to_string(opts_.port));
   if (listen_fd_ >= 0) ::listen(listen_fd_, SOMAXCONN);  // re-listen: only raises the backlog
   thread_ = std::thread([this] { http_.listen_after_bind(); });
+  // httplib's stop() does nothing until the listen loop has begun: a server stopped right
+  // after start() (a model that fails to load) would listen on forever and join() hang.
+  for (int i = 0; i < 5000 && !http_.is_running(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   return port;
 }
 

@@ -1,6 +1,7 @@
 #include "dispatcher/cloud/commander_link.h"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 
@@ -12,12 +13,13 @@ CommanderLink::CommanderLink(CommanderOptions opts, http::Metrics& metrics)
       breaker_(opts_.circuit, [this](CircuitBreaker::State s) {
         metrics_.set_commander_circuit(static_cast<int>(s));
         const auto snap = breaker_.snapshot();
-        fmt::print(stderr, "dispatcher: commander circuit {}{}\n", CircuitBreaker::name(s),
-                   s == CircuitBreaker::State::kOpen
-                       ? fmt::format(" after {} consecutive failures (last: {}); cloud requests "
-                                     "answered on the edge for {:.1f} s",
-                                     snap.consecutive_failures, snap.last_failure, snap.retry_in_s)
-                       : std::string());
+        spdlog::warn(
+            "dispatcher: commander circuit {}{}", CircuitBreaker::name(s),
+            s == CircuitBreaker::State::kOpen
+                ? fmt::format(" after {} consecutive failures (last: {}); cloud requests "
+                              "answered on the edge for {:.1f} s",
+                              snap.consecutive_failures, snap.last_failure, snap.retry_in_s)
+                : std::string());
       }) {
   split_commander_url(opts_.url, origin_, prefix_);
   metrics_.set_commander_circuit(static_cast<int>(CircuitBreaker::State::kClosed));
@@ -77,10 +79,10 @@ void CommanderLink::probe_loop(std::stop_token stop) {
       probe_error_ = ok ? "" : why;
     }
     if (!ok) {
-      if (was) fmt::print(stderr, "dispatcher: commander {} unreachable ({})\n", opts_.url, why);
+      if (was) spdlog::warn("dispatcher: commander {} unreachable ({})", opts_.url, why);
       failed(kind, why);
     } else if (!was) {
-      fmt::print(stderr, "dispatcher: commander {} reachable again\n", opts_.url);
+      spdlog::info("dispatcher: commander {} reachable again", opts_.url);
       breaker_.reachable_again();  // an open circuit tries the next request now
     }
     std::unique_lock lock(mu_);
