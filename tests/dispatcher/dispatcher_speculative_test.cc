@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <future>
 #include <map>
 #include <mutex>
 #include <sstream>
@@ -80,6 +81,29 @@ TEST_F(SpecDispatcher, GreedyAnswerIsTheCommandersOwn) {
       std::string::npos)
       << metrics;
   EXPECT_NE(metrics.find("tandem_spec_accepted_tokens_total"), std::string::npos);
+}
+
+// One answer drafts at a time: requests arriving while the drafter is busy take the plain
+// cloud path at once (no waiting), and every answer is still the Commander's greedy one.
+TEST_F(SpecDispatcher, ABusyDrafterSendsTheNextRequestsDownThePlainCloudPath) {
+  const auto alone = post(commander_->url(), "/v1/chat/completions", chat(kOther, 120));
+  ASSERT_EQ(alone.status, 200) << alone.body;
+  const std::string want = answer_text(alone, false);
+  std::vector<std::future<HttpReply>> replies;
+  for (int i = 0; i < 6; ++i)
+    replies.push_back(std::async(std::launch::async, [] {
+      return post(dispatcher_->url(), "/v1/chat/completions", chat(kOther, 120));
+    }));
+  std::map<std::string, int> routes;
+  for (auto& f : replies) {
+    const auto r = f.get();
+    ASSERT_EQ(r.status, 200) << r.body;
+    ++routes[header(r, "x-tandem-route")];
+    EXPECT_EQ(answer_text(r, false), want);
+  }
+  EXPECT_GE(routes["cloud-speculative"], 1);
+  EXPECT_GE(routes["cloud"], 1) << "no request found the drafter busy";
+  EXPECT_EQ(routes["cloud-speculative"] + routes["cloud"], 6);
 }
 
 TEST_F(SpecDispatcher, StreamingDeltasConcatenateToTheAnswer) {
