@@ -196,7 +196,10 @@ void Scheduler::admit() {
 
 void Scheduler::apply_resumes(
     std::deque<std::pair<std::shared_ptr<SeqStream>, SeqRequest>>& resumes) {
-  for (auto& [stream, how] : resumes) {
+  for (auto& entry : resumes) {
+    // Named, not a structured binding: clang's C++20 does not let a lambda capture one.
+    const std::shared_ptr<SeqStream>& stream = entry.first;
+    SeqRequest& how = entry.second;
     auto it = std::find_if(slots_.begin(), slots_.end(),
                            [&](auto& s) { return s->stream == stream && s->held; });
     if (it == slots_.end()) {
