@@ -86,12 +86,8 @@ std::shared_ptr<serving::SeqStream> EdgeSession::submit(serving::SeqRequest r) {
 
 router::PromptPerplexity EdgeSession::prefill_scored(const std::vector<tokenizer::TokenId>& tokens,
                                                      int32_t prompt_top_logprobs) {
-  check_fits(tokens.size(), e_.n_ctx_);
-  if (tokens.size() < 2) {  // nothing to score: a plain prefill, no PPL signal
-    prefill(tokens);
-    return {};
-  }
   prefill(tokens);
+  if (tokens.size() < 2) return {};  // nothing to score: a plain prefill, no PPL signal
   serving::SeqRequest r;
   r.prompt = tokens;
   r.score_prompt = true;
@@ -99,11 +95,11 @@ router::PromptPerplexity EdgeSession::prefill_scored(const std::vector<tokenizer
   r.prompt_logprobs = prompt_top_logprobs >= 0;
   r.top_logprobs = prompt_top_logprobs;  // the prompt's alternatives; start() sets its own
   stream_ = submit(std::move(r));
-  held_ = true;
   const auto score = stream_->wait_prefilled();
   if (!score) {
-    held_ = false;
-    throw std::runtime_error("edge model: " + stream_->next().error);
+    const std::string why = stream_->next().error;
+    stream_.reset();  // ended: start() would submit afresh
+    throw std::runtime_error("edge model: " + why);
   }
   prompt_lp_ = stream_->prompt_logprobs();
   router::PromptPerplexity p;
@@ -118,7 +114,6 @@ void EdgeSession::prefill(const std::vector<tokenizer::TokenId>& tokens) {
   if (stream_) e_.sched_->cancel(stream_);  // a new prompt replaces the old one
   stream_.reset();
   gen_.reset();
-  held_ = false;
   prompt_lp_.clear();
   prompt_ = tokens;
 }
@@ -138,9 +133,8 @@ void EdgeSession::start(Options o) {
   t.trim_leading = o.trim_leading;
   t.split_reasoning = o.split_reasoning;
   t.start_in_reasoning = o.start_in_reasoning;
-  if (held_) {
+  if (stream_) {  // held after prefill_scored
     e_.sched_->resume(stream_, std::move(r));
-    held_ = false;
   } else {
     r.prompt = prompt_;
     stream_ = submit(std::move(r));
@@ -165,11 +159,9 @@ EdgeSession::Step EdgeSession::next() {
     s.done = true;
     return s;
   }
-  for (;;) {
-    auto s = gen_->next();
-    done_ = s.done;
-    if (s.done || !s.tokens.empty()) return s;
-  }
+  auto s = gen_->next();  // at least one token, or the end
+  done_ = s.done;
+  return s;
 }
 
 }  // namespace tandem::dispatcher

@@ -90,8 +90,8 @@ class EdgeSession {
   bool may_refuse_;
   std::vector<tokenizer::TokenId> prompt_;
   std::vector<serving::TokenLogprob> prompt_lp_;
-  std::shared_ptr<serving::SeqStream> stream_;  // set: submitted (held after prefill_scored)
-  bool held_ = false;
+  // Before start(): set only while held after prefill_scored; after: the generation's.
+  std::shared_ptr<serving::SeqStream> stream_;
   std::unique_ptr<serving::Generation> gen_;
   bool done_ = false;
 };
