@@ -27,11 +27,12 @@ SpeculativeDecoder::SpeculativeDecoder(Drafter& drafter, Verifier& verifier,
 std::vector<TokenId> SpeculativeDecoder::step(int64_t max_new) {
   // Like engine::generate, the last committed token needs no KV entry: the context holds
   // n_ctx evaluated positions, and the committed tokens may reach n_ctx + 1.
-  const int64_t ctx_room = int64_t{n_ctx_} - static_cast<int64_t>(committed_.size());
+  const auto n_committed = static_cast<int64_t>(committed_.size());
+  const int64_t ctx_room = int64_t{target_ctx()} - n_committed;
   if (max_new <= 0 || ctx_room < 0) return {};
-  // The pass yields accepted + 1 tokens: don't draft past max_new or the context.
-  const int64_t want =
-      std::min<int64_t>({opts_.adaptive ? k_.current() : opts_.draft_max, max_new - 1, ctx_room});
+  // The pass yields accepted + 1 tokens: don't draft past max_new or either context.
+  const int64_t want = std::min<int64_t>({opts_.adaptive ? k_.current() : opts_.draft_max,
+                                          max_new - 1, ctx_room, int64_t{n_ctx_} - n_committed});
   const int32_t kk = static_cast<int32_t>(std::max<int64_t>(0, want));
   Draft d = kk > 0
                 ? drafter_.draft(committed_, kk, std::min(opts_.draft_min, kk), opts_.draft_p_min)

@@ -55,16 +55,20 @@ class SpeculativeDecoder {
   // at most max_new of them (none when max_new <= 0 or the context is full). The caller
   // must not call again after a token it treats as the end.
   std::vector<TokenId> step(int64_t max_new);
-  // True once the committed tokens exceed n_ctx (n_ctx evaluated positions + the last).
-  bool context_full() const { return committed_.size() > static_cast<size_t>(n_ctx_); }
+  // True once the committed tokens exceed the target's context (its n_ctx evaluated
+  // positions + the last): the verifier's when it tells it, else n_ctx. The draft's own
+  // context (n_ctx) only stops drafting: past it the target goes on with empty drafts.
+  bool context_full() const { return committed_.size() > static_cast<size_t>(target_ctx()); }
   // drafted / accepted / passes so far (n_generated and seconds are the caller's).
   const SpecStats& stats() const { return st_; }
   const std::vector<TokenId>& committed() const { return committed_; }
 
  private:
+  int32_t target_ctx() const { return verifier_.n_ctx() > 0 ? verifier_.n_ctx() : n_ctx_; }
+
   Drafter& drafter_;
   Verifier& verifier_;
-  int32_t n_ctx_;
+  int32_t n_ctx_;  // the draft's
   SpecOptions opts_;
   AdaptiveDraftLength k_;
   SpecStats st_;

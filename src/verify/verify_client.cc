@@ -105,6 +105,7 @@ spec::VerifyOutcome RemoteVerifier::verify(std::span<const spec::TokenId> append
                                " vocabulary entries, the draft " + std::to_string(opts_.n_vocab) +
                                ": speculative decoding needs the same tokenizer");
     established_ = true;
+    n_ctx_ = reply.value("n_ctx", int32_t{0});
     spec::VerifyOutcome out;
     out.n_accepted = reply.at("accepted").get<int32_t>();
     out.token = reply.at("token").get<spec::TokenId>();

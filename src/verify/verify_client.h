@@ -43,6 +43,7 @@ class RemoteVerifier : public spec::Verifier {
                              std::span<const spec::TokenId> draft,
                              std::span<const spec::Dist> draft_dists) override;
 
+  int32_t n_ctx() const override { return n_ctx_; }
   int64_t resets() const { return resets_; }  // full-context re-sends after a lost session
   const std::string& session_id() const { return opts_.session_id; }
 
@@ -51,6 +52,7 @@ class RemoteVerifier : public spec::Verifier {
   std::unique_ptr<httplib::Client> http_;
   std::vector<spec::TokenId> context_;  // committed tokens the Commander has accepted
   bool established_ = false;
+  int32_t n_ctx_ = 0;  // the Commander's session context, from its answers
   int64_t resets_ = 0;
 };
 

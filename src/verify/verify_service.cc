@@ -125,11 +125,9 @@ json VerifyService::verify(const json& body) {
   }
   const auto n_past = s->tokens().size();
   store_.enforce(id);
-  return {{"accepted", out.n_accepted},
-          {"token", out.token},
-          {"n_uniform", out.n_uniform},
-          {"n_past", n_past},
-          {"n_vocab", model_.config().n_vocab}};
+  return {{"accepted", out.n_accepted},         {"token", out.token},
+          {"n_uniform", out.n_uniform},         {"n_past", n_past},
+          {"n_vocab", model_.config().n_vocab}, {"n_ctx", opts_.max_ctx}};
 }
 
 void VerifyService::handle(const httplib::Request& req, httplib::Response& res) {
