@@ -16,7 +16,10 @@ struct ResponseMeta {
   int64_t created = 0;
 };
 
-nlohmann::json usage_json(int64_t prompt_tokens, int64_t completion_tokens);
+// cached_tokens >= 0 adds prompt_tokens_details.cached_tokens (prompt tokens whose KV was
+// reused from an earlier request), as OpenAI reports prompt caching.
+nlohmann::json usage_json(int64_t prompt_tokens, int64_t completion_tokens,
+                          int64_t cached_tokens = -1);
 
 // Chat: {"content":[{"token","logprob","bytes","top_logprobs":[...]}]}
 nlohmann::json chat_logprobs_json(const std::vector<serving::TokenLogprob>& toks,

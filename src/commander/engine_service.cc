@@ -175,7 +175,8 @@ void EngineService::chat_completions(const httplib::Request& http_req, httplib::
   ao.tool_format = tool_format;
   auto writer = std::make_shared<api::ChatAnswerWriter>(std::move(ao), tok);
   auto usage = [n_prompt, gen_raw = gen.get()] {
-    return api::usage_json(n_prompt, gen_raw->completion_tokens());
+    return api::usage_json(n_prompt, gen_raw->completion_tokens(),
+                           gen_raw->stream().cached_tokens());
   };
   if (!r.gen.stream) {
     serving::Generation::Step step;
@@ -279,7 +280,8 @@ void EngineService::completions(const httplib::Request& http_req, httplib::Respo
                  {"created", meta.created},
                  {"model", meta.model},
                  {"choices", json::array({choice})},
-                 {"usage", api::usage_json(n_prompt, gen->completion_tokens())}};
+                 {"usage", api::usage_json(n_prompt, gen->completion_tokens(),
+                                           gen->stream().cached_tokens())}};
     res.set_content(http::dump(body), "application/json");
     return;
   }
@@ -310,7 +312,8 @@ void EngineService::completions(const httplib::Request& http_req, httplib::Respo
           if (include_usage) {
             json u = api::completion_chunk(meta, "", nullptr);
             u["choices"] = json::array();
-            u["usage"] = api::usage_json(n_prompt, gen_raw->completion_tokens());
+            u["usage"] = api::usage_json(n_prompt, gen_raw->completion_tokens(),
+                                         gen_raw->stream().cached_tokens());
             out += api::sse_event(u);
           }
         }

@@ -100,7 +100,10 @@ void DispatcherService::answer_on_edge(std::shared_ptr<Walk> w, httplib::Respons
   const api::ResponseMeta meta{api::new_id(w->chat() ? "chatcmpl" : "cmpl"), opts_.model_alias,
                                api::unix_now()};
   std::shared_ptr<api::AnswerWriter> writer = writer_for(*w, meta);
-  auto usage = [w] { return api::usage_json(w->session->n_prompt(), w->session->n_generated()); };
+  auto usage = [w] {
+    return api::usage_json(w->session->n_prompt(), w->session->n_generated(),
+                           w->session->n_cached());
+  };
   auto account = [this, w] {
     metrics_.add_prompt_tokens(w->session->n_prompt());
     metrics_.add_generated_tokens(w->session->n_generated());

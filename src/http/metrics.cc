@@ -74,6 +74,9 @@ std::string Metrics::render() const {
   out += "# HELP tandem_prompt_tokens_total Prompt tokens evaluated.\n";
   out += "# TYPE tandem_prompt_tokens_total counter\n";
   out += fmt::format("tandem_prompt_tokens_total {}\n", prompt_tokens_.load());
+  out += "# HELP tandem_prompt_cached_tokens_total Prompt tokens reused from a slot's KV cache.\n";
+  out += "# TYPE tandem_prompt_cached_tokens_total counter\n";
+  out += fmt::format("tandem_prompt_cached_tokens_total {}\n", cached_prompt_tokens_.load());
   out += "# HELP tandem_generated_tokens_total Tokens generated.\n";
   out += "# TYPE tandem_generated_tokens_total counter\n";
   out += fmt::format("tandem_generated_tokens_total {}\n", generated_tokens_.load());

@@ -34,6 +34,8 @@ class Metrics {
   // Dispatcher: one routing decision (route "edge"|"cloud", reason as in router::Reason).
   void count_decision(const std::string& route, const std::string& reason);
   void add_prompt_tokens(int64_t n) { prompt_tokens_ += n; }
+  // Prompt tokens whose KV a slot's cache already held (not evaluated again).
+  void add_cached_prompt_tokens(int64_t n) { cached_prompt_tokens_ += n; }
   void add_generated_tokens(int64_t n) { generated_tokens_ += n; }
   void observe_ttft(double seconds) { ttft_.observe(seconds); }
   void observe_token_latency(double seconds) { token_latency_.observe(seconds); }
@@ -67,7 +69,7 @@ class Metrics {
   std::map<std::string, uint64_t> refused_connections_, commander_failures_;
   std::atomic<int64_t> open_connections_{0};
   std::atomic<int> commander_circuit_{-1};  // -1: no Commander (not rendered)
-  std::atomic<int64_t> prompt_tokens_{0}, generated_tokens_{0};
+  std::atomic<int64_t> prompt_tokens_{0}, cached_prompt_tokens_{0}, generated_tokens_{0};
   std::atomic<int64_t> active_slots_{0}, queue_length_{0};
   std::atomic<int64_t> forward_passes_{0}, batch_tokens_{0};
   std::atomic<int64_t> spec_drafted_{0}, spec_accepted_{0}, spec_passes_{0};

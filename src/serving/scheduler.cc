@@ -36,6 +36,8 @@ struct Scheduler::Slot {
   bool held = false;
   std::vector<float> held_logits;
   std::vector<float> masked;  // the processor's copy of this slot's logits row
+  CachedPrefix cached;        // what cache_ holds for this seq (kept after the sequence ends)
+  Clock::time_point last_used{};
   // Rows of this slot in the current forward's logits.
   size_t first_row = 0, n_rows = 0;
   bool prefilling() const { return n_prefilled < static_cast<int32_t>(req.prompt.size()); }
@@ -155,11 +157,28 @@ void Scheduler::loop() {
   }
 }
 
+Scheduler::Slot* Scheduler::pick_slot(const SeqRequest& req, int32_t* reuse) {
+  Slot* best = nullptr;
+  *reuse = 0;
+  for (auto& s : slots_) {
+    if (s->stream) continue;
+    const int32_t r = opts_.prefix_reuse
+                          ? s->cached.reusable(req.prompt, req.score_prompt, req.prompt_logprobs)
+                          : 0;
+    // The longest reusable prefix; without one, the least recently used slot, so the
+    // caches most likely to be asked for again survive longest.
+    if (!best || r > *reuse || (r == *reuse && s->last_used < best->last_used)) {
+      best = s.get();
+      *reuse = r;
+    }
+  }
+  return best;
+}
+
 void Scheduler::admit() {
-  auto free_slot = slots_.begin();
   while (!queue_.empty()) {
-    free_slot = std::find_if(free_slot, slots_.end(), [](auto& s) { return !s->stream; });
-    if (free_slot == slots_.end()) break;
+    int32_t reuse = 0;
+    if (!pick_slot(queue_.front().first, &reuse)) break;
     auto [req, stream] = std::move(queue_.front());
     queue_.pop_front();
     if (stream->cancelled()) {
@@ -178,17 +197,21 @@ void Scheduler::admit() {
       stream->finish(FinishReason::kError, e.what());
       continue;
     }
-    Slot& s = **free_slot;
-    cache_.clear(s.seq);
+    Slot& s = *pick_slot(req, &reuse);  // the queue's head was popped: pick again
+    cache_.truncate(s.seq, reuse);
+    s.cached.reuse_for(req.prompt, reuse);
     s.stream = std::move(stream);
     s.req = std::move(req);
     s.sampler = std::move(sampler);
-    s.n_past = s.n_prefilled = 0;
+    s.n_past = s.n_prefilled = reuse;
     s.n_generated = 0;
     s.last = -1;
     s.prompt_lp.clear();
     s.score = {};
+    if (s.req.score_prompt) s.score = {s.cached.nll_sum(reuse), reuse};
     s.held = false;
+    s.stream->set_cached_tokens(reuse);
+    metrics_.add_cached_prompt_tokens(reuse);
     metrics_.add_prompt_tokens(static_cast<int64_t>(s.req.prompt.size()));
   }
   metrics_.set_queue_length(static_cast<int64_t>(queue_.size()));
@@ -249,6 +272,11 @@ void Scheduler::finish_slot(Slot& s, FinishReason r, const std::string& error) {
   }
   s.req.processor.reset();  // its matcher and transition cache can be large
   s.held = false;
+  s.last_used = Clock::now();
+  if (r == FinishReason::kError) {  // a failed forward may have left partial KV behind
+    s.cached.clear();
+    cache_.clear(s.seq);
+  }
   s.held_logits = {};
   if (!s.prompt_lp.empty()) stream->set_prompt_logprobs(std::move(s.prompt_lp));
   stream->finish(r, error);
@@ -306,6 +334,7 @@ void Scheduler::step() {
   for (auto& s : slots_) {
     if (!s->stream || s->held) continue;
     if (!s->prefilling()) {
+      s->cached.append(s->last);
       ++s->n_past;
       sample(*s, row(s->first_row));
       continue;
@@ -323,11 +352,15 @@ void Scheduler::step() {
           s->prompt_lp.push_back(
               token_logprob(row(s->first_row + j), p[next], std::max(0, s->req.top_logprobs)));
         if (s->req.score_prompt) {
-          s->score.nll_sum += engine::token_nll(row(s->first_row + j), p[next]);
+          const double nll = engine::token_nll(row(s->first_row + j), p[next]);
+          s->score.nll_sum += nll;
           ++s->score.n_scored;
+          s->cached.set_nll(static_cast<int32_t>(next), nll);
         }
       }
     }
+    for (size_t i = 0; i < n_added; ++i)
+      s->cached.append(p[static_cast<size_t>(s->n_prefilled) + i]);
     s->n_prefilled += static_cast<int32_t>(n_added);
     s->n_past = s->n_prefilled;
     if (!s->prefilling()) {
@@ -384,6 +417,9 @@ void Scheduler::sample(Slot& s, std::span<const float> logits) {
     }
   }
   s.sampler->accept(next);
+  // Its NLL, so a later prompt that repeats this answer (the next chat turn) can be scored
+  // from the cache; the row is the raw one (a processor masks a copy).
+  s.cached.set_nll(s.n_past, engine::token_nll(logits, next));
   const auto now = Clock::now();
   if (s.n_generated == 0)
     metrics_.observe_ttft(seconds(s.stream->created, now));

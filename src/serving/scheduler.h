@@ -16,6 +16,7 @@
 
 #include "engine/transformer.h"
 #include "http/metrics.h"
+#include "serving/cached_prefix.h"
 #include "serving/sequence.h"
 
 namespace tandem::serving {
@@ -30,6 +31,9 @@ struct SchedulerOptions {
   int32_t n_ctx = 2048;    // per slot
   size_t max_queue = 256;  // requests waiting beyond the busy slots
   size_t max_batch = 512;  // tokens per forward (prompt chunks are split to fit)
+  // A new request takes the free slot whose cache holds the longest prefix of its prompt and
+  // prefills only the rest (SeqStream::cached_tokens reports how many were reused).
+  bool prefix_reuse = true;
 };
 
 class Scheduler {
@@ -62,7 +66,8 @@ class Scheduler {
  private:
   struct Slot;
   void loop();
-  void admit();  // under mu_
+  void admit();                                            // under mu_
+  Slot* pick_slot(const SeqRequest& req, int32_t* reuse);  // under mu_; null: none free
   void apply_resumes(std::deque<std::pair<std::shared_ptr<SeqStream>, SeqRequest>>& resumes);
   void step();
   void finish_slot(Slot& s, FinishReason r, const std::string& error = "");

@@ -71,12 +71,15 @@ class SeqStream {
   // A held request (SeqRequest::hold_after_prefill): blocks until its prefill is done;
   // nullopt when the sequence ended first (error, shutdown; see next()).
   std::optional<PromptScore> wait_prefilled();
+  // Prompt tokens whose KV came from a slot's cache (not prefilled again); set on admission.
+  int64_t cached_tokens() const { return cached_tokens_; }
 
   // Producer side.
   void push(TokenLogprob t);
   void set_prompt_logprobs(std::vector<TokenLogprob> lp);
   void set_prefilled(PromptScore score);
   void finish(FinishReason r, std::string error = "");
+  void set_cached_tokens(int64_t n) { cached_tokens_ = n; }
 
   const std::chrono::steady_clock::time_point created = std::chrono::steady_clock::now();
 
@@ -89,6 +92,7 @@ class SeqStream {
   FinishReason finish_ = FinishReason::kNone;
   std::string error_;
   std::atomic<bool> cancelled_{false};
+  std::atomic<int64_t> cached_tokens_{0};
 };
 
 }  // namespace tandem::serving

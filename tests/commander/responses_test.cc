@@ -182,7 +182,7 @@ TEST_F(Responses, StreamedEventsAddUpToTheNonStreamedAnswer) {
 
     EXPECT_EQ(text, output_text(w)) << sampling;
     EXPECT_EQ(output_text(final_response), text);
-    EXPECT_EQ(final_response["usage"], w["usage"]);
+    EXPECT_EQ(usage_counts(final_response["usage"]), usage_counts(w["usage"]));
     EXPECT_GT(final_response["usage"]["output_tokens"].get<int>(), 0);
   }
 }
@@ -235,7 +235,7 @@ TEST_F(Responses, UpstreamModeConvertsToTheUpstreamsChat) {
   auto whole = post(proxy.url(), "/v1/responses", req);
   ASSERT_EQ(whole.status, 200) << whole.body;
   EXPECT_EQ(output_text(whole.j()), output_text(direct.j()));
-  EXPECT_EQ(whole.j()["usage"], direct.j()["usage"]);
+  EXPECT_EQ(usage_counts(whole.j()["usage"]), usage_counts(direct.j()["usage"]));
   json sreq = req;
   sreq["stream"] = true;
   auto s = post(proxy.url(), "/v1/responses", sreq);
@@ -244,7 +244,7 @@ TEST_F(Responses, UpstreamModeConvertsToTheUpstreamsChat) {
   ASSERT_FALSE(evs.empty());
   EXPECT_EQ(evs.back().data["response"]["status"], direct.j()["status"]);
   EXPECT_EQ(output_text(evs.back().data["response"]), output_text(direct.j()));
-  EXPECT_EQ(evs.back().data["response"]["usage"], direct.j()["usage"]);
+  EXPECT_EQ(usage_counts(evs.back().data["response"]["usage"]), usage_counts(direct.j()["usage"]));
   auto bad = post(proxy.url(), "/v1/responses", json{{"input", "hi"}, {"model", "nope"}});
   EXPECT_EQ(bad.status, 404) << bad.body;  // the upstream's answer, as it came
   EXPECT_EQ(bad.j()["error"]["code"], "model_not_found") << bad.body;

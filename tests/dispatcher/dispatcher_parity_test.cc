@@ -149,7 +149,7 @@ TEST_F(Parity, EdgeStructuredOutputIsTheCommandersAnswer) {
     EXPECT_EQ(got.finish, "stop");
     EXPECT_TRUE(in_schema_order(got.text));
     if (!stream) {
-      EXPECT_EQ(got.usage, want.usage);
+      EXPECT_EQ(usage_counts(got.usage), usage_counts(want.usage));
     }
     EXPECT_EQ(got.done, stream);
   }
@@ -205,7 +205,7 @@ void expect_same_completion(const json& req, const std::string& edge_url,
     const Answer got = gather(reply, stream, true);
     EXPECT_EQ(got.text, want.text) << "stream " << stream;
     EXPECT_EQ(got.finish, want.finish);
-    EXPECT_EQ(got.usage, want.usage);
+    EXPECT_EQ(usage_counts(got.usage), usage_counts(want.usage));
     EXPECT_EQ(got.finishes, 1);
     EXPECT_EQ(got.done, stream);
     if (stream) continue;

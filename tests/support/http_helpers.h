@@ -65,4 +65,14 @@ inline bool is_openai_error(const std::string& body) {
          e.contains("param") && e.contains("code");
 }
 
+// Token counts of a usage object without the prompt-cache details: how many prompt tokens
+// a node found in its KV cache depends on what it served before, not on the answer.
+inline json usage_counts(json usage) {
+  if (usage.is_object()) {
+    usage.erase("prompt_tokens_details");
+    usage.erase("input_tokens_details");
+  }
+  return usage;
+}
+
 }  // namespace tandem::test

@@ -82,6 +82,8 @@ class EdgeSession {
   Step next();
   int64_t n_prompt() const { return static_cast<int64_t>(prompt_.size()); }
   int64_t n_generated() const { return gen_ ? gen_->completion_tokens() : 0; }
+  // Prompt tokens reused from a slot's KV cache (0 until the prefill was admitted).
+  int64_t n_cached() const { return stream_ ? stream_->cached_tokens() : 0; }
 
  private:
   std::shared_ptr<serving::SeqStream> submit(serving::SeqRequest r);
