@@ -38,6 +38,7 @@ void register_commands(CLI::App& app) {
   add(app, "privacy-eval", register_privacy_eval);
   add(app, "train-intent", register_train_intent);
   add(app, "calibrate-router", register_calibrate_router);
+  add(app, "eval-router", register_eval_router);
 }
 
 int run_selected(CLI::App& app) {
