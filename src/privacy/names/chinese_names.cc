@@ -1,5 +1,7 @@
 #include "privacy/names/chinese_names.h"
 
+#include "privacy/names/chinese_famous_names.h"
+#include "privacy/names/chinese_name_stats.h"
 #include "privacy/names/names.h"
 
 namespace tandem::privacy {
@@ -67,6 +69,15 @@ int right_context(std::string_view text, size_t end) {
 // neutral context, or weaker evidence with supporting context (a title, punctuation).
 constexpr int kThreshold = 5;
 
+// A lexicon name stands unless its edge characters belong to ordinary words around it: 上周
+// before it would make 周 part of a word, 照明 after it 照 part of another.
+bool famous_name_fits(std::string_view text, size_t begin, size_t end) {
+  if (begin >= kHan && is_han(text, begin - kHan) &&
+      is_ordinary_word_from_data(text.substr(begin - kHan, 2 * kHan)))
+    return false;
+  return !(is_han(text, end) && is_ordinary_word_from_data(text.substr(end - kHan, 2 * kHan)));
+}
+
 }  // namespace
 
 std::vector<Span> find_bare_chinese_names(std::string_view text) {
@@ -81,6 +92,13 @@ std::vector<Span> find_bare_chinese_names(std::string_view text) {
     const size_t sur = chinese_surname_at(text, i, &prior);
     if (sur == 0) {
       i += kHan;
+      continue;
+    }
+    // Well-known people first: their given names are often ordinary characters (李清照).
+    if (const size_t len = famous_chinese_name_at(text, i);
+        len > 0 && famous_name_fits(text, i, i + len)) {
+      out.emplace_back(i, i + len);
+      i += len;
       continue;
     }
     const size_t g1 = i + sur, g2 = g1 + kHan, g3 = g2 + kHan;
