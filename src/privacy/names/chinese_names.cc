@@ -54,12 +54,14 @@ int left_context(std::string_view text, size_t begin) {
     }
   if (at >= kHan && is_han(text, at - kHan) &&
       contains_char(kFieldEnds, text.substr(at - kHan, kHan)))
-    return 3;  // 收件人车晓萌, 联系人：栾子墨
+    return 3;                                           // 收件人车晓萌, 联系人：栾子墨
+  if (text.substr(0, begin).ends_with("、")) return 2;  // a list of people: 花梓晴、浦一诺
   if (begin < kHan || !is_han(text, begin - kHan)) return 1;  // start, punctuation, Latin
   return contains_char(kBeforeName, text.substr(begin - kHan, kHan)) ? 1 : 0;
 }
 
 int right_context(std::string_view text, size_t end) {
+  if (text.substr(end).starts_with("、")) return 2;
   if (!is_han(text, end)) return 1;
   if (title_at(text, end)) return 3;
   return contains_char(kAfterName, text.substr(end, kHan)) ? 1 : 0;
@@ -101,6 +103,12 @@ std::vector<Span> find_bare_chinese_names(std::string_view text) {
       i += len;
       continue;
     }
+    // 感谢刘梓涵: 谢 ends the word 感谢 and starts no name.
+    if (i >= kHan && is_han(text, i - kHan) &&
+        is_ordinary_word_from_data(text.substr(i - kHan, 2 * kHan))) {
+      i += kHan;
+      continue;
+    }
     const size_t g1 = i + sur, g2 = g1 + kHan, g3 = g2 + kHan;
     const int w1 = is_han(text, g1) ? given_name_char_weight(text.substr(g1, kHan)) : 0;
     if (w1 == 0) {
@@ -131,7 +139,9 @@ std::vector<Span> find_bare_chinese_names(std::string_view text) {
       i += kHan;
       continue;
     }
-    int score = prior + w1 + (w2 > 0 ? 1 : 0) + left_context(text, i) + right_context(text, end);
+    // Three characters shaped like a name are evidence in themselves: the last one counts with
+    // its own weight (阮一鸣: 鸣 is a strong given-name character).
+    int score = prior + w1 + w2 + left_context(text, i) + right_context(text, end);
     if (score >= kThreshold) {
       out.emplace_back(i, end);
       i = end;

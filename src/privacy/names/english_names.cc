@@ -74,8 +74,9 @@ std::vector<Word> split_words(std::string_view text) {
     if (i - w.begin > 2 && text.substr(i - 2, 2) == "'s") i -= 2;
     w.end = i;
     w.text = text.substr(w.begin, w.end - w.begin);
-    w.capitalised = w.text.size() >= 2 && w.text.front() >= 'A' && w.text.front() <= 'Z' &&
-                    w.text.back() >= 'a' && w.text.back() <= 'z';
+    w.capitalised =
+        w.text.size() >= 2 && w.text.front() >= 'A' && w.text.front() <= 'Z' &&
+        ((w.text.back() >= 'a' && w.text.back() <= 'z') || is_latin_byte(w.text.back()));
     w.sentence_start = starts_sentence(text, w.begin);
     w.space_before =
         w.begin >= 1 && text[w.begin - 1] == ' ' && (w.begin < 2 || text[w.begin - 2] != ' ');
@@ -192,7 +193,7 @@ std::vector<Span> find_bare_english_names(std::string_view text) {
     }
     // One such word before a verb of a person: "if Kenji can join", "what Einstein meant".
     // Not "is"/"has" (what a product does too), not the tail of a phrase ("Star Wars is").
-    const bool in_phrase = prev && prev->capitalised;
+    const bool in_phrase = prev && prev->capitalised && !common_capitalised_word(prev->text);
     const bool acts = next && person_verb(next->text) && next->text != "is" &&
                       next->text != "has" && next->text != "was" && next->text != "had";
     if (cue || (!w.sentence_start && !in_phrase && acts) ||
