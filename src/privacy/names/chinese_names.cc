@@ -1,5 +1,7 @@
 #include "privacy/names/chinese_names.h"
 
+#include "privacy/names/chinese_famous_names.h"
+#include "privacy/names/chinese_name_stats.h"
 #include "privacy/names/names.h"
 
 namespace tandem::privacy {
@@ -52,12 +54,14 @@ int left_context(std::string_view text, size_t begin) {
     }
   if (at >= kHan && is_han(text, at - kHan) &&
       contains_char(kFieldEnds, text.substr(at - kHan, kHan)))
-    return 3;  // 收件人车晓萌, 联系人：栾子墨
+    return 3;                                           // 收件人车晓萌, 联系人：栾子墨
+  if (text.substr(0, begin).ends_with("、")) return 2;  // a list of people: 花梓晴、浦一诺
   if (begin < kHan || !is_han(text, begin - kHan)) return 1;  // start, punctuation, Latin
   return contains_char(kBeforeName, text.substr(begin - kHan, kHan)) ? 1 : 0;
 }
 
 int right_context(std::string_view text, size_t end) {
+  if (text.substr(end).starts_with("、")) return 2;
   if (!is_han(text, end)) return 1;
   if (title_at(text, end)) return 3;
   return contains_char(kAfterName, text.substr(end, kHan)) ? 1 : 0;
@@ -66,6 +70,15 @@ int right_context(std::string_view text, size_t end) {
 // A name is accepted at this score: a frequent surname + a strong given-name character with
 // neutral context, or weaker evidence with supporting context (a title, punctuation).
 constexpr int kThreshold = 5;
+
+// A lexicon name stands unless its edge characters belong to ordinary words around it: 上周
+// before it would make 周 part of a word, 照明 after it 照 part of another.
+bool famous_name_fits(std::string_view text, size_t begin, size_t end) {
+  if (begin >= kHan && is_han(text, begin - kHan) &&
+      is_ordinary_word_from_data(text.substr(begin - kHan, 2 * kHan)))
+    return false;
+  return !(is_han(text, end) && is_ordinary_word_from_data(text.substr(end - kHan, 2 * kHan)));
+}
 
 }  // namespace
 
@@ -80,6 +93,19 @@ std::vector<Span> find_bare_chinese_names(std::string_view text) {
     int prior = 0;
     const size_t sur = chinese_surname_at(text, i, &prior);
     if (sur == 0) {
+      i += kHan;
+      continue;
+    }
+    // Well-known people first: their given names are often ordinary characters (李清照).
+    if (const size_t len = famous_chinese_name_at(text, i);
+        len > 0 && famous_name_fits(text, i, i + len)) {
+      out.emplace_back(i, i + len);
+      i += len;
+      continue;
+    }
+    // 感谢刘梓涵: 谢 ends the word 感谢 and starts no name.
+    if (i >= kHan && is_han(text, i - kHan) &&
+        is_ordinary_word_from_data(text.substr(i - kHan, 2 * kHan))) {
       i += kHan;
       continue;
     }
@@ -113,7 +139,9 @@ std::vector<Span> find_bare_chinese_names(std::string_view text) {
       i += kHan;
       continue;
     }
-    int score = prior + w1 + (w2 > 0 ? 1 : 0) + left_context(text, i) + right_context(text, end);
+    // Three characters shaped like a name are evidence in themselves: the last one counts with
+    // its own weight (阮一鸣: 鸣 is a strong given-name character).
+    int score = prior + w1 + w2 + left_context(text, i) + right_context(text, end);
     if (score >= kThreshold) {
       out.emplace_back(i, end);
       i = end;

@@ -111,21 +111,23 @@ constexpr std::string_view kCommonCaps[] = {
     "Chapter", "Section", "Version", "Release", "Update", "Best", "Regards", "Sincerely",
     "Internet", "Email", "Phone", "Mobile", "Room", "Floor", "Building", "Unit", "Suite", "Apt",
     "Mr", "Mrs", "Ms", "Dr", "Prof", "Sir", "Madam", "Mom", "Dad", "Grandma", "Grandpa", "God",
-    "Lord", "King", "Queen", "Prince", "Princess", "President", "Professor", "Doctor", "Captain",
-    "General", "Chairman", "Happy", "Birthday", "Good", "Morning", "Night", "Great", "Wall",
-    "Palace", "Museum", "Square", "Center", "Centre", "International", "National", "Global",
+    "Sent", "Lord", "King", "Queen", "Prince", "Princess", "President", "Professor", "Doctor",
+    "Captain", "General", "Chairman", "Happy", "Birthday", "Good", "Morning", "Night", "Great",
+    "Wall", "Palace", "Museum", "Square", "Center", "Centre", "International", "National", "Global",
     "World", "Cup", "Olympic", "Games"};
 
 constexpr std::string_view kCues[] = {
-    "with",  "call",    "called",  "ask",    "asked",   "tell",      "told",   "dear",
-    "hi",    "hey",     "hello",   "thanks", "thank",   "met",       "meet",   "meeting",
-    "email", "emailed", "text",    "texted", "contact", "cc",        "invite", "invited",
-    "ping",  "pinged",  "message", "remind", "visit",   "visited",   "from",   "by",
-    "and",   "to",      "for",     "cc:",    "attn",    "sincerely", "regards"};
+    "with",       "call",     "called",  "ask",    "asked",   "tell",      "told",    "dear",
+    "hi",         "hey",      "hello",   "thanks", "thank",   "met",       "meet",    "meeting",
+    "email",      "emailed",  "text",    "texted", "contact", "cc",        "invite",  "invited",
+    "ping",       "pinged",   "message", "remind", "visit",   "visited",   "from",    "by",
+    "and",        "to",       "for",     "cc:",    "attn",    "sincerely", "regards", "played",
+    "cardholder", "landlord", "user"};
 
 constexpr std::string_view kVerbs[] = {"said",    "says",   "wrote",   "writes", "asked",  "told",
                                        "replied", "called", "emailed", "thinks", "agreed", "will",
-                                       "is",      "was",    "has",     "had",    "can"};
+                                       "is",      "was",    "has",     "had",    "can",    "meant",
+                                       "means",   "joined", "wants",   "knows"};
 
 // Pinyin finals and initials; a syllable is an optional initial followed by a final.
 constexpr std::array<std::string_view, 35> kFinals = {

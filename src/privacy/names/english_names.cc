@@ -22,6 +22,23 @@ bool is_alpha(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
 
+// Bytes of a Latin letter with a diacritic (ö, é, ñ: U+00C0..U+017F, lead bytes C3..C5) count as
+// letters inside a word, so Björn and José are one word.
+bool is_latin_byte(char c) {
+  const auto b = static_cast<unsigned char>(c);
+  return (b >= 0xC3 && b <= 0xC5) || (b >= 0x80 && b <= 0xBF);
+}
+
+// Abbreviated titles whose full stop does not end a sentence: "Dear Mr. Fernandez".
+bool title_abbreviation_before(std::string_view text, size_t dot) {
+  static constexpr std::string_view kTitles[] = {"Mr", "Mrs", "Ms", "Dr", "Prof"};
+  for (auto t : kTitles)
+    if (dot >= t.size() && text.substr(dot - t.size(), t.size()) == t &&
+        (dot == t.size() || !is_alpha(text[dot - t.size() - 1])))
+      return true;
+  return false;
+}
+
 bool starts_sentence(std::string_view text, size_t begin) {
   size_t i = begin;
   while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '"' || text[i - 1] == '\'' ||
@@ -29,6 +46,7 @@ bool starts_sentence(std::string_view text, size_t begin) {
     --i;
   if (i == 0) return true;
   const char c = text[i - 1];
+  if (c == '.' && title_abbreviation_before(text, i - 1)) return false;
   if (c == '.' || c == '!' || c == '?' || c == '\n' || c == '\r') return true;
   // 。！？ end in 0x82 (E3 80 82), 0x81 (EF BC 81), 0x9F (EF BC 9F).
   if (i >= 3) {
@@ -48,13 +66,17 @@ std::vector<Word> split_words(std::string_view text) {
     }
     Word w;
     w.begin = i;
-    while (i < text.size() && (is_alpha(text[i]) || ((text[i] == '\'' || text[i] == '-') &&
-                                                     i + 1 < text.size() && is_alpha(text[i + 1]))))
+    while (i < text.size() &&
+           (is_alpha(text[i]) || is_latin_byte(text[i]) ||
+            ((text[i] == '\'' || text[i] == '-') && i + 1 < text.size() && is_alpha(text[i + 1]))))
       ++i;
+    // "Musk's": the possessive is not part of the name.
+    if (i - w.begin > 2 && text.substr(i - 2, 2) == "'s") i -= 2;
     w.end = i;
     w.text = text.substr(w.begin, w.end - w.begin);
-    w.capitalised = w.text.size() >= 2 && w.text.front() >= 'A' && w.text.front() <= 'Z' &&
-                    w.text.back() >= 'a' && w.text.back() <= 'z';
+    w.capitalised =
+        w.text.size() >= 2 && w.text.front() >= 'A' && w.text.front() <= 'Z' &&
+        ((w.text.back() >= 'a' && w.text.back() <= 'z') || is_latin_byte(w.text.back()));
     w.sentence_start = starts_sentence(text, w.begin);
     w.space_before =
         w.begin >= 1 && text[w.begin - 1] == ' ' && (w.begin < 2 || text[w.begin - 2] != ' ');
@@ -89,6 +111,22 @@ bool strong_cue(std::string_view w) {
 bool surname_like(const Word& w) {
   return w.capitalised && w.space_before && !common_capitalised_word(w.text) &&
          english_first_name(w.text) != FirstName::kAmbiguous;
+}
+
+// A Chinese verb that takes a person as its subject right after the word: "Lily 负责 PPT",
+// "Shakespeare 写过". Not 是/的/和, which follow products and places as readily.
+bool chinese_person_verb_after(std::string_view text, size_t end) {
+  static constexpr std::string_view kVerbs[] = {"说",   "负责", "写",   "问",   "告诉", "觉得",
+                                                "认为", "同学", "老师", "先生", "女士"};
+  if (end < text.size() && text[end] == ' ') ++end;
+  const std::string_view rest = text.substr(end);
+  for (auto v : kVerbs)
+    if (rest.starts_with(v)) return true;
+  return false;
+}
+
+bool possessive_after(std::string_view text, size_t end) {
+  return text.substr(end).starts_with("'s ");
 }
 
 }  // namespace
@@ -133,7 +171,7 @@ std::vector<Span> find_bare_english_names(std::string_view text) {
     if (first == FirstName::kAmbiguous) {
       if (family_next || (next && surname_like(*next) && !w.sentence_start))
         emit(next);
-      else if (cue)
+      else if (cue || chinese_person_verb_after(text, w.end))
         emit(&w);
       continue;
     }
@@ -142,13 +180,25 @@ std::vector<Span> find_bare_english_names(std::string_view text) {
       emit(next);
       continue;
     }
-    const bool pair = next && surname_like(*next) && !w.sentence_start;
+    // Two capitalised words in no list, with a cue, a verb or a possessive: "Elon Musk's",
+    // "Taylor Swift 说". Alone they are as often products and places (Golden Gate, Star Wars).
+    const bool pair = next && surname_like(*next);
     const Word* after = pair && i + 2 < words.size() ? &words[i + 2] : nullptr;
-    if (pair && (weak_cue || (after && person_verb(after->text)))) {
+    const bool mid = !w.sentence_start;
+    if (pair && ((mid && (possessive_after(text, next->end) || weak_cue ||
+                          (after && person_verb(after->text)))) ||
+                 chinese_person_verb_after(text, next->end))) {
       emit(next);
       continue;
     }
-    if (cue) emit(&w);
+    // One such word before a verb of a person: "if Kenji can join", "what Einstein meant".
+    // Not "is"/"has" (what a product does too), not the tail of a phrase ("Star Wars is").
+    const bool in_phrase = prev && prev->capitalised && !common_capitalised_word(prev->text);
+    const bool acts = next && person_verb(next->text) && next->text != "is" &&
+                      next->text != "has" && next->text != "was" && next->text != "had";
+    if (cue || (!w.sentence_start && !in_phrase && acts) ||
+        (!in_phrase && chinese_person_verb_after(text, w.end)))
+      emit(&w);
   }
   return out;
 }
