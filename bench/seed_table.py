@@ -168,6 +168,7 @@ def main():
     ap.add_argument("--max-tokens", type=int, default=48)
     ap.add_argument("--draft-max", type=int, default=8)
     ap.add_argument("--out", help="also write the markdown table here")
+    ap.add_argument("--svg", help="also draw TTFT and tok/s against the RTT (SVG) here")
     args = ap.parse_args()
 
     pairs = load_pairs(args.pairs, args.split)
@@ -209,6 +210,8 @@ def main():
     print(text)
     if args.out:
         open(args.out, "w").write(text + "\n")
+    if args.svg:
+        open(args.svg, "w").write(speed_svg(results, rtts, modes))
 
 
 def render(results, rtts, modes, quality, n_pairs, args):
@@ -255,6 +258,52 @@ def render(results, rtts, modes, quality, n_pairs, args):
                  f"completions, {args.max_tokens} greedy tokens; chat TTFT and tok/s over "
                  f"{len(results[(base_rtt, 'cloud-only')][1])} story prompts as chat turns.")
     return lines
+
+
+COLORS = {"cloud-only": "#1f77b4", "edge-only": "#2ca02c", "hybrid": "#d62728",
+          "cloud-spec": "#ff7f0e"}
+
+
+def speed_svg(results, rtts, modes):
+    """Two panels: median chat TTFT (ms) and median tok/s (log scale) against the RTT."""
+    import math
+    w, h, pl, pb, pt, pr = 380, 290, 56, 40, 30, 12
+    panels = [("chat time to first token, ms", lambda c: 1000 * c["ttft"], False),
+              ("decode tok/s (log scale)", lambda c: c["usage"]["completion_tokens"] / c["t_done"],
+               True)]
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{2 * w}" height="{h + 30}" '
+           'font-family="sans-serif" font-size="11">',
+           f'<rect width="{2 * w}" height="{h + 30}" fill="white"/>']
+    for k, (title, f, log) in enumerate(panels):
+        x0 = k * w
+        series = {name: [median([f(c) for c in results[(r, name)][1]]) for r in rtts]
+                  for name, _, _ in modes}
+        vals = [v for vs in series.values() for v in vs]
+        t = (lambda v: math.log10(max(v, 1e-3))) if log else (lambda v: v)
+        lo, hi = (t(min(vals)), t(max(vals))) if log else (0.0, max(vals) * 1.05)
+        hi = hi if hi > lo else lo + 1
+        pw, ph = w - pl - pr, h - pt - pb
+        X = lambda r: x0 + pl + (r - rtts[0]) / max(1, rtts[-1] - rtts[0]) * pw  # noqa: E731
+        Y = lambda v: pt + (hi - t(v)) / (hi - lo) * ph  # noqa: E731
+        out.append(f'<text x="{x0 + pl + pw / 2}" y="{pt - 10}" text-anchor="middle" '
+                   f'font-size="12">{title}</text>')
+        out.append(f'<rect x="{x0 + pl}" y="{pt}" width="{pw}" height="{ph}" fill="none" '
+                   'stroke="#333"/>')
+        for r in rtts:
+            out.append(f'<text x="{X(r):.1f}" y="{pt + ph + 14}" text-anchor="middle">{r}</text>')
+        out.append(f'<text x="{x0 + pl + pw / 2}" y="{pt + ph + 30}" text-anchor="middle">'
+                   'emulated RTT, ms</text>')
+        for v in sorted({min(vals), max(vals)} | ({median(vals)} if not log else set())):
+            out.append(f'<text x="{x0 + pl - 4}" y="{Y(v) + 4:.1f}" text-anchor="end">'
+                       f'{v:.0f}</text>')
+        for j, (name, vs) in enumerate(series.items()):
+            pts = " ".join(f"{X(r):.1f},{Y(v):.1f}" for r, v in zip(rtts, vs))
+            out.append(f'<polyline points="{pts}" fill="none" stroke="{COLORS[name]}" '
+                       'stroke-width="2"/>')
+            out.append(f'<text x="{x0 + pl + 6}" y="{pt + 14 + 13 * j}" '
+                       f'fill="{COLORS[name]}">{name}</text>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
 
 
 if __name__ == "__main__":
