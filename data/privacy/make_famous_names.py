@@ -78,6 +78,8 @@ def main():
 // edit. {len(three)} three-character and {len(four)} four-character names of well-known people.
 #include "privacy/names/chinese_famous_names.h"
 
+#include "privacy/names/sorted_table.h"
+
 namespace tandem::privacy {{
 namespace {{
 
@@ -89,27 +91,12 @@ constexpr std::string_view kThree =
 constexpr std::string_view kFour =
 {rows(four, 10)};
 
-bool sorted_contains(std::string_view table, std::string_view key) {{
-  const size_t w = key.size(), n = table.size() / w;
-  size_t lo = 0, hi = n;
-  while (lo < hi) {{
-    const size_t mid = (lo + hi) / 2;
-    const std::string_view e = table.substr(mid * w, w);
-    if (e == key) return true;
-    if (e < key)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }}
-  return false;
-}}
-
 }}  // namespace
 
 size_t famous_chinese_name_at(std::string_view text, size_t pos) {{
   const std::string_view rest = text.substr(pos);
-  if (rest.size() >= 12 && sorted_contains(kFour, rest.substr(0, 12))) return 12;
-  if (rest.size() >= 9 && sorted_contains(kThree, rest.substr(0, 9))) return 9;
+  if (rest.size() >= 12 && sorted_table_contains(kFour, rest.substr(0, 12))) return 12;
+  if (rest.size() >= 9 && sorted_table_contains(kThree, rest.substr(0, 9))) return 9;
   return 0;
 }}
 

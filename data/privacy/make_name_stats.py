@@ -75,6 +75,8 @@ def main():
 // edit. {n_names} person names (tag nr) and {n_text} ordinary word occurrences.
 #include "privacy/names/chinese_name_stats.h"
 
+#include "privacy/names/sorted_table.h"
+
 #include <algorithm>
 
 namespace tandem::privacy {{
@@ -89,31 +91,16 @@ constexpr std::string_view kWeak =
 constexpr std::string_view kWords =
 {rows(words, 20)};
 
-bool sorted_contains(std::string_view table, std::string_view key) {{
-  const size_t w = key.size(), n = table.size() / w;
-  size_t lo = 0, hi = n;
-  while (lo < hi) {{
-    const size_t mid = (lo + hi) / 2;
-    const std::string_view e = table.substr(mid * w, w);
-    if (e == key) return true;
-    if (e < key)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }}
-  return false;
-}}
-
 }}  // namespace
 
 int given_char_weight_from_data(std::string_view utf8_char) {{
   if (utf8_char.size() != 3) return 0;
-  if (sorted_contains(kStrong, utf8_char)) return 2;
-  return sorted_contains(kWeak, utf8_char) ? 1 : 0;
+  if (sorted_table_contains(kStrong, utf8_char)) return 2;
+  return sorted_table_contains(kWeak, utf8_char) ? 1 : 0;
 }}
 
 bool is_ordinary_word_from_data(std::string_view two_chars) {{
-  return two_chars.size() == 6 && sorted_contains(kWords, two_chars);
+  return two_chars.size() == 6 && sorted_table_contains(kWords, two_chars);
 }}
 
 }}  // namespace tandem::privacy

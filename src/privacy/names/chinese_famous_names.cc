@@ -2,6 +2,8 @@
 // edit. 5882 three-character and 24 four-character names of well-known people.
 #include "privacy/names/chinese_famous_names.h"
 
+#include "privacy/names/sorted_table.h"
+
 namespace tandem::privacy {
 namespace {
 
@@ -467,27 +469,12 @@ constexpr std::string_view kFour =
     "司徒伯雷司徒千钟司徒尚纪司徒雷登司马懿引司马相如夏侯雅伯慕容景岳欧阳予倩欧阳侍郎"
     "欧阳公政皇甫先鹏诸葛孔明诸葛武侯";
 
-bool sorted_contains(std::string_view table, std::string_view key) {
-  const size_t w = key.size(), n = table.size() / w;
-  size_t lo = 0, hi = n;
-  while (lo < hi) {
-    const size_t mid = (lo + hi) / 2;
-    const std::string_view e = table.substr(mid * w, w);
-    if (e == key) return true;
-    if (e < key)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return false;
-}
-
 }  // namespace
 
 size_t famous_chinese_name_at(std::string_view text, size_t pos) {
   const std::string_view rest = text.substr(pos);
-  if (rest.size() >= 12 && sorted_contains(kFour, rest.substr(0, 12))) return 12;
-  if (rest.size() >= 9 && sorted_contains(kThree, rest.substr(0, 9))) return 9;
+  if (rest.size() >= 12 && sorted_table_contains(kFour, rest.substr(0, 12))) return 12;
+  if (rest.size() >= 9 && sorted_table_contains(kThree, rest.substr(0, 9))) return 9;
   return 0;
 }
 

@@ -2,6 +2,8 @@
 // edit. 27690 person names (tag nr) and 95392295 ordinary word occurrences.
 #include "privacy/names/chinese_name_stats.h"
 
+#include "privacy/names/sorted_table.h"
+
 #include <algorithm>
 
 namespace tandem::privacy {
@@ -1177,31 +1179,16 @@ constexpr std::string_view kWords =
     "鼓动鼓励鼓吹鼓噪鼓声鼓掌鼓楼鼓舞鼠标鼻子鼻孔鼻尖鼻息鼻梁鼻涕鼻炎鼻腔鼾声齐发齐名"
     "齐国齐整齐集齿轮龙井龙口龙大龙头龙山龙服龙泉龙眼龙脉龙舟龙船龙袍龙门龙骨龟兹";
 
-bool sorted_contains(std::string_view table, std::string_view key) {
-  const size_t w = key.size(), n = table.size() / w;
-  size_t lo = 0, hi = n;
-  while (lo < hi) {
-    const size_t mid = (lo + hi) / 2;
-    const std::string_view e = table.substr(mid * w, w);
-    if (e == key) return true;
-    if (e < key)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return false;
-}
-
 }  // namespace
 
 int given_char_weight_from_data(std::string_view utf8_char) {
   if (utf8_char.size() != 3) return 0;
-  if (sorted_contains(kStrong, utf8_char)) return 2;
-  return sorted_contains(kWeak, utf8_char) ? 1 : 0;
+  if (sorted_table_contains(kStrong, utf8_char)) return 2;
+  return sorted_table_contains(kWeak, utf8_char) ? 1 : 0;
 }
 
 bool is_ordinary_word_from_data(std::string_view two_chars) {
-  return two_chars.size() == 6 && sorted_contains(kWords, two_chars);
+  return two_chars.size() == 6 && sorted_table_contains(kWords, two_chars);
 }
 
 }  // namespace tandem::privacy
