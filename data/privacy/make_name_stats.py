@@ -24,7 +24,7 @@ ROOT = __file__.rsplit("/data/", 1)[0]
 
 def surnames():
     src = open(f"{ROOT}/src/privacy/names/names.cc", encoding="utf-8").read()
-    m = re.search(r'kSingleSurnames =\n((?:\s*"[^"]*"\n)+)', src)
+    m = re.search(r'kSingleSurnames =\n([^;]*);', src)
     return "".join(re.findall(r'"([^"]*)"', m.group(1)))
 
 

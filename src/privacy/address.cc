@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 namespace tandem::privacy {
 namespace {
@@ -36,13 +37,14 @@ bool is_han_at(std::string_view s, size_t i) {
 
 std::string chinese_address_pattern() {
   const std::string named =
-      "\\p{Han}{1,8}?(?:省|自治区|特别行政区|市|区|县|旗|镇|乡|街道|村|大道|路|街|巷|胡同|弄|"
-      "小区|花园|大厦|公寓|广场|园区)";
+      "[A-Za-z]{0,8}\\p{Han}{1,8}?(?:省|自治区|特别行政区|市|区|县|旗|镇|乡|街道|村|大道|道|路|街|"
+      "巷|胡同|弄|小区|花园|大厦|公寓|广场|园区|城|中心)";
   const std::string numbered =
       "(?:[0-9\\x{FF10}-\\x{FF19}A-Za-z]{1,6}(?:[\\-\\x{FF0D}][0-9]{1,4}){0,2}|["
       "一二三四五六七八九十]{1,3})"
       "(?:号楼|号院|号|栋|幢|座|单元|层|楼|室|弄|段|期|组)";
-  return "((?:" + named + "|" + numbered + "){2,12})";
+  // A room number may close the chain without a suffix (A座1506).
+  return "((?:" + named + "|" + numbered + "){2,12}(?:[0-9]{3,5}(?:室|房)?)?)";
 }
 
 std::string english_address_pattern() {
@@ -54,6 +56,9 @@ std::string english_address_pattern() {
 
 std::optional<Span> validate_chinese_address(std::string_view text, const std::vector<Span>& g) {
   auto [b, e] = g.front();
+  // A room number cut out of a longer digit run (南山区13800138000: a phone follows) is not one.
+  if (e < text.size() && std::isdigit(static_cast<unsigned char>(text[e])))
+    while (e > b && std::isdigit(static_cast<unsigned char>(text[e - 1]))) --e;
   // The regex starts at the leftmost Han character that can begin a chain, so the words
   // leading into the address come along ("新地址是广州市..."). The address starts after the
   // last lead-in or sentence character before the first level suffix.

@@ -1,5 +1,7 @@
 #include "privacy/checksums.h"
 
+#include <cctype>
+
 #include <algorithm>
 #include <array>
 
@@ -69,6 +71,30 @@ bool resident_id_valid(std::string_view id) {
   if (!valid_date(year, number(id.substr(10, 2)), number(id.substr(12, 2)))) return false;
   const char check = id[17] == 'x' ? 'X' : id[17];
   return resident_id_check_char(id.substr(0, 17)) == check;
+}
+
+bool ipv6_valid(std::string_view s) {
+  const size_t dbl = s.find("::");
+  if (dbl != std::string_view::npos && s.find("::", dbl + 1) != std::string_view::npos)
+    return false;
+  int groups = 0;
+  size_t i = 0;
+  while (i < s.size()) {
+    if (s[i] == ':') {
+      if (i == dbl) {
+        i += 2;
+        continue;
+      }
+      if (i == 0 || i + 1 == s.size()) return false;  // a lone leading or trailing colon
+      ++i;
+      continue;
+    }
+    size_t n = 0;
+    while (i < s.size() && std::isxdigit(static_cast<unsigned char>(s[i]))) ++i, ++n;
+    if (n == 0 || n > 4 || (i < s.size() && s[i] != ':')) return false;
+    ++groups;
+  }
+  return dbl == std::string_view::npos ? groups == 8 : groups >= 1 && groups <= 7;
 }
 
 }  // namespace tandem::privacy

@@ -20,6 +20,11 @@ bool resident_id_valid(std::string_view id);
 // characters 7..12; there is no check digit.
 bool legacy_resident_id_valid(std::string_view id);
 
+// An IPv6 address in text form (RFC 4291 2.2): up to eight groups of 1-4 hex digits, at most
+// one "::" standing for the missing ones (exactly eight groups without it). No embedded IPv4
+// tail, no zone. Clock times (12:30:45) and MAC addresses (six groups) are not addresses.
+bool ipv6_valid(std::string_view s);
+
 // The check character ISO 7064 MOD 11-2 assigns to 17 digits ('0'..'9' or 'X').
 char resident_id_check_char(std::string_view first17);
 

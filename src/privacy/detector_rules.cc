@@ -76,6 +76,11 @@ std::optional<Span> validate_legacy_id(std::string_view text, const std::vector<
   return g.front();
 }
 
+std::optional<Span> validate_ipv6(std::string_view text, const std::vector<Span>& g) {
+  auto [b, e] = g.front();
+  return ipv6_valid(text.substr(b, e - b)) ? std::optional<Span>(Span{b, e}) : std::nullopt;
+}
+
 std::optional<Span> validate_card(std::string_view text, const std::vector<Span>& g) {
   const auto [b, e] = g.front();
   const std::string raw = fold_width(text.substr(b, e - b));
@@ -174,8 +179,12 @@ std::vector<RuleSpec> detection_rules() {
        "([A-Za-z0-9._%+\\-]+(?:@|\\x{FF20})" + label + "(?:" + dot + label + ")*" + dot +
            "[A-Za-z]{2,24})",
        whole},
-      {PiiType::kIp, "(?:^|[^0-9.])(" + octet + "(?:\\." + octet + "){3})(?:\\.?[^0-9.]|\\.?$)",
+      // Not after a v (v2.14.0.3 is a version).
+      {PiiType::kIp, "(?:^|[^0-9.vV])(" + octet + "(?:\\." + octet + "){3})(?:\\.?[^0-9.]|\\.?$)",
        whole},
+      {PiiType::kIp,
+       "(?:^|[^0-9A-Za-z:])([0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7})(?:[^0-9A-Za-z:]|$)",
+       validate_ipv6},
       {PiiType::kName, cn_cue + "(" + chinese_surname_alternation() + ")(\\p{Han}{1,2})",
        validate_chinese_name},
       {PiiType::kName, "\\b(?i:my\\s+name\\s+is)\\s+(" + en + ")", validate_english_name},

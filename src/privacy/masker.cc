@@ -105,6 +105,13 @@ void Masker::add_known_digits(std::string_view text, std::vector<PiiMatch>& out)
     if (!glued && key.size() >= kMinDigitsKey) {
       if (auto it = by_digits_.find(key); it != by_digits_.end()) {
         const std::string_view v = *value_of(it->second);
+        // The first form written inside a longer run ("(+86) " before it): mask just that,
+        // so unmasking gives back the client's text exactly; another form masks the run.
+        const size_t at = text.substr(begin, end - begin).find(v);
+        if (at != std::string_view::npos) {
+          begin += at;
+          end = begin + v.size();
+        }
         out.push_back({type_of_.at(std::string(v)), begin, end, std::string(v)});
       }
     }

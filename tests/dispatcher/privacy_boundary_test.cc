@@ -49,14 +49,19 @@ bool leaks(const std::vector<std::string>& texts, const privacy::LabelledEntity&
 
 TEST(PrivacyBoundary, NoLabelledValueReachesTheCommander) {
   std::vector<privacy::LabelledCase> cases;
-  std::vector<bool> fresh;  // heldout2.jsonl: written without sight of the detector
-  for (const char* f : {"corpus.jsonl", "heldout.jsonl", "heldout2.jsonl"})
+  // heldout2/3.jsonl were written without sight of the detector (heldout3's names are still
+  // unseen by anyone tuning it): their names are counted apart.
+  std::vector<std::string> fresh;
+  for (const char* f : {"corpus.jsonl", "heldout.jsonl", "heldout2.jsonl", "heldout3.jsonl"})
     for (auto& c : privacy::load_corpus(source(std::string("testdata/privacy/") + f)))
       if (!c.entities.empty()) {
         cases.push_back(std::move(c));
-        fresh.push_back(std::string(f) == "heldout2.jsonl");
+        const std::string name = f;
+        fresh.push_back(name.starts_with("heldout") && name != "heldout.jsonl"
+                            ? name.substr(0, name.find('.'))
+                            : "");
       }
-  ASSERT_GE(cases.size(), 350u);
+  ASSERT_GE(cases.size(), 500u);
 
   httplib::Server upstream;
   std::mutex mu;
@@ -101,13 +106,13 @@ TEST(PrivacyBoundary, NoLabelledValueReachesTheCommander) {
       }
       for (const auto& e : c.entities) {
         std::string key(privacy::pii_key(e.type));
-        if (e.type == privacy::PiiType::kName && fresh[i]) key = "name (heldout2)";
+        if (e.type == privacy::PiiType::kName && !fresh[i].empty()) key = "name (" + fresh[i] + ")";
         auto& [n, leaked] = per_type[key];
         ++n;
         if (!leaks(sent, e)) continue;
         ++leaked;
         if (e.type == privacy::PiiType::kName) {
-          if (!fresh[i]) leaked_names.push_back(e.value);
+          if (fresh[i].empty()) leaked_names.push_back(e.value);
         } else
           ADD_FAILURE() << privacy::pii_key(e.type) << " '" << e.value
                         << "' reached the Commander in: " << c.text;
@@ -119,8 +124,9 @@ TEST(PrivacyBoundary, NoLabelledValueReachesTheCommander) {
   for (const auto& [type, nl] : per_type)
     std::printf("%-8s %4d values, %3d reached the Commander\n", type.c_str(), nl.first, nl.second);
   // Names are found by lexicon and context, not by a checksum: the detector's misses (its
-  // recall, docs/PRIVACY.md) are what leaks — about a third of heldout2's names, bounded
-  // loosely below (docs/PRIVACY.md, "Known limits"). Everything else: nothing.
+  // recall, docs/PRIVACY.md) are what leaks — a third of heldout2's names and half of
+  // heldout3's, bounded loosely below as regression guards (docs/PRIVACY.md, "Known
+  // limits"). Everything else: nothing.
   const auto& [names, names_leaked] = per_type["name"];
   ASSERT_GT(names, 100);
   std::string list;
@@ -130,6 +136,9 @@ TEST(PrivacyBoundary, NoLabelledValueReachesTheCommander) {
   const auto& [fresh_names, fresh_leaked] = per_type["name (heldout2)"];
   ASSERT_GT(fresh_names, 100);
   EXPECT_LE(fresh_leaked, fresh_names * 2 / 5);
+  const auto& [blind_names, blind_leaked] = per_type["name (heldout3)"];
+  ASSERT_GT(blind_names, 100);
+  EXPECT_LE(blind_leaked, blind_names * 11 / 20);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // The detectors added for recall: bare names, phone/ID/card/e-mail variants, addresses.
 #include <gtest/gtest.h>
 
+#include "privacy/checksums.h"
 #include "privacy/detector.h"
 
 namespace tandem::privacy {
@@ -138,6 +139,34 @@ TEST(DetectorRecall, MegabyteInputsStayLinear) {
   EXPECT_FALSE(found(addr, PiiType::kAddress).empty());
   EXPECT_FALSE(found(caps, PiiType::kName).empty());
   EXPECT_TRUE(found(width, PiiType::kPhone).empty());
+}
+
+TEST(Ipv6, CompressedAndFullFormsButNotTimesOrMacs) {
+  EXPECT_EQ(found("IPv6 地址 240e:3a1:4c20:9d0::1b 能 ping 通吗？", PiiType::kIp),
+            V{"240e:3a1:4c20:9d0::1b"});
+  EXPECT_EQ(found("server 2001:0db8:85a3:0000:0000:8a2e:0370:7334 is down", PiiType::kIp),
+            V{"2001:0db8:85a3:0000:0000:8a2e:0370:7334"});
+  EXPECT_EQ(found("loopback ::1 only", PiiType::kIp), V{"::1"});
+  for (const char* text :
+       {"会议 12:30:45 开始", "MAC 00:1a:2b:3c:4d:5e", "ratio 3:2:1", "a:b::c::d", "12345::1"})
+    EXPECT_TRUE(found(text, PiiType::kIp).empty()) << text;
+  EXPECT_TRUE(ipv6_valid("fe80::"));
+  EXPECT_FALSE(ipv6_valid("1:2:3:4:5:6:7"));  // seven groups need a ::
+  EXPECT_FALSE(ipv6_valid("1:2:3:4:5:6:7:8:9"));
+}
+
+TEST(Ipv4, AVersionStringIsNotAnAddress) {
+  EXPECT_TRUE(found("把 App 更新到 v2.14.0.3 版本后就闪退。", PiiType::kIp).empty());
+  EXPECT_EQ(found("服务器 10.0.0.12 连不上", PiiType::kIp), V{"10.0.0.12"});
+}
+
+TEST(ChineseAddress, StreetsInDaoAndRoomsAfterTheBuilding) {
+  EXPECT_EQ(found("寄到广东省深圳市南山区高新南七道18号，谢谢", PiiType::kAddress),
+            V{"广东省深圳市南山区高新南七道18号"});
+  EXPECT_EQ(found("取件地址：上海市徐汇区漕溪北路88号ABC国际城B座2203，取件人", PiiType::kAddress),
+            V{"上海市徐汇区漕溪北路88号ABC国际城B座2203"});
+  // Digits that run on into a phone number are not a room number: the phone stays whole.
+  EXPECT_EQ(found("南京市鼓楼区中山路1号13800138000", PiiType::kPhone), V{"13800138000"});
 }
 
 }  // namespace

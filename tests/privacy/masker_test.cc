@@ -70,3 +70,19 @@ TEST(Masker, PlaceholderQueries) {
 
 }  // namespace
 }  // namespace tandem::privacy
+
+namespace tandem::privacy {
+namespace {
+
+// A country prefix the detector leaves outside the number stays in the text, in every turn.
+TEST(Masker, ACountryPrefixOutsideTheMatchComesBack) {
+  Masker m;
+  const std::string text = "有事打我电话 (+86) 150 3378 9912";
+  const std::string masked = m.mask(text);
+  EXPECT_EQ(m.unmask(masked), text) << masked;
+  const std::string again = m.mask("Again: " + text);
+  EXPECT_EQ(m.unmask(again), "Again: " + text) << again;
+}
+
+}  // namespace
+}  // namespace tandem::privacy
