@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/gpu_layers_option.h"
+#include "cli/memory_guard_option.h"
 #include "cli/model_options.h"
 #include "cli/sampling_options.h"
 #include "cli/server_options.h"
@@ -93,6 +94,7 @@ CommandAction register_commander(CLI::App& app) {
                   "Test aid: append every POST body received to this file");
   cmd->add_option("--upstream-key", o->upstream.api_key, "API key sent to the upstream");
   add_pooling_option(cmd, o->engine.pooling);
+  add_memory_guard_options(cmd, o->engine.memory);
   o->engine.sampling.temperature = 1.0f;  // OpenAI's default
   add_sampling_options(cmd, o->engine.sampling);
   add_gpu_layers_option(cmd);

@@ -10,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "cli/gpu_layers_option.h"
+#include "cli/memory_guard_option.h"
 #include "cli/model_options.h"
 #include "cli/sampling_options.h"
 #include "cli/server_options.h"
@@ -212,6 +213,7 @@ CommandAction register_dispatcher(CLI::App& app) {
   cmd->add_flag("!--no-draft-adaptive", o->disp.spec.adaptive, "Always draft --draft-max tokens")
       ->needs(spec);
   add_pooling_option(cmd, o->disp.pooling);
+  add_memory_guard_options(cmd, o->disp.memory);
   o->disp.sampling.temperature = 1.0f;
   add_sampling_options(cmd, o->disp.sampling);
   add_gpu_layers_option(cmd);

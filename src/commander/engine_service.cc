@@ -9,6 +9,7 @@
 #include "api/openai_schema.h"
 #include "api/responses/responses.h"
 #include "api/tools/tool_grammar.h"
+#include "cache/memory_guard_report.h"
 #include "http/api_error.h"
 #include "http/json_util.h"
 #include "serving/generation.h"
@@ -78,9 +79,35 @@ EngineService::EngineService(std::unique_ptr<engine::Model> model, EngineService
       grammar_vocab_(model_->tokenizer(), end_of_turn_),
       prompt_guard_(model_->tokenizer()) {
   scheduler_ = std::make_unique<serving::Scheduler>(tf_, opts_.scheduler, metrics_);
+  guard_ = std::make_unique<cache::MemoryGuard>(opts_.memory);
+  guard_->add_evictor("idle verify sessions", [this]() -> uint64_t {
+    auto* v = verify_ready_.load();
+    return v ? v->release_sessions() : 0;
+  });
+  collector_ =
+      metrics_.add_collector([g = guard_.get()] { return cache::memory_guard_metrics(*g); });
+  guard_->start();
 }
 
-EngineService::~EngineService() = default;
+void EngineService::admit_under_memory_guard(httplib::Response& res) {
+  if (!guard_->check()) return;
+  res.set_header("Retry-After", "5");
+  throw http::ApiError(
+      503,
+      "server short of memory: " + std::to_string(guard_->available_bytes() >> 20) +
+          " MiB available, under the " + std::to_string(guard_->min_free_bytes() >> 20) +
+          " MiB floor",
+      "server_error", "", "memory_pressure");
+}
+
+nlohmann::json EngineService::health() const {
+  return {{"status", guard_->under_pressure() ? "degraded" : "ok"},
+          {"memory", cache::memory_guard_json(*guard_)}};
+}
+
+EngineService::~EngineService() {
+  metrics_.remove_collector(collector_);
+}
 
 void EngineService::tandem_verify(const httplib::Request& req, httplib::Response& res) {
   std::call_once(verify_once_, [this] {
@@ -88,7 +115,9 @@ void EngineService::tandem_verify(const httplib::Request& req, httplib::Response
     v.max_ctx = opts_.scheduler.n_ctx;
     v.threads = opts_.threads;
     verify_ = std::make_unique<verify::VerifyService>(*model_, v);
+    verify_ready_ = verify_.get();
   });
+  admit_under_memory_guard(res);
   verify_->handle(req, res);
 }
 
@@ -115,6 +144,7 @@ void EngineService::check_model(const std::string& requested) const {
 
 std::shared_ptr<serving::SeqStream> EngineService::submit(serving::SeqRequest req,
                                                           httplib::Response& res) {
+  admit_under_memory_guard(res);
   try {
     return scheduler_->submit(std::move(req));
   } catch (const serving::QueueFull& e) {

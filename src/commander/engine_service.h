@@ -2,6 +2,8 @@
 // the continuous-batching Scheduler.
 #pragma once
 
+#include <atomic>
+
 #include <memory>
 #include <optional>
 #include <string>
@@ -9,6 +11,7 @@
 #include "api/openai_schema.h"
 #include "api/prompt_guard.h"
 #include "api/structured/grammar_processor.h"
+#include "cache/memory_guard.h"
 #include "engine/embedding.h"
 #include "engine/model.h"
 #include "engine/transformer.h"
@@ -30,6 +33,9 @@ struct EngineServiceOptions {
   bool fixed_seed = false;
   // --pooling for /v1/embeddings (unset: the GGUF's pooling_type, else mean).
   std::optional<engine::Pooling> pooling;
+  // --min-free-mib / --meminfo: under the floor idle verify sessions are dropped, then new
+  // work gets 503 + Retry-After.
+  cache::MemoryGuardOptions memory;
 };
 
 class EngineService : public http::Service {
@@ -50,11 +56,14 @@ class EngineService : public http::Service {
   void delete_response(const httplib::Request& req, httplib::Response& res) override;
 
   const templates::ChatTemplate& chat_template() const { return template_; }
+  nlohmann::json health() const override;
 
  private:
   void check_model(const std::string& requested) const;
   engine::SamplerParams sampling_for(const api::GenerationParams& g) const;
   std::shared_ptr<serving::SeqStream> submit(serving::SeqRequest req, httplib::Response& res);
+  // Throws 503 memory_pressure (Retry-After) when the guard cannot free enough for new work.
+  void admit_under_memory_guard(httplib::Response& res);
 
   std::unique_ptr<engine::Model> model_;
   EngineServiceOptions opts_;
@@ -66,6 +75,9 @@ class EngineService : public http::Service {
   api::PromptGuard prompt_guard_;
   std::once_flag verify_once_;
   std::unique_ptr<verify::VerifyService> verify_;  // created on the first verify request
+  std::atomic<verify::VerifyService*> verify_ready_{nullptr};  // for the guard's evictor
+  std::unique_ptr<cache::MemoryGuard> guard_;
+  int collector_ = -1;                             // the guard's lines in /metrics
   std::unique_ptr<serving::Scheduler> scheduler_;  // last: its thread uses everything above
 };
 

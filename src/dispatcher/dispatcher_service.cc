@@ -7,6 +7,7 @@
 #include "api/openai_response.h"
 #include "api/responses/responses.h"
 #include "api/tools/tool_grammar.h"
+#include "cache/memory_guard_report.h"
 #include "dispatcher/dispatcher_walk.h"
 #include "http/api_error.h"
 #include "http/json_util.h"
@@ -36,12 +37,31 @@ DispatcherService::DispatcherService(std::unique_ptr<EdgeEngine> edge,
       routing_(std::move(routing)),
       opts_(std::move(opts)),
       metrics_(metrics),
-      link_(std::make_unique<CommanderLink>(opts_.commander, metrics)) {}
+      link_(std::make_unique<CommanderLink>(opts_.commander, metrics)) {
+  guard_ = std::make_unique<cache::MemoryGuard>(opts_.memory);
+  guard_->add_evictor("the idle speculative drafter", [this]() -> uint64_t {
+    std::unique_lock lock(drafter_mu_, std::try_to_lock);  // busy: not idle
+    if (!lock || !drafter_) return 0;
+    const uint64_t bytes = drafter_->cache_bytes();
+    drafter_.reset();  // made again by the next speculative answer
+    return bytes;
+  });
+  collector_ =
+      metrics_.add_collector([g = guard_.get()] { return cache::memory_guard_metrics(*g); });
+  guard_->start();
+}
+
+DispatcherService::~DispatcherService() {
+  metrics_.remove_collector(collector_);
+}
 
 json DispatcherService::health() const {
   json h = {{"status", "ok"}};
   if (auto why = link_->degraded_reason()) h = {{"status", "degraded"}, {"reason", *why}};
+  if (guard_->under_pressure())
+    h = {{"status", "degraded"}, {"reason", "memory under the guard's floor"}};
   h["commander"] = link_->status_json();
+  h["memory"] = cache::memory_guard_json(*guard_);
   return h;
 }
 
@@ -145,8 +165,10 @@ void DispatcherService::route_decision(const httplib::Request& http_req, httplib
       fits ? static_cast<int64_t>(tokens.size()) : edge_->prompt_tokens_at_least(text.size());
   signals.edge_context = edge_->n_ctx();
   signals.commander_reachable = link_->available();  // the probe's and the circuit's view
+  signals.edge_memory_low = guard_->check();
   try {
-    if (signals.prompt_tokens < signals.edge_context) {  // else offloaded: no edge prefill
+    // Offloaded (too long, or short of memory): no edge prefill.
+    if (signals.prompt_tokens < signals.edge_context && !signals.edge_memory_low) {
       EdgeSession s(*edge_);
       if (tokens.size() >= 2) signals.ppl = s.prefill_scored(tokens).ppl;
     }
@@ -188,17 +210,20 @@ void DispatcherService::route_and_answer(std::shared_ptr<Walk> w, httplib::Respo
   w->signals.edge_context = edge_->n_ctx();
   // A Commander the probe cannot reach, or whose circuit is open, is not waited for.
   w->signals.commander_reachable = link_->available();
-  // Privacy-local and intent rules decide without the perplexity; otherwise the edge prefill
-  // (which a local answer continues from) yields it.
+  w->signals.edge_memory_low = guard_->check();
+  // Privacy-local, intent, context and memory rules decide without the perplexity; otherwise
+  // the edge prefill (which a local answer continues from) yields it.
   if (auto pre = routing_->decide_before_ppl(w->signals);
       pre && pre->route == router::Route::kCloud && w->signals.commander_reachable) {
     w->decision = *pre;
   } else {
+    if (w->signals.edge_memory_low) refuse_for_memory(res);  // kept local, nowhere to go
     prefill_on_edge(*w);
     w->decision = routing_->decide(w->signals);
   }
   if (w->decision.route == router::Route::kCloud) {
-    if (w->chat() && speculative_allowed(w->req)) {
+    // Under memory pressure no drafter is made: the plain cloud path needs no edge memory.
+    if (w->chat() && speculative_allowed(w->req) && !w->signals.edge_memory_low) {
       const auto r = answer_speculative(w, res);
       if (r == SpecResult::kAnswered) return;
       if (r == SpecResult::kUnreachable) {
@@ -212,8 +237,21 @@ void DispatcherService::route_and_answer(std::shared_ptr<Walk> w, httplib::Respo
     if (answer_from_cloud(w, res)) return;
     w->signals.commander_reachable = false;
     w->decision = routing_->decide(w->signals);
+    if (w->signals.edge_memory_low) refuse_for_memory(res);
   }
   answer_on_edge(w, res);
+}
+
+void DispatcherService::refuse_for_memory(httplib::Response& res) const {
+  res.set_header("Retry-After", "5");
+  throw http::ApiError(503,
+                       "device short of memory (" +
+                           std::to_string(guard_->available_bytes() >> 20) +
+                           " MiB available, "
+                           "floor " +
+                           std::to_string(guard_->min_free_bytes() >> 20) +
+                           " MiB) and the request cannot go to the Commander",
+                       "server_error", "", "memory_pressure");
 }
 
 // ---- POST /v1/responses --------------------------------------------------------------------

@@ -14,6 +14,7 @@
 
 #include "api/answer_writer.h"
 #include "api/openai_schema.h"
+#include "cache/memory_guard.h"
 #include "dispatcher/cloud/commander_client.h"
 #include "dispatcher/cloud/commander_link.h"
 #include "dispatcher/cloud/masked_body.h"
@@ -44,6 +45,9 @@ struct DispatcherOptions {
   int draft_threads = 1;
   // --pooling for /v1/embeddings (unset: the GGUF's pooling_type, else mean).
   std::optional<engine::Pooling> pooling;
+  // --min-free-mib / --meminfo: under the floor the idle drafter is freed, then requests go
+  // to the Commander (reason "memory"), or get 503 + Retry-After when they cannot.
+  cache::MemoryGuardOptions memory;
 };
 
 // Per-conversation Maskers, so a value keeps its placeholder across the turns of a chat.
@@ -63,6 +67,7 @@ class DispatcherService : public http::Service {
  public:
   DispatcherService(std::unique_ptr<EdgeEngine> edge, std::unique_ptr<RoutingPipeline> routing,
                     DispatcherOptions opts, http::Metrics& metrics);
+  ~DispatcherService() override;
 
   void chat_completions(const httplib::Request& req, httplib::Response& res) override;
   void completions(const httplib::Request& req, httplib::Response& res) override;
@@ -105,6 +110,9 @@ class DispatcherService : public http::Service {
   // (401/403, a gateway error): nothing was written to res, the edge answers.
   bool answer_from_cloud(std::shared_ptr<Walk> w, httplib::Response& res);
   void set_route_headers(const Walk& w, httplib::Response& res, bool speculative = false);
+  // 503 memory_pressure + Retry-After: under the memory floor with no Commander to offload to
+  // (or privacy keeping the request on the device).
+  [[noreturn]] void refuse_for_memory(httplib::Response& res) const;
   // Whether a chat's cloud answer may be drafted and verified (--speculative): not with a
   // grammar (the drafter and the verifier apply none), tools, logprobs, the reasoning split
   // or ignore_eos (only the Commander's own generation does those). Completions never are.
@@ -127,7 +135,9 @@ class DispatcherService : public http::Service {
   // One speculative answer drafts at a time (a busy drafter sends the next one down the
   // plain cloud path rather than making it wait).
   std::mutex drafter_mu_;
-  std::unique_ptr<spec::Drafter> drafter_;  // only under drafter_mu_
+  std::unique_ptr<spec::Drafter> drafter_;     // only under drafter_mu_
+  std::unique_ptr<cache::MemoryGuard> guard_;  // after drafter_: its evictor frees it
+  int collector_ = -1;                         // the guard's lines in /metrics
 };
 
 }  // namespace tandem::dispatcher

@@ -35,7 +35,7 @@ std::optional<router::Decision> RoutingPipeline::decide_before_ppl(
   no_ppl.commander_reachable = true;
   auto d = router::decide(no_ppl, policy_);
   if (d.reason == router::Reason::kPrivacyLocal || d.reason == router::Reason::kIntent ||
-      d.reason == router::Reason::kContext)
+      d.reason == router::Reason::kContext || d.reason == router::Reason::kMemory)
     return d;
   return std::nullopt;
 }

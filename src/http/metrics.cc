@@ -128,8 +128,20 @@ std::string Metrics::render() const {
       for (const auto& [kind, n] : commander_failures_)
         out += fmt::format("tandem_commander_failures_total{{kind=\"{}\"}} {}\n", kind, n);
     }
+    for (const auto& [id, collect] : collectors_) out += collect();
   }
   return out;
+}
+
+int Metrics::add_collector(std::function<std::string()> render) {
+  std::lock_guard lock(mu_);
+  collectors_.emplace(next_collector_, std::move(render));
+  return next_collector_++;
+}
+
+void Metrics::remove_collector(int id) {
+  std::lock_guard lock(mu_);
+  collectors_.erase(id);
 }
 
 }  // namespace tandem::http

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -60,6 +61,11 @@ class Metrics {
   void set_commander_circuit(int state) { commander_circuit_ = state; }
   void count_commander_failure(const std::string& kind);
 
+  // Text appended to render() by a part of the server this layer does not know (the memory
+  // guard). Returns an id for remove_collector, which its owner calls before it goes away.
+  int add_collector(std::function<std::string()> render);
+  void remove_collector(int id);
+
   std::string render() const;
 
  private:
@@ -74,6 +80,8 @@ class Metrics {
   std::atomic<int64_t> forward_passes_{0}, batch_tokens_{0};
   std::atomic<int64_t> spec_drafted_{0}, spec_accepted_{0}, spec_passes_{0};
   Histogram ttft_, token_latency_;
+  std::map<int, std::function<std::string()>> collectors_;  // under mu_
+  int next_collector_ = 0;
 };
 
 }  // namespace tandem::http

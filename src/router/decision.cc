@@ -35,6 +35,8 @@ Decision before_reachability(const RoutingSignals& s, const RoutingPolicy& p) {
     return {Route::kCloud, Reason::kContext,
             std::to_string(s.prompt_tokens) + " prompt tokens >= edge context " +
                 std::to_string(s.edge_context)};
+  if (s.edge_memory_low)
+    return {Route::kCloud, Reason::kMemory, "edge memory under the guard's floor"};
   if (s.ppl && p.ppl_threshold && *s.ppl > *p.ppl_threshold)
     return {Route::kCloud, Reason::kPpl,
             fmt_double("%.3f", *s.ppl) + " > " + fmt_double("%.3f", *p.ppl_threshold)};
@@ -58,6 +60,8 @@ std::string_view reason_name(Reason r) {
       return "intent";
     case Reason::kContext:
       return "context";
+    case Reason::kMemory:
+      return "memory";
     case Reason::kPpl:
       return "ppl";
     case Reason::kDefault:

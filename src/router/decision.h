@@ -15,11 +15,11 @@
 namespace tandem::router {
 
 enum class Route { kEdge, kCloud };
-enum class Reason { kPrivacyLocal, kIntent, kContext, kPpl, kDefault, kOffline };
+enum class Reason { kPrivacyLocal, kIntent, kContext, kMemory, kPpl, kDefault, kOffline };
 
 std::string_view route_name(Route r);  // "edge" | "cloud"
 std::string_view reason_name(
-    Reason r);  // "privacy_local" | "intent" | "context" | "ppl" | "default" | "offline"
+    Reason r);  // "privacy_local" | "intent" | "context" | "memory" | "ppl" | "default" | "offline"
 
 struct RoutingSignals {
   std::vector<privacy::PiiType> pii;  // types found in the request (repeats allowed)
@@ -30,6 +30,9 @@ struct RoutingSignals {
   // offloaded to the cloud unless privacy keeps it local.
   int64_t prompt_tokens = 0;
   int64_t edge_context = 0;
+  // The device's memory guard is under its floor: work goes to the cloud (offload) unless
+  // privacy keeps it local.
+  bool edge_memory_low = false;
 };
 
 struct Decision {

@@ -36,6 +36,7 @@ class Drafter {
   void set_sampling(const engine::SamplerParams& params);
 
   int64_t passes() const { return passes_; }
+  size_t cache_bytes() const { return cache_.bytes(); }
   const engine::Model& model() const { return tf_.model(); }
 
  private:

@@ -150,4 +150,9 @@ int64_t VerifyService::evictions() {
   return store_.evictions();
 }
 
+size_t VerifyService::release_sessions() {
+  std::lock_guard lock(mu_);
+  return store_.clear();
+}
+
 }  // namespace tandem::verify

@@ -35,6 +35,8 @@ class VerifyService {
 
   size_t n_sessions();
   int64_t evictions();
+  // Drops every session (the memory guard's evictor); returns the bytes freed.
+  size_t release_sessions();
 
  private:
   const engine::Model& model_;

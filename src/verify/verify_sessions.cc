@@ -63,4 +63,12 @@ void VerifySessionStore::enforce(const std::string& keep, Clock::time_point now)
   }
 }
 
+size_t VerifySessionStore::clear() {
+  const size_t b = bytes();
+  evictions_ += static_cast<int64_t>(map_.size());
+  map_.clear();
+  lru_.clear();
+  return b;
+}
+
 }  // namespace tandem::verify

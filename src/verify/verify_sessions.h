@@ -33,6 +33,9 @@ class VerifySessionStore {
   void erase(const std::string& id);
   // Evicts LRU sessions other than `keep` until the limits hold; drops expired ones.
   void enforce(const std::string& keep, Clock::time_point now = Clock::now());
+  // Drops every session (memory pressure: clients re-send their context); returns the KV
+  // bytes freed.
+  size_t clear();
 
   size_t size() const { return map_.size(); }
   size_t bytes() const;
