@@ -68,12 +68,6 @@ TEST(Masker, PlaceholderQueries) {
   EXPECT_FALSE(m.is_placeholder_prefix("x"));
 }
 
-}  // namespace
-}  // namespace tandem::privacy
-
-namespace tandem::privacy {
-namespace {
-
 // A country prefix the detector leaves outside the number stays in the text, in every turn.
 TEST(Masker, ACountryPrefixOutsideTheMatchComesBack) {
   Masker m;
