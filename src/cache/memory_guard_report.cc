@@ -21,6 +21,11 @@ std::string memory_guard_metrics(const MemoryGuard& g) {
   return out;
 }
 
+std::string memory_shortage(const MemoryGuard& g) {
+  return fmt::format("{} MiB available, under the {} MiB floor", g.available_bytes() >> 20,
+                     g.min_free_bytes() >> 20);
+}
+
 nlohmann::json memory_guard_json(const MemoryGuard& g) {
   return {{"available_bytes", g.available_bytes()},
           {"min_free_bytes", g.min_free_bytes()},

@@ -67,7 +67,7 @@ int run_target_pgr(CalibrateRouterOptions o) {
   o.pairs.intent_path = "none";  // the calibrated policy routes by perplexity alone
   const double target = *o.target_pgr;
   const auto m = measure_pairs(o.model, o.pairs);
-  const auto rows = split_rows(m.rows, o.pairs.split);
+  const auto rows = router::select_split(m.rows, o.pairs.split);
   std::vector<double> ppls;
   for (const auto& r : rows) ppls.push_back(r.ppl);
   const auto items = router::routed_items(rows, router::Quality::kTeacherForced,
@@ -117,10 +117,9 @@ int run_calibrate_router(const CalibrateRouterOptions& o) {
   if (o.prompts_file.empty()) throw std::runtime_error("--prompts is required (or --target-pgr)");
   const auto prompts = read_prompts(o.prompts_file);
   auto m = o.model.load();
-  const int64_t train = m->config().n_ctx_train > 0 ? m->config().n_ctx_train : 2048;
-  // The Dispatcher's default edge context (cmd_dispatcher.cc): longer prompts go to the
-  // Commander on their length, so they never need a threshold.
-  const int32_t n_ctx = o.ctx > 0 ? o.ctx : static_cast<int32_t>(std::min<int64_t>(train, 4096));
+  // The Dispatcher's edge context: longer prompts go to the Commander on their length, so
+  // they never need a threshold.
+  const int32_t n_ctx = server_context(*m, o.ctx);
   dispatcher::EdgeEngine edge(std::move(m), o.model.resolved_threads(), n_ctx, o.chat_template,
                               /*n_slots=*/1);
   if (!o.raw)

@@ -40,9 +40,7 @@ int run_commander(CommanderOptions& o) {
       throw CLI::ValidationError("--model", "required without --upstream");
     o.model.log_load = true;
     auto m = o.model.load();  // mapped, not read: a log line with its time, no progress bar
-    const int64_t train = m->config().n_ctx_train > 0 ? m->config().n_ctx_train : 2048;
-    o.engine.scheduler.n_ctx =
-        o.ctx > 0 ? o.ctx : static_cast<int32_t>(std::min<int64_t>(train, 4096));
+    o.engine.scheduler.n_ctx = server_context(*m, o.ctx);
     o.engine.threads = o.model.resolved_threads();
     if (o.engine.model_alias.empty())
       o.engine.model_alias = std::filesystem::path(o.model.model_path).stem().string();

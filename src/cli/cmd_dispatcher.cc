@@ -80,8 +80,7 @@ int run_dispatcher(DispatcherCliOptions& o) {
 
   o.model.log_load = true;
   auto m = o.model.load();
-  const int64_t train = m->config().n_ctx_train > 0 ? m->config().n_ctx_train : 2048;
-  const int32_t n_ctx = o.ctx > 0 ? o.ctx : static_cast<int32_t>(std::min<int64_t>(train, 4096));
+  const int32_t n_ctx = server_context(*m, o.ctx);
   if (o.disp.model_alias.empty())
     o.disp.model_alias = std::filesystem::path(o.model.model_path).stem().string();
   o.disp.draft_threads = o.model.resolved_threads();

@@ -84,7 +84,7 @@ int run_eval_router(EvalRouterOptions o) {
   // The learned scorer is fitted on the other half of the pairs, never on those it routes.
   const bool learned = o.signals && o.pairs.split != "all";
   if (learned) {
-    const auto train = split_rows(m.rows, o.pairs.split == "even" ? "odd" : "even");
+    const auto train = router::select_split(m.rows, o.pairs.split == "even" ? "odd" : "even");
     std::vector<std::vector<double>> x;
     std::vector<double> y;
     for (const auto& r : train) {
@@ -96,7 +96,7 @@ int run_eval_router(EvalRouterOptions o) {
     fmt::print("learned scorer (ridge on the {} split, target q_cloud - q_edge): {}\n",
                o.pairs.split == "even" ? "odd" : "even", scorer.describe(learned_feature_names()));
   }
-  const auto rows = split_rows(m.rows, o.pairs.split);
+  const auto rows = router::select_split(m.rows, o.pairs.split);
   fmt::print("edge {}, cloud {}, {} pairs ({} split), routing perplexity {}\n", o.edge.model_path,
              o.pairs.cloud_path, rows.size(), o.pairs.split, m.scoring);
   auto routers = router::baseline_routers();

@@ -27,6 +27,12 @@ model::GgmlType ModelOptions::resolved_kv_type() const {
   return engine::parse_kv_type(kv_type);
 }
 
+int32_t server_context(const engine::Model& m, int32_t requested) {
+  if (requested > 0) return requested;
+  const int64_t train = m.config().n_ctx_train > 0 ? m.config().n_ctx_train : 2048;
+  return static_cast<int32_t>(std::min<int64_t>(train, 4096));
+}
+
 int ModelOptions::resolved_threads() const {
   if (threads > 0) return threads;
   return std::max(1u, std::thread::hardware_concurrency());

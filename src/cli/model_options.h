@@ -24,4 +24,9 @@ struct ModelOptions {
   bool log_load = false;
 };
 
+// The servers' context per sequence: `requested` (-c) when > 0, else the model's training
+// context (2048 when the file does not say) capped at 4096. calibrate-router and eval-router
+// use it too, to score exactly what a Dispatcher started with the same -c would.
+int32_t server_context(const engine::Model& m, int32_t requested);
+
 }  // namespace tandem::cli

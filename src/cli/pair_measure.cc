@@ -43,14 +43,6 @@ void PairMeasureOptions::add_to(CLI::App* cmd, bool cloud_required, bool scoring
                   "The Dispatcher's --chat-template, if it is started with one");
 }
 
-std::vector<router::PairRow> split_rows(const std::vector<router::PairRow>& rows,
-                                        const std::string& split) {
-  if (split == "all") return rows;
-  std::vector<router::PairRow> out;
-  for (size_t i = split == "even" ? 0 : 1; i < rows.size(); i += 2) out.push_back(rows[i]);
-  return out;
-}
-
 std::vector<double> learned_features(const router::PairRow& r) {
   return {std::log(r.ppl), r.prompt_entropy, r.prompt_margin,
           r.gen_entropy,   r.gen_margin,     std::log(static_cast<double>(r.prompt_tokens))};
@@ -97,10 +89,7 @@ MeasuredPairs measure_pairs(const ModelOptions& edge_opts, const PairMeasureOpti
         o.cloud_path + ": its vocabulary (" + std::to_string(cloud_model->config().n_vocab) +
         ") is not the edge's (" + std::to_string(edge_plain->config().n_vocab) + ")");
   const int threads = edge_opts.resolved_threads();
-  const int64_t train =
-      edge_model->config().n_ctx_train > 0 ? edge_model->config().n_ctx_train : 2048;
-  // The Dispatcher's default edge context (cmd_dispatcher.cc).
-  const auto n_ctx = static_cast<int32_t>(std::min<int64_t>(train, 4096));
+  const int32_t n_ctx = server_context(*edge_model, 0);  // the Dispatcher's default
   dispatcher::EdgeEngine engine(std::move(edge_model), threads, n_ctx, o.chat_template,
                                 /*n_slots=*/1);
   out.scoring = o.raw ? "as a /v1/completions prompt (BOS + text)"

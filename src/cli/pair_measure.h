@@ -42,12 +42,8 @@ struct MeasuredPairs {
 };
 
 // Loads both models, measures every pair in the file (splits are chosen by the caller with
-// split_rows), and prints progress on stderr.
+// router::select_split), and prints progress on stderr.
 MeasuredPairs measure_pairs(const ModelOptions& edge, const PairMeasureOptions& o);
-
-// Rows of the chosen split (router::select_split's rule).
-std::vector<router::PairRow> split_rows(const std::vector<router::PairRow>& rows,
-                                        const std::string& split);
 
 // The learned scorer's features of a row, and their names.
 std::vector<double> learned_features(const router::PairRow& r);

@@ -92,12 +92,8 @@ EngineService::EngineService(std::unique_ptr<engine::Model> model, EngineService
 void EngineService::admit_under_memory_guard(httplib::Response& res) {
   if (!guard_->check()) return;
   res.set_header("Retry-After", "5");
-  throw http::ApiError(
-      503,
-      "server short of memory: " + std::to_string(guard_->available_bytes() >> 20) +
-          " MiB available, under the " + std::to_string(guard_->min_free_bytes() >> 20) +
-          " MiB floor",
-      "server_error", "", "memory_pressure");
+  throw http::ApiError(503, "server short of memory: " + cache::memory_shortage(*guard_),
+                       "server_error", "", "memory_pressure");
 }
 
 nlohmann::json EngineService::health() const {

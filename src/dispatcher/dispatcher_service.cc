@@ -245,12 +245,8 @@ void DispatcherService::route_and_answer(std::shared_ptr<Walk> w, httplib::Respo
 void DispatcherService::refuse_for_memory(httplib::Response& res) const {
   res.set_header("Retry-After", "5");
   throw http::ApiError(503,
-                       "device short of memory (" +
-                           std::to_string(guard_->available_bytes() >> 20) +
-                           " MiB available, "
-                           "floor " +
-                           std::to_string(guard_->min_free_bytes() >> 20) +
-                           " MiB) and the request cannot go to the Commander",
+                       "device short of memory (" + cache::memory_shortage(*guard_) +
+                           ") and the request cannot go to the Commander",
                        "server_error", "", "memory_pressure");
 }
 

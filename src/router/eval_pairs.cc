@@ -36,13 +36,4 @@ std::vector<EvalPair> read_eval_pairs(const std::string& path) {
   return out;
 }
 
-std::vector<EvalPair> select_split(const std::vector<EvalPair>& pairs, const std::string& split) {
-  if (split == "all") return pairs;
-  if (split != "even" && split != "odd")
-    throw std::invalid_argument("split must be all, even or odd, got '" + split + "'");
-  std::vector<EvalPair> out;
-  for (size_t i = split == "even" ? 0 : 1; i < pairs.size(); i += 2) out.push_back(pairs[i]);
-  return out;
-}
-
 }  // namespace tandem::router

@@ -4,6 +4,7 @@
 // shared/eval/tinystories/pairs_dev.jsonl.
 #pragma once
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -23,8 +24,16 @@ struct EvalPair {
 // fields or empty id lists.
 std::vector<EvalPair> read_eval_pairs(const std::string& path);
 
-// A deterministic split by position: "all", "even" (index 0, 2, ...) or "odd".
-// Throws std::invalid_argument for another name.
-std::vector<EvalPair> select_split(const std::vector<EvalPair>& pairs, const std::string& split);
+// A deterministic split by position of pairs (or of rows measured from them, in file order):
+// "all", "even" (index 0, 2, ...) or "odd". Throws std::invalid_argument for another name.
+template <typename T>
+std::vector<T> select_split(const std::vector<T>& items, const std::string& split) {
+  if (split == "all") return items;
+  if (split != "even" && split != "odd")
+    throw std::invalid_argument("split must be all, even or odd, got '" + split + "'");
+  std::vector<T> out;
+  for (size_t i = split == "even" ? 0 : 1; i < items.size(); i += 2) out.push_back(items[i]);
+  return out;
+}
 
 }  // namespace tandem::router

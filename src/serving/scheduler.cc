@@ -178,7 +178,8 @@ Scheduler::Slot* Scheduler::pick_slot(const SeqRequest& req, int32_t* reuse) {
 void Scheduler::admit() {
   while (!queue_.empty()) {
     int32_t reuse = 0;
-    if (!pick_slot(queue_.front().first, &reuse)) break;
+    Slot* slot = pick_slot(queue_.front().first, &reuse);
+    if (!slot) break;
     auto [req, stream] = std::move(queue_.front());
     queue_.pop_front();
     if (stream->cancelled()) {
@@ -197,7 +198,7 @@ void Scheduler::admit() {
       stream->finish(FinishReason::kError, e.what());
       continue;
     }
-    Slot& s = *pick_slot(req, &reuse);  // the queue's head was popped: pick again
+    Slot& s = *slot;
     cache_.truncate(s.seq, reuse);
     s.cached.reuse_for(req.prompt, reuse);
     s.stream = std::move(stream);
