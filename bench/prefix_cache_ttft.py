@@ -5,9 +5,11 @@ A ~1,500-token shared system prompt plus a short question, asked twice with diff
 questions, against a Commander and against a Dispatcher answering on its edge (both serving
 a TinyLlama-shaped Q4_0 random-weight model, 2 threads, context 2048). The second request
 reuses the system prompt's KV (usage.prompt_tokens_details.cached_tokens says how much) and
-prefills only the question. A third request with another system prompt, then the first
-system prompt again, shows eviction: with --parallel 1 the other prompt takes the only slot
-and the first one's cache is gone (with more slots the least recently used one goes first).
+prefills only the question. A third request with another system prompt takes the only slot
+(--parallel 1), whose KV is saved to the RAM prompt cache first (--cache-ram; the eviction's
+cost shows in that request's time); the first system prompt again loads it back. Then the
+named feature cache: a fresh server stores the prompt under extra_body.cache.id, and another
+fresh server over the same --cache-dir reads it back from disk.
 
     bench/prefix_cache_ttft.py --tandem build/tandem [--model /tmp/tl-q4_0.gguf]
 """
@@ -15,6 +17,7 @@ import argparse
 import http.client
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -41,11 +44,13 @@ def system_prompt(start_story, n_chars):
     return "You answer questions about these stories.\n\n" + text[:n_chars]
 
 
-def ask(port, system, question):
+def ask(port, system, question, cache=None):
     body = {"messages": [{"role": "system", "content": system},
                          {"role": "user", "content": question}],
             "max_tokens": 4, "temperature": 0, "stream": True,
             "stream_options": {"include_usage": True}}
+    if cache:
+        body["cache"] = cache
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=900)
     t0 = time.perf_counter()
     c.request("POST", "/v1/chat/completions", json.dumps(body),
@@ -94,27 +99,40 @@ def main():
     with tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False) as pf:
         pf.write(EDGE_ONLY)
     rows = []
+    cache_dir = tempfile.mkdtemp(prefix="tandem-kv-")
     try:
         for node in ("commander", "dispatcher"):
-            port = free_port()
             cmd = [args.tandem, node, "-m", args.model, "-t", str(args.threads), "-c", "2048",
-                   "-np", "1", "--port", str(port)]
+                   "-np", "1", "--cache-dir", os.path.join(cache_dir, node)]
             if node == "dispatcher":
                 cmd += ["--commander", "http://127.0.0.1:9", "--policy", pf.name,
                         "--intent-model", os.path.join(ROOT, "data/intent/intent_model.bin")]
-            p = procs.start(cmd, log)
-            wait_http(port, timeout=300)
-            steps = [("first (cold)", sys_a, "Who is the first story about?"),
-                     ("second question, same system prompt", sys_a, "Where does it happen?"),
-                     ("another system prompt (evicts with -np 1)", sys_b, "Who is in it?"),
-                     ("first system prompt again", sys_a, "What happens at the end?")]
+            named = {"id": "stories-a", "tags": ["bench"]}
+            # Each phase is a fresh process: its slots and RAM prompt cache start empty.
+            phases = [
+                [("first (cold)", sys_a, "Who is the first story about?", None),
+                 ("second question, same system prompt (slot)", sys_a,
+                  "Where does it happen?", None),
+                 ("another system prompt (the slot is saved to RAM first)", sys_b,
+                  "Who is in it?", None),
+                 ("first system prompt again (RAM prompt cache)", sys_a,
+                  "What happens at the end?", None)],
+                [("cold, stored as a named entry", sys_a, "Who is the first story about?",
+                  named)],
+                [("after a restart: named entry from --cache-dir", sys_a,
+                  "Where does it happen?", {"id": "stories-a"})],
+            ]
             results = []
-            for name, system, q in steps:
-                ttft, usage, route = ask(port, system, q)
-                cached = (usage.get("prompt_tokens_details") or {}).get("cached_tokens", 0)
-                results.append((name, ttft, usage["prompt_tokens"], cached, route))
-                print(f"{node}: {name}: {ttft:.2f} s", file=sys.stderr, flush=True)
-            procs.stop(p)
+            for steps in phases:
+                port = free_port()
+                p = procs.start(cmd + ["--port", str(port)], log)
+                wait_http(port, timeout=300)
+                for name, system, q, cache in steps:
+                    ttft, usage, route = ask(port, system, q, cache)
+                    cached = (usage.get("prompt_tokens_details") or {}).get("cached_tokens", 0)
+                    results.append((name, ttft, usage["prompt_tokens"], cached, route))
+                    print(f"{node}: {name}: {ttft:.2f} s", file=sys.stderr, flush=True)
+                procs.stop(p)
             first = results[0][1]
             for name, ttft, n_prompt, cached, route in results:
                 rows.append(f"| {node} ({route}) | {name} | {n_prompt} | {cached} | "
@@ -122,6 +140,7 @@ def main():
     finally:
         procs.stop_all()
         os.unlink(pf.name)
+        shutil.rmtree(cache_dir, ignore_errors=True)
     print("| node | request | prompt tokens | cached tokens | TTFT s | vs first |")
     print("|---|---|---|---|---|---|")
     print("\n".join(rows))

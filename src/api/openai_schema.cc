@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "api/cache_field.h"
 #include "api/structured/output_constraint.h"
 #include "http/api_error.h"
 
@@ -94,6 +95,7 @@ GenerationParams generation(const json& b, const engine::SamplerParams& defaults
     }
     std::erase_if(g.stop, [](const std::string& x) { return x.empty(); });
   }
+  g.cache = parse_cache_field(b);
   g.stream = boolean(b, "stream", false);
   g.ignore_eos = boolean(b, "ignore_eos", false);
   if (const json* so = field(b, "stream_options")) {

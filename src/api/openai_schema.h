@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "api/tools/tool_request.h"
+#include "cache/cache_directive.h"
 #include "engine/sampler.h"
 #include "grammar/grammar.h"
 #include "serving/sequence.h"
@@ -28,6 +29,7 @@ struct GenerationParams {
   // The grammar the output follows (response_format json_object / json_schema, or GBNF
   // `grammar`); null: free text.
   std::shared_ptr<const grammar::Grammar> grammar;
+  cache::CacheDirective cache;  // extra_body.cache (api/cache_field.h)
 };
 
 struct ChatRequest {

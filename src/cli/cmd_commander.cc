@@ -8,6 +8,7 @@
 #include "cli/gpu_layers_option.h"
 #include "cli/memory_guard_option.h"
 #include "cli/model_options.h"
+#include "cli/prompt_cache_option.h"
 #include "cli/sampling_options.h"
 #include "cli/server_options.h"
 #include "commander/engine_service.h"
@@ -44,6 +45,7 @@ int run_commander(CommanderOptions& o) {
     o.engine.threads = o.model.resolved_threads();
     if (o.engine.model_alias.empty())
       o.engine.model_alias = std::filesystem::path(o.model.model_path).stem().string();
+    o.engine.model_file = o.model.model_path;
     auto svc = std::make_shared<commander::EngineService>(std::move(m), o.engine, metrics);
     spdlog::info("commander: model '{}', {} slots x {} context, chat template {}",
                  o.engine.model_alias, o.engine.scheduler.n_slots, o.engine.scheduler.n_ctx,
@@ -93,6 +95,7 @@ CommandAction register_commander(CLI::App& app) {
   cmd->add_option("--upstream-key", o->upstream.api_key, "API key sent to the upstream");
   add_pooling_option(cmd, o->engine.pooling);
   add_memory_guard_options(cmd, o->engine.memory);
+  add_prompt_cache_options(cmd, o->engine.caches);
   o->engine.sampling.temperature = 1.0f;  // OpenAI's default
   add_sampling_options(cmd, o->engine.sampling);
   add_gpu_layers_option(cmd);

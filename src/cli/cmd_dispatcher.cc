@@ -12,6 +12,7 @@
 #include "cli/gpu_layers_option.h"
 #include "cli/memory_guard_option.h"
 #include "cli/model_options.h"
+#include "cli/prompt_cache_option.h"
 #include "cli/sampling_options.h"
 #include "cli/server_options.h"
 #include "dispatcher/dispatcher_service.h"
@@ -34,6 +35,7 @@ struct DispatcherCliOptions {
   int32_t ctx = 0;
   int32_t parallel = 4;  // sequences the edge decodes together
   int queue_max = 256;   // as many as --max-connections lets in: 200 streams queue without errors
+  api::PromptCacheOptions caches;  // --cache-ram / --cache-dir / --cache-ttl
   // The Commander link, in seconds (docs/DISPATCHER.md, "Failing Commanders").
   double connect_s = 2, first_byte_s = 15, stall_s = 5, answer_s = 300, probe_s = 2;
   double backoff_s = 10, max_backoff_s = 60;
@@ -85,7 +87,8 @@ int run_dispatcher(DispatcherCliOptions& o) {
     o.disp.model_alias = std::filesystem::path(o.model.model_path).stem().string();
   o.disp.draft_threads = o.model.resolved_threads();
   auto edge = std::make_unique<dispatcher::EdgeEngine>(std::move(m), o.model.resolved_threads(),
-                                                       n_ctx, o.chat_template, o.parallel);
+                                                       n_ctx, o.chat_template, o.parallel, o.caches,
+                                                       o.model.model_path);
   edge->set_max_waiting(o.queue_max);
   spdlog::info(
       "dispatcher: edge model '{}', {} context x {} sequences, chat template {}; commander {}; "
@@ -213,6 +216,7 @@ CommandAction register_dispatcher(CLI::App& app) {
       ->needs(spec);
   add_pooling_option(cmd, o->disp.pooling);
   add_memory_guard_options(cmd, o->disp.memory);
+  add_prompt_cache_options(cmd, o->caches);
   o->disp.sampling.temperature = 1.0f;
   add_sampling_options(cmd, o->disp.sampling);
   add_gpu_layers_option(cmd);

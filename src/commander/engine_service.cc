@@ -78,14 +78,19 @@ EngineService::EngineService(std::unique_ptr<engine::Model> model, EngineService
       end_of_turn_(templates::end_of_turn_tokens(template_, model_->tokenizer())),
       grammar_vocab_(model_->tokenizer(), end_of_turn_),
       prompt_guard_(model_->tokenizer()) {
+  caches_ = std::make_unique<api::PromptCaches>(opts_.caches, opts_.model_file,
+                                                tf_.make_cache(1, 1).layout());
+  caches_->attach(opts_.scheduler);
   scheduler_ = std::make_unique<serving::Scheduler>(tf_, opts_.scheduler, metrics_);
   guard_ = std::make_unique<cache::MemoryGuard>(opts_.memory);
+  caches_->add_evictors(*guard_);
   guard_->add_evictor("idle verify sessions", [this]() -> uint64_t {
     auto* v = verify_ready_.load();
     return v ? v->release_sessions() : 0;
   });
-  collector_ =
-      metrics_.add_collector([g = guard_.get()] { return cache::memory_guard_metrics(*g); });
+  collector_ = metrics_.add_collector([g = guard_.get(), c = caches_.get()] {
+    return cache::memory_guard_metrics(*g) + c->metrics_text();
+  });
   guard_->start();
 }
 
@@ -98,7 +103,16 @@ void EngineService::admit_under_memory_guard(httplib::Response& res) {
 
 nlohmann::json EngineService::health() const {
   return {{"status", guard_->under_pressure() ? "degraded" : "ok"},
-          {"memory", cache::memory_guard_json(*guard_)}};
+          {"memory", cache::memory_guard_json(*guard_)},
+          {"cache", caches_->health_json()}};
+}
+
+void EngineService::list_cache(const httplib::Request& req, httplib::Response& res) {
+  caches_->list(req, res);
+}
+
+void EngineService::delete_cache(const httplib::Request& req, httplib::Response& res) {
+  caches_->erase(req, res);
 }
 
 EngineService::~EngineService() {
@@ -179,6 +193,7 @@ void EngineService::chat_completions(const httplib::Request& http_req, httplib::
   sr.sampling = sampling_for(r.gen);
   sr.max_tokens = r.gen.max_tokens;
   sr.ignore_eos = r.gen.ignore_eos;
+  sr.cache = r.gen.cache;
   sr.top_logprobs = r.logprobs ? r.top_logprobs : -1;
   sr.stop_tokens = end_of_turn_;
   if (grammar) sr.processor = grammar_vocab_.processor(grammar);
@@ -253,6 +268,7 @@ void EngineService::completions(const httplib::Request& http_req, httplib::Respo
   sr.sampling = sampling_for(r.gen);
   sr.max_tokens = r.gen.max_tokens;
   sr.ignore_eos = r.gen.ignore_eos;
+  sr.cache = r.gen.cache;
   sr.top_logprobs = r.logprobs;
   sr.prompt_logprobs = r.echo && r.logprobs >= 0;
   if (r.gen.grammar) {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "api/openai_schema.h"
+#include "api/prompt_caches.h"
 #include "api/prompt_guard.h"
 #include "api/structured/grammar_processor.h"
 #include "cache/memory_guard.h"
@@ -36,6 +37,10 @@ struct EngineServiceOptions {
   // --min-free-mib / --meminfo: under the floor idle verify sessions are dropped, then new
   // work gets 503 + Retry-After.
   cache::MemoryGuardOptions memory;
+  // --cache-ram / --cache-dir / --cache-ttl: the prompt caches beyond the slots; model_file
+  // keys the named entries on disk (empty: they stay in RAM).
+  api::PromptCacheOptions caches;
+  std::filesystem::path model_file;
 };
 
 class EngineService : public http::Service {
@@ -54,6 +59,8 @@ class EngineService : public http::Service {
   void responses(const httplib::Request& req, httplib::Response& res) override;
   void retrieve_response(const httplib::Request& req, httplib::Response& res) override;
   void delete_response(const httplib::Request& req, httplib::Response& res) override;
+  void list_cache(const httplib::Request& req, httplib::Response& res) override;
+  void delete_cache(const httplib::Request& req, httplib::Response& res) override;
 
   const templates::ChatTemplate& chat_template() const { return template_; }
   nlohmann::json health() const override;
@@ -76,6 +83,7 @@ class EngineService : public http::Service {
   std::once_flag verify_once_;
   std::unique_ptr<verify::VerifyService> verify_;  // created on the first verify request
   std::atomic<verify::VerifyService*> verify_ready_{nullptr};  // for the guard's evictor
+  std::unique_ptr<api::PromptCaches> caches_;  // before scheduler_, which points into it
   std::unique_ptr<cache::MemoryGuard> guard_;
   int collector_ = -1;                             // the guard's lines in /metrics
   std::unique_ptr<serving::Scheduler> scheduler_;  // last: its thread uses everything above

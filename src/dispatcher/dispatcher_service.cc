@@ -39,6 +39,7 @@ DispatcherService::DispatcherService(std::unique_ptr<EdgeEngine> edge,
       metrics_(metrics),
       link_(std::make_unique<CommanderLink>(opts_.commander, metrics)) {
   guard_ = std::make_unique<cache::MemoryGuard>(opts_.memory);
+  edge_->caches().add_evictors(*guard_);
   guard_->add_evictor("the idle speculative drafter", [this]() -> uint64_t {
     std::unique_lock lock(drafter_mu_, std::try_to_lock);  // busy: not idle
     if (!lock || !drafter_) return 0;
@@ -46,8 +47,9 @@ DispatcherService::DispatcherService(std::unique_ptr<EdgeEngine> edge,
     drafter_.reset();  // made again by the next speculative answer
     return bytes;
   });
-  collector_ =
-      metrics_.add_collector([g = guard_.get()] { return cache::memory_guard_metrics(*g); });
+  collector_ = metrics_.add_collector([g = guard_.get(), c = &edge_->caches()] {
+    return cache::memory_guard_metrics(*g) + c->metrics_text();
+  });
   guard_->start();
 }
 
@@ -62,7 +64,16 @@ json DispatcherService::health() const {
     h = {{"status", "degraded"}, {"reason", "memory under the guard's floor"}};
   h["commander"] = link_->status_json();
   h["memory"] = cache::memory_guard_json(*guard_);
+  h["cache"] = edge_->caches().health_json();
   return h;
+}
+
+void DispatcherService::list_cache(const httplib::Request& req, httplib::Response& res) {
+  edge_->caches().list(req, res);
+}
+
+void DispatcherService::delete_cache(const httplib::Request& req, httplib::Response& res) {
+  edge_->caches().erase(req, res);
 }
 
 engine::SamplerParams DispatcherService::sampling_for(const api::GenerationParams& g) const {
@@ -139,6 +150,7 @@ void DispatcherService::prefill_on_edge(Walk& w) {
   const int32_t prompt_lp = !w.chat() && w.creq.echo ? w.creq.logprobs : -1;
   try {
     w.session = std::make_unique<EdgeSession>(*edge_);
+    w.session->set_cache(w.gen().cache);
     if (w.tokens.size() >= 2)
       w.signals.ppl = w.session->prefill_scored(w.tokens, prompt_lp).ppl;
     else

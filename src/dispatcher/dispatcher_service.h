@@ -80,6 +80,8 @@ class DispatcherService : public http::Service {
   void responses(const httplib::Request& req, httplib::Response& res) override;
   void retrieve_response(const httplib::Request& req, httplib::Response& res) override;
   void delete_response(const httplib::Request& req, httplib::Response& res) override;
+  void list_cache(const httplib::Request& req, httplib::Response& res) override;
+  void delete_cache(const httplib::Request& req, httplib::Response& res) override;
   // {"status":"ok"} or {"status":"degraded","reason":...}, with the Commander's link state.
   nlohmann::json health() const override;
 

@@ -1,5 +1,6 @@
 #include "engine/kv_cache.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -12,6 +13,7 @@ using model::GgmlType;
 KvCache::KvCache(const model::ModelConfig& c, int32_t n_ctx, int32_t n_seq, GgmlType type)
     : n_ctx_(n_ctx),
       n_seq_(n_seq),
+      n_layer_(c.n_layer),
       head_dim_(c.head_dim),
       kv_dim_(c.kv_dim()),
       type_(type),
@@ -55,6 +57,43 @@ void KvCache::store(int64_t layer, int32_t seq, int32_t pos, const float* k, con
 kernels::KvHeadView KvCache::head(int64_t layer, int32_t seq, int64_t kv_head) const {
   const size_t off = offset(layer, seq, 0) + model::row_bytes(type_, kv_head * head_dim_);
   return {type_, k_.data() + off, v_.data() + off, row_bytes_};
+}
+
+std::vector<uint8_t> KvCache::save(int32_t seq, int32_t n) const {
+  if (n < 0 || n > seq_len(seq))
+    throw std::out_of_range("cannot save " + std::to_string(n) + " positions of a sequence of " +
+                            std::to_string(seq_len(seq)));
+  const size_t span = static_cast<size_t>(n) * row_bytes_;
+  std::vector<uint8_t> out(static_cast<size_t>(n) * position_bytes());
+  uint8_t* dst = out.data();
+  for (int64_t l = 0; l < n_layer_; ++l) {
+    const size_t off = offset(l, seq, 0);
+    std::copy_n(k_.data() + off, span, dst);
+    std::copy_n(v_.data() + off, span, dst + span);
+    dst += 2 * span;
+  }
+  return out;
+}
+
+void KvCache::load(int32_t seq, std::span<const uint8_t> rows, int32_t n) {
+  if (n < 0 || n > n_ctx_ || rows.size() != static_cast<size_t>(n) * position_bytes())
+    throw std::invalid_argument("saved KV of " + std::to_string(rows.size()) +
+                                " bytes does not hold " + std::to_string(n) +
+                                " positions of this cache (" + layout() + ")");
+  const size_t span = static_cast<size_t>(n) * row_bytes_;
+  const uint8_t* src = rows.data();
+  for (int64_t l = 0; l < n_layer_; ++l) {
+    const size_t off = offset(l, seq, 0);
+    std::copy_n(src, span, k_.data() + off);
+    std::copy_n(src + span, span, v_.data() + off);
+    src += 2 * span;
+  }
+  lens_.at(static_cast<size_t>(seq)) = n;
+}
+
+std::string KvCache::layout() const {
+  return std::string(model::type_name(type_)) + ":" + std::to_string(n_layer_) + "x" +
+         std::to_string(kv_dim_);
 }
 
 model::GgmlType parse_kv_type(const std::string& name) {

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
+#include <string>
 #include <vector>
 
 #include "kernels/attention.h"
@@ -34,12 +36,22 @@ class KvCache {
   kernels::KvHeadView head(int64_t layer, int32_t seq, int64_t kv_head) const;
   size_t bytes() const { return k_.size() + v_.size(); }
 
+  // Keys and values of positions [0, n) of a sequence, every layer, as one byte string (the
+  // prompt cache keeps it in RAM or on disk), and back. A string saved from a cache of another
+  // type or shape is refused (std::invalid_argument): compare layout() first.
+  std::vector<uint8_t> save(int32_t seq, int32_t n) const;
+  void load(int32_t seq, std::span<const uint8_t> rows, int32_t n);
+  // Bytes save() takes per position; names the type and shape a saved string must match.
+  size_t position_bytes() const { return 2 * static_cast<size_t>(n_layer_) * row_bytes_; }
+  std::string layout() const;
+
  private:
   size_t offset(int64_t layer, int32_t seq, int32_t pos) const {
     return ((static_cast<size_t>(layer) * n_seq_ + seq) * n_ctx_ + pos) * row_bytes_;
   }
   int32_t n_ctx_;
   int32_t n_seq_;
+  int64_t n_layer_;
   int64_t head_dim_;
   int64_t kv_dim_;
   model::GgmlType type_;

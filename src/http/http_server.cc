@@ -75,6 +75,14 @@ void Service::delete_response(const httplib::Request& req, httplib::Response& re
   Service::responses(req, res);
 }
 
+void Service::list_cache(const httplib::Request& req, httplib::Response& res) {
+  Service::responses(req, res);
+}
+
+void Service::delete_cache(const httplib::Request& req, httplib::Response& res) {
+  Service::responses(req, res);
+}
+
 nlohmann::json Service::health() const {
   return {{"status", "ok"}};
 }
@@ -210,6 +218,8 @@ ApiServer::ApiServer(HttpOptions opts, Metrics& metrics)
   route("POST", "/v1/responses", &Service::responses);
   route("GET", R"(/v1/responses/([^/]+))", &Service::retrieve_response, "/v1/responses/{id}");
   route("DELETE", R"(/v1/responses/([^/]+))", &Service::delete_response, "/v1/responses/{id}");
+  route("GET", "/v1/cache", &Service::list_cache);
+  route("DELETE", R"(/v1/cache/([^/]+))", &Service::delete_cache, "/v1/cache/{id}");
   route("POST", "/v1/tandem/verify", &Service::tandem_verify);
   route("POST", "/v1/route", &Service::route_decision);
 }

@@ -34,6 +34,10 @@ class Service {
   // GET and DELETE /v1/responses/{id} (req.matches[1]): a stored response (default: 404).
   virtual void retrieve_response(const httplib::Request& req, httplib::Response& res);
   virtual void delete_response(const httplib::Request& req, httplib::Response& res);
+  // GET /v1/cache and DELETE /v1/cache/{id} (req.matches[1]): the named prompt cache
+  // (default: 404, the role has none).
+  virtual void list_cache(const httplib::Request& req, httplib::Response& res);
+  virtual void delete_cache(const httplib::Request& req, httplib::Response& res);
   // GET /v1/models/{id} (req.matches[1]): the entry of models() with that id, else 404
   // model_not_found.
   virtual void model(const httplib::Request& req, httplib::Response& res);

@@ -33,6 +33,12 @@ void CachedPrefix::reuse_for(std::span<const TokenId> prompt, int32_t n) {
   nll_.resize(std::min(nll_.size(), next_same ? k + 1 : k));
 }
 
+void CachedPrefix::assign(std::vector<TokenId> tokens, std::vector<double> nll) {
+  tokens_ = std::move(tokens);
+  nll_ = std::move(nll);
+  if (nll_.size() > tokens_.size() + 1) nll_.resize(tokens_.size() + 1);
+}
+
 void CachedPrefix::clear() {
   tokens_.clear();
   nll_.clear();

@@ -39,6 +39,9 @@ class CachedPrefix {
 
   int32_t size() const { return static_cast<int32_t>(tokens_.size()); }
   const std::vector<TokenId>& tokens() const { return tokens_; }
+  const std::vector<double>& nll() const { return nll_; }
+  // What a saved state (the prompt cache) holds, in place of this slot's own.
+  void assign(std::vector<TokenId> tokens, std::vector<double> nll);
 
  private:
   std::vector<TokenId> tokens_;

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include <spdlog/spdlog.h>
+
 #include "engine/perplexity.h"
 #include "serving/token_logprob.h"
 
@@ -37,6 +39,7 @@ struct Scheduler::Slot {
   std::vector<float> held_logits;
   std::vector<float> masked;  // the processor's copy of this slot's logits row
   CachedPrefix cached;        // what cache_ holds for this seq (kept after the sequence ends)
+  bool store_named = false;   // store the prompt under req.cache.id once prefilled
   Clock::time_point last_used{};
   // Rows of this slot in the current forward's logits.
   size_t first_row = 0, n_rows = 0;
@@ -44,7 +47,11 @@ struct Scheduler::Slot {
 };
 
 Scheduler::Scheduler(engine::Transformer& tf, SchedulerOptions opts, http::Metrics& metrics)
-    : tf_(tf), opts_(opts), metrics_(metrics), cache_(tf.make_cache(opts.n_ctx, opts.n_slots)) {
+    : tf_(tf),
+      opts_(opts),
+      metrics_(metrics),
+      cache_(tf.make_cache(opts.n_ctx, opts.n_slots)),
+      stored_(opts.prompt_store, opts.feature_cache) {
   if (opts_.n_slots <= 0) throw std::invalid_argument("--parallel must be at least 1");
   opts_.max_batch = std::max<size_t>(opts_.max_batch, static_cast<size_t>(opts_.n_slots) + 1);
   for (int32_t i = 0; i < opts_.n_slots; ++i) {
@@ -199,6 +206,21 @@ void Scheduler::admit() {
       continue;
     }
     Slot& s = *slot;
+    // Beyond the slots: a saved state may cover more of the prompt than any slot does.
+    StoredCandidate stored;
+    try {
+      if (opts_.prefix_reuse) stored = stored_.best(req, cache_);
+    } catch (const std::exception& e) {
+      spdlog::warn("prompt cache lookup failed: {}", e.what());
+    }
+    // What the slot holds beyond the reused part is about to be overwritten: keep it.
+    if (std::min(s.cached.size(), cache_.seq_len(s.seq)) > reuse || stored.reuse > reuse)
+      stored_.save(s.cached, cache_, s.seq);
+    if (stored.reuse > reuse) {
+      stored_.load(stored, cache_, s.seq, s.cached);
+      reuse = stored.reuse;
+    }
+    s.store_named = stored.store_named;
     cache_.truncate(s.seq, reuse);
     s.cached.reuse_for(req.prompt, reuse);
     s.stream = std::move(stream);
@@ -365,6 +387,8 @@ void Scheduler::step() {
     s->n_prefilled += static_cast<int32_t>(n_added);
     s->n_past = s->n_prefilled;
     if (!s->prefilling()) {
+      if (s->store_named) stored_.store_named(s->req.cache, s->cached, cache_, s->seq);
+      s->store_named = false;
       s->stream->set_prompt_logprobs(s->prompt_lp);
       if (s->req.hold_after_prefill) {
         const auto last = row(s->first_row + s->n_rows - 1);

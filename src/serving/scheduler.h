@@ -18,6 +18,7 @@
 #include "http/metrics.h"
 #include "serving/cached_prefix.h"
 #include "serving/sequence.h"
+#include "serving/stored_prefix.h"
 
 namespace tandem::serving {
 
@@ -34,6 +35,10 @@ struct SchedulerOptions {
   // A new request takes the free slot whose cache holds the longest prefix of its prompt and
   // prefills only the rest (SeqStream::cached_tokens reports how many were reused).
   bool prefix_reuse = true;
+  // Beyond the slots (serving/stored_prefix.h); null: that tier is off. Owned by the server,
+  // outliving the scheduler.
+  cache::PromptStore* prompt_store = nullptr;
+  cache::FeatureCache* feature_cache = nullptr;
 };
 
 class Scheduler {
@@ -78,6 +83,7 @@ class Scheduler {
   SchedulerOptions opts_;
   http::Metrics& metrics_;
   engine::KvCache cache_;
+  StoredPrefixes stored_;
   std::vector<std::unique_ptr<Slot>> slots_;
 
   std::mutex mu_;

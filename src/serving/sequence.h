@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "cache/cache_directive.h"
 #include "engine/logits_processor.h"
 #include "engine/sampler.h"
 
@@ -37,6 +38,8 @@ struct SeqRequest {
   // Masks this sequence's logits before each draw (structured output); null: none, and
   // the decode path does no extra work.
   std::unique_ptr<engine::LogitsProcessor> processor;
+  // extra_body.cache: a named prompt state to reuse or store (the feature cache).
+  cache::CacheDirective cache;
 };
 
 struct TokenLogprob {

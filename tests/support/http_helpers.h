@@ -41,6 +41,13 @@ inline HttpReply get(const std::string& url, const std::string& path, const std:
   return {r->status, r->body, r->headers};
 }
 
+inline HttpReply del(const std::string& url, const std::string& path, const std::string& key = "") {
+  httplib::Client cli(url);
+  auto r = cli.Delete(path.c_str(), bearer(key));
+  if (!r) return {-1, httplib::to_string(r.error()), {}};
+  return {r->status, r->body, r->headers};
+}
+
 // The `data:` payloads of an SSE body, in order ("[DONE]" included as is).
 inline std::vector<std::string> sse_data(const std::string& body) {
   std::vector<std::string> out;

@@ -11,7 +11,9 @@
 namespace tandem::dispatcher {
 
 EdgeEngine::EdgeEngine(std::unique_ptr<engine::Model> model, int threads, int32_t n_ctx,
-                       const std::string& chat_template, int32_t n_slots)
+                       const std::string& chat_template, int32_t n_slots,
+                       const api::PromptCacheOptions& caches,
+                       const std::filesystem::path& model_file)
     : model_(std::move(model)),
       tf_(*model_, threads),
       n_ctx_(n_ctx),
@@ -24,6 +26,8 @@ EdgeEngine::EdgeEngine(std::unique_ptr<engine::Model> model, int threads, int32_
   so.n_slots = n_slots;
   so.n_ctx = n_ctx;
   so.max_queue = SIZE_MAX;  // set_max_waiting
+  caches_ = std::make_unique<api::PromptCaches>(caches, model_file, tf_.make_cache(1, 1).layout());
+  caches_->attach(so);
   sched_ = std::make_unique<serving::Scheduler>(tf_, so, sched_metrics_);
 }
 
@@ -90,6 +94,7 @@ router::PromptPerplexity EdgeSession::prefill_scored(const std::vector<tokenizer
   if (tokens.size() < 2) return {};  // nothing to score: a plain prefill, no PPL signal
   serving::SeqRequest r;
   r.prompt = tokens;
+  r.cache = cache_;
   r.score_prompt = true;
   r.hold_after_prefill = true;
   r.prompt_logprobs = prompt_top_logprobs >= 0;
@@ -137,6 +142,7 @@ void EdgeSession::start(Options o) {
     e_.sched_->resume(stream_, std::move(r));
   } else {
     r.prompt = prompt_;
+    r.cache = cache_;
     stream_ = submit(std::move(r));
   }
   gen_ = std::make_unique<serving::Generation>(stream_, e_.tokenizer(), std::move(t));

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "api/openai_schema.h"
+#include "api/prompt_caches.h"
 #include "api/prompt_guard.h"
 #include "api/structured/grammar_processor.h"
 #include "api/tools/tool_format.h"
@@ -57,6 +59,8 @@ class EdgeSession {
   // prefills it with the generation, keeping only the last logits.
   void prefill(const std::vector<tokenizer::TokenId>& tokens);
   const std::vector<serving::TokenLogprob>& prompt_logprobs() const { return prompt_lp_; }
+  // The request's extra_body.cache, for the prefill that follows (the feature cache).
+  void set_cache(cache::CacheDirective d) { cache_ = std::move(d); }
 
   struct Options {
     engine::SamplerParams sampling;
@@ -91,6 +95,7 @@ class EdgeSession {
   EdgeEngine& e_;
   bool may_refuse_;
   std::vector<tokenizer::TokenId> prompt_;
+  cache::CacheDirective cache_;
   std::vector<serving::TokenLogprob> prompt_lp_;
   // Before start(): set only while held after prefill_scored; after: the generation's.
   std::shared_ptr<serving::SeqStream> stream_;
@@ -102,8 +107,11 @@ class EdgeEngine {
  public:
   // chat_template: empty = detect from the GGUF. n_slots sequences are decoded together,
   // each with an n_ctx context.
+  // caches / model_file: the prompt caches beyond the slots (api/prompt_caches.h).
   EdgeEngine(std::unique_ptr<engine::Model> model, int threads, int32_t n_ctx,
-             const std::string& chat_template, int32_t n_slots = 4);
+             const std::string& chat_template, int32_t n_slots = 4,
+             const api::PromptCacheOptions& caches = {},
+             const std::filesystem::path& model_file = {});
   ~EdgeEngine();
 
   const tokenizer::Tokenizer& tokenizer() const { return model_->tokenizer(); }
@@ -119,6 +127,7 @@ class EdgeEngine {
   // Only inside run_exclusive (or before any request): the scheduler thread owns it.
   engine::Transformer& transformer() { return tf_; }
   const engine::Model& model() const { return *model_; }
+  api::PromptCaches& caches() { return *caches_; }
   // The chat template's end-of-turn token, if it is one token (ends an answer like EOS).
   const std::vector<tokenizer::TokenId>& end_of_turn() const { return end_of_turn_; }
   // The chat prompt as the edge model sees it, and its tokens.
@@ -159,6 +168,7 @@ class EdgeEngine {
   // The scheduler's own counters: the Dispatcher's metrics count the requests it answers
   // (edge, cloud, failover) itself.
   http::Metrics sched_metrics_;
+  std::unique_ptr<api::PromptCaches> caches_;  // the scheduler points into it
   std::unique_ptr<serving::Scheduler> sched_;  // last: its thread uses everything above
 };
 
