@@ -51,7 +51,7 @@ std::unique_ptr<ServerProcess> Offload::commander_, Offload::dispatcher_;
 // Commander, X-Tandem-Route cloud, reason offload:context (header, /v1/route, /metrics).
 TEST_F(Offload, OverContextPromptIsAnsweredByTheCommander) {
   std::string prompt;
-  for (int i = 0; i < 3; ++i) prompt += std::string(kStory) + " ";
+  for (int i = 0; i < 8; ++i) prompt += std::string(kStory) + " ";
   for (bool stream : {false, true}) {
     const auto r = post(dispatcher_->url(), "/v1/chat/completions", chat(prompt, 8, stream));
     ASSERT_EQ(r.status, 200) << r.body;
@@ -60,7 +60,7 @@ TEST_F(Offload, OverContextPromptIsAnsweredByTheCommander) {
         << header(r, "x-tandem-reason");
     EXPECT_FALSE(answer_text(r, stream).empty());
   }
-  const json j = post(dispatcher_->url(), "/v1/route", chat(prompt)).j();
+  const json j = post(dispatcher_->url(), "/v1/route", chat(prompt, 8)).j();
   EXPECT_EQ(j["route"], "cloud") << j.dump();
   EXPECT_EQ(j["reason"], "offload:context") << j.dump();
   EXPECT_NE(log_->read().find("little girl named Lily"), std::string::npos);

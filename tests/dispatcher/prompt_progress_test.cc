@@ -112,7 +112,7 @@ TEST_F(PromptProgress, DispatcherEdgeAnswerStreamsItsPrefill) {
 // Offloaded (over the edge context): the Commander prefills, and its progress comes through.
 TEST_F(PromptProgress, OffloadedAnswerRelaysTheCommandersProgress) {
   std::string prompt;
-  for (int i = 0; i < 3; ++i) prompt += std::string(kStory) + " ";
+  for (int i = 0; i < 8; ++i) prompt += std::string(kStory) + " ";
   const auto r = post(dispatcher_->url(), "/v1/chat/completions", progress_chat(prompt, 8));
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(header(r, "x-tandem-route"), "cloud");
