@@ -98,6 +98,11 @@ GenerationParams generation(const json& b, const engine::SamplerParams& defaults
   g.cache = parse_cache_field(b);
   g.stream = boolean(b, "stream", false);
   g.ignore_eos = boolean(b, "ignore_eos", false);
+  // llama-server's name; also read from a literal extra_body object (the SDKs flatten it).
+  g.return_progress = boolean(b, "return_progress", false);
+  if (const json* eb = field(b, "extra_body");
+      eb && eb->is_object() && field(*eb, "return_progress"))
+    g.return_progress = boolean(*eb, "return_progress", false);
   if (const json* so = field(b, "stream_options")) {
     if (!so->is_object())
       throw http::bad_field("stream_options", "'stream_options' must be an object");

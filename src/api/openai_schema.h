@@ -26,6 +26,9 @@ struct GenerationParams {
   bool include_usage = false;
   bool seed_given = false;  // the request named a seed
   bool ignore_eos = false;  // llama.cpp's extension: generate exactly max_tokens
+  // llama-server's return_progress: a streamed answer sends prompt_progress chunks while its
+  // prompt is prefilled (api/prompt_progress.h).
+  bool return_progress = false;
   // The grammar the output follows (response_format json_object / json_schema, or GBNF
   // `grammar`); null: free text.
   std::shared_ptr<const grammar::Grammar> grammar;

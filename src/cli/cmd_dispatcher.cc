@@ -188,6 +188,12 @@ CommandAction register_dispatcher(CLI::App& app) {
   cmd->add_option("-c,--ctx,--ctx-size", o->ctx,
                   "Edge context (default: the model's, at most 4096)")
       ->check(CLI::Range(0, 1 << 20));
+  cmd->add_option("--edge-max-tokens", o->disp.edge_max_tokens,
+                  "Longest answer the edge gives (0: no limit). A request asking for more "
+                  "max_tokens goes to the Commander (reason offload:max_tokens); one that cannot "
+                  "leave, and every local answer, is clamped to it (finish_reason length)")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 30));
   cmd->add_option("-a,--model-alias,--alias", o->disp.model_alias,
                   "Model id clients use (default: file stem)");
   cmd->add_option("--chat-template", o->chat_template,

@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/gpu_layers_option.h"
 #include "cli/model_options.h"
+#include "cli/progress_bar.h"
 #include "cli/run_speculative.h"
 #include "cli/sampling_options.h"
 #include "cli/text_file.h"
@@ -14,6 +15,10 @@
 
 namespace tandem::cli {
 namespace {
+
+// Prompts at least this long prefill in chunks under a progress bar (on a terminal).
+constexpr int64_t kLongPrompt = 512;
+constexpr int64_t kPrefillChunk = 128;
 
 struct RunOptions {
   ModelOptions model;
@@ -43,8 +48,16 @@ int run(const RunOptions& o) {
                 : static_cast<int32_t>(std::max(std::min<int64_t>(m->config().n_ctx_train, 4096),
                                                 std::min<int64_t>(needed, 1 << 20)));
 
-  std::fwrite(prompt.data(), 1, prompt.size(), stdout);
-  std::fflush(stdout);
+  auto print_prompt = [&] {
+    std::fwrite(prompt.data(), 1, prompt.size(), stdout);
+    std::fflush(stdout);
+  };
+  // A long prompt's prefill shows a bar (on a terminal only: elsewhere it runs as one batch);
+  // the prompt is echoed after it, so the bar does not draw over it.
+  ProgressBar bar("prefill");
+  const bool show_bar =
+      !o.spec.enabled() && bar.interactive() && static_cast<int64_t>(ids.size()) >= kLongPrompt;
+  if (!show_bar) print_prompt();
   tokenizer::Utf8StreamDecoder utf8;
   // SentencePiece marks word starts with a space; with nothing printed yet, drop it.
   bool strip_space = prompt.empty() && tok.vocab().model == "llama";
@@ -70,7 +83,16 @@ int run(const RunOptions& o) {
   engine::Transformer tf(*m, o.model.resolved_threads());
   auto cache = tf.make_cache(ctx, 1, o.model.resolved_kv_type());
   engine::Sampler sampler(o.sampling, static_cast<int32_t>(m->config().n_vocab));
-  const auto st = engine::generate(tf, cache, ids, sampler, o.n_predict, on_token);
+  const auto st =
+      engine::generate(tf, cache, ids, sampler, o.n_predict, on_token, show_bar ? kPrefillChunk : 0,
+                       [&](int64_t done, int64_t total) {
+                         if (!show_bar) return;
+                         bar.update(static_cast<size_t>(done), static_cast<size_t>(total),
+                                    fmt::format("{}/{} prompt tokens", done, total));
+                         if (done < total) return;
+                         bar.finish();
+                         print_prompt();
+                       });
   const std::string rest = utf8.flush();
   std::fwrite(rest.data(), 1, rest.size(), stdout);
   std::fputc('\n', stdout);

@@ -13,6 +13,8 @@ class ProgressBar {
   explicit ProgressBar(std::string label);
   void update(size_t done, size_t total, const std::string& detail = "");
   void finish();
+  // Whether stderr is a terminal (the bar is drawn).
+  bool interactive() const { return tty_; }
 
  private:
   std::string label_;

@@ -7,6 +7,7 @@
 #include "api/embeddings.h"
 #include "api/openai_response.h"
 #include "api/openai_schema.h"
+#include "api/prompt_progress.h"
 #include "api/responses/responses.h"
 #include "api/tools/tool_grammar.h"
 #include "cache/memory_guard_report.h"
@@ -34,14 +35,24 @@ http::ApiError context_error(size_t n_prompt, int32_t n_ctx, const char* param) 
 
 // Streams SSE events from a Generation through httplib's chunked provider. `on_step` turns
 // one step into events; returning false from the provider closes the connection, and
-// destroying the state cancels the sequence.
+// destroying the state cancels the sequence. `progress`: prompt_progress chunks first
+// (return_progress), while the prompt is prefilled.
 template <typename OnStep>
 void stream_response(httplib::Response& res, std::shared_ptr<serving::Generation> gen,
-                     OnStep on_step) {
+                     OnStep on_step, std::shared_ptr<api::PrefillProgressEvents> progress) {
   res.set_header("Cache-Control", "no-cache");
   res.set_header("X-Accel-Buffering", "no");
   res.set_chunked_content_provider(
-      "text/event-stream", [gen, on_step](size_t, httplib::DataSink& sink) mutable {
+      "text/event-stream", [gen, on_step, progress](size_t, httplib::DataSink& sink) mutable {
+        if (progress && progress->active()) {
+          const std::string ev = progress->next(gen->stream());
+          if (ev.empty()) return true;  // output is there: the next call reads it
+          if (!sink.write(ev.data(), ev.size())) {
+            gen->stream().cancel();
+            return false;
+          }
+          return true;
+        }
         auto step = gen->next();
         const std::string events = on_step(step);
         if (!events.empty() && !sink.write(events.data(), events.size())) {
@@ -54,6 +65,13 @@ void stream_response(httplib::Response& res, std::shared_ptr<serving::Generation
         }
         return true;
       });
+}
+
+std::shared_ptr<api::PrefillProgressEvents> progress_events(const api::GenerationParams& g,
+                                                            const api::ResponseMeta& meta,
+                                                            bool chat) {
+  if (!g.stream || !g.return_progress) return nullptr;
+  return std::make_shared<api::PrefillProgressEvents>(meta, chat);
 }
 
 }  // namespace
@@ -231,14 +249,17 @@ void EngineService::chat_completions(const httplib::Request& http_req, httplib::
     return;
   }
   bool first = true;
-  stream_response(res, gen, [=](const serving::Generation::Step& step) mutable {
-    std::string out;
-    if (first) out += writer->open();
-    first = false;
-    out += writer->step(step.delta, step.tokens);
-    if (step.done) out += writer->finish(step.finish, step.error, usage());
-    return out;
-  });
+  stream_response(
+      res, gen,
+      [=](const serving::Generation::Step& step) mutable {
+        std::string out;
+        if (first) out += writer->open();
+        first = false;
+        out += writer->step(step.delta, step.tokens);
+        if (step.done) out += writer->finish(step.finish, step.error, usage());
+        return out;
+      },
+      progress_events(r.gen, meta, /*chat=*/true));
 }
 
 void EngineService::completions(const httplib::Request& http_req, httplib::Response& res) {
@@ -332,7 +353,8 @@ void EngineService::completions(const httplib::Request& http_req, httplib::Respo
   bool first = true;
   size_t offset = 0;
   stream_response(
-      res, gen, [=, &tok, gen_raw = gen.get()](const serving::Generation::Step& step) mutable {
+      res, gen,
+      [=, &tok, gen_raw = gen.get()](const serving::Generation::Step& step) mutable {
         std::string out;
         if (first && echo) {
           out += api::sse_event(api::completion_chunk(meta, prompt_text, nullptr,
@@ -360,7 +382,8 @@ void EngineService::completions(const httplib::Request& http_req, httplib::Respo
           }
         }
         return out;
-      });
+      },
+      progress_events(r.gen, meta, /*chat=*/false));
 }
 
 // ---- POST /v1/responses --------------------------------------------------------------------

@@ -7,9 +7,11 @@
 #include <cstring>
 
 #include "api/openai_response.h"
+#include "api/prompt_progress.h"
 #include "dispatcher/cloud/cloud_relay.h"
 #include "dispatcher/dispatcher_service.h"
 #include "dispatcher/dispatcher_walk.h"
+#include "dispatcher/offload.h"
 #include "http/api_error.h"
 #include "http/json_util.h"
 
@@ -57,7 +59,9 @@ void DispatcherService::start_on_edge(Walk& w, const std::string& sent, int64_t 
   const auto& g = w.gen();
   EdgeSession::Options o;
   o.sampling = w.sampling;
-  o.max_tokens = g.max_tokens < 0 ? -1 : std::max<int64_t>(0, g.max_tokens - n_sent);
+  // Every local answer keeps to the edge budget (a continuation too: it is edge work).
+  o.max_tokens = edge_answer_tokens(
+      g.max_tokens < 0 ? -1 : std::max<int64_t>(0, g.max_tokens - n_sent), opts_.edge_max_tokens);
   o.stop = g.stop;
   o.trim_leading = w.chat() && sent.empty();  // as the Commander's chat answers
   // Completions stop at the turn marker only under a grammar, as on the Commander.
@@ -94,7 +98,7 @@ std::unique_ptr<api::AnswerWriter> DispatcherService::writer_for(const Walk& w,
 }
 
 void DispatcherService::answer_on_edge(std::shared_ptr<Walk> w, httplib::Response& res) {
-  if (!w->session) prefill_on_edge(*w);
+  if (!w->session) prefill_on_edge(*w, /*scored=*/!progress_in_stream(*w));
   set_route_headers(*w, res);
   start_on_edge(*w);
   const api::ResponseMeta meta{api::new_id(w->chat() ? "chatcmpl" : "cmpl"), opts_.model_alias,
@@ -123,23 +127,31 @@ void DispatcherService::answer_on_edge(std::shared_ptr<Walk> w, httplib::Respons
   }
   set_stream_headers(res);
   auto first = std::make_shared<bool>(true);
-  res.set_chunked_content_provider("text/event-stream", [this, w, writer, first, usage, account](
-                                                            size_t, httplib::DataSink& sink) {
-    std::string out;
-    if (*first) {
-      out = writer->open();
-      *first = false;
-    }
-    const auto step = w->session->next();
-    w->clock.tick(metrics_, static_cast<int64_t>(step.tokens.size()));
-    out += writer->step(step.delta, step.tokens);
-    if (step.done) out += writer->finish(step.finish, step.error, usage());
-    if (!write(sink, out)) return false;
-    if (!step.done) return true;
-    account();
-    w->session.reset();  // frees the edge for the next request
-    return write_done(sink);
-  });
+  // return_progress: prompt_progress chunks while the prompt is prefilled (one, complete, when
+  // the routing prefill already did it).
+  std::shared_ptr<api::PrefillProgressEvents> progress;
+  if (w->gen().return_progress)
+    progress = std::make_shared<api::PrefillProgressEvents>(meta, w->chat());
+  res.set_chunked_content_provider(
+      "text/event-stream",
+      [this, w, writer, first, usage, account, progress](size_t, httplib::DataSink& sink) {
+        if (progress && progress->active())
+          return write(sink, progress->next(*w->session->seq_stream()));
+        std::string out;
+        if (*first) {
+          out = writer->open();
+          *first = false;
+        }
+        const auto step = w->session->next();
+        w->clock.tick(metrics_, static_cast<int64_t>(step.tokens.size()));
+        out += writer->step(step.delta, step.tokens);
+        if (step.done) out += writer->finish(step.finish, step.error, usage());
+        if (!write(sink, out)) return false;
+        if (!step.done) return true;
+        account();
+        w->session.reset();  // frees the edge for the next request
+        return write_done(sink);
+      });
 }
 
 namespace {

@@ -9,6 +9,7 @@
 #include "api/tools/tool_grammar.h"
 #include "cache/memory_guard_report.h"
 #include "dispatcher/dispatcher_walk.h"
+#include "dispatcher/offload.h"
 #include "http/api_error.h"
 #include "http/json_util.h"
 
@@ -138,7 +139,7 @@ void DispatcherService::tokenize_for_edge(Walk& w, const std::string& text, bool
   w.tokens = chat ? edge_->encode(text) : edge_->encode_plain(text);
 }
 
-void DispatcherService::prefill_on_edge(Walk& w) {
+void DispatcherService::prefill_on_edge(Walk& w, bool scored) {
   if (w.too_long_for_edge)
     throw http::ApiError(400,
                          "edge model: the prompt is " + std::to_string(w.prompt_text.size()) +
@@ -151,7 +152,7 @@ void DispatcherService::prefill_on_edge(Walk& w) {
   try {
     w.session = std::make_unique<EdgeSession>(*edge_);
     w.session->set_cache(w.gen().cache);
-    if (w.tokens.size() >= 2)
+    if (w.tokens.size() >= 2 && scored)
       w.signals.ppl = w.session->prefill_scored(w.tokens, prompt_lp).ppl;
     else
       w.session->prefill(w.tokens);
@@ -167,20 +168,22 @@ bool DispatcherService::speculative_allowed(const api::ChatRequest& r) const {
 
 void DispatcherService::route_decision(const httplib::Request& http_req, httplib::Response& res) {
   const auto body = api::parse_body_ordered(http_req.body);
-  const auto r = api::parse_chat_request(body, opts_.sampling);
+  const std::string modality = non_text_modality(body);
+  const auto r =
+      api::parse_chat_request(modality.empty() ? body : text_parts_only(body), opts_.sampling);
   check_model(r.model);
   auto signals = routing_->scan(r.messages);
+  signals.modality = modality;
   const std::string text = edge_->render_request(r);
   const bool fits = edge_->could_fit(text.size());
   const auto tokens = fits ? edge_->encode(text) : std::vector<tokenizer::TokenId>{};
   signals.prompt_tokens =
       fits ? static_cast<int64_t>(tokens.size()) : edge_->prompt_tokens_at_least(text.size());
-  signals.edge_context = edge_->n_ctx();
-  signals.commander_reachable = link_->available();  // the probe's and the circuit's view
-  signals.edge_memory_low = guard_->check();
+  offload_signals(signals, r.gen.max_tokens);
   try {
-    // Offloaded (too long, or short of memory): no edge prefill.
-    if (signals.prompt_tokens < signals.edge_context && !signals.edge_memory_low) {
+    // Offloaded (too long, a modality, max_tokens, memory): no edge prefill.
+    const auto pre = routing_->decide_before_ppl(signals);
+    if (signals.prompt_tokens < signals.edge_context && !(pre && router::is_offload(pre->reason))) {
       EdgeSession s(*edge_);
       if (tokens.size() >= 2) signals.ppl = s.prefill_scored(tokens).ppl;
     }
@@ -202,7 +205,10 @@ void DispatcherService::route_decision(const httplib::Request& http_req, httplib
 void DispatcherService::chat_completions(const httplib::Request& http_req, httplib::Response& res) {
   auto w = std::make_shared<Walk>();
   w->body = api::parse_body_ordered(http_req.body);  // key order kept to the Commander
-  w->req = api::parse_chat_request(w->body, opts_.sampling);
+  // An image or audio part: the edge parses and routes the text; the Commander gets it all.
+  const std::string modality = non_text_modality(w->body);
+  w->req = api::parse_chat_request(modality.empty() ? w->body : text_parts_only(w->body),
+                                   opts_.sampling);
   check_model(w->req.model);
   // A required or named tool_choice constrains an edge answer as response_format does (the
   // Commander builds its own from the forwarded body).
@@ -210,6 +216,7 @@ void DispatcherService::chat_completions(const httplib::Request& http_req, httpl
   w->sampling = sampling_for(w->req.gen);
   w->conversation = conversation_id(w->body, http_req, w->req.messages);
   w->signals = routing_->scan(w->req.messages);
+  w->signals.modality = modality;
   w->prompt_text = edge_->render_request(w->req);
   tokenize_for_edge(*w, w->prompt_text, /*chat=*/true);
   route_and_answer(w, res);
@@ -219,23 +226,26 @@ void DispatcherService::route_and_answer(std::shared_ptr<Walk> w, httplib::Respo
   w->signals.prompt_tokens = w->too_long_for_edge
                                  ? edge_->prompt_tokens_at_least(w->prompt_text.size())
                                  : static_cast<int64_t>(w->tokens.size());
-  w->signals.edge_context = edge_->n_ctx();
-  // A Commander the probe cannot reach, or whose circuit is open, is not waited for.
-  w->signals.commander_reachable = link_->available();
-  w->signals.edge_memory_low = guard_->check();
-  // Privacy-local, intent, context and memory rules decide without the perplexity; otherwise
-  // the edge prefill (which a local answer continues from) yields it.
+  offload_signals(w->signals, w->gen().max_tokens);
+  const bool memory_short = !router::memory_shortage(w->signals).empty();
+  // Privacy-local, intent and offload rules decide without the perplexity; otherwise the edge
+  // prefill (which a local answer continues from) yields it.
   if (auto pre = routing_->decide_before_ppl(w->signals);
       pre && pre->route == router::Route::kCloud && w->signals.commander_reachable) {
     w->decision = *pre;
   } else {
-    if (w->signals.edge_memory_low) refuse_for_memory(res);  // kept local, nowhere to go
-    prefill_on_edge(*w);
+    if (!w->signals.modality.empty()) {
+      w->decision = routing_->decide(w->signals);
+      refuse_modality(*w);  // kept local or offline: the edge cannot read it
+    }
+    if (memory_short) refuse_for_memory(*w, res);  // kept local, nowhere to go
+    prefill_on_edge(*w, /*scored=*/!progress_in_stream(*w));
     w->decision = routing_->decide(w->signals);
   }
   if (w->decision.route == router::Route::kCloud) {
-    // Under memory pressure no drafter is made: the plain cloud path needs no edge memory.
-    if (w->chat() && speculative_allowed(w->req) && !w->signals.edge_memory_low) {
+    // Short of memory no drafter is made: the plain cloud path needs no edge memory. The
+    // drafter cannot read images or audio either.
+    if (w->chat() && speculative_allowed(w->req) && !memory_short && w->signals.modality.empty()) {
       const auto r = answer_speculative(w, res);
       if (r == SpecResult::kAnswered) return;
       if (r == SpecResult::kUnreachable) {
@@ -249,17 +259,52 @@ void DispatcherService::route_and_answer(std::shared_ptr<Walk> w, httplib::Respo
     if (answer_from_cloud(w, res)) return;
     w->signals.commander_reachable = false;
     w->decision = routing_->decide(w->signals);
-    if (w->signals.edge_memory_low) refuse_for_memory(res);
+    if (!w->signals.modality.empty()) refuse_modality(*w);
+    if (memory_short) refuse_for_memory(*w, res);
   }
   answer_on_edge(w, res);
 }
 
-void DispatcherService::refuse_for_memory(httplib::Response& res) const {
+bool DispatcherService::progress_in_stream(const Walk& w) const {
+  if (!w.gen().stream || !w.gen().return_progress) return false;
+  if (!w.chat() && w.creq.echo && w.creq.logprobs >= 0) return false;  // scores the prompt
+  // The headers carry the route: only a route the perplexity cannot change lets the prefill
+  // run after them.
+  if (!routing_->policy().ppl_threshold || !w.signals.commander_reachable) return true;
+  const auto pre = routing_->decide_before_ppl(w.signals);
+  return pre && pre->route == router::Route::kEdge;
+}
+
+void DispatcherService::offload_signals(router::RoutingSignals& s, int64_t max_tokens) const {
+  s.edge_context = edge_->n_ctx();
+  // A Commander the probe cannot reach, or whose circuit is open, is not waited for.
+  s.commander_reachable = link_->available();
+  s.edge_memory_low = guard_->check();
+  s.memory_available = guard_->available_bytes();
+  s.memory_floor = guard_->min_free_bytes();
+  s.max_tokens = max_tokens;
+  s.edge_max_tokens = opts_.edge_max_tokens;
+  s.kv_bytes =
+      projected_kv_bytes(s.prompt_tokens, edge_answer_tokens(max_tokens, opts_.edge_max_tokens),
+                         s.edge_context, edge_->kv_bytes_per_position());
+}
+
+void DispatcherService::refuse_modality(const Walk& w) const {
+  throw http::ApiError(400,
+                       "the edge model has no encoder for " + w.signals.modality +
+                           " content and the request cannot go to the Commander (" +
+                           w.decision.explain() + ")",
+                       "invalid_request_error", "messages", "unsupported_modality");
+}
+
+void DispatcherService::refuse_for_memory(const Walk& w, httplib::Response& res) const {
   res.set_header("Retry-After", "5");
-  throw http::ApiError(503,
-                       "device short of memory (" + cache::memory_shortage(*guard_) +
-                           ") and the request cannot go to the Commander",
-                       "server_error", "", "memory_pressure");
+  // Under the floor now, or the request's projected KV would take it there.
+  const std::string why = w.signals.edge_memory_low ? cache::memory_shortage(*guard_)
+                                                    : router::memory_shortage(w.signals);
+  throw http::ApiError(
+      503, "device short of memory (" + why + ") and the request cannot go to the Commander",
+      "server_error", "", "memory_pressure");
 }
 
 // ---- POST /v1/responses --------------------------------------------------------------------

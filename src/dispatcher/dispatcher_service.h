@@ -46,8 +46,13 @@ struct DispatcherOptions {
   // --pooling for /v1/embeddings (unset: the GGUF's pooling_type, else mean).
   std::optional<engine::Pooling> pooling;
   // --min-free-mib / --meminfo: under the floor the idle drafter is freed, then requests go
-  // to the Commander (reason "memory"), or get 503 + Retry-After when they cannot.
+  // to the Commander (reason "offload:memory"), or get 503 + Retry-After when they cannot;
+  // so does a request whose projected KV would take free memory under the floor.
   cache::MemoryGuardOptions memory;
+  // --edge-max-tokens: the longest answer the edge gives (0: no limit). A request asking for
+  // more goes to the Commander (reason "offload:max_tokens"); one that cannot leave, and every
+  // local answer, is clamped to it (finish_reason "length").
+  int64_t edge_max_tokens = 0;
 };
 
 // Per-conversation Maskers, so a value keeps its placeholder across the turns of a chat.
@@ -100,7 +105,13 @@ class DispatcherService : public http::Service {
   // prompt the edge context cannot hold is a 400).
   // The edge's tokens for `text`, unless it is too long to fit the edge context at all.
   void tokenize_for_edge(Walk& w, const std::string& text, bool chat);
-  void prefill_on_edge(Walk& w);
+  // scored = false: no perplexity; the prompt is prefilled by start(), in the scheduler, while
+  // the stream reports its progress (return_progress).
+  void prefill_on_edge(Walk& w, bool scored = true);
+  // Whether w's route is known without the perplexity (no PPL rule, privacy-local, offline)
+  // and w needs no prompt logprobs: then a streamed return_progress answer prefills in its
+  // stream.
+  bool progress_in_stream(const Walk& w) const;
   // Starts w's edge generation after a prefill. `sent`, n_sent: a continuation after the
   // text (and about that many tokens) the client already has; the grammar reads it first.
   void start_on_edge(Walk& w, const std::string& sent = {}, int64_t n_sent = 0);
@@ -112,9 +123,15 @@ class DispatcherService : public http::Service {
   // (401/403, a gateway error): nothing was written to res, the edge answers.
   bool answer_from_cloud(std::shared_ptr<Walk> w, httplib::Response& res);
   void set_route_headers(const Walk& w, httplib::Response& res, bool speculative = false);
-  // 503 memory_pressure + Retry-After: under the memory floor with no Commander to offload to
-  // (or privacy keeping the request on the device).
-  [[noreturn]] void refuse_for_memory(httplib::Response& res) const;
+  // The offload signals of a request (prompt_tokens set): edge context, Commander reachability,
+  // the memory guard and the KV projection, the answer budget.
+  void offload_signals(router::RoutingSignals& s, int64_t max_tokens) const;
+  // 400 unsupported_modality: a content part the edge has no encoder for, and the request
+  // cannot go to the Commander (privacy, offline; w.decision says which).
+  [[noreturn]] void refuse_modality(const Walk& w) const;
+  // 503 memory_pressure + Retry-After: under the memory floor (or w's projected KV would take
+  // it there) with no Commander to offload to (or privacy keeping the request on the device).
+  [[noreturn]] void refuse_for_memory(const Walk& w, httplib::Response& res) const;
   // Whether a chat's cloud answer may be drafted and verified (--speculative): not with a
   // grammar (the drafter and the verifier apply none), tools, logprobs, the reasoning split
   // or ignore_eos (only the Commander's own generation does those). Completions never are.

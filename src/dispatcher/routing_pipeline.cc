@@ -35,7 +35,7 @@ std::optional<router::Decision> RoutingPipeline::decide_before_ppl(
   no_ppl.commander_reachable = true;
   auto d = router::decide(no_ppl, policy_);
   if (d.reason == router::Reason::kPrivacyLocal || d.reason == router::Reason::kIntent ||
-      d.reason == router::Reason::kContext || d.reason == router::Reason::kMemory)
+      router::is_offload(d.reason))
     return d;
   return std::nullopt;
 }
@@ -75,6 +75,13 @@ json RoutingPipeline::explain_json(const router::RoutingSignals& s,
             {"ppl", s.ppl ? json(*s.ppl) : json(nullptr)},
             {"prompt_tokens", s.prompt_tokens},
             {"edge_context", s.edge_context},
+            {"max_tokens", s.max_tokens < 0 ? json(nullptr) : json(s.max_tokens)},
+            {"edge_max_tokens", s.edge_max_tokens > 0 ? json(s.edge_max_tokens) : json(nullptr)},
+            {"modality", s.modality.empty() ? json(nullptr) : json(s.modality)},
+            {"kv_bytes", s.kv_bytes},
+            {"memory_available", s.memory_available},
+            {"memory_floor", s.memory_floor},
+            {"edge_memory_low", s.edge_memory_low},
             {"ppl_threshold", policy_.ppl_threshold ? json(*policy_.ppl_threshold) : json(nullptr)},
             {"commander_reachable", s.commander_reachable}}}};
 }

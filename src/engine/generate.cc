@@ -1,5 +1,6 @@
 #include "engine/generate.h"
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 
@@ -12,7 +13,8 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 
 GenerationStats generate(Transformer& tf, KvCache& cache, std::span<const TokenId> prompt,
                          Sampler& sampler, int64_t max_tokens,
-                         const std::function<bool(TokenId)>& on_token) {
+                         const std::function<bool(TokenId)>& on_token, int64_t prefill_chunk,
+                         const std::function<void(int64_t, int64_t)>& on_prefill) {
   if (prompt.empty()) throw std::invalid_argument("cannot generate from an empty prompt");
   if (static_cast<int64_t>(prompt.size()) >= cache.n_ctx())
     throw std::invalid_argument("prompt of " + std::to_string(prompt.size()) +
@@ -24,7 +26,15 @@ GenerationStats generate(Transformer& tf, KvCache& cache, std::span<const TokenI
   for (TokenId t : prompt) sampler.accept(t);
 
   auto t0 = std::chrono::steady_clock::now();
-  auto logits = tf.forward(Batch::sequence(prompt, 0, 0, false), cache);
+  const size_t chunk = prefill_chunk > 0 ? static_cast<size_t>(prefill_chunk) : prompt.size();
+  std::span<const float> logits;
+  for (size_t done = 0; done < prompt.size();) {
+    const size_t n = std::min(chunk, prompt.size() - done);
+    logits = tf.forward(
+        Batch::sequence(prompt.subspan(done, n), static_cast<int32_t>(done), 0, false), cache);
+    done += n;
+    if (on_prefill) on_prefill(static_cast<int64_t>(done), st.n_prompt);
+  }
   st.prompt_seconds = seconds_since(t0);
 
   t0 = std::chrono::steady_clock::now();

@@ -22,8 +22,11 @@ struct GenerationStats {
 // then samples up to max_tokens tokens, calling on_token for each; stops early at an
 // end-of-generation token (not passed to on_token), when on_token returns false, or when
 // the context is full.
+// prefill_chunk > 0: the prompt is evaluated in chunks of that many tokens, on_prefill(done,
+// total) called after each (a progress bar on a long prompt); 0: one batch.
 GenerationStats generate(Transformer& tf, KvCache& cache, std::span<const TokenId> prompt,
                          Sampler& sampler, int64_t max_tokens,
-                         const std::function<bool(TokenId)>& on_token);
+                         const std::function<bool(TokenId)>& on_token, int64_t prefill_chunk = 0,
+                         const std::function<void(int64_t, int64_t)>& on_prefill = {});
 
 }  // namespace tandem::engine

@@ -35,8 +35,13 @@ Decision before_reachability(const RoutingSignals& s, const RoutingPolicy& p) {
     return {Route::kCloud, Reason::kContext,
             std::to_string(s.prompt_tokens) + " prompt tokens >= edge context " +
                 std::to_string(s.edge_context)};
-  if (s.edge_memory_low)
-    return {Route::kCloud, Reason::kMemory, "edge memory under the guard's floor"};
+  if (!s.modality.empty())
+    return {Route::kCloud, Reason::kModality, s.modality + " content: the edge has no encoder"};
+  if (s.edge_max_tokens > 0 && s.max_tokens > s.edge_max_tokens)
+    return {Route::kCloud, Reason::kMaxTokens,
+            "max_tokens " + std::to_string(s.max_tokens) + " > edge budget " +
+                std::to_string(s.edge_max_tokens)};
+  if (auto why = memory_shortage(s); !why.empty()) return {Route::kCloud, Reason::kMemory, why};
   if (s.ppl && p.ppl_threshold && *s.ppl > *p.ppl_threshold)
     return {Route::kCloud, Reason::kPpl,
             fmt_double("%.3f", *s.ppl) + " > " + fmt_double("%.3f", *p.ppl_threshold)};
@@ -46,7 +51,26 @@ Decision before_reachability(const RoutingSignals& s, const RoutingPolicy& p) {
   return {Route::kEdge, Reason::kDefault, detail};
 }
 
+std::string mib(uint64_t bytes) {
+  return fmt_double("%.1f MiB", static_cast<double>(bytes) / (1 << 20));
+}
+
 }  // namespace
+
+std::string memory_shortage(const RoutingSignals& s) {
+  if (s.edge_memory_low) return "edge memory under the guard's floor";
+  // available 0: no reading (the guard is idle), so nothing to project against.
+  if (s.memory_floor == 0 || s.memory_available == 0 || s.kv_bytes == 0) return "";
+  if (s.memory_available >= s.memory_floor && s.memory_available - s.memory_floor >= s.kv_bytes)
+    return "";
+  return "projected KV " + mib(s.kv_bytes) + " > " + mib(s.memory_available) +
+         " available - floor " + mib(s.memory_floor);
+}
+
+bool is_offload(Reason r) {
+  return r == Reason::kContext || r == Reason::kModality || r == Reason::kMaxTokens ||
+         r == Reason::kMemory;
+}
 
 std::string_view route_name(Route r) {
   return r == Route::kCloud ? "cloud" : "edge";
@@ -59,9 +83,13 @@ std::string_view reason_name(Reason r) {
     case Reason::kIntent:
       return "intent";
     case Reason::kContext:
-      return "context";
+      return "offload:context";
+    case Reason::kModality:
+      return "offload:modality";
+    case Reason::kMaxTokens:
+      return "offload:max_tokens";
     case Reason::kMemory:
-      return "memory";
+      return "offload:memory";
     case Reason::kPpl:
       return "ppl";
     case Reason::kDefault:

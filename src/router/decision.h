@@ -1,8 +1,10 @@
 // The routing decision: a pure function of the request's signals and the policy.
-// Order: privacy "local" rule -> intent -> perplexity -> default (edge); a cloud decision
-// becomes an edge one when the Commander cannot be reached.
+// Order: privacy "local" rule -> intent -> offload (context, modality, max_tokens, memory:
+// what the edge cannot serve) -> perplexity -> default (edge); a cloud decision becomes an
+// edge one when the Commander cannot be reached.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,11 +17,26 @@
 namespace tandem::router {
 
 enum class Route { kEdge, kCloud };
-enum class Reason { kPrivacyLocal, kIntent, kContext, kMemory, kPpl, kDefault, kOffline };
+// The kOffload* reasons: the edge cannot serve the request within its budget (dynamic
+// offload), named "offload:<what>".
+enum class Reason {
+  kPrivacyLocal,
+  kIntent,
+  kContext,
+  kModality,
+  kMaxTokens,
+  kMemory,
+  kPpl,
+  kDefault,
+  kOffline
+};
 
 std::string_view route_name(Route r);  // "edge" | "cloud"
-std::string_view reason_name(
-    Reason r);  // "privacy_local" | "intent" | "context" | "memory" | "ppl" | "default" | "offline"
+// "privacy_local" | "intent" | "offload:context" | "offload:modality" | "offload:max_tokens" |
+// "offload:memory" | "ppl" | "default" | "offline"
+std::string_view reason_name(Reason r);
+// A capability offload: the edge cannot serve it (context, modality, max_tokens, memory).
+bool is_offload(Reason r);
 
 struct RoutingSignals {
   std::vector<privacy::PiiType> pii;  // types found in the request (repeats allowed)
@@ -33,7 +50,22 @@ struct RoutingSignals {
   // The device's memory guard is under its floor: work goes to the cloud (offload) unless
   // privacy keeps it local.
   bool edge_memory_low = false;
+  // The KV the request would fill on the edge (prompt + answer positions; 0: unknown) against
+  // the memory available and the guard's floor (0: no guard): a request whose KV would take
+  // free memory under the floor is offloaded like one arriving under it.
+  uint64_t kv_bytes = 0;
+  uint64_t memory_available = 0;
+  uint64_t memory_floor = 0;
+  // The request's max_tokens (< 0: not given) against the edge's answer budget (<= 0: none).
+  int64_t max_tokens = -1;
+  int64_t edge_max_tokens = 0;
+  // A content part the edge has no encoder for ("image_url", "input_audio"; empty: text only).
+  std::string modality;
 };
+
+// Why the edge is short of memory for this request ("" when it is not): under the floor now,
+// or the projected KV would take it there.
+std::string memory_shortage(const RoutingSignals& s);
 
 struct Decision {
   Route route = Route::kEdge;

@@ -234,6 +234,7 @@ void Scheduler::admit() {
     if (s.req.score_prompt) s.score = {s.cached.nll_sum(reuse), reuse};
     s.held = false;
     s.stream->set_cached_tokens(reuse);
+    s.stream->set_prefill_progress(static_cast<int64_t>(s.req.prompt.size()), reuse);
     metrics_.add_cached_prompt_tokens(reuse);
     metrics_.add_prompt_tokens(static_cast<int64_t>(s.req.prompt.size()));
   }
@@ -386,6 +387,7 @@ void Scheduler::step() {
       s->cached.append(p[static_cast<size_t>(s->n_prefilled) + i]);
     s->n_prefilled += static_cast<int32_t>(n_added);
     s->n_past = s->n_prefilled;
+    s->stream->set_prefill_progress(static_cast<int64_t>(p.size()), s->n_prefilled);
     if (!s->prefilling()) {
       if (s->store_named) stored_.store_named(s->req.cache, s->cached, cache_, s->seq);
       s->store_named = false;

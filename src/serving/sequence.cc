@@ -44,6 +44,36 @@ void SeqStream::set_prefilled(PromptScore score) {
   cv_.notify_all();
 }
 
+PrefillProgress SeqStream::prefill_progress() const {
+  std::lock_guard lock(mu_);
+  return progress_;
+}
+
+PrefillProgress SeqStream::wait_prefill_progress(int64_t seen) {
+  std::unique_lock lock(mu_);
+  cv_.wait(lock, [&] {
+    return progress_.processed > seen || !pending_.empty() || prefilled_ ||
+           finish_ != FinishReason::kNone;
+  });
+  return progress_;
+}
+
+void SeqStream::set_prefill_progress(int64_t total, int64_t processed) {
+  {
+    std::lock_guard lock(mu_);
+    const auto now = std::chrono::steady_clock::now();
+    if (progress_.total == 0) {  // admission: what the slot's cache already held
+      admitted_ = now;
+      progress_.cache = processed;
+    }
+    progress_.total = total;
+    progress_.processed = processed;
+    progress_.time_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(now - admitted_).count();
+  }
+  cv_.notify_all();
+}
+
 void SeqStream::finish(FinishReason r, std::string error) {
   {
     std::lock_guard lock(mu_);

@@ -50,6 +50,15 @@ struct TokenLogprob {
 
 enum class FinishReason { kNone, kStop, kLength, kCancelled, kError };
 
+// How far a sequence's prompt prefill is: llama-server's prompt_progress (return_progress).
+struct PrefillProgress {
+  int64_t total = 0;      // prompt tokens (0: not admitted yet)
+  int64_t cache = 0;      // of which reused from a slot's cache (not prefilled)
+  int64_t processed = 0;  // prompt tokens in the cache so far, cached ones included
+  int64_t time_ms = 0;    // since admission
+  bool done() const { return total > 0 && processed >= total; }
+};
+
 // What a held prefill yields (SeqRequest::score_prompt).
 struct PromptScore {
   double nll_sum = 0;    // of tokens 1..n-1
@@ -76,6 +85,10 @@ class SeqStream {
   std::optional<PromptScore> wait_prefilled();
   // Prompt tokens whose KV came from a slot's cache (not prefilled again); set on admission.
   int64_t cached_tokens() const { return cached_tokens_; }
+  PrefillProgress prefill_progress() const;
+  // Consumer: blocks until the prefill has processed more than `seen` tokens, or tokens, a
+  // held prefill's end or the finish arrived (then done() or the next() call tells).
+  PrefillProgress wait_prefill_progress(int64_t seen);
 
   // Producer side.
   void push(TokenLogprob t);
@@ -83,6 +96,8 @@ class SeqStream {
   void set_prefilled(PromptScore score);
   void finish(FinishReason r, std::string error = "");
   void set_cached_tokens(int64_t n) { cached_tokens_ = n; }
+  // Admission (total, cached) and each prefilled chunk (the scheduler, per step).
+  void set_prefill_progress(int64_t total, int64_t processed);
 
   const std::chrono::steady_clock::time_point created = std::chrono::steady_clock::now();
 
@@ -92,6 +107,8 @@ class SeqStream {
   std::vector<TokenLogprob> pending_;
   std::vector<TokenLogprob> prompt_lp_;
   std::optional<PromptScore> prefilled_;
+  PrefillProgress progress_;
+  std::chrono::steady_clock::time_point admitted_;
   FinishReason finish_ = FinishReason::kNone;
   std::string error_;
   std::atomic<bool> cancelled_{false};

@@ -98,7 +98,8 @@ TEST_F(Dispatcher, RoutingPplIsThePromptPerplexity) {
   }
 }
 
-// A prompt the edge context cannot hold is offloaded to the Commander (reason "context"),
+// A prompt the edge context cannot hold is offloaded to the Commander (reason
+// "offload:context"),
 // not refused; /v1/route reports the same without an edge prefill.
 TEST_F(Dispatcher, PromptsTooLongForTheEdgeAreOffloaded) {
   std::string prompt;
@@ -107,11 +108,11 @@ TEST_F(Dispatcher, PromptsTooLongForTheEdgeAreOffloaded) {
     const auto r = post(dispatcher_->url(), "/v1/chat/completions", chat(prompt, 8, stream));
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(header(r, "x-tandem-route"), "cloud");
-    EXPECT_TRUE(header(r, "x-tandem-reason").starts_with("context: "))
+    EXPECT_TRUE(header(r, "x-tandem-reason").starts_with("offload:context: "))
         << header(r, "x-tandem-reason");
   }
   const json j = post(dispatcher_->url(), "/v1/route", chat(prompt)).j();
-  EXPECT_EQ(j["reason"], "context") << j.dump();
+  EXPECT_EQ(j["reason"], "offload:context") << j.dump();
   EXPECT_GE(j["signals"]["prompt_tokens"].get<int64_t>(),
             j["signals"]["edge_context"].get<int64_t>());
   EXPECT_TRUE(j["signals"]["ppl"].is_null());
@@ -123,7 +124,7 @@ TEST_F(Dispatcher, PromptsFarTooLongForTheEdgeAreNotTokenizedThere) {
   std::string prompt;
   for (int i = 0; i < 120; ++i) prompt += std::string(kStory) + " ";
   const json j = post(dispatcher_->url(), "/v1/route", chat(prompt)).j();
-  EXPECT_EQ(j["reason"], "context") << j.dump();
+  EXPECT_EQ(j["reason"], "offload:context") << j.dump();
   EXPECT_TRUE(j["prompt_tokens"].is_null()) << j.dump();
   EXPECT_GE(j["signals"]["prompt_tokens"].get<int64_t>(),
             j["signals"]["edge_context"].get<int64_t>());

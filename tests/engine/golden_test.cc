@@ -137,3 +137,46 @@ TEST(Golden, BadBatchesAreRejected) {
 
 }  // namespace
 }  // namespace tandem::engine
+
+namespace tandem::engine {
+namespace {
+
+// `tandem run`'s progress bar: the prompt prefilled in chunks (reported after each) gives the
+// one-batch prefill's greedy continuation.
+TEST(Generate, ChunkedPrefillReportsProgressAndMatchesOneBatch) {
+  auto m = Model::load(test::stories("stories260K-f32.gguf"), "");
+  const auto prompt = m->tokenizer().encode(
+      "Once upon a time, there was a little girl named Lily. She liked to play outside", true,
+      false);
+  ASSERT_GT(prompt.size(), 8u);
+  auto run = [&](int64_t chunk, std::vector<int64_t>* seen) {
+    Transformer tf(*m, 1);
+    auto cache = tf.make_cache(256);
+    SamplerParams p;
+    p.temperature = 0;
+    Sampler sampler(p, static_cast<int32_t>(m->config().n_vocab));
+    std::vector<TokenId> out;
+    generate(
+        tf, cache, prompt, sampler, 12,
+        [&](TokenId id) {
+          out.push_back(id);
+          return true;
+        },
+        chunk,
+        [&](int64_t done, int64_t total) {
+          EXPECT_EQ(total, static_cast<int64_t>(prompt.size()));
+          if (seen) seen->push_back(done);
+        });
+    return out;
+  };
+  std::vector<int64_t> seen;
+  const auto chunked = run(4, &seen);
+  EXPECT_EQ(run(0, nullptr), chunked);
+  ASSERT_FALSE(seen.empty());
+  EXPECT_EQ(seen.front(), 4);
+  EXPECT_EQ(seen.back(), static_cast<int64_t>(prompt.size()));
+  EXPECT_EQ(seen.size(), (prompt.size() + 3) / 4);
+}
+
+}  // namespace
+}  // namespace tandem::engine

@@ -73,7 +73,7 @@ TEST(Decision, PromptsTheEdgeCannotHoldAreOffloadedUnlessPrivate) {
   auto d = decide(s, policy());
   EXPECT_EQ(d.route, Route::kCloud);
   EXPECT_EQ(d.reason, Reason::kContext);
-  EXPECT_EQ(d.explain(), "context: 600 prompt tokens >= edge context 512");
+  EXPECT_EQ(d.explain(), "offload:context: 600 prompt tokens >= edge context 512");
   s.prompt_tokens = 511;
   EXPECT_EQ(decide(s, policy()).route, Route::kEdge);
   s.prompt_tokens = 512;
@@ -82,6 +82,57 @@ TEST(Decision, PromptsTheEdgeCannotHoldAreOffloadedUnlessPrivate) {
   s.commander_reachable = true;
   s.pii = {PiiType::kEmail, PiiType::kPhone};  // kept local even when too long
   EXPECT_EQ(decide(s, policy()).reason, Reason::kPrivacyLocal);
+}
+
+TEST(Decision, OffloadReasonsAreNamedOffload) {
+  EXPECT_EQ(reason_name(Reason::kContext), "offload:context");
+  EXPECT_EQ(reason_name(Reason::kModality), "offload:modality");
+  EXPECT_EQ(reason_name(Reason::kMaxTokens), "offload:max_tokens");
+  EXPECT_EQ(reason_name(Reason::kMemory), "offload:memory");
+  EXPECT_TRUE(is_offload(Reason::kMaxTokens));
+  EXPECT_FALSE(is_offload(Reason::kPpl));
+}
+
+TEST(Decision, MaxTokensBeyondTheEdgeBudgetAreOffloadedUnlessPrivate) {
+  RoutingSignals s{{}, intent("chat", 0.9), std::nullopt, true};
+  s.edge_max_tokens = 64;
+  s.max_tokens = 64;
+  EXPECT_EQ(decide(s, policy()).route, Route::kEdge);
+  s.max_tokens = 65;
+  const auto d = decide(s, policy());
+  EXPECT_EQ(d.reason, Reason::kMaxTokens);
+  EXPECT_EQ(d.explain(), "offload:max_tokens: max_tokens 65 > edge budget 64");
+  s.edge_max_tokens = 0;  // no budget
+  EXPECT_EQ(decide(s, policy()).route, Route::kEdge);
+  s.edge_max_tokens = 64;
+  s.pii = {PiiType::kPhone};
+  EXPECT_EQ(decide(s, policy()).reason, Reason::kPrivacyLocal);
+}
+
+TEST(Decision, ProjectedKvUnderTheFloorIsAMemoryOffload) {
+  RoutingSignals s{{}, intent("chat", 0.9), std::nullopt, true};
+  s.memory_floor = 500u << 20;
+  s.memory_available = (500u << 20) + (1u << 20);
+  s.kv_bytes = 1u << 20;
+  EXPECT_EQ(decide(s, policy()).route, Route::kEdge);
+  s.kv_bytes += 1;
+  auto d = decide(s, policy());
+  EXPECT_EQ(d.reason, Reason::kMemory);
+  EXPECT_NE(d.detail.find("projected KV"), std::string::npos) << d.detail;
+  s.memory_available = 0;  // no reading: nothing to project against
+  EXPECT_EQ(decide(s, policy()).route, Route::kEdge);
+  s.edge_memory_low = true;  // under the floor already: the same rule
+  EXPECT_EQ(decide(s, policy()).reason, Reason::kMemory);
+}
+
+TEST(Decision, ModalityWithoutAnEdgeEncoderIsOffloaded) {
+  RoutingSignals s{{}, intent("chat", 0.9), std::nullopt, true};
+  s.modality = "image_url";
+  auto d = decide(s, policy());
+  EXPECT_EQ(d.route, Route::kCloud);
+  EXPECT_EQ(d.reason, Reason::kModality);
+  s.commander_reachable = false;
+  EXPECT_EQ(decide(s, policy()).reason, Reason::kOffline);
 }
 
 TEST(Decision, IntentConfidenceFloor) {

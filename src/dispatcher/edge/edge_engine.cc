@@ -7,6 +7,7 @@
 
 #include "api/chat_prompt.h"
 #include "http/api_error.h"
+#include "model/ggml_types.h"
 
 namespace tandem::dispatcher {
 
@@ -32,6 +33,11 @@ EdgeEngine::EdgeEngine(std::unique_ptr<engine::Model> model, int threads, int32_
 }
 
 EdgeEngine::~EdgeEngine() = default;
+
+uint64_t EdgeEngine::kv_bytes_per_position() const {
+  const auto& c = model_->config();
+  return 2 * static_cast<uint64_t>(c.n_layer) * model::row_bytes(model::GgmlType::F16, c.kv_dim());
+}
 
 std::string EdgeEngine::render(const std::vector<templates::ChatMessage>& messages) const {
   return api::render_chat(template_, messages);

@@ -88,6 +88,8 @@ class EdgeSession {
   int64_t n_generated() const { return gen_ ? gen_->completion_tokens() : 0; }
   // Prompt tokens reused from a slot's KV cache (0 until the prefill was admitted).
   int64_t n_cached() const { return stream_ ? stream_->cached_tokens() : 0; }
+  // The sequence after start() or a held prefill (its prefill progress); null before.
+  serving::SeqStream* seq_stream() const { return stream_.get(); }
 
  private:
   std::shared_ptr<serving::SeqStream> submit(serving::SeqRequest r);
@@ -118,6 +120,9 @@ class EdgeEngine {
   const templates::ChatTemplate& chat_template() const { return template_; }
   int32_t n_ctx() const { return n_ctx_; }
   int32_t n_slots() const { return n_slots_; }
+  // The KV bytes one position of a sequence holds (keys + values of every layer, in the
+  // scheduler's F16 cache): what the memory projection of a request counts.
+  uint64_t kv_bytes_per_position() const;
   // Requests that may wait for a slot beyond the busy ones (< 0: no limit).
   void set_max_waiting(int n) { sched_->set_max_queue(n < 0 ? SIZE_MAX : static_cast<size_t>(n)); }
   int waiting() const { return static_cast<int>(sched_->queued()); }
