@@ -66,6 +66,7 @@ json PromptCaches::health_json() const {
   if (store_) {
     const auto s = store_->stats();
     p.update({{"entries", s.entries},
+              {"blocks", s.blocks},
               {"bytes", s.bytes},
               {"budget_bytes", s.budget},
               {"hits", s.hits},
@@ -89,6 +90,8 @@ std::string PromptCaches::metrics_text() const {
     gauge("tandem_prompt_cache_bytes", "KV bytes held by the RAM prompt cache", "gauge", s.bytes);
     gauge("tandem_prompt_cache_entries", "Prompt states in the RAM prompt cache", "gauge",
           s.entries);
+    gauge("tandem_prompt_cache_blocks", "KV blocks in the RAM prompt cache (shared prefixes once)",
+          "gauge", s.blocks);
     gauge("tandem_prompt_cache_hits_total", "Prompt states loaded into a slot", "counter", s.hits);
     gauge("tandem_prompt_cache_evictions_total", "Prompt states dropped (room, memory guard)",
           "counter", s.evictions);

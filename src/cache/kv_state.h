@@ -17,6 +17,9 @@ struct KvState {
   std::vector<double> nll;  // NaN: not computed; may be one longer than tokens
   std::vector<uint8_t> kv;
   std::string layout;  // KvCache::layout() of the cache it came from
+  // kv holds, for each of n_layer layers, the K rows of every position then their V rows
+  // (KvCache::save): the prompt store cuts it into blocks of positions.
+  int32_t n_layer = 0;
 
   size_t bytes() const {
     return kv.size() + tokens.size() * sizeof(int32_t) + nll.size() * sizeof(double);

@@ -1,17 +1,21 @@
-// The prompt cache in RAM (llama-server's --cache-ram): when a slot's KV is about to be
-// overwritten by an unrelated prompt, the scheduler saves it here first; a later request whose
-// prompt starts like a saved state loads it into a slot and prefills only the rest. Shared by
-// every slot, request and session of a server; bounded in bytes, least recently used first out.
-// Thread-safe (the scheduler writes, /v1/cache, /metrics and the memory guard read or clear).
+// The prompt cache in RAM (llama-server's --cache-ram, stored as vLLM stores prefixes): when a
+// slot's KV is about to be overwritten by an unrelated prompt, the scheduler saves it here
+// first; a later request whose prompt starts like a saved state gets it loaded into a slot and
+// prefills only the rest. States are cut into blocks of positions kept in a tree keyed by the
+// tokens before them, so prompts sharing a system prompt share its blocks (stored once).
+// Shared by every slot, request and session; bounded in bytes, least recently used leaf
+// blocks out first. Thread-safe (the scheduler writes; /v1/cache, /metrics and the memory
+// guard read or clear).
 #pragma once
 
 #include <cstdint>
 #include <functional>
-#include <list>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "cache/kv_state.h"
 
@@ -27,42 +31,61 @@ struct StoreMatch {
 using ReuseRank = std::function<int32_t(const KvState& state, int32_t common)>;
 
 struct PromptStoreStats {
-  size_t entries = 0;
+  size_t entries = 0;  // saved states (leaf blocks)
+  size_t blocks = 0;
   uint64_t bytes = 0;
   uint64_t budget = 0;
   int64_t hits = 0;       // states loaded into a slot
   int64_t saves = 0;      // states kept
-  int64_t evictions = 0;  // states dropped for room, or by clear()
+  int64_t evictions = 0;  // blocks dropped for room, or by clear()
 };
 
 class PromptStore {
  public:
-  explicit PromptStore(uint64_t budget_bytes) : budget_(budget_bytes) {}
+  // block: positions per block (sharing granularity; tests use small ones).
+  explicit PromptStore(uint64_t budget_bytes, int32_t block = 64);
+  ~PromptStore();
 
-  // The state sharing the longest prefix with `prompt` (ties: the most recently used).
-  StoreMatch match(std::span<const int32_t> prompt) const;
-  // The same, ranked by how many positions `usable` says each state would really save (a
-  // scored prompt can reuse only positions whose NLLs are known); `common` is then that count.
-  StoreMatch match(std::span<const int32_t> prompt, const ReuseRank& usable) const;
-  // A matched state was loaded: counts a hit and makes it the most recently used.
+  // The saved prefix sharing the most with `prompt`, assembled into one state (its KV is a
+  // copy of the blocks'); ranked by `usable` when given (a scored prompt can reuse only
+  // positions whose NLLs are known), `common` then being that count.
+  StoreMatch match(std::span<const int32_t> prompt, const ReuseRank& usable = nullptr) const;
+  // A matched state was loaded: counts a hit and makes its blocks the most recently used.
   void used(const KvState* state);
-  // Keeps `state`, dropping states it extends (their tokens are a prefix of its) and the
-  // least recently used ones until it fits (a state of the same tokens is replaced: the new
-  // one may know more NLLs). A state covered by a longer kept one (its tokens a prefix of that
-  // one's) or larger than the whole budget is not kept.
+  // Keeps `state` (blocks already kept are shared, not copied), dropping least recently used
+  // leaf blocks until it fits. A state larger than the whole budget, or without a layer
+  // count, is not kept.
   void put(std::shared_ptr<const KvState> state);
   // Drops everything (the memory guard); returns the bytes freed.
   uint64_t clear();
   PromptStoreStats stats() const;
 
  private:
-  void evict_back();  // under mu_
+  struct Block;
+  struct Step {  // a block on a path, and how many of its positions the prompt shares
+    const Block* block;
+    int32_t take;
+  };
+  using Path = std::vector<Step>;
+  // The path sharing the most with `prompt` among the blocks of one layout (under mu_).
+  Path walk(std::span<const int32_t> prompt, const std::string& layout) const;
+  std::shared_ptr<KvState> assemble(const Path& p, bool with_kv) const;  // under mu_
+  void touch(const std::vector<uint64_t>& keys);                         // under mu_
+  bool evict_one(uint64_t keep_from);                                    // under mu_
+  void erase(uint64_t key);                                              // under mu_
 
   const uint64_t budget_;
+  const int32_t block_;
   mutable std::mutex mu_;
-  std::list<std::shared_ptr<const KvState>> lru_;  // front: most recently used
+  std::map<uint64_t, std::unique_ptr<Block>> blocks_;  // by key; parent key 0 is the root
+  std::map<uint64_t, std::vector<uint64_t>> children_;
   uint64_t bytes_ = 0;
+  uint64_t clock_ = 0;  // last_used stamps
   int64_t hits_ = 0, saves_ = 0, evictions_ = 0;
+  // The last state match() handed out and the blocks behind it, for used() (the scheduler
+  // matches and loads on one thread, one request at a time).
+  mutable const KvState* handed_out_ = nullptr;
+  mutable std::vector<uint64_t> handed_keys_;
 };
 
 }  // namespace tandem::cache

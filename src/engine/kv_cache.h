@@ -43,6 +43,7 @@ class KvCache {
   void load(int32_t seq, std::span<const uint8_t> rows, int32_t n);
   // Bytes save() takes per position; names the type and shape a saved string must match.
   size_t position_bytes() const { return 2 * static_cast<size_t>(n_layer_) * row_bytes_; }
+  int32_t n_layer() const { return static_cast<int32_t>(n_layer_); }
   std::string layout() const;
 
  private:

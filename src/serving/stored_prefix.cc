@@ -15,6 +15,7 @@ std::shared_ptr<cache::KvState> snapshot(const CachedPrefix& cached, const engin
                 cached.nll().begin() + std::min(cached.nll().size(), static_cast<size_t>(n) + 1));
   s->kv = kv.save(seq, n);
   s->layout = kv.layout();
+  s->n_layer = kv.n_layer();
   return s;
 }
 

@@ -14,6 +14,7 @@
 #include "serving/cached_prefix.h"
 #include "serving/scheduler.h"
 #include "support/paths.h"
+#include "support/scheduler_run.h"
 
 namespace tandem::serving {
 namespace {
@@ -64,35 +65,10 @@ class PrefixReuse : public ::testing::Test {
   static std::vector<TokenId> tokens(const std::string& text) {
     return model_->tokenizer().encode(text, true, false);
   }
-  struct Result {
-    std::vector<TokenId> ids;
-    int64_t cached = 0;
-    PromptScore score;
-  };
+  using Result = test::SchedulerRun;
   static Result run(Scheduler& s, const std::vector<TokenId>& prompt, bool score = false,
                     int64_t n = 24) {
-    SeqRequest r;
-    r.prompt = prompt;
-    r.sampling.temperature = 0;
-    r.max_tokens = n;
-    r.score_prompt = score;
-    r.hold_after_prefill = score;
-    auto st = s.submit(std::move(r));
-    Result out;
-    if (score) {
-      out.score = *st->wait_prefilled();
-      SeqRequest how;
-      how.sampling.temperature = 0;
-      how.max_tokens = n;
-      s.resume(st, std::move(how));
-    }
-    for (;;) {
-      auto u = st->next();
-      for (auto& t : u.tokens) out.ids.push_back(t.id);
-      if (u.finish != FinishReason::kNone) break;
-    }
-    out.cached = st->cached_tokens();
-    return out;
+    return test::run_greedy(s, prompt, n, score);
   }
   static std::unique_ptr<engine::Model> model_;
   std::vector<std::unique_ptr<engine::Transformer>> tfs_;

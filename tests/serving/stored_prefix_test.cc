@@ -16,6 +16,7 @@
 #include "http/metrics.h"
 #include "serving/scheduler.h"
 #include "support/paths.h"
+#include "support/scheduler_run.h"
 
 namespace tandem::serving {
 namespace {
@@ -48,36 +49,10 @@ class StoredPrefix : public ::testing::Test {
   static std::vector<TokenId> tokens(const std::string& text) {
     return model_->tokenizer().encode(text, true, false);
   }
-  struct Result {
-    std::vector<TokenId> ids;
-    int64_t cached = 0;
-    PromptScore score;
-  };
+  using Result = test::SchedulerRun;
   static Result run(Scheduler& s, const std::vector<TokenId>& prompt, cache::CacheDirective d = {},
                     bool score = false) {
-    SeqRequest r;
-    r.prompt = prompt;
-    r.sampling.temperature = 0;
-    r.max_tokens = 20;
-    r.cache = std::move(d);
-    r.score_prompt = score;
-    r.hold_after_prefill = score;
-    auto st = s.submit(std::move(r));
-    Result out;
-    if (score) {
-      out.score = *st->wait_prefilled();
-      SeqRequest how;
-      how.sampling.temperature = 0;
-      how.max_tokens = 20;
-      s.resume(st, std::move(how));
-    }
-    for (;;) {
-      auto u = st->next();
-      for (auto& t : u.tokens) out.ids.push_back(t.id);
-      if (u.finish != FinishReason::kNone) break;
-    }
-    out.cached = st->cached_tokens();
-    return out;
+    return test::run_greedy(s, prompt, 20, score, std::move(d));
   }
   static std::unique_ptr<engine::Model> model_;
   std::vector<std::unique_ptr<engine::Transformer>> tfs_;
