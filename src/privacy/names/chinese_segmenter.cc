@@ -18,6 +18,7 @@ constexpr double kNameCost = 3.4 + 2.0;
 // Each point of context evidence (name_context.h) lowers a name's cost by this much.
 constexpr double kContextWeight = 1.5;
 constexpr size_t kMaxWordChars = 4;
+constexpr std::string_view kNumerals = "二三四五六七八九十百千";
 
 struct Edge {
   size_t end = 0;
@@ -40,7 +41,8 @@ void add_name_edges(std::string_view text, size_t i, size_t run_end, std::vector
       const size_t c = i + sur + (g - 1) * kHan, end = c + kHan;
       if (end > run_end) break;
       const std::string_view ch = text.substr(c, kHan);
-      if (is_chinese_name_stop_char(ch)) break;  // 的 了 是 … end a name
+      // 的 了 是 … end a name; numerals make placeholders (张三, 李四), as in the scorer.
+      if (is_chinese_name_stop_char(ch) || kNumerals.find(ch) != std::string_view::npos) break;
       cost += given_name_char_cost(ch);
       const int context = left_context(text, i) + right_context(text, end);
       out.push_back({end, cost - kContextWeight * context, true});
