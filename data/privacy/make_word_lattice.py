@@ -17,7 +17,9 @@ BASE; see chinese_lexicon.cc for the decoding):
 - surnames: how often each listed surname starts those names, add-1 smoothed.
 
 The surname lists are read from src/privacy/names/names.cc (keep it in step: regenerate after
-editing them). Usage: make_word_lattice.py [DICT] > src/privacy/names/chinese_lexicon_data.cc
+editing them), widened for the lattice alone by the rest of the Hundred Family Surnames
+(百家姓, a public-domain Song dynasty text) and a few frequent modern surnames missing from it
+(HUNDRED_FAMILY below); a surname no dictionary name starts costs most (add-1 smoothing). Usage: make_word_lattice.py [DICT] > src/privacy/names/chinese_lexicon_data.cc
 """
 import collections
 import math
@@ -26,6 +28,18 @@ import sys
 
 MIN_FREQ, MIN_FREQ4 = 3, 10
 BASE, STEP, LEVELS = 2.0, 0.2, 90  # keep in step with kBase/kStep in chinese_lexicon.cc
+# The single and compound surnames of the Hundred Family Surnames not already in names.cc, less
+# characters that are mostly function words or word parts (和 时 从 都 有 能 后 相 公 那 于 国
+# 家 东 空 红 利 通 别 终 步 居 满 广 越 益 充 养 须 法 年 爱 言 福), plus frequent modern
+# surnames (冼 隋 佟 覃 亓 禤 眭).
+HUNDRED_FAMILY = (
+    "卫华喻窦云奚郎昌凤酆费廉岑毕安乐元卜平米明计季麻强支管经房干解应宗宣贲诸於惠松井富乌"
+    "巴山全秋印双郤农习鱼容古易慎戈庾暨弘隆师融毋晋楚汝鄢涂钦帅缑亢郈琴商牟佘佴墨哈谯笪阳"
+    "冼隋佟亓禤眭")
+HUNDRED_FAMILY_COMPOUND = (
+    "万俟 闻人 赫连 公羊 澹台 公冶 宗政 濮阳 淳于 单于 太叔 申屠 仲孙 钟离 鲜于 闾丘 司空 亓官 "
+    "司寇 仉督 子车 颛孙 巫马 公西 漆雕 乐正 壤驷 公良 拓跋 夹谷 宰父 谷梁 段干 百里 东郭 南门 "
+    "归海 羊舌 微生 梁丘 左丘 东门 伯赏 第五").split()
 ROOT = __file__.rsplit("/data/", 1)[0]
 
 
@@ -36,9 +50,9 @@ def surname_tables():
         m = re.search(name + r" =\n([^;]*);", src)
         return "".join(re.findall(r'"([^"]*)"', m.group(1)))
 
-    singles = set(block("kSingleSurnames")) | set(block("kRareSurnames"))
+    singles = set(block("kSingleSurnames")) | set(block("kRareSurnames")) | set(HUNDRED_FAMILY)
     m = re.search(r"kCompoundSurnames\[\] = \{([^}]*)\}", src)
-    return singles, set(re.findall(r'"([^"]*)"', m.group(1)))
+    return singles, set(re.findall(r'"([^"]*)"', m.group(1))) | set(HUNDRED_FAMILY_COMPOUND)
 
 
 def is_han(w):

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "privacy/names/chinese_famous_names.h"
+#include "privacy/names/chinese_lexicon.h"
 #include "privacy/names/chinese_name_stats.h"
 #include "privacy/names/chinese_segmenter.h"
 #include "privacy/names/name_context.h"
@@ -21,7 +22,15 @@ bool famous_name_fits(std::string_view text, size_t begin, size_t end) {
   if (begin >= kHan && is_han(text, begin - kHan) &&
       is_ordinary_word_from_data(text.substr(begin - kHan, 2 * kHan)))
     return false;
-  return !(is_han(text, end) && is_ordinary_word_from_data(text.substr(end - kHan, 2 * kHan)));
+  if (is_han(text, end) && is_ordinary_word_from_data(text.substr(end - kHan, 2 * kHan)))
+    return false;
+  // Nor inside a longer dictionary word: 望子成龙 holds 成龙.
+  for (size_t back = kHan; back <= 2 * kHan && back <= begin; back += kHan)
+    for (size_t len = end - begin + back; len <= 4 * kHan; len += kHan)
+      if (is_han(text, begin - back) && begin - back + len <= text.size() &&
+          chinese_word_cost(text.substr(begin - back, len)))
+        return false;
+  return true;
 }
 
 // The scorer's names and the lattice's together; where they overlap the longer wins (诸葛锦程
@@ -51,17 +60,18 @@ std::vector<Span> find_bare_chinese_names(std::string_view text) {
       ++i;
       continue;
     }
-    int prior = 0;
-    const size_t sur = chinese_surname_at(text, i, &prior);
-    if (sur == 0) {
-      i += kHan;
-      continue;
-    }
-    // Well-known people first: their given names are often ordinary characters (李清照).
+    // Well-known people first: their given names are often ordinary characters (李清照), and
+    // some have no surname (老舍, 哪吒).
     if (const size_t len = famous_chinese_name_at(text, i);
         len > 0 && famous_name_fits(text, i, i + len)) {
       out.emplace_back(i, i + len);
       i += len;
+      continue;
+    }
+    int prior = 0;
+    const size_t sur = chinese_surname_at(text, i, &prior);
+    if (sur == 0) {
+      i += kHan;
       continue;
     }
     // 感谢刘梓涵: 谢 ends the word 感谢 and starts no name.
