@@ -43,11 +43,13 @@ TEST(ChineseLexicon, GeneratedCosts) {
   // A frequent word is cheaper than a rare one; a frequent character than a rare one.
   EXPECT_LT(*chinese_word_cost("明天"), *chinese_word_cost("马路"));
   EXPECT_LT(chinese_char_cost("的"), chinese_char_cost("琮"));
-  // 婷 is a given-name character, 的 hardly; 王 is a frequent surname, 明 none of the list.
+  // 婷 is a given-name character, 的 hardly; 王 is a frequent surname, 们 none of the list (明
+  // is one since the lattice took the Hundred Family Surnames).
   EXPECT_LT(given_name_char_cost("婷"), given_name_char_cost("的"));
   ASSERT_TRUE(surname_cost("王").has_value());
   ASSERT_TRUE(surname_cost("欧阳").has_value());
-  EXPECT_FALSE(surname_cost("明").has_value());
+  EXPECT_FALSE(surname_cost("们").has_value());
+  EXPECT_LT(*surname_cost("王"), *surname_cost("明"));
 }
 
 TEST(ChineseSegmenter, SegmentsIntoDictionaryWords) {
@@ -69,6 +71,23 @@ TEST(ChineseSegmenter, WordsStartingWithASurnameAreNoNames) {
   EXPECT_TRUE(lattice_names("周末我们去黄山看日出").empty());
   EXPECT_TRUE(lattice_names("胡萝卜炖牛肉").empty());
   EXPECT_TRUE(lattice_names("上周的会议纪要").empty());  // 周 ends 上周
+}
+
+TEST(ChineseSegmenter, RareSurnamesOfTheHundredFamilies) {
+  // 卜 and 窦 are surnames of the Hundred Family Surnames the scorer does not list.
+  EXPECT_EQ(lattice_names("下午约了卜怀瑾喝茶"), V{"卜怀瑾"});
+  EXPECT_EQ(lattice_names("请把报告交给窦雨桐"), V{"窦雨桐"});
+}
+
+TEST(ChineseSegmenter, MeasureWordsPlacesAndGluedCharactersAreNoNames) {
+  EXPECT_TRUE(lattice_names("那张照片拍得真好").empty());  // 张 counts the photo
+  EXPECT_TRUE(lattice_names("两双袜子").empty());
+  EXPECT_TRUE(lattice_names("周末去吴江区看房").empty());  // 吴江 + 区
+  // 天 joins 气 in 天气, not the name before it.
+  EXPECT_EQ(lattice_names("通知韦昊天气变了"), V{"韦昊"});
+  // 千 may start a given name.
+  EXPECT_EQ(lattice_names("通知杨千蔚明早开会"), V{"杨千蔚"});
+  EXPECT_TRUE(lattice_names("借了张千块钱").empty());
 }
 
 TEST(ChineseSegmenter, LinearOnALongRun) {

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "privacy/names/chinese_lexicon_data.h"
+#include "privacy/names/sorted_table.h"
 
 namespace tandem::privacy {
 namespace {
@@ -50,6 +51,17 @@ std::optional<double> chinese_word_cost(std::string_view utf8) {
     default:
       return std::nullopt;
   }
+}
+
+bool is_non_person_word(std::string_view utf8) {
+  return utf8.size() == 9 && sorted_table_contains(lexicon_data::kNonPerson3, utf8);
+}
+
+bool is_place_like(std::string_view utf8) {
+  static constexpr std::string_view kSuffixes =
+      "楼茶山区县市镇村路街湖河桥寺庙阁园馆柜店厂站港湾岛塔宫殿亭省州城";
+  if (utf8.size() != 9 || kSuffixes.find(utf8.substr(6)) == std::string_view::npos) return false;
+  return chinese_word_cost(utf8) || chinese_word_cost(utf8.substr(0, 6));
 }
 
 double chinese_char_cost(std::string_view utf8_char) {

@@ -12,6 +12,14 @@ namespace tandem::privacy {
 // one. Three- and four-character words are listed only when they hold a surname character.
 std::optional<double> chinese_word_cost(std::string_view utf8);
 
+// Whether a three-character dictionary word (9 bytes) is not a person's name (马鞍山, 龙井茶).
+bool is_non_person_word(std::string_view utf8);
+
+// Whether three characters (9 bytes) read as a place or thing: a word, or a two-character word,
+// followed by a place or object suffix (马鞍山, 岳阳楼, 龙井茶, 吴江区). Given-name endings such as
+// 江 and 峰 are not suffixes here.
+bool is_place_like(std::string_view utf8);
+
 // The cost of one Han character (3 bytes) standing alone as a word; unknown ones cost most.
 double chinese_char_cost(std::string_view utf8_char);
 

@@ -8,5 +8,7 @@
 namespace tandem::privacy::lexicon_data {
 
 extern const std::string_view kWords2, kWords3, kWords4, kChars, kGiven, kSurnames1, kSurnames2;
+// Keys only (9 bytes each): three-character words of kWords3 not tagged as person names.
+extern const std::string_view kNonPerson3;
 
 }  // namespace tandem::privacy::lexicon_data

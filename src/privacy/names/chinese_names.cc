@@ -34,9 +34,23 @@ bool famous_name_fits(std::string_view text, size_t begin, size_t end) {
 }
 
 // The scorer's names and the lattice's together; where they overlap the longer wins (诸葛锦程
-// over 诸葛锦), then the earlier.
-std::vector<Span> merge_lattice_names(std::vector<Span> scored, const std::vector<Span>& lattice) {
-  scored.insert(scored.end(), lattice.begin(), lattice.end());
+// over 诸葛锦), then the earlier. A scorer name inside a three-character word on the lattice's
+// path that the dictionary does not tag as a person is a place or a dish (马鞍山, 龙井茶),
+// unless it is a listed famous name; two-character words are left alone, as the dictionary
+// tags many ordinary ones as names and many names as ordinary words.
+std::vector<Span> merge_lattice_names(std::string_view text, std::vector<Span> scored,
+                                      const std::vector<Span>& famous,
+                                      const std::vector<Segment>& path) {
+  std::erase_if(scored, [&](const Span& s) {
+    if (std::find(famous.begin(), famous.end(), s) != famous.end()) return false;
+    return is_place_like(text.substr(s.first, s.second - s.first)) ||
+           std::any_of(path.begin(), path.end(), [&](const Segment& g) {
+             return !g.name && g.begin <= s.first && s.second <= g.end &&
+                    is_non_person_word(text.substr(g.begin, g.end - g.begin));
+           });
+  });
+  for (const Segment& g : path)
+    if (g.name) scored.emplace_back(g.begin, g.end);
   std::sort(scored.begin(), scored.end(), [](const Span& a, const Span& b) {
     return a.second - a.first != b.second - b.first ? a.second - a.first > b.second - b.first
                                                     : a.first < b.first;
@@ -53,7 +67,7 @@ std::vector<Span> merge_lattice_names(std::vector<Span> scored, const std::vecto
 }  // namespace
 
 std::vector<Span> find_bare_chinese_names(std::string_view text) {
-  std::vector<Span> out;
+  std::vector<Span> out, famous;
   size_t i = 0;
   while (i < text.size()) {
     if (!is_han(text, i)) {
@@ -65,6 +79,7 @@ std::vector<Span> find_bare_chinese_names(std::string_view text) {
     if (const size_t len = famous_chinese_name_at(text, i);
         len > 0 && famous_name_fits(text, i, i + len)) {
       out.emplace_back(i, i + len);
+      famous.emplace_back(i, i + len);
       i += len;
       continue;
     }
@@ -120,7 +135,7 @@ std::vector<Span> find_bare_chinese_names(std::string_view text) {
       i += kHan;
     }
   }
-  return merge_lattice_names(std::move(out), find_chinese_names_by_lattice(text));
+  return merge_lattice_names(text, std::move(out), famous, segment_chinese(text));
 }
 
 }  // namespace tandem::privacy

@@ -18,7 +18,15 @@ constexpr double kNameCost = 3.4 + 2.0;
 // Each point of context evidence (name_context.h) lowers a name's cost by this much.
 constexpr double kContextWeight = 1.5;
 constexpr size_t kMaxWordChars = 4;
-constexpr std::string_view kNumerals = "二三四五六七八九十百千";
+constexpr std::string_view kNumerals = "二三四五六七八九十";
+// 百 and 千 start given names (千禾, 千玺) but end placeholders and amounts (张千, 李百).
+constexpr std::string_view kLargeNumerals = "百千";
+// A name spelled like a dictionary word (周庄, 杨树, 毛峰) pays this much more: the word's own
+// frequency already counts the times it names a person.
+constexpr double kWordNameMargin = 3.0;
+// After a numeral or demonstrative these surnames are measure words: 这张卡, 一支笔, 两双鞋.
+constexpr std::string_view kQuantifiers = "这那一两几每哪半整某";
+constexpr std::string_view kMeasureSurnames = "张支双条位间包";
 
 struct Edge {
   size_t end = 0;
@@ -32,6 +40,9 @@ void add_name_edges(std::string_view text, size_t i, size_t run_end, std::vector
   // name.
   if (i >= kHan && is_han(text, i - kHan) && chinese_word_cost(text.substr(i - kHan, 2 * kHan)))
     return;
+  if (i >= kHan && kQuantifiers.find(text.substr(i - kHan, kHan)) != std::string_view::npos &&
+      kMeasureSurnames.find(text.substr(i, kHan)) != std::string_view::npos)
+    return;
   for (const size_t sur : {2 * kHan, kHan}) {
     if (i + sur > run_end) continue;
     const std::optional<double> s = surname_cost(text.substr(i, sur));
@@ -43,9 +54,17 @@ void add_name_edges(std::string_view text, size_t i, size_t run_end, std::vector
       const std::string_view ch = text.substr(c, kHan);
       // 的 了 是 … end a name; numerals make placeholders (张三, 李四), as in the scorer.
       if (is_chinese_name_stop_char(ch) || kNumerals.find(ch) != std::string_view::npos) break;
+      const bool large = kLargeNumerals.find(ch) != std::string_view::npos;
+      if (large && g == 2) break;
       cost += given_name_char_cost(ch);
+      if (large) continue;
+      if (is_place_like(text.substr(i, end - i))) break;
       const int context = left_context(text, i) + right_context(text, end);
-      out.push_back({end, cost - kContextWeight * context, true});
+      // 韦昊天气: a last character that starts a word with the next one is that word's.
+      const bool glued = is_han(text, end) && chinese_word_cost(text.substr(c, 2 * kHan));
+      const double as_word =
+          (chinese_word_cost(text.substr(i, end - i)) || glued) ? kWordNameMargin : 0;
+      out.push_back({end, cost + as_word - kContextWeight * context, true});
     }
   }
 }
