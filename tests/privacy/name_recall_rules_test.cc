@@ -44,6 +44,13 @@ TEST(BareChineseName, PlacesAndDishesOnTheLatticeAreNoNames) {
   EXPECT_TRUE(names("泡一壶龙井茶").empty());
 }
 
+TEST(BareChineseName, RelativesAndRolesBeforeANameAreContext) {
+  EXPECT_EQ(names("周六和堂弟祁文博去钓鱼"), V{"祁文博"});
+  EXPECT_EQ(names("邻居芮建军送来一袋苹果"), V{"芮建军"});
+  EXPECT_TRUE(names("妈妈周末回来").empty());
+  EXPECT_TRUE(names("我和高中同学吃饭").empty());  // a school year before 同学
+}
+
 TEST(BareChineseName, ListSeparatorIsContext) {
   EXPECT_EQ(names("获奖名单：邬一鸣、滕子墨"), (V{"邬一鸣", "滕子墨"}));
 }

@@ -108,7 +108,8 @@ std::vector<Span> find_bare_chinese_names(std::string_view text) {
     const std::string_view cand = text.substr(i, end - i);
     const std::string_view first_two = text.substr(i, sur + kHan);
     // An ordinary word followed by a form of address is a name after all: 高峰同学.
-    const bool titled = title_at(text, end);
+    // Not school years: 高中同学 are classmates from senior high.
+    const bool titled = title_at(text, end) && !is_common_chinese_word(cand);
     if (is_ordinary_surname_word(cand) && !titled) {
       i += kHan;
       continue;

@@ -21,6 +21,13 @@ constexpr std::string_view kTitles[] = {"先生", "女士", "同学", "老师", 
                                         "老板", "部长", "局长", "校长", "院长", "书记", "总监",
                                         "同志", "大夫", "叔叔", "太太", "总"};
 
+// Relatives and roles named right before a name: 表哥苗…, 房东邬…, 学生家长庞….
+constexpr std::string_view kRolesBefore[] = {
+    "房东", "房客", "表哥", "表姐", "表弟", "表妹", "堂哥", "堂姐", "堂弟", "堂妹", "哥哥",
+    "姐姐", "弟弟", "妹妹", "妈妈", "爸爸", "同事", "家长", "室友", "邻居", "老公", "老婆",
+    "丈夫", "妻子", "儿子", "女儿", "舅舅", "姑姑", "姨妈", "外婆", "奶奶", "爷爷", "外公",
+    "上司", "客户", "队友", "搭档", "助理", "秘书", "学生", "学长", "学姐", "师兄", "师姐"};
+
 // Form fields and roles a name fills: 联系人：, 收件人 , 乙方：, 家长签名：, 持卡人.
 constexpr std::string_view kFieldEnds = "人方名";
 constexpr std::string_view kFieldSeparators[] = {"：", ":", " ", "　"};
@@ -52,6 +59,8 @@ int left_context(std::string_view text, size_t begin) {
       contains_char(kFieldEnds, text.substr(at - kHan, kHan)))
     return 3;                                           // 收件人车晓萌, 联系人：栾子墨
   if (text.substr(0, begin).ends_with("、")) return 2;  // a list of people: 花梓晴、浦一诺
+  for (auto r : kRolesBefore)
+    if (text.substr(0, begin).ends_with(r)) return 2;
   if (begin < kHan || !is_han(text, begin - kHan)) return 1;  // start, punctuation, Latin
   return contains_char(kBeforeName, text.substr(begin - kHan, kHan)) ? 1 : 0;
 }
