@@ -85,6 +85,8 @@ TEST(ChineseSegmenter, MeasureWordsPlacesAndGluedCharactersAreNoNames) {
   EXPECT_TRUE(lattice_names("周末去吴江区看房").empty());  // 吴江 + 区
   // 天 joins 气 in 天气, not the name before it.
   EXPECT_EQ(lattice_names("通知韦昊天气变了"), V{"韦昊"});
+  // The second 戴 is a verb (戴上), not a given character repeating the surname.
+  EXPECT_EQ(detected_names("晚上戴昀戴上了耳机"), V{"戴昀"});
   // 千 may start a given name.
   EXPECT_EQ(lattice_names("通知杨千蔚明早开会"), V{"杨千蔚"});
   EXPECT_TRUE(lattice_names("借了张千块钱").empty());

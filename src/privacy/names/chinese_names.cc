@@ -104,6 +104,8 @@ std::vector<Span> find_bare_chinese_names(std::string_view text) {
     int w2 = is_han(text, g2) ? given_name_char_weight(text.substr(g2, kHan)) : 0;
     // 张伟明天来: the second given character belongs to the next word.
     if (w2 > 0 && is_han(text, g3) && is_common_bigram(text.substr(g2, 2 * kHan))) w2 = 0;
+    // 戴琮戴上: a given name hardly repeats a one-character surname (as in the lattice).
+    if (w2 > 0 && sur == kHan && text.substr(g2, kHan) == text.substr(i, kHan)) w2 = 0;
     const size_t end = w2 > 0 ? g3 : g2;
     const std::string_view cand = text.substr(i, end - i);
     const std::string_view first_two = text.substr(i, sur + kHan);

@@ -56,6 +56,8 @@ void add_name_edges(std::string_view text, size_t i, size_t run_end, std::vector
       if (is_chinese_name_stop_char(ch) || kNumerals.find(ch) != std::string_view::npos) break;
       const bool large = kLargeNumerals.find(ch) != std::string_view::npos;
       if (large && g == 2) break;
+      // A given name hardly repeats a one-character surname: in 戴琮戴上 the second 戴 is a verb.
+      if (g == 2 && sur == kHan && ch == text.substr(i, kHan)) break;
       cost += given_name_char_cost(ch);
       if (large) continue;
       if (is_place_like(text.substr(i, end - i))) break;
