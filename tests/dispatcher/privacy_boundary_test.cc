@@ -124,9 +124,10 @@ TEST(PrivacyBoundary, NoLabelledValueReachesTheCommander) {
   for (const auto& [type, nl] : per_type)
     std::printf("%-8s %4d values, %3d reached the Commander\n", type.c_str(), nl.first, nl.second);
   // Names are found by lexicon and context, not by a checksum: the detector's misses (its
-  // recall, docs/PRIVACY.md) are what leaks — a third of heldout2's names and half of
-  // heldout3's, bounded loosely below as regression guards (docs/PRIVACY.md, "Known
-  // limits"). Everything else: nothing.
+  // recall, docs/PRIVACY.md) are what leaks — with the word lattice, public figures and the
+  // Hundred Family Surnames 7 of heldout2's 181 names and 7 of heldout3's 172, bounded
+  // loosely below (a tenth) as regression guards (docs/PRIVACY.md, "Known limits").
+  // Everything else: nothing.
   const auto& [names, names_leaked] = per_type["name"];
   ASSERT_GT(names, 100);
   std::string list;
@@ -135,10 +136,10 @@ TEST(PrivacyBoundary, NoLabelledValueReachesTheCommander) {
   std::printf("names that reached the Commander: %s\n", list.c_str());
   const auto& [fresh_names, fresh_leaked] = per_type["name (heldout2)"];
   ASSERT_GT(fresh_names, 100);
-  EXPECT_LE(fresh_leaked, fresh_names * 2 / 5);
+  EXPECT_LE(fresh_leaked, fresh_names / 10);
   const auto& [blind_names, blind_leaked] = per_type["name (heldout3)"];
   ASSERT_GT(blind_names, 100);
-  EXPECT_LE(blind_leaked, blind_names * 11 / 20);
+  EXPECT_LE(blind_leaked, blind_names / 10);
 }
 
 }  // namespace

@@ -31,6 +31,26 @@ TEST(FamousChineseName, FoundInText) {
   EXPECT_EQ(names("王安石变法失败的原因"), V{"王安石"});
 }
 
+TEST(FamousChineseName, TwoCharacterPublicFigures) {
+  EXPECT_EQ(names("我在读杜牧的诗"), V{"杜牧"});
+  EXPECT_EQ(names("巴金写过《家》"), V{"巴金"});       // no surname in the scorer's lists
+  EXPECT_TRUE(names("望子成龙是父母的心愿").empty());  // 成龙 inside 望子成龙
+  EXPECT_TRUE(names("买一张飞机票").empty());          // 张飞 across 一张 and 飞机
+}
+
+TEST(BareChineseName, PlacesAndDishesOnTheLatticeAreNoNames) {
+  // Words of the dictionary with a place or object suffix (岳阳楼, 龙井茶): not names.
+  EXPECT_TRUE(names("周末想去岳阳楼看看").empty());
+  EXPECT_TRUE(names("泡一壶龙井茶").empty());
+}
+
+TEST(BareChineseName, RelativesAndRolesBeforeANameAreContext) {
+  EXPECT_EQ(names("周六和堂弟祁文博去钓鱼"), V{"祁文博"});
+  EXPECT_EQ(names("邻居芮建军送来一袋苹果"), V{"芮建军"});
+  EXPECT_TRUE(names("妈妈周末回来").empty());
+  EXPECT_TRUE(names("我和高中同学吃饭").empty());  // a school year before 同学
+}
+
 TEST(BareChineseName, ListSeparatorIsContext) {
   EXPECT_EQ(names("获奖名单：邬一鸣、滕子墨"), (V{"邬一鸣", "滕子墨"}));
 }
@@ -59,6 +79,25 @@ TEST(BareEnglishName, PairWithPossessiveOrChineseVerb) {
 TEST(BareEnglishName, LatinLettersAndTitleAbbreviations) {
   EXPECT_EQ(names("Dear Mr. Fernandez, thanks."), V{"Fernandez"});
   EXPECT_EQ(names("Ask José about it"), V{"José"});
+}
+
+TEST(BareEnglishName, DiacriticsAndLongerNames) {
+  EXPECT_EQ(names("Minutes taken by Søren Kierkegaard today."), V{"Søren Kierkegaard"});
+  EXPECT_EQ(names("请联系 Łucja Wiśniewska 确认时间"), V{"Łucja Wiśniewska"});
+  EXPECT_EQ(names("Please ask Nguyen Van Long for the visa."), V{"Nguyen Van Long"});
+  EXPECT_EQ(names("签证上写的是 LIU Yichen"), V{"LIU Yichen"});
+  EXPECT_EQ(names("A painting by Anthony van Dyck"), V{"Anthony van Dyck"});
+  EXPECT_TRUE(names("Flights to Zürich are cheap.").empty());
+}
+
+TEST(BareEnglishName, PairsInChineseTextAndPartners) {
+  EXPECT_EQ(names("帮我查查 Marie Curie 的生平"), V{"Marie Curie"});
+  EXPECT_EQ(names("讲讲 Alan Turing 的故事"), V{"Alan Turing"});
+  EXPECT_TRUE(names("Red Hat 的认证难考吗").empty());
+  // Not across a Chinese word: "Hannah Arendt 和 Simone" is no one span.
+  EXPECT_EQ(names("Hannah Arendt 和 Simone 是朋友"), V{"Hannah Arendt"});
+  EXPECT_EQ(names("Invite Priya and Oisin to lunch."), (V{"Priya", "Oisin"}));
+  EXPECT_EQ(names("Call Kenji Sato first; Kenji knows the plan."), (V{"Kenji Sato", "Kenji"}));
 }
 
 }  // namespace

@@ -29,6 +29,41 @@ bool is_latin_byte(char c) {
   return (b >= 0xC3 && b <= 0xC5) || (b >= 0x80 && b <= 0xBF);
 }
 
+// The same at text[i], with Vietnamese letters (ễ, ị: U+1EA0..U+1EFF, bytes E1 BA/BB xx).
+bool is_latin_at(std::string_view text, size_t i) {
+  const auto b = static_cast<unsigned char>(text[i]);
+  if (b == 0xE1)
+    return i + 1 < text.size() && (static_cast<unsigned char>(text[i + 1]) & 0xFE) == 0xBA;
+  return is_latin_byte(text[i]);
+}
+
+// A capital with a diacritic starting a word (Ł, Ö, É: U+00C0..U+00DE, or an even code point of
+// Latin Extended-A, where capitals and small letters alternate).
+bool latin_capital_at(std::string_view text, size_t i) {
+  if (i + 1 >= text.size()) return false;
+  const auto b0 = static_cast<unsigned char>(text[i]), b1 = static_cast<unsigned char>(text[i + 1]);
+  if (b0 == 0xC3) return b1 >= 0x80 && b1 <= 0x9E && b1 != 0x97;
+  if (b0 != 0xC4 && b0 != 0xC5) return false;
+  const int cp = ((b0 & 0x1F) << 6) | (b1 & 0x3F);
+  return (cp >= 0x139 && cp <= 0x148) ? cp % 2 == 1 : cp % 2 == 0;
+}
+
+bool has_diacritic(std::string_view w) {
+  return std::any_of(w.begin(), w.end(),
+                     [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+}
+
+// Capitalised words with diacritics that are places, brands or dishes rather than people: a
+// diacritic is otherwise good evidence of a name in English text (José, Björn, Siobhán).
+bool diacritic_non_name(std::string_view w) {
+  static constexpr std::string_view kWords[] = {
+      "São",      "Zürich",     "Malmö",    "Montréal", "Québec",  "Bogotá",  "Kraków",  "München",
+      "Köln",     "Düsseldorf", "Curaçao",  "Réunion",  "Türkiye", "Pokémon", "Nestlé",  "Citroën",
+      "Škoda",    "Moët",       "Café",     "Crème",    "Résumé",  "Häagen",  "Perú",    "Panamá",
+      "Medellín", "Cancún",     "Göteborg", "Wrocław",  "Gdańsk",  "Łódź",    "Ålesund", "Tromsø"};
+  return std::find(std::begin(kWords), std::end(kWords), w) != std::end(kWords);
+}
+
 // Abbreviated titles whose full stop does not end a sentence: "Dear Mr. Fernandez".
 bool title_abbreviation_before(std::string_view text, size_t dot) {
   static constexpr std::string_view kTitles[] = {"Mr", "Mrs", "Ms", "Dr", "Prof"};
@@ -60,14 +95,14 @@ std::vector<Word> split_words(std::string_view text) {
   std::vector<Word> words;
   size_t i = 0;
   while (i < text.size()) {
-    if (!is_alpha(text[i])) {
+    if (!is_alpha(text[i]) && !latin_capital_at(text, i)) {
       ++i;
       continue;
     }
     Word w;
     w.begin = i;
     while (i < text.size() &&
-           (is_alpha(text[i]) || is_latin_byte(text[i]) ||
+           (is_alpha(text[i]) || is_latin_at(text, i) ||
             ((text[i] == '\'' || text[i] == '-') && i + 1 < text.size() && is_alpha(text[i + 1]))))
       ++i;
     // "Musk's": the possessive is not part of the name.
@@ -75,7 +110,8 @@ std::vector<Word> split_words(std::string_view text) {
     w.end = i;
     w.text = text.substr(w.begin, w.end - w.begin);
     w.capitalised =
-        w.text.size() >= 2 && w.text.front() >= 'A' && w.text.front() <= 'Z' &&
+        w.text.size() >= 2 &&
+        ((w.text.front() >= 'A' && w.text.front() <= 'Z') || latin_capital_at(w.text, 0)) &&
         ((w.text.back() >= 'a' && w.text.back() <= 'z') || is_latin_byte(w.text.back()));
     w.sentence_start = starts_sentence(text, w.begin);
     w.space_before =
@@ -129,6 +165,75 @@ bool possessive_after(std::string_view text, size_t end) {
   return text.substr(end).starts_with("'s ");
 }
 
+// Two English words set alone in Chinese text ("讲讲 Isaac Newton 和…"): a pair of capitalised
+// words there is a person far more often than in English prose, where it may be a title.
+bool set_in_chinese(std::string_view text, size_t begin, size_t end) {
+  while (begin > 0 && text[begin - 1] == ' ') --begin;
+  while (end < text.size() && text[end] == ' ') ++end;
+  return (begin == 0 || static_cast<unsigned char>(text[begin - 1]) >= 0x80) && end < text.size() &&
+         static_cast<unsigned char>(text[end]) >= 0xE3;
+}
+
+// Short ordinary words make titles and products (Star Wars, Red Hat, Final Cut); a listed name
+// or two longer words make a person more likely (Isaac Newton, Taylor Swift).
+bool name_shaped_pair(const Word& a, const Word& b) {
+  return english_first_name(a.text) != FirstName::kNone || english_family_name(a.text) ||
+         english_family_name(b.text) || (a.text.size() >= 5 && b.text.size() >= 5);
+}
+
+// Whether words[j] follows words[j - 1] after exactly one space: "Holmes 和 Watson" is two names.
+bool adjacent(std::string_view text, const std::vector<Word>& words, size_t j) {
+  return j > 0 && j < words.size() && words[j].begin == words[j - 1].end + 1 &&
+         text[words[j - 1].end] == ' ';
+}
+
+// Lower-case particles inside a family name: "Vincent van Gogh", "Leonardo da Vinci".
+bool name_particle(std::string_view w) {
+  static constexpr std::string_view kParticles[] = {"van", "von", "de",  "da",  "del",
+                                                    "di",  "du",  "der", "den", "le"};
+  return std::find(std::begin(kParticles), std::end(kParticles), w) != std::end(kParticles);
+}
+
+// A passport-style surname in capitals before a pinyin given name: "ZHAO Ruoxi".
+bool upper_pinyin_surname(std::string_view w) {
+  if (w.size() < 2 || !std::all_of(w.begin(), w.end(), [](char c) { return c >= 'A' && c <= 'Z'; }))
+    return false;
+  std::string t(w);
+  for (size_t k = 1; k < t.size(); ++k) t[k] = static_cast<char>(t[k] - 'A' + 'a');
+  return pinyin_surname(t);
+}
+
+// Other mentions of a name already found, and a capitalised word joined to one by "and"/"or"
+// ("Ramón and Aoife"): people are listed with people.
+void add_mentions_and_partners(std::string_view text, const std::vector<Word>& words,
+                               std::vector<Span>& out) {
+  auto covered = [&](const Word& w) {
+    return std::any_of(out.begin(), out.end(),
+                       [&](const Span& s) { return w.begin < s.second && s.first < w.end; });
+  };
+  std::vector<std::string_view> found;
+  for (const Span& s : out) {
+    const std::string_view t = text.substr(s.first, s.second - s.first);
+    found.push_back(t.substr(0, t.find(' ')));
+  }
+  std::vector<Span> extra;
+  for (size_t i = 0; i < words.size(); ++i) {
+    const Word& w = words[i];
+    if (!w.capitalised || covered(w) || common_capitalised_word(w.text)) continue;
+    bool name = std::find(found.begin(), found.end(), w.text) != found.end();
+    for (const size_t other : {i + 2, i - 2}) {
+      if (name || other >= words.size()) continue;
+      const Word& mid = words[i < other ? i + 1 : i - 1];
+      if ((mid.text == "and" || mid.text == "or") && adjacent(text, words, std::max(i, other)) &&
+          adjacent(text, words, std::max(i, other) - 1) && covered(words[other]))
+        name = true;
+    }
+    if (name) extra.emplace_back(w.begin, w.end);
+  }
+  out.insert(out.end(), extra.begin(), extra.end());
+  std::sort(out.begin(), out.end());
+}
+
 }  // namespace
 
 std::vector<Span> find_bare_english_names(std::string_view text) {
@@ -136,8 +241,13 @@ std::vector<Span> find_bare_english_names(std::string_view text) {
   std::vector<Span> out;
   for (size_t i = 0; i < words.size(); ++i) {
     const Word& w = words[i];
+    const Word* next = adjacent(text, words, i + 1) ? &words[i + 1] : nullptr;
+    if (next && next->capitalised && upper_pinyin_surname(w.text) && pinyin_word(next->text)) {
+      out.emplace_back(w.begin, next->end);
+      ++i;
+      continue;
+    }
     if (!w.capitalised) continue;
-    const Word* next = i + 1 < words.size() && words[i + 1].space_before ? &words[i + 1] : nullptr;
     // A cue counts only right before the word: "said hi; Annual" has no cue.
     const Word* prev =
         i > 0 && text.substr(words[i - 1].end, w.begin - words[i - 1].end).find_first_not_of(' ') ==
@@ -147,11 +257,34 @@ std::vector<Span> find_bare_english_names(std::string_view text) {
     const bool cue = prev && !w.sentence_start && strong_cue(prev->text);
     const bool weak_cue = prev && !w.sentence_start && person_cue_word(prev->text);
     auto emit = [&](const Word* last) {
+      size_t j = static_cast<size_t>(last - words.data());
+      // A third part: "Nguyen Van An", "Nguyễn Thị Lan" (pinyin-shaped or with diacritics).
+      if (last != &w && adjacent(text, words, j + 1) && words[j + 1].capitalised &&
+          (pinyin_word(words[j + 1].text) ||
+           (has_diacritic(words[j + 1].text) && !common_capitalised_word(words[j + 1].text))))
+        last = &words[++j];
       out.emplace_back(w.begin, last->end);
-      if (last != &w) ++i;
+      i = j;
     };
+    // "Vincent van Gogh": a particle and a capitalised word after a capitalised one.
+    if (adjacent(text, words, i + 2) && adjacent(text, words, i + 1) &&
+        name_particle(words[i + 1].text) && words[i + 2].capitalised &&
+        !common_capitalised_word(w.text) && !common_capitalised_word(words[i + 2].text)) {
+      emit(&words[i + 2]);
+      continue;
+    }
+    if (diacritic_non_name(w.text)) continue;
     // A cue is not part of the name: "Ask Chen Jing", "Contact Priya Raman".
     if (person_cue_word(w.text)) continue;
+    // A capitalised word with diacritics is a name unless listed otherwise (José Martínez,
+    // Björn), with a capitalised word after it as its family name.
+    if (has_diacritic(w.text) && !diacritic_non_name(w.text) && !common_capitalised_word(w.text)) {
+      emit(next && next->capitalised && !common_capitalised_word(next->text) &&
+                   !diacritic_non_name(next->text)
+               ? next
+               : &w);
+      continue;
+    }
     // Pinyin: Zhang Wei, Li Na, Wei Zhang. The surname must not be an English word ("He").
     if (next && next->capitalised &&
         ((pinyin_surname(w.text) && !common_capitalised_word(w.text) && pinyin_word(next->text)) ||
@@ -169,9 +302,12 @@ std::vector<Span> find_bare_english_names(std::string_view text) {
       continue;
     }
     if (first == FirstName::kAmbiguous) {
-      if (family_next || (next && surname_like(*next) && !w.sentence_start))
+      if (family_next || (next && surname_like(*next) &&
+                          (!w.sentence_start || set_in_chinese(text, w.begin, next->end))))
         emit(next);
-      else if (cue || chinese_person_verb_after(text, w.end))
+      else if (cue || chinese_person_verb_after(text, w.end) ||
+               (next && person_verb(next->text) && next->text != "is" && next->text != "has" &&
+                next->text != "was" && next->text != "had"))
         emit(&w);
       continue;
     }
@@ -187,7 +323,8 @@ std::vector<Span> find_bare_english_names(std::string_view text) {
     const bool mid = !w.sentence_start;
     if (pair && ((mid && (possessive_after(text, next->end) || weak_cue ||
                           (after && person_verb(after->text)))) ||
-                 chinese_person_verb_after(text, next->end))) {
+                 chinese_person_verb_after(text, next->end) ||
+                 (set_in_chinese(text, w.begin, next->end) && name_shaped_pair(w, *next)))) {
       emit(next);
       continue;
     }
@@ -200,6 +337,7 @@ std::vector<Span> find_bare_english_names(std::string_view text) {
         (!in_phrase && chinese_person_verb_after(text, w.end)))
       emit(&w);
   }
+  add_mentions_and_partners(text, words, out);
   return out;
 }
 

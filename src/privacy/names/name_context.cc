@@ -1,0 +1,75 @@
+#include "privacy/names/name_context.h"
+
+namespace tandem::privacy {
+namespace {
+
+bool contains_char(std::string_view set, std::string_view ch) {
+  for (size_t i = 0; i + kHan <= set.size(); i += kHan)
+    if (set.substr(i, kHan) == ch) return true;
+  return false;
+}
+
+// Characters after which a name often follows: 和王芳, 给李娜, 问张伟.
+constexpr std::string_view kBeforeName = "和跟与给找叫让问请被把向对同及是见到由替帮称户员友事";
+// Characters that often follow a name: a verb or particle (王芳说, 李娜在, 张伟的).
+constexpr std::string_view kAfterName =
+    "说是在的和去来给打发也都已要会让把被对跟问告今明昨刚就还又曾同与及请回讲认觉写做看"
+    "找吃住买卖送收拿带负管签提报填";
+// Forms of address that follow a name: 王芳女士, 张伟老师.
+constexpr std::string_view kTitles[] = {"先生", "女士", "同学", "老师", "经理", "医生", "教授",
+                                        "主任", "阿姨", "师傅", "律师", "护士", "博士", "小姐",
+                                        "老板", "部长", "局长", "校长", "院长", "书记", "总监",
+                                        "同志", "大夫", "叔叔", "太太", "总"};
+
+// Relatives and roles named right before a name: 表哥苗…, 房东邬…, 学生家长庞….
+constexpr std::string_view kRolesBefore[] = {
+    "房东", "房客", "表哥", "表姐", "表弟", "表妹", "堂哥", "堂姐", "堂弟", "堂妹", "哥哥",
+    "姐姐", "弟弟", "妹妹", "妈妈", "爸爸", "同事", "家长", "室友", "邻居", "老公", "老婆",
+    "丈夫", "妻子", "儿子", "女儿", "舅舅", "姑姑", "姨妈", "外婆", "奶奶", "爷爷", "外公",
+    "上司", "客户", "队友", "搭档", "助理", "秘书", "学生", "学长", "学姐", "师兄", "师姐"};
+
+// Form fields and roles a name fills: 联系人：, 收件人 , 乙方：, 家长签名：, 持卡人.
+constexpr std::string_view kFieldEnds = "人方名";
+constexpr std::string_view kFieldSeparators[] = {"：", ":", " ", "　"};
+
+}  // namespace
+
+bool is_han(std::string_view s, size_t i) {
+  if (i + kHan > s.size()) return false;
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  return b0 >= 0xE4 && b0 <= 0xE9;
+}
+
+bool title_at(std::string_view text, size_t pos) {
+  const std::string_view rest = text.substr(pos);
+  for (auto t : kTitles)
+    if (rest.starts_with(t)) return true;
+  return false;
+}
+
+int left_context(std::string_view text, size_t begin) {
+  if (begin >= 1 && text[begin - 1] == '@') return 3;  // @周子衿
+  size_t at = begin;
+  for (auto sep : kFieldSeparators)
+    if (at >= sep.size() && text.substr(at - sep.size(), sep.size()) == sep) {
+      at -= sep.size();
+      break;
+    }
+  if (at >= kHan && is_han(text, at - kHan) &&
+      contains_char(kFieldEnds, text.substr(at - kHan, kHan)))
+    return 3;                                           // 收件人车晓萌, 联系人：栾子墨
+  if (text.substr(0, begin).ends_with("、")) return 2;  // a list of people: 花梓晴、浦一诺
+  for (auto r : kRolesBefore)
+    if (text.substr(0, begin).ends_with(r)) return 2;
+  if (begin < kHan || !is_han(text, begin - kHan)) return 1;  // start, punctuation, Latin
+  return contains_char(kBeforeName, text.substr(begin - kHan, kHan)) ? 1 : 0;
+}
+
+int right_context(std::string_view text, size_t end) {
+  if (text.substr(end).starts_with("、")) return 2;
+  if (!is_han(text, end)) return 1;
+  if (title_at(text, end)) return 3;
+  return contains_char(kAfterName, text.substr(end, kHan)) ? 1 : 0;
+}
+
+}  // namespace tandem::privacy

@@ -1,0 +1,27 @@
+// The characters around a Chinese name candidate as evidence (docs/PRIVACY.md, "Names"): form
+// fields and cue words before it, forms of address, verbs and punctuation after it. Shared by
+// the scorer (chinese_names.cc) and the segmentation lattice (chinese_segmenter.cc).
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+namespace tandem::privacy {
+
+inline constexpr size_t kHan = 3;  // bytes of a BMP Han character in UTF-8
+
+// Whether text[i] starts a 3-byte Han character (U+4000..U+9FFF).
+bool is_han(std::string_view s, size_t i);
+
+// Whether a form of address (先生, 老师, 经理 …) starts at text[pos].
+bool title_at(std::string_view text, size_t pos);
+
+// Evidence before a name starting at text[begin]: 3 after @ or a form field (收件人, 姓名：),
+// 2 in a 、 list, 1 at a start, punctuation or cue character (和 给 问 …), else 0.
+int left_context(std::string_view text, size_t begin);
+
+// Evidence after a name ending at text[end]: 3 a form of address, 2 a 、, 1 an end,
+// punctuation or a verb/particle (说 是 在 的 …), else 0.
+int right_context(std::string_view text, size_t end);
+
+}  // namespace tandem::privacy
