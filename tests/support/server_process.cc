@@ -104,4 +104,14 @@ int ServerProcess::stop() {
   return exit_code_;
 }
 
+int ServerProcess::kill_now() {
+  if (!running()) return exit_code_;
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  exit_code_ = 128 + SIGKILL;
+  pid_ = -1;
+  return exit_code_;
+}
+
 }  // namespace tandem::test

@@ -26,6 +26,8 @@ class ServerProcess {
   bool running();           // false once the process has exited
   // SIGTERM, then SIGKILL after a grace period; returns the exit status (128+signal).
   int stop();
+  // SIGKILL at once (a crash: nothing runs at exit); returns 128 + SIGKILL.
+  int kill_now();
 
  private:
   pid_t pid_ = -1;
