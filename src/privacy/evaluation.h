@@ -1,5 +1,6 @@
 // Scoring the detector against a labelled corpus (JSON Lines, see docs/PRIVACY.md "Corpus"):
-// precision, recall and F1 per type, span-level exact value match.
+// precision, recall and F1 per type, span-level exact value match (a second mention of a
+// value already matched in the same text counts neither way).
 #pragma once
 
 #include <array>
