@@ -148,4 +148,5 @@ size_t famous_chinese_name_at(std::string_view text, size_t pos) {{
     print(f"two {len(two)}, three {len(three)}, four {len(four)}", file=sys.stderr)
 
 
-main()
+if __name__ == "__main__":
+    main()

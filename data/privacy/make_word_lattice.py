@@ -25,8 +25,11 @@ editing them), widened for the lattice alone by the rest of the Hundred Family S
 """
 import collections
 import math
-import re
 import sys
+
+# The surname lists of names.cc, read as make_famous_names.py reads them (same folder).
+from make_famous_names import is_han  # noqa: E402
+from make_famous_names import surname_tables as famous_surname_tables  # noqa: E402
 
 MIN_FREQ, MIN_FREQ4 = 3, 10
 BASE, STEP, LEVELS = 2.0, 0.2, 90  # keep in step with kBase/kStep in chinese_lexicon.cc
@@ -42,23 +45,11 @@ HUNDRED_FAMILY_COMPOUND = (
     "万俟 闻人 赫连 公羊 澹台 公冶 宗政 濮阳 淳于 单于 太叔 申屠 仲孙 钟离 鲜于 闾丘 司空 亓官 "
     "司寇 仉督 子车 颛孙 巫马 公西 漆雕 乐正 壤驷 公良 拓跋 夹谷 宰父 谷梁 段干 百里 东郭 南门 "
     "归海 羊舌 微生 梁丘 左丘 东门 伯赏 第五").split()
-ROOT = __file__.rsplit("/data/", 1)[0]
 
 
 def surname_tables():
-    src = open(f"{ROOT}/src/privacy/names/names.cc", encoding="utf-8").read()
-
-    def block(name):
-        m = re.search(name + r" =\n([^;]*);", src)
-        return "".join(re.findall(r'"([^"]*)"', m.group(1)))
-
-    singles = set(block("kSingleSurnames")) | set(block("kRareSurnames")) | set(HUNDRED_FAMILY)
-    m = re.search(r"kCompoundSurnames\[\] = \{([^}]*)\}", src)
-    return singles, set(re.findall(r'"([^"]*)"', m.group(1))) | set(HUNDRED_FAMILY_COMPOUND)
-
-
-def is_han(w):
-    return all("\u4e00" <= c <= "\u9fff" for c in w)
+    singles, compounds = famous_surname_tables()
+    return singles | set(HUNDRED_FAMILY), compounds | set(HUNDRED_FAMILY_COMPOUND)
 
 
 def quantise(cost):
@@ -162,4 +153,5 @@ const std::string_view kSurnames2(kSurnames2Data, sizeof kSurnames2Data - 1);
     print(f"words {counts}, chars {len(char_costs)}, given {len(given_costs)}", file=sys.stderr)
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -48,7 +48,7 @@ void PromptCaches::list(const httplib::Request& req, httplib::Response& res) {
                     {"in_memory", e.in_memory},
                     {"on_disk", e.on_disk}});
   json out = {{"object", "list"}, {"data", data}};
-  out["prompt_cache"] = health_json()["prompt_cache"];
+  out["prompt_cache"] = prompt_cache_json();
   res.set_content(http::dump(out), "application/json");
 }
 
@@ -61,7 +61,7 @@ void PromptCaches::erase(const httplib::Request& req, httplib::Response& res) {
                   "application/json");
 }
 
-json PromptCaches::health_json() const {
+json PromptCaches::prompt_cache_json() const {
   json p = {{"enabled", store_ != nullptr}};
   if (store_) {
     const auto s = store_->stats();
@@ -73,9 +73,13 @@ json PromptCaches::health_json() const {
               {"saves", s.saves},
               {"evictions", s.evictions}});
   }
-  return {{"prompt_cache", p},
+  return p;
+}
+
+json PromptCaches::health_json() const {
+  return {{"prompt_cache", prompt_cache_json()},
           {"feature_cache",
-           {{"entries", features_->list().size()},
+           {{"entries", features_->size()},
             {"ram_bytes", features_->ram_bytes()},
             {"hits", features_->hits()}}}};
 }
@@ -97,7 +101,7 @@ std::string PromptCaches::metrics_text() const {
           "counter", s.evictions);
   }
   gauge("tandem_feature_cache_entries", "Named cache entries (extra_body.cache)", "gauge",
-        features_->list().size());
+        features_->size());
   gauge("tandem_feature_cache_ram_bytes", "Named cache entries' bytes held in RAM", "gauge",
         features_->ram_bytes());
   gauge("tandem_feature_cache_hits_total", "Named cache entries loaded into a slot", "counter",

@@ -45,6 +45,8 @@ class PromptCaches {
   std::string metrics_text() const;  // Prometheus lines
 
  private:
+  nlohmann::json prompt_cache_json() const;
+
   std::unique_ptr<cache::PromptStore> store_;  // null when --cache-ram 0
   std::unique_ptr<cache::FeatureCache> features_;
 };

@@ -39,9 +39,8 @@ FeatureCache::FeatureCache(FeatureCacheOptions opts) : opts_(std::move(opts)) {
       std::filesystem::remove(f.path(), ec);
     };
     try {
-      // The whole file is read once here, so a corrupt one is found at start, not on use.
-      KvFile k = read_kv_file(f.path());
-      const KvFileHeader& h = k.header;
+      // The header first: another model's, or an expired, file costs no read of its KV.
+      const KvFileHeader h = read_kv_file(f.path(), /*header_only=*/true).header;
       // Another model's (or KV type's) entries are left for it: a directory may be shared.
       if (h.model_key != opts_.model_key || h.layout != opts_.layout) {
         spdlog::info("feature cache: ignoring {}: made for model {} ({}), this server's is {} ({})",
@@ -52,16 +51,11 @@ FeatureCache::FeatureCache(FeatureCacheOptions opts) : opts_(std::move(opts)) {
         reject("expired");
         continue;
       }
+      // Then the whole of one of ours, so a corrupt one is found at start, not on use.
+      const uint64_t bytes = read_kv_file(f.path()).state->bytes();
       Entry e;
-      e.info = {h.id,
-                h.tags,
-                h.created_at,
-                h.expires_at,
-                0,
-                static_cast<int32_t>(h.n_tokens),
-                k.state->bytes(),
-                false,
-                true};
+      e.info = {h.id,  h.tags, h.created_at, h.expires_at, 0, static_cast<int32_t>(h.n_tokens),
+                bytes, false,  true};
       e.file = f.path();
       entries_[h.id] = std::move(e);
     } catch (const std::exception& e) {
@@ -109,21 +103,59 @@ void FeatureCache::expire() {
   for (const auto& id : old) drop(id, "expired");
 }
 
+std::shared_ptr<const KvState> FeatureCache::read_entry(const std::filesystem::path& file,
+                                                        const std::string& id) const {
+  KvFile k = read_kv_file(file);
+  if (k.header.model_key != opts_.model_key || k.header.layout != opts_.layout || k.header.id != id)
+    throw std::runtime_error("cache file " + file.string() +
+                             ": its header no longer matches this server");
+  return std::move(k.state);
+}
+
 std::shared_ptr<const KvState> FeatureCache::load(Entry& e) {
   if (e.state) return e.state;
   const std::string id = e.info.id;
   try {
-    KvFile k = read_kv_file(e.file);
-    if (k.header.model_key != opts_.model_key || k.header.layout != opts_.layout ||
-        k.header.id != id)
-      throw std::runtime_error("its header no longer matches this server");
-    e.state = std::move(k.state);
+    e.state = read_entry(e.file, id);
     e.info.in_memory = true;
     return e.state;
   } catch (const std::exception& ex) {
     spdlog::warn("feature cache: {}", ex.what());
     drop(id, "unreadable");
     return nullptr;
+  }
+}
+
+void FeatureCache::warm(const CacheDirective& d) {
+  if (d.empty()) return;
+  std::vector<std::pair<std::string, std::filesystem::path>> todo;
+  {
+    std::lock_guard lock(mu_);
+    expire();
+    for (const auto& [id, e] : entries_)
+      if (!e.state && !e.file.empty() &&
+          (id == d.id || (d.id.empty() && has_any_tag(e.info, d.tags))))
+        todo.emplace_back(id, e.file);
+  }
+  // Read without the lock: the scheduler's lookups go on meanwhile.
+  for (const auto& [id, file] : todo) {
+    std::shared_ptr<const KvState> state;
+    std::string error;
+    try {
+      state = read_entry(file, id);
+    } catch (const std::exception& ex) {
+      error = ex.what();
+    }
+    std::lock_guard lock(mu_);
+    auto it = entries_.find(id);
+    if (it == entries_.end() || it->second.file != file || it->second.state) continue;
+    if (state) {
+      it->second.state = std::move(state);
+      it->second.info.in_memory = true;
+    } else {
+      spdlog::warn("feature cache: {}", error);
+      drop(id, "unreadable");
+    }
   }
 }
 
@@ -259,6 +291,11 @@ uint64_t FeatureCache::ram_bytes() const {
   for (const auto& [id, e] : entries_)
     if (e.state) b += e.state->bytes();
   return b;
+}
+
+size_t FeatureCache::size() const {
+  std::lock_guard lock(mu_);
+  return entries_.size();
 }
 
 int64_t FeatureCache::hits() const {

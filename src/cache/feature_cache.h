@@ -49,6 +49,9 @@ class FeatureCache {
 
   // The state for `d` to reuse with `prompt`: by id (when it starts the prompt), else by tag
   // (the tagged entry sharing the longest prefix). A state only on disk is read back in.
+  // Reads the entries `d` names (by id, else by tag) that are on disk only into RAM, outside
+  // the lock: called where a request arrives, so find() on the scheduler thread reads no file.
+  void warm(const CacheDirective& d);
   // `usable` ranks candidates as in PromptStore::match (null: by shared tokens).
   StoreMatch find(const CacheDirective& d, std::span<const int32_t> prompt,
                   const ReuseRank& usable = nullptr);
@@ -63,6 +66,7 @@ class FeatureCache {
   // The memory guard: states that are on disk leave RAM; returns the bytes freed.
   uint64_t spill();
   uint64_t ram_bytes() const;
+  size_t size() const;  // entries, expired ones included until the next use removes them
   int64_t hits() const;
 
   static void check_id(const std::string& id);  // std::invalid_argument naming the rule
@@ -74,8 +78,11 @@ class FeatureCache {
     std::filesystem::path file;
   };
   int64_t now() const;
-  void expire();                                                  // under mu_
-  std::shared_ptr<const KvState> load(Entry& e);                  // under mu_; null: dropped
+  void expire();                                  // under mu_
+  std::shared_ptr<const KvState> load(Entry& e);  // under mu_; null: dropped
+  // The state in `file` if its header still names `id`, this model and layout; else throws.
+  std::shared_ptr<const KvState> read_entry(const std::filesystem::path& file,
+                                            const std::string& id) const;
   void drop(const std::string& id, const std::string& why = "");  // under mu_
   void trim();                                                    // under mu_
   std::filesystem::path file_for(const std::string& id) const;

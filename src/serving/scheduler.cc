@@ -79,6 +79,8 @@ std::shared_ptr<SeqStream> Scheduler::submit(SeqRequest req, bool may_refuse) {
     throw std::invalid_argument("prompt of " + std::to_string(req.prompt.size()) +
                                 " tokens does not fit the context of " +
                                 std::to_string(opts_.n_ctx));
+  // A named entry on disk is read here, on the caller's thread, not by admission's lookup.
+  if (opts_.feature_cache) opts_.feature_cache->warm(req.cache);
   auto stream = std::make_shared<SeqStream>();
   {
     std::lock_guard lock(mu_);

@@ -94,14 +94,7 @@ int ServerProcess::stop() {
   ::kill(pid_, SIGTERM);
   for (int i = 0; i < 100 && running(); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  if (running()) {
-    ::kill(pid_, SIGKILL);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    exit_code_ = 128 + SIGKILL;
-    pid_ = -1;
-  }
-  return exit_code_;
+  return kill_now();  // still running after the grace period (a no-op once it exited)
 }
 
 int ServerProcess::kill_now() {
