@@ -35,8 +35,8 @@ void to_f32(const SafeTensor& t, float* out) {
     return;
   }
   if (t.dtype != "F16" && t.dtype != "BF16")
-    throw std::invalid_argument("tensor '" + t.name + "' has dtype " + t.dtype +
-                                " (supported: F32, F16, BF16)");
+    throw ModelFileError("tensor '" + t.name + "' has dtype " + t.dtype +
+                         " (supported: F32, F16, BF16)");
   for (int64_t i = 0; i < n; ++i) {
     uint16_t h;
     std::memcpy(&h, t.data.data() + 2 * i, 2);

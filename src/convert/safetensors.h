@@ -48,7 +48,8 @@ class SafetensorsFile {
 // Bytes per element of a safetensors dtype; 0 when unknown.
 size_t dtype_size(const std::string& dtype);
 
-// Converts n elements of an F32/F16/BF16 tensor to floats.
+// Converts n elements of an F32/F16/BF16 tensor to floats; another dtype (F64, ints) is a
+// ModelFileError, as any other unusable content of the file.
 void to_f32(const SafeTensor& t, float* out);
 
 class SafetensorsWriter {

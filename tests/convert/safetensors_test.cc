@@ -71,6 +71,17 @@ TEST(Safetensors, WriterOutputReadsBack) {
   EXPECT_EQ(f.find("missing"), nullptr);
 }
 
+// Found by fuzz_safetensors: an F64 tensor escaped the reader's error type.
+TEST(Safetensors, UnconvertibleDtypeIsAModelFileError) {
+  SafetensorsWriter w;
+  w.add("d", "F64", {2}, std::vector<uint8_t>(16));
+  const std::string path = test::unique_temp_dir() + "/f64.safetensors";
+  w.write(path);
+  const auto f = SafetensorsFile::open(path);
+  std::vector<float> out(2);
+  EXPECT_THROW(to_f32(*f.find("d"), out.data()), model::ModelFileError);
+}
+
 TEST(Safetensors, WriterRejectsInconsistentTensors) {
   SafetensorsWriter w;
   EXPECT_THROW(w.add("x", "F32", {2, 2}, std::vector<uint8_t>(12)), std::invalid_argument);
