@@ -40,6 +40,7 @@ struct DispatcherCliOptions {
   double connect_s = 2, first_byte_s = 15, stall_s = 5, answer_s = 300, probe_s = 2;
   double backoff_s = 10, max_backoff_s = 60;
   int connect_ms = 0;  // the older --commander-timeout-ms (connect), if given
+  std::string context_overflow = "offload";
 };
 
 int to_ms(double seconds) {
@@ -194,6 +195,15 @@ CommandAction register_dispatcher(CLI::App& app) {
                   "leave, and every local answer, is clamped to it (finish_reason length)")
       ->capture_default_str()
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 30));
+  cmd->add_option("--context-overflow", o->context_overflow,
+                  "A chat whose prompt, with room for its answer (max_tokens clamped to "
+                  "--edge-max-tokens, else 1/8 of the context), does not fit the edge context: "
+                  "'offload' sends it to the Commander when it may leave the device and the "
+                  "Commander is reachable, else the edge drops its oldest turns (header "
+                  "x-tandem-context-trimmed); 'trim' always trims on the edge; 'error' offloads "
+                  "or answers 400 context_length_exceeded (no trimming)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"offload", "trim", "error"}));
   cmd->add_option("-a,--model-alias,--alias", o->disp.model_alias,
                   "Model id clients use (default: file stem)");
   cmd->add_option("--chat-template", o->chat_template,
@@ -226,7 +236,10 @@ CommandAction register_dispatcher(CLI::App& app) {
   o->disp.sampling.temperature = 1.0f;
   add_sampling_options(cmd, o->disp.sampling);
   add_gpu_layers_option(cmd);
-  cmd->callback([o, cmd] { o->disp.fixed_seed = cmd->count("--seed") > 0; });
+  cmd->callback([o, cmd] {
+    o->disp.fixed_seed = cmd->count("--seed") > 0;
+    o->disp.context_overflow = *dispatcher::parse_context_overflow(o->context_overflow);
+  });
   return [o]() { return run_dispatcher(*o); };
 }
 

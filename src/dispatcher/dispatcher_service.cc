@@ -48,8 +48,19 @@ DispatcherService::DispatcherService(std::unique_ptr<EdgeEngine> edge,
     drafter_.reset();  // made again by the next speculative answer
     return bytes;
   });
-  collector_ = metrics_.add_collector([g = guard_.get(), c = &edge_->caches()] {
-    return cache::memory_guard_metrics(*g) + c->metrics_text();
+  collector_ = metrics_.add_collector([this, g = guard_.get(), c = &edge_->caches()] {
+    return cache::memory_guard_metrics(*g) + c->metrics_text() +
+           "# HELP tandem_context_trimmed_total Chats the edge answered with their oldest "
+           "turns dropped to fit its context.\n"
+           "# TYPE tandem_context_trimmed_total counter\n"
+           "tandem_context_trimmed_total " +
+           std::to_string(trimmed_chats_.load()) +
+           "\n"
+           "# HELP tandem_context_trimmed_messages_total Messages dropped from chats to fit the "
+           "edge context.\n"
+           "# TYPE tandem_context_trimmed_messages_total counter\n"
+           "tandem_context_trimmed_messages_total " +
+           std::to_string(trimmed_messages_.load()) + "\n";
   });
   guard_->start();
 }
@@ -118,7 +129,13 @@ void DispatcherService::set_route_headers(const Walk& w, httplib::Response& res,
   const std::string route =
       speculative ? kRouteCloudSpeculative : std::string(router::route_name(w.decision.route));
   res.set_header("x-tandem-route", route);
-  res.set_header("x-tandem-reason", w.decision.explain());
+  std::string reason = w.decision.explain();
+  if (w.trimmed > 0 && !speculative && w.decision.route == router::Route::kEdge) {
+    res.set_header("x-tandem-context-trimmed", std::to_string(w.trimmed));
+    reason += "; context trimmed: " + std::to_string(w.trimmed) + " of " +
+              std::to_string(w.n_messages) + " messages dropped";
+  }
+  res.set_header("x-tandem-reason", reason);
   metrics_.count_decision(route, std::string(router::reason_name(w.decision.reason)));
 }
 
@@ -139,7 +156,57 @@ void DispatcherService::tokenize_for_edge(Walk& w, const std::string& text, bool
   w.tokens = chat ? edge_->encode(text) : edge_->encode_plain(text);
 }
 
+void DispatcherService::trim_for_edge(Walk& w) {
+  if (!w.chat() || w.trim_tried || opts_.context_overflow == ContextOverflow::kError) return;
+  const int64_t n_ctx = edge_->n_ctx();
+  const int64_t reserve = answer_reserve(w.gen().max_tokens, opts_.edge_max_tokens, n_ctx);
+  if (!w.too_long_for_edge && static_cast<int64_t>(w.tokens.size()) + reserve <= n_ctx) return;
+  w.trim_tried = true;
+  api::ChatRequest r = w.req;  // its tools and enable_thinking render as the whole chat's
+  auto fits_with = [&](int64_t room) {
+    return [&, room](const std::vector<templates::ChatMessage>& m) {
+      r.messages = m;
+      std::string text;
+      try {
+        text = edge_->render_request(r);
+      } catch (const std::exception&) {
+        return false;  // a template that refuses this shape: drop more
+      }
+      return edge_->could_fit(text.size()) &&
+             static_cast<int64_t>(edge_->encode(text).size()) + room <= n_ctx;
+    };
+  };
+  const auto& tok = edge_->tokenizer();
+  auto weight = [&tok](const templates::ChatMessage& m) {
+    return static_cast<int64_t>(tok.encode(m.content, false, false).size());
+  };
+  // Whole steps of about a quarter of the context go at once, so the next turns keep this
+  // prompt's start (the prefix caches reuse it) until the chat outgrows the context again.
+  auto t = trim_to_fit(w.req.messages, fits_with(reserve), n_ctx / 4, weight);
+  // No room for the whole reserve even so: the fewest turns that let the prompt itself fit
+  // (the answer then ends with the context, finish_reason "length", as before trimming).
+  if (!t.fits && reserve > 1) t = trim_to_fit(w.req.messages, fits_with(1));
+  if (!t.fits || t.dropped == 0) return;
+  r.messages = std::move(t.messages);
+  w.prompt_text = edge_->render_request(r);
+  w.tokens = edge_->encode(w.prompt_text);
+  w.too_long_for_edge = false;
+  w.trimmed = t.dropped;
+  w.n_messages = w.req.messages.size();
+  ++trimmed_chats_;
+  trimmed_messages_ += t.dropped;
+}
+
 void DispatcherService::prefill_on_edge(Walk& w, bool scored) {
+  trim_for_edge(w);
+  const bool too_long =
+      w.too_long_for_edge || static_cast<int64_t>(w.tokens.size()) >= edge_->n_ctx();
+  if (too_long && w.trim_tried)
+    throw http::ApiError(400,
+                         "edge model: even with every earlier turn dropped, the system messages "
+                         "and the last user message do not fit the edge context of " +
+                             std::to_string(edge_->n_ctx()) + " tokens",
+                         "invalid_request_error", "messages", "context_length_exceeded");
   if (w.too_long_for_edge)
     throw http::ApiError(400,
                          "edge model: the prompt is " + std::to_string(w.prompt_text.size()) +
@@ -179,7 +246,7 @@ void DispatcherService::route_decision(const httplib::Request& http_req, httplib
   const auto tokens = fits ? edge_->encode(text) : std::vector<tokenizer::TokenId>{};
   signals.prompt_tokens =
       fits ? static_cast<int64_t>(tokens.size()) : edge_->prompt_tokens_at_least(text.size());
-  offload_signals(signals, r.gen.max_tokens);
+  offload_signals(signals, r.gen.max_tokens, /*chat=*/true);
   try {
     // Offloaded (too long, a modality, max_tokens, memory): no edge prefill.
     const auto pre = routing_->decide_before_ppl(signals);
@@ -223,10 +290,13 @@ void DispatcherService::chat_completions(const httplib::Request& http_req, httpl
 }
 
 void DispatcherService::route_and_answer(std::shared_ptr<Walk> w, httplib::Response& res) {
+  // --context-overflow trim: the edge trims first and the trimmed chat is routed (a cloud
+  // route still sends the whole conversation).
+  if (opts_.context_overflow == ContextOverflow::kTrim) trim_for_edge(*w);
   w->signals.prompt_tokens = w->too_long_for_edge
                                  ? edge_->prompt_tokens_at_least(w->prompt_text.size())
                                  : static_cast<int64_t>(w->tokens.size());
-  offload_signals(w->signals, w->gen().max_tokens);
+  offload_signals(w->signals, w->gen().max_tokens, w->chat());
   const bool memory_short = !router::memory_shortage(w->signals).empty();
   // Privacy-local, intent and offload rules decide without the perplexity; otherwise the edge
   // prefill (which a local answer continues from) yields it.
@@ -275,8 +345,12 @@ bool DispatcherService::progress_in_stream(const Walk& w) const {
   return pre && pre->route == router::Route::kEdge;
 }
 
-void DispatcherService::offload_signals(router::RoutingSignals& s, int64_t max_tokens) const {
+void DispatcherService::offload_signals(router::RoutingSignals& s, int64_t max_tokens,
+                                        bool chat) const {
   s.edge_context = edge_->n_ctx();
+  s.answer_reserve = chat && opts_.context_overflow != ContextOverflow::kError
+                         ? answer_reserve(max_tokens, opts_.edge_max_tokens, s.edge_context)
+                         : 0;
   // A Commander the probe cannot reach, or whose circuit is open, is not waited for.
   s.commander_reachable = link_->available();
   s.edge_memory_low = guard_->check();

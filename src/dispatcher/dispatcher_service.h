@@ -6,6 +6,7 @@
 // so far. /health reports "degraded" while the Commander is unreachable or its circuit open.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -18,6 +19,7 @@
 #include "dispatcher/cloud/commander_client.h"
 #include "dispatcher/cloud/commander_link.h"
 #include "dispatcher/cloud/masked_body.h"
+#include "dispatcher/context_trim.h"
 #include "dispatcher/edge/edge_engine.h"
 #include "dispatcher/routing_pipeline.h"
 #include "engine/embedding.h"
@@ -53,6 +55,11 @@ struct DispatcherOptions {
   // more goes to the Commander (reason "offload:max_tokens"); one that cannot leave, and every
   // local answer, is clamped to it (finish_reason "length").
   int64_t edge_max_tokens = 0;
+  // --context-overflow: a chat whose prompt, plus room for the answer (answer_reserve), does
+  // not fit the edge context goes to the Commander when it can (offload), or the edge drops
+  // its oldest turns (trim; also offload's fallback), or it is a 400 when it cannot leave
+  // (error). docs/LONG_CONTEXT.md.
+  ContextOverflow context_overflow = ContextOverflow::kOffload;
 };
 
 // Per-conversation Maskers, so a value keeps its placeholder across the turns of a chat.
@@ -101,10 +108,11 @@ class DispatcherService : public http::Service {
   // or on the edge again when the Commander cannot be reached.
   void route_and_answer(std::shared_ptr<Walk> w, httplib::Response& res);
   void answer_on_edge(std::shared_ptr<Walk> w, httplib::Response& res);
-  // Opens w's edge session and prefills the prompt, scoring its perplexity on the way (a
-  // prompt the edge context cannot hold is a 400).
   // The edge's tokens for `text`, unless it is too long to fit the edge context at all.
   void tokenize_for_edge(Walk& w, const std::string& text, bool chat);
+  // Opens w's edge session and prefills the prompt, scoring its perplexity on the way. A chat
+  // that does not fit (with room for its answer) is trimmed first (trim_for_edge); a prompt
+  // the edge context cannot hold even so is a 400 context_length_exceeded.
   // scored = false: no perplexity; the prompt is prefilled by start(), in the scheduler, while
   // the stream reports its progress (return_progress).
   void prefill_on_edge(Walk& w, bool scored = true);
@@ -112,6 +120,10 @@ class DispatcherService : public http::Service {
   // and w needs no prompt logprobs: then a streamed return_progress answer prefills in its
   // stream.
   bool progress_in_stream(const Walk& w) const;
+  // A chat whose prompt + answer_reserve does not fit the edge context: drops its oldest
+  // turns (context_trim.h) and sets w's prompt, tokens and trimmed count. Once per request;
+  // nothing under --context-overflow error, for completions, or when it fits.
+  void trim_for_edge(Walk& w);
   // Starts w's edge generation after a prefill. `sent`, n_sent: a continuation after the
   // text (and about that many tokens) the client already has; the grammar reads it first.
   void start_on_edge(Walk& w, const std::string& sent = {}, int64_t n_sent = 0);
@@ -125,7 +137,8 @@ class DispatcherService : public http::Service {
   void set_route_headers(const Walk& w, httplib::Response& res, bool speculative = false);
   // The offload signals of a request (prompt_tokens set): edge context, Commander reachability,
   // the memory guard and the KV projection, the answer budget.
-  void offload_signals(router::RoutingSignals& s, int64_t max_tokens) const;
+  // chat: the answer reserve counts in the context rule (not under --context-overflow error).
+  void offload_signals(router::RoutingSignals& s, int64_t max_tokens, bool chat) const;
   // 400 unsupported_modality: a content part the edge has no encoder for, and the request
   // cannot go to the Commander (privacy, offline; w.decision says which).
   [[noreturn]] void refuse_modality(const Walk& w) const;
@@ -157,6 +170,8 @@ class DispatcherService : public http::Service {
   std::unique_ptr<spec::Drafter> drafter_;     // only under drafter_mu_
   std::unique_ptr<cache::MemoryGuard> guard_;  // after drafter_: its evictor frees it
   int collector_ = -1;                         // the guard's lines in /metrics
+  // Chats the edge answered trimmed, and the messages it dropped (/metrics).
+  std::atomic<uint64_t> trimmed_chats_{0}, trimmed_messages_{0};
 };
 
 }  // namespace tandem::dispatcher

@@ -33,6 +33,10 @@ struct DispatcherService::Walk {
   std::string prompt_text;
   std::vector<tokenizer::TokenId> tokens;  // the edge's prompt
   bool too_long_for_edge = false;          // then `tokens` is empty: not even tokenized
+  // Chat trimmed to the edge context (trim_for_edge): tried once; messages dropped (then
+  // prompt_text and tokens are the trimmed chat's), out of n_messages.
+  bool trim_tried = false;
+  size_t trimmed = 0, n_messages = 0;
   router::RoutingSignals signals;
   router::Decision decision;
   engine::SamplerParams sampling;

@@ -35,6 +35,12 @@ Decision before_reachability(const RoutingSignals& s, const RoutingPolicy& p) {
     return {Route::kCloud, Reason::kContext,
             std::to_string(s.prompt_tokens) + " prompt tokens >= edge context " +
                 std::to_string(s.edge_context)};
+  if (s.edge_context > 0 && s.answer_reserve > 0 &&
+      s.prompt_tokens + s.answer_reserve > s.edge_context)
+    return {Route::kCloud, Reason::kContext,
+            std::to_string(s.prompt_tokens) + " prompt tokens + " +
+                std::to_string(s.answer_reserve) + " for the answer > edge context " +
+                std::to_string(s.edge_context)};
   if (!s.modality.empty())
     return {Route::kCloud, Reason::kModality, s.modality + " content: the edge has no encoder"};
   if (s.edge_max_tokens > 0 && s.max_tokens > s.edge_max_tokens)

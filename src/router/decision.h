@@ -47,6 +47,9 @@ struct RoutingSignals {
   // offloaded to the cloud unless privacy keeps it local.
   int64_t prompt_tokens = 0;
   int64_t edge_context = 0;
+  // Positions a chat's answer needs beside its prompt (0: not counted): a prompt that leaves
+  // fewer is offloaded by the same rule (--context-overflow offload|trim).
+  int64_t answer_reserve = 0;
   // The device's memory guard is under its floor: work goes to the cloud (offload) unless
   // privacy keeps it local.
   bool edge_memory_low = false;

@@ -84,6 +84,23 @@ TEST(Decision, PromptsTheEdgeCannotHoldAreOffloadedUnlessPrivate) {
   EXPECT_EQ(decide(s, policy()).reason, Reason::kPrivacyLocal);
 }
 
+// A chat's answer needs room beside its prompt (--context-overflow offload|trim): a prompt
+// that leaves less than the reserve is offloaded by the same rule, with the figures.
+TEST(Decision, PromptsThatLeaveNoRoomForTheAnswerAreOffloaded) {
+  RoutingSignals s{{}, intent("chat", 0.9), std::nullopt, true, 500, 512};
+  EXPECT_EQ(decide(s, policy()).route, Route::kEdge);  // no reserve: as before
+  s.answer_reserve = 16;
+  auto d = decide(s, policy());
+  EXPECT_EQ(d.reason, Reason::kContext);
+  EXPECT_EQ(d.explain(),
+            "offload:context: 500 prompt tokens + 16 for the answer > edge context 512");
+  s.prompt_tokens = 496;
+  EXPECT_EQ(decide(s, policy()).route, Route::kEdge);  // exactly fits
+  s.prompt_tokens = 500;
+  s.commander_reachable = false;
+  EXPECT_EQ(decide(s, policy()).reason, Reason::kOffline);
+}
+
 TEST(Decision, OffloadReasonsAreNamedOffload) {
   EXPECT_EQ(reason_name(Reason::kContext), "offload:context");
   EXPECT_EQ(reason_name(Reason::kModality), "offload:modality");
