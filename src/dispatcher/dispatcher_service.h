@@ -17,6 +17,7 @@
 #include "cache/memory_guard.h"
 #include "dispatcher/cloud/commander_client.h"
 #include "dispatcher/cloud/commander_link.h"
+#include "dispatcher/cloud/compress_policy.h"
 #include "dispatcher/cloud/masked_body.h"
 #include "dispatcher/edge/edge_engine.h"
 #include "dispatcher/routing_pipeline.h"
@@ -53,6 +54,9 @@ struct DispatcherOptions {
   // more goes to the Commander (reason "offload:max_tokens"); one that cannot leave, and every
   // local answer, is clamped to it (finish_reason "length").
   int64_t edge_max_tokens = 0;
+  // --compress-over / --compress-keep: a chat going to the Commander with more prompt tokens
+  // has its user messages compressed (a request's "compress" field overrides).
+  CompressionPolicy compression;
 };
 
 // Per-conversation Maskers, so a value keeps its placeholder across the turns of a chat.
@@ -123,6 +127,10 @@ class DispatcherService : public http::Service {
   // (401/403, a gateway error): nothing was written to res, the edge answers.
   bool answer_from_cloud(std::shared_ptr<Walk> w, httplib::Response& res);
   void set_route_headers(const Walk& w, httplib::Response& res, bool speculative = false);
+  // dispatcher_compress.cc: compresses a (masked) chat body bound for the Commander when the
+  // policy or the request asks, and drops the request's "compress" field; the
+  // x-tandem-compressed value ("kept/total" user-message tokens), empty when not compressed.
+  std::string compress_for_cloud(const Walk& w, nlohmann::ordered_json& body);
   // The offload signals of a request (prompt_tokens set): edge context, Commander reachability,
   // the memory guard and the KV projection, the answer budget.
   void offload_signals(router::RoutingSignals& s, int64_t max_tokens) const;
