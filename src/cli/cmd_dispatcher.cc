@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "cli/commands.h"
+#include "cli/compress_options.h"
 #include "cli/gpu_layers_option.h"
 #include "cli/memory_guard_option.h"
 #include "cli/model_options.h"
@@ -204,6 +205,19 @@ CommandAction register_dispatcher(CLI::App& app) {
                   "or answers 400 context_length_exceeded (no trimming)")
       ->capture_default_str()
       ->check(CLI::IsMember({"offload", "trim", "error"}));
+  cmd->add_option("--compress-over", o->disp.compression.over_tokens,
+                  "Compress chats going to the Commander whose prompt has more edge tokens than "
+                  "this: each user message keeps --compress-keep of its tokens, dropping the words "
+                  "the edge model finds least surprising (0: only requests that ask, with "
+                  "\"compress\": true or {\"keep\": R}); header x-tandem-compressed: kept/total")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 30));
+  cmd->add_option("--compress-keep", o->disp.compression.keep,
+                  "Share of a compressed user message's tokens kept, in (0, 1]")
+      ->capture_default_str()
+      ->check(keep_share());
+  cmd->add_flag("--compress-code", o->disp.compression.compress_code,
+                "Let compression drop words inside fenced code blocks (default: kept whole)");
   cmd->add_option("-a,--model-alias,--alias", o->disp.model_alias,
                   "Model id clients use (default: file stem)");
   cmd->add_option("--chat-template", o->chat_template,

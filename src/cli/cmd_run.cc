@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/compress_options.h"
 #include "cli/gpu_layers_option.h"
 #include "cli/model_options.h"
 #include "cli/progress_bar.h"
@@ -27,7 +28,8 @@ struct RunOptions {
   int64_t n_predict = 128;
   int32_t ctx = 0;
   engine::SamplerParams sampling;
-  SpecRunOptions spec;  // --draft / --remote-target
+  SpecRunOptions spec;         // --draft / --remote-target
+  double compress_keep = 1.0;  // < 1: the prompt is compressed first
 };
 
 int run(const RunOptions& o) {
@@ -36,6 +38,13 @@ int run(const RunOptions& o) {
   std::string prompt = o.prompt;
   if (!o.prompt_file.empty()) {
     prompt = read_text_file(o.prompt_file);
+  }
+  if (o.compress_keep < 1.0 && !prompt.empty()) {
+    compress::CompressOptions co;
+    co.keep = o.compress_keep;
+    const auto c = compress_locally(*m, o.model.resolved_threads(), prompt, co);
+    fmt::print(stderr, "compressed: {}/{} prompt tokens kept\n", c.tokens_after, c.tokens_before);
+    prompt = c.text;
   }
   auto ids = tok.encode(prompt, /*add_special=*/true, /*parse_special=*/false);
   if (ids.empty() && tok.bos() >= 0) ids.push_back(tok.bos());
@@ -122,6 +131,11 @@ CommandAction register_run(CLI::App& app) {
   cmd->add_option("-c,--ctx,--ctx-size", o->ctx,
                   "Context size (default: the model's, at most 4096)")
       ->check(CLI::Range(0, 1 << 20));
+  cmd->add_option("--compress-keep", o->compress_keep,
+                  "Compress the prompt first: keep this share of its tokens, dropping the words "
+                  "the model finds least surprising (1: no compression)")
+      ->capture_default_str()
+      ->check(keep_share());
   add_sampling_options(cmd, o->sampling);
   o->spec.add_to(cmd);
   add_gpu_layers_option(cmd);

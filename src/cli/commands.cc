@@ -39,6 +39,7 @@ void register_commands(CLI::App& app) {
   add(app, "train-intent", register_train_intent);
   add(app, "calibrate-router", register_calibrate_router);
   add(app, "eval-router", register_eval_router);
+  add(app, "eval-compress", register_eval_compress);
 }
 
 int run_selected(CLI::App& app) {

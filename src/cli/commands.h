@@ -25,6 +25,7 @@ CommandAction register_privacy_eval(CLI::App& app);
 CommandAction register_train_intent(CLI::App& app);
 CommandAction register_calibrate_router(CLI::App& app);
 CommandAction register_eval_router(CLI::App& app);
+CommandAction register_eval_compress(CLI::App& app);
 
 void register_commands(CLI::App& app);
 // Runs the subcommand that was parsed; returns the process exit code.

@@ -180,10 +180,16 @@ bool DispatcherService::answer_from_cloud(std::shared_ptr<Walk> w, httplib::Resp
   if (!link_->acquire()) return false;  // circuit open: no waiting for a Commander that fails
   // The privacy boundary: only the masked body leaves.
   w->masker = maskers_.checkout(w->conversation);
-  const auto out =
+  auto out =
       w->chat() ? masked_chat_body(w->body, w->masker, opts_.commander_model)
                 : masked_completion_body(w->body, w->prompt_text, w->masker, opts_.commander_model);
   maskers_.store(w->conversation, w->masker);
+  // After masking: the placeholders are what compression keeps whole.
+  const std::string kept = compress_for_cloud(*w, out);
+  auto set_headers = [&] {  // once the Commander answers (not when the edge takes over)
+    set_route_headers(*w, res);
+    if (!kept.empty()) res.set_header("x-tandem-compressed", kept);
+  };
   const bool whole = !w->gen().stream;
   auto call = std::make_shared<CommanderCall>(
       opts_.commander, w->chat() ? "/chat/completions" : "/completions", dump_ordered(out), whole);
@@ -219,7 +225,7 @@ bool DispatcherService::answer_from_cloud(std::shared_ptr<Walk> w, httplib::Resp
     } else {
       body = w->masker.unmask(body);  // errors may quote the (masked) prompt
     }
-    set_route_headers(*w, res);
+    set_headers();
     res.status = status;
     if (status == 413) {
       // The client's body was within our limit (else it would not have got here): masking
@@ -237,7 +243,7 @@ bool DispatcherService::answer_from_cloud(std::shared_ptr<Walk> w, httplib::Resp
     return true;
   }
 
-  set_route_headers(*w, res);
+  set_headers();
   set_stream_headers(res);
   auto st = std::make_shared<CloudStream>();
   st->w = w;

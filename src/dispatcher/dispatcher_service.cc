@@ -277,6 +277,7 @@ void DispatcherService::chat_completions(const httplib::Request& http_req, httpl
   w->req = api::parse_chat_request(modality.empty() ? w->body : text_parts_only(w->body),
                                    opts_.sampling);
   check_model(w->req.model);
+  w->compress = parse_compress_field(w->body);
   // A required or named tool_choice constrains an edge answer as response_format does (the
   // Commander builds its own from the forwarded body).
   w->req.gen.grammar = api::answer_grammar(w->req, edge_->tool_format());

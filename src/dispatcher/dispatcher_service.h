@@ -18,6 +18,7 @@
 #include "cache/memory_guard.h"
 #include "dispatcher/cloud/commander_client.h"
 #include "dispatcher/cloud/commander_link.h"
+#include "dispatcher/cloud/compress_policy.h"
 #include "dispatcher/cloud/masked_body.h"
 #include "dispatcher/context_trim.h"
 #include "dispatcher/edge/edge_engine.h"
@@ -60,6 +61,9 @@ struct DispatcherOptions {
   // its oldest turns (trim; also offload's fallback), or it is a 400 when it cannot leave
   // (error). docs/LONG_CONTEXT.md.
   ContextOverflow context_overflow = ContextOverflow::kOffload;
+  // --compress-over / --compress-keep: a chat going to the Commander with more prompt tokens
+  // has its user messages compressed (a request's "compress" field overrides).
+  CompressionPolicy compression;
 };
 
 // Per-conversation Maskers, so a value keeps its placeholder across the turns of a chat.
@@ -135,6 +139,10 @@ class DispatcherService : public http::Service {
   // (401/403, a gateway error): nothing was written to res, the edge answers.
   bool answer_from_cloud(std::shared_ptr<Walk> w, httplib::Response& res);
   void set_route_headers(const Walk& w, httplib::Response& res, bool speculative = false);
+  // dispatcher_compress.cc: compresses a (masked) chat body bound for the Commander when the
+  // policy or the request asks, and drops the request's "compress" field; the
+  // x-tandem-compressed value ("kept/total" user-message tokens), empty when not compressed.
+  std::string compress_for_cloud(const Walk& w, nlohmann::ordered_json& body);
   // The offload signals of a request (prompt_tokens set): edge context, Commander reachability,
   // the memory guard and the KV projection, the answer budget.
   // chat: the answer reserve counts in the context rule (not under --context-overflow error).

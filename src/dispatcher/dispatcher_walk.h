@@ -42,6 +42,7 @@ struct DispatcherService::Walk {
   engine::SamplerParams sampling;
   std::unique_ptr<EdgeSession> session;  // holds the prefilled edge cache
   privacy::Masker masker;
+  CompressRequest compress;  // the request's "compress" field
   TokenClock clock;
 
   bool chat() const { return kind == AnswerKind::kChat; }
