@@ -10,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "cli/gpu_layers_option.h"
+#include "cli/kv_budget_option.h"
 #include "cli/model_options.h"
 #include "engine/transformer.h"
 #include "kernels/memory_bandwidth.h"
@@ -28,6 +29,8 @@ struct BenchOptions {
   int32_t verify_ctx = 512;
   int32_t verify_tokens = 8;
   std::string target;  // empty: the best this CPU runs
+  std::string depths = "0";
+  KvBudgetOption budget;
 };
 
 std::vector<int> parse_list(const std::string& s, const char* what) {
@@ -68,14 +71,27 @@ double time_prefill(engine::Transformer& tf, engine::KvCache& cache, int n) {
   return now_s() - t0;
 }
 
-// Seconds to decode n tokens one at a time from an empty cache (llama-bench's tg).
-double time_decode(engine::Transformer& tf, engine::KvCache& cache, int n) {
-  cache.clear(0);
+// Seconds to decode n tokens one at a time (llama-bench's tg) after `depth` tokens of
+// context (llama-bench's -d). The context is prefilled once per depth, in chunks of 512, not
+// timed; each run rolls back to it.
+double time_decode(engine::Transformer& tf, engine::KvCache& cache, int n, int depth = 0) {
+  static int filled = -1;  // the depth the cache holds
+  if (depth == 0 || filled != depth || cache.seq_len(0) < depth) {
+    cache.clear(0);
+    const auto ctx = random_tokens(depth, tf.model().config().n_vocab, 5);
+    for (int at = 0; at < depth; at += 512) {
+      const auto chunk = std::span(ctx).subspan(static_cast<size_t>(at),
+                                                static_cast<size_t>(std::min(512, depth - at)));
+      tf.forward(engine::Batch::sequence(chunk, at, 0, false), cache);
+    }
+    filled = depth;
+  }
+  cache.truncate(0, depth);
   const auto toks = random_tokens(n, tf.model().config().n_vocab, 2);
   const double t0 = now_s();
   for (int i = 0; i < n; ++i) {
     engine::Batch b;
-    b.add(toks[static_cast<size_t>(i)], i, 0, true);
+    b.add(toks[static_cast<size_t>(i)], depth + i, 0, true);
     tf.forward(b, cache);
   }
   return now_s() - t0;
@@ -119,13 +135,20 @@ int run_bench(const BenchOptions& o) {
   if (o.reps < 1) throw std::invalid_argument("-r must be at least 1");
   const auto pp = parse_list(o.prompts, "-p");
   const auto tg = parse_list(o.gens, "-n");
+  auto ds = parse_list(o.depths, "-d");
+  if (ds.empty()) ds.push_back(0);
   auto m = o.model.load();
   engine::Transformer tf(*m, threads);
   int max_ctx = 16;
   for (int p : pp) max_ctx = std::max(max_ctx, p);
-  for (int n : tg) max_ctx = std::max(max_ctx, n);
+  for (int n : tg)
+    for (int d : ds) max_ctx = std::max(max_ctx, n + d);
   if (o.verify) max_ctx = std::max(max_ctx, o.verify_ctx + o.verify_tokens);
-  auto cache = tf.make_cache(max_ctx, 1, o.model.resolved_kv_type());
+  const auto budget = o.budget.resolve();
+  auto cache = tf.make_cache(max_ctx, 1, o.model.resolved_kv_type(), budget);
+  if (budget.enabled())
+    fmt::print(stderr, "KV budget {} ({}), {} entries of {} positions\n", budget.tokens,
+               engine::kv_policy_name(budget.policy), cache.capacity(), max_ctx);
 
   const std::string label = model_label(*m);
   const double size_mib = static_cast<double>(m->weight_bytes()) / (1 << 20);
@@ -150,12 +173,13 @@ int run_bench(const BenchOptions& o) {
     for (int r = 0; r < o.reps; ++r) tps.push_back(p / time_prefill(tf, cache, p));
     row("pp" + std::to_string(p), tps);
   }
-  for (int n : tg) {
-    time_decode(tf, cache, std::min(n, 4));  // warm-up
-    std::vector<double> tps;
-    for (int r = 0; r < o.reps; ++r) tps.push_back(n / time_decode(tf, cache, n));
-    row("tg" + std::to_string(n), tps);
-  }
+  for (int d : ds)
+    for (int n : tg) {
+      time_decode(tf, cache, std::min(n, 4), d);  // warm-up
+      std::vector<double> tps;
+      for (int r = 0; r < o.reps; ++r) tps.push_back(n / time_decode(tf, cache, n, d));
+      row("tg" + std::to_string(n) + (d > 0 ? "@d" + std::to_string(d) : ""), tps);
+    }
   if (o.verify) {
     // Speculative verification: K new tokens after a long context vs one token after it.
     const auto ctx_toks = random_tokens(o.verify_ctx, m->config().n_vocab, 3);
@@ -220,6 +244,10 @@ CommandAction register_bench(CLI::App& app) {
   cmd->add_option("-n,--n-gen", o->gens, "Generation lengths to test, comma-separated")
       ->capture_default_str();
   cmd->add_option("-r,--repetitions", o->reps, "Repetitions per test")->capture_default_str();
+  cmd->add_option("-d,--depth", o->depths,
+                  "Context before each generation test, comma-separated (llama-bench's -d)")
+      ->capture_default_str();
+  o->budget.add_to(cmd);
   cmd->add_flag("--membw", o->membw, "Measure the machine's read bandwidth");
   cmd->add_option("--target", o->target,
                   "Hold the kernels to one SIMD target (e.g. AVX2, SSE4) to see how other CPUs "

@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/gpu_layers_option.h"
+#include "cli/kv_budget_option.h"
 #include "cli/memory_guard_option.h"
 #include "cli/model_options.h"
 #include "cli/prompt_cache_option.h"
@@ -24,6 +25,7 @@ struct CommanderOptions {
   commander::EngineServiceOptions engine;
   commander::UpstreamOptions upstream;
   int32_t ctx = 0;
+  KvBudgetOption kv_budget;
 };
 
 int run_commander(CommanderOptions& o) {
@@ -42,6 +44,7 @@ int run_commander(CommanderOptions& o) {
     o.model.log_load = true;
     auto m = o.model.load();  // mapped, not read: a log line with its time, no progress bar
     o.engine.scheduler.n_ctx = server_context(*m, o.ctx);
+    o.engine.scheduler.kv_budget = o.kv_budget.resolve();
     o.engine.threads = o.model.resolved_threads();
     if (o.engine.model_alias.empty())
       o.engine.model_alias = std::filesystem::path(o.model.model_path).stem().string();
@@ -96,6 +99,7 @@ CommandAction register_commander(CLI::App& app) {
   add_pooling_option(cmd, o->engine.pooling);
   add_memory_guard_options(cmd, o->engine.memory);
   add_prompt_cache_options(cmd, o->engine.caches);
+  o->kv_budget.add_to(cmd);
   o->engine.sampling.temperature = 1.0f;  // OpenAI's default
   add_sampling_options(cmd, o->engine.sampling);
   add_gpu_layers_option(cmd);

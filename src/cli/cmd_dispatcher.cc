@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/compress_options.h"
 #include "cli/gpu_layers_option.h"
+#include "cli/kv_budget_option.h"
 #include "cli/memory_guard_option.h"
 #include "cli/model_options.h"
 #include "cli/prompt_cache_option.h"
@@ -37,6 +38,7 @@ struct DispatcherCliOptions {
   int32_t parallel = 4;  // sequences the edge decodes together
   int queue_max = 256;   // as many as --max-connections lets in: 200 streams queue without errors
   api::PromptCacheOptions caches;  // --cache-ram / --cache-dir / --cache-ttl
+  KvBudgetOption kv_budget;
   // The Commander link, in seconds (docs/DISPATCHER.md, "Failing Commanders").
   double connect_s = 2, first_byte_s = 15, stall_s = 5, answer_s = 300, probe_s = 2;
   double backoff_s = 10, max_backoff_s = 60;
@@ -90,7 +92,7 @@ int run_dispatcher(DispatcherCliOptions& o) {
   o.disp.draft_threads = o.model.resolved_threads();
   auto edge = std::make_unique<dispatcher::EdgeEngine>(std::move(m), o.model.resolved_threads(),
                                                        n_ctx, o.chat_template, o.parallel, o.caches,
-                                                       o.model.model_path);
+                                                       o.model.model_path, o.kv_budget.resolve());
   edge->set_max_waiting(o.queue_max);
   spdlog::info(
       "dispatcher: edge model '{}', {} context x {} sequences, chat template {}; commander {}; "
@@ -247,6 +249,7 @@ CommandAction register_dispatcher(CLI::App& app) {
   add_pooling_option(cmd, o->disp.pooling);
   add_memory_guard_options(cmd, o->disp.memory);
   add_prompt_cache_options(cmd, o->caches);
+  o->kv_budget.add_to(cmd);
   o->disp.sampling.temperature = 1.0f;
   add_sampling_options(cmd, o->disp.sampling);
   add_gpu_layers_option(cmd);

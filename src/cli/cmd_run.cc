@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/compress_options.h"
 #include "cli/gpu_layers_option.h"
+#include "cli/kv_budget_option.h"
 #include "cli/model_options.h"
 #include "cli/progress_bar.h"
 #include "cli/run_speculative.h"
@@ -30,6 +31,7 @@ struct RunOptions {
   engine::SamplerParams sampling;
   SpecRunOptions spec;         // --draft / --remote-target
   double compress_keep = 1.0;  // < 1: the prompt is compressed first
+  KvBudgetOption kv_budget;
 };
 
 int run(const RunOptions& o) {
@@ -90,7 +92,7 @@ int run(const RunOptions& o) {
     return 0;
   }
   engine::Transformer tf(*m, o.model.resolved_threads());
-  auto cache = tf.make_cache(ctx, 1, o.model.resolved_kv_type());
+  auto cache = tf.make_cache(ctx, 1, o.model.resolved_kv_type(), o.kv_budget.resolve());
   engine::Sampler sampler(o.sampling, static_cast<int32_t>(m->config().n_vocab));
   const auto st =
       engine::generate(tf, cache, ids, sampler, o.n_predict, on_token, show_bar ? kPrefillChunk : 0,
@@ -128,6 +130,7 @@ CommandAction register_run(CLI::App& app) {
   cmd->add_option("-n,--n-predict,--predict", o->n_predict, "Tokens to generate")
       ->capture_default_str()
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 30));
+  o->kv_budget.add_to(cmd);
   cmd->add_option("-c,--ctx,--ctx-size", o->ctx,
                   "Context size (default: the model's, at most 4096)")
       ->check(CLI::Range(0, 1 << 20));

@@ -106,6 +106,8 @@ EngineService::EngineService(std::unique_ptr<engine::Model> model, EngineService
     auto* v = verify_ready_.load();
     return v ? v->release_sessions() : 0;
   });
+  // Last: a smaller budget costs answer quality, the rest only time.
+  guard_->add_evictor("the KV budget", [this] { return scheduler_->lower_kv_budget(); });
   collector_ = metrics_.add_collector([g = guard_.get(), c = caches_.get()] {
     return cache::memory_guard_metrics(*g) + c->metrics_text();
   });

@@ -26,7 +26,10 @@ GenerationStats generate(Transformer& tf, KvCache& cache, std::span<const TokenI
   for (TokenId t : prompt) sampler.accept(t);
 
   auto t0 = std::chrono::steady_clock::now();
-  const size_t chunk = prefill_chunk > 0 ? static_cast<size_t>(prefill_chunk) : prompt.size();
+  size_t chunk = prefill_chunk > 0 ? static_cast<size_t>(prefill_chunk) : prompt.size();
+  // A bounded cache takes one headroom of new entries per forward.
+  if (cache.budget().enabled())
+    chunk = std::min(chunk, static_cast<size_t>(cache.budget().headroom));
   std::span<const float> logits;
   for (size_t done = 0; done < prompt.size();) {
     const size_t n = std::min(chunk, prompt.size() - done);

@@ -29,4 +29,14 @@ PerplexityResult perplexity(Transformer& tf, std::span<const TokenId> tokens, in
                             const std::function<void(int64_t, double)>& on_chunk = {},
                             model::GgmlType kv_type = model::GgmlType::F16);
 
+// The same chunks and scored positions when a token may see at most budget.tokens earlier
+// entries, as in decoding on a bounded cache: the chunk's first budget.tokens are prefilled,
+// the rest evaluated one per forward, evicting by budget.policy. truncate: the baseline of
+// cutting the text instead, each scored token predicted from only its last budget.tokens
+// tokens (the first of them BOS), prefilled afresh.
+PerplexityResult perplexity_bounded(Transformer& tf, std::span<const TokenId> tokens, int32_t ctx,
+                                    const KvBudget& budget, bool truncate,
+                                    const std::function<void(int64_t, double)>& on_chunk = {},
+                                    model::GgmlType kv_type = model::GgmlType::F16);
+
 }  // namespace tandem::engine

@@ -18,6 +18,9 @@ void grow(std::vector<float>& v, size_t n) {
 // Below this many tokens per-token work runs inline: a pool hand-off costs about as much.
 constexpr size_t kParallelTokens = 4;
 
+// The queries of a prompt chunk whose attention the h2o policy counts (the chunk's last).
+constexpr int32_t kPromptQueries = 32;
+
 }  // namespace
 
 template <class PerToken>
@@ -34,8 +37,9 @@ void Transformer::for_tokens(size_t n, const PerToken& f) {
 
 Transformer::Transformer(const Model& model, int n_threads) : model_(model), pool_(n_threads) {}
 
-KvCache Transformer::make_cache(int32_t n_ctx, int32_t n_seq, model::GgmlType type) const {
-  return KvCache(model_.config(), n_ctx, n_seq, type);
+KvCache Transformer::make_cache(int32_t n_ctx, int32_t n_seq, model::GgmlType type,
+                                KvBudget budget) const {
+  return KvCache(model_.config(), n_ctx, n_seq, type, budget);
 }
 
 void Transformer::validate(const Batch& b, const KvCache& cache) const {
@@ -67,6 +71,83 @@ void Transformer::validate(const Batch& b, const KvCache& cache) const {
     seen[static_cast<size_t>(s)] = 1;
     expect = p + 1;
   }
+}
+
+void Transformer::prepare(const Batch& b, KvCache& cache) {
+  // Per sequence: where its tokens start and how many there are (they follow on, validated).
+  std::vector<int32_t> first(static_cast<size_t>(cache.n_seq()), -1), count(first.size(), 0);
+  for (size_t i = 0; i < b.size(); ++i) {
+    const auto s = static_cast<size_t>(b.seq_ids[i]);
+    if (first[s] < 0) first[s] = b.positions[i];
+    ++count[s];
+  }
+  for (int32_t s = 0; s < cache.n_seq(); ++s) {
+    const auto i = static_cast<size_t>(s);
+    if (first[i] < 0) continue;
+    // The first token of a sequence may rewind, overwriting later entries.
+    if (first[i] < cache.seq_len(s)) {
+      try {
+        cache.truncate(s, first[i]);
+      } catch (const std::out_of_range& e) {
+        throw std::invalid_argument(e.what());
+      }
+    }
+    if (cache.n_cells(s) + count[i] > cache.capacity()) {
+      // Only a bounded cache gets here (else positions < n_ctx = capacity): make room.
+      const int32_t room = cache.capacity() - count[i];
+      if (room < 8)
+        throw std::invalid_argument(std::to_string(count[i]) + " new tokens of sequence " +
+                                    std::to_string(s) + " do not fit the KV cache's " +
+                                    std::to_string(cache.capacity()) + " entries");
+      cache.evict_to(s, std::min(room, cache.budget_tokens()));
+    }
+  }
+  cells_.resize(b.size());
+  for (size_t i = 0; i < b.size(); ++i) cells_[i] = cache.cell_of(b.seq_ids[i], b.positions[i]);
+}
+
+void Transformer::score_attention(const Batch& b, KvCache& cache, int64_t layer) {
+  const auto& c = model_.config();
+  const int64_t group = c.n_head / c.n_head_kv;
+  const float scale = 1.0f / std::sqrt(static_cast<float>(c.head_dim));
+  const bool snap = cache.budget().policy == KvPolicy::kSnapKv;
+  // One unit per (sequence, KV head): its score rows have a single writer.
+  std::vector<int32_t> seqs;
+  std::vector<int32_t> last_pos(static_cast<size_t>(cache.n_seq()), -1);
+  for (size_t i = 0; i < b.size(); ++i) {
+    auto& lp = last_pos[static_cast<size_t>(b.seq_ids[i])];
+    if (lp < 0) seqs.push_back(b.seq_ids[i]);
+    lp = std::max(lp, b.positions[i]);
+  }
+  const int64_t n_units = static_cast<int64_t>(seqs.size()) * c.n_head_kv;
+  pool_.parallel_for(n_units, [&](int64_t begin, int64_t end, int) {
+    thread_local std::vector<float> w;
+    w.resize(static_cast<size_t>(cache.capacity()));
+    for (int64_t u = begin; u < end; ++u) {
+      const int32_t seq = seqs[static_cast<size_t>(u / c.n_head_kv)];
+      const int64_t g = u % c.n_head_kv;
+      const auto view = cache.head(layer, seq, g);
+      for (size_t t = 0; t < b.size(); ++t) {
+        if (b.seq_ids[t] != seq) continue;
+        const int32_t pos = b.positions[t];
+        // SnapKV looks at the last `window` queries only (earlier rows would be overwritten);
+        // H2O counts every decoded query, but of a prompt chunk only its last kPromptQueries:
+        // scoring all of them would cost a second attention pass over the whole prompt.
+        if (pos <= last_pos[static_cast<size_t>(seq)] -
+                       (snap ? cache.budget().window : kPromptQueries))
+          continue;
+        const int32_t n_kv = cells_[t] + 1;
+        float* acc = snap ? cache.snap_scores(layer, seq, g, pos) : cache.h2o_scores(layer, seq, g);
+        if (snap) std::fill_n(acc, cache.capacity(), 0.0f);
+        for (int64_t h = g * group; h < (g + 1) * group; ++h) {
+          const float* q =
+              q_.data() + t * static_cast<size_t>(c.q_dim()) + static_cast<size_t>(h * c.head_dim);
+          kernels::attention_weights(q, n_kv, view, c.head_dim, scale, w.data());
+          for (int32_t j = 0; j < n_kv; ++j) acc[j] += w[static_cast<size_t>(j)];
+        }
+      }
+    }
+  });
 }
 
 void Transformer::ensure_workspace(size_t n, int32_t n_ctx) {
@@ -114,7 +195,7 @@ void Transformer::attention(const Batch& b, KvCache& cache, int64_t layer) {
         const size_t off = t * static_cast<size_t>(c.q_dim()) + static_cast<size_t>(h * c.head_dim);
         qs.push_back(q_.data() + off);
         outs.push_back(attn_.data() + off);
-        lens.push_back(b.positions[t] + 1);
+        lens.push_back(cells_[t] + 1);
       }
     }
     kernels::attend_block(qs, outs, lens, cache.head(layer, b.seq_ids[item.first], item.kv_head),
@@ -133,6 +214,7 @@ void Transformer::attention(const Batch& b, KvCache& cache, int64_t layer) {
 std::span<const float> Transformer::forward(const Batch& b, KvCache& cache,
                                             const ForwardHooks* hooks) {
   validate(b, cache);
+  prepare(b, cache);
   const auto& c = model_.config();
   const auto& w = model_.weights();
   const size_t n = b.size();
@@ -183,9 +265,10 @@ std::span<const float> Transformer::forward(const Batch& b, KvCache& cache,
       }
       kernels::rope(q, c.n_head, b.positions[t], rope);
       kernels::rope(k, c.n_head_kv, b.positions[t], rope);
-      cache.store(l, b.seq_ids[t], b.positions[t], k, v);  // distinct (seq, pos) per token
+      cache.store(l, b.seq_ids[t], cells_[t], k, v);  // distinct (seq, cell) per token
     });
     attention(b, cache, l);
+    if (cache.budget().enabled() && cache.budget().scores()) score_attention(b, cache, l);
     observe(l, LinearGroup::kAttnOutput, attn_.data(), c.q_dim());
     kernels::matmul(L.wo, attn_.data(), N, xn_.data(), pool_);
     // Residual and the FFN's norm in one pass over the token's row.
@@ -209,12 +292,12 @@ std::span<const float> Transformer::forward(const Batch& b, KvCache& cache,
     if (hooks && hooks->stop_after_layer == l) return {};
   }
 
-  // Cache lengths advance only once the whole batch has been written.
-  for (size_t t = 0; t < n; ++t) {
-    const auto s = b.seq_ids[t];
-    if (b.positions[t] < cache.seq_len(s)) cache.truncate(s, b.positions[t]);
-  }
+  // Cache lengths advance only once the whole batch has been written; then a bounded cache
+  // evicts down to its budget, with this batch's attention counted.
   for (size_t t = 0; t < n; ++t) cache.mark_filled(b.seq_ids[t], b.positions[t] + 1);
+  if (cache.budget().enabled())
+    for (size_t t = 0; t < n; ++t)
+      if (t + 1 == n || b.seq_ids[t + 1] != b.seq_ids[t]) cache.evict(b.seq_ids[t]);
 
   // Only rows that want logits go through the (large) output projection.
   const size_t n_out = b.n_logits();

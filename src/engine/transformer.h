@@ -46,12 +46,17 @@ class Transformer {
 
   const Model& model() const { return model_; }
   kernels::ThreadPool& pool() { return pool_; }
-  KvCache make_cache(int32_t n_ctx, int32_t n_seq = 1,
-                     model::GgmlType type = model::GgmlType::F16) const;
+  KvCache make_cache(int32_t n_ctx, int32_t n_seq = 1, model::GgmlType type = model::GgmlType::F16,
+                     KvBudget budget = {}) const;
 
  private:
   void validate(const Batch& batch, const KvCache& cache) const;
+  // Rewinds sequences the batch restarts, makes room in a bounded cache, maps positions to
+  // cells (cells_).
+  void prepare(const Batch& batch, KvCache& cache);
   void attention(const Batch& batch, KvCache& cache, int64_t layer);
+  // Attention weights for the budget policies that keep the most attended entries.
+  void score_attention(const Batch& batch, KvCache& cache, int64_t layer);
   void ensure_workspace(size_t n_tokens, int32_t n_ctx);
   // f(t) for every token t < n, split across the pool when there are enough tokens.
   template <class PerToken>
@@ -61,7 +66,8 @@ class Transformer {
   kernels::ThreadPool pool_;
   // Activations for the current batch, reused across calls (grown on demand).
   std::vector<float> x_, xn_, q_, k_, v_, attn_, gate_, up_, logits_, out_rows_, hidden_;
-  size_t n_hidden_rows_ = 0;  // floats of hidden_ the last forward wrote
+  size_t n_hidden_rows_ = 0;    // floats of hidden_ the last forward wrote
+  std::vector<int32_t> cells_;  // the KV cell of each batch entry
   // Attention work items: a run of consecutive tokens of one sequence (at most
   // kQueryBlock) x one KV head.
   struct AttnItem {

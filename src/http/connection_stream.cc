@@ -191,6 +191,7 @@ void ConnectionStream::parse_framing() {
   } else if (!has_length) {
     body_ = Body::kEmpty;
   } else if (length > 4 * max) {
+    declared_ = length;
     // httplib answers 413 after discarding the declared body, which keeps the connection
     // clean and lets a client that is still sending read the answer. Up to 4x the limit that
     // is worth it; beyond, refuse without reading (and close).

@@ -60,6 +60,10 @@ class ConnectionStream final : public httplib::Stream {
   // The stream serving the calling thread's request, if any (httplib's error handler runs on
   // that thread and turns a cut-off read into the right status).
   static const ConnectionStream* current();
+  // The declared length of a body refused unread (too large even to drain while reading);
+  // 0 for any other request. The server drains that much after its 413, so a client still
+  // sending it reads the answer instead of a reset.
+  size_t refused_length() const { return body_ == Body::kRefused ? declared_ : 0; }
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -83,6 +87,7 @@ class ConnectionStream final : public httplib::Stream {
   enum class Body { kEmpty, kRefused, kCapped };
   Body body_ = Body::kCapped;
   size_t body_cap_ = 0;
+  size_t declared_ = 0;  // Content-Length, when given
   mutable bool close_requested_ = false;
   std::array<char, 65536> buf_{};  // fewer recv calls: syscalls are dear on a VM
   size_t buf_pos_ = 0, buf_len_ = 0;

@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <algorithm>
 
 #include <chrono>
 #include <string>
@@ -36,12 +37,16 @@ void send_all(int fd, const std::string& data) {
 
 // Closing with unread input sends a reset, which can destroy the answer just written before
 // the client reads it; so drain for a moment first (bounded: a flood is cut off anyway).
-void close_gracefully(int fd) {
+// refused_length: a body announced with a length and refused unread is drained whole (up to
+// 256 MiB, within 1 s): its sender is still writing it, and would lose the 413 to a reset.
+void close_gracefully(int fd, size_t refused_length = 0) {
   ::shutdown(fd, SHUT_WR);
   char buf[16384];
   size_t drained = 0;
-  const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(300);
-  while (drained < (4u << 20)) {
+  const size_t cap = std::max<size_t>(4u << 20, std::min<size_t>(refused_length, 256u << 20));
+  const auto end =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(refused_length > 0 ? 1000 : 300);
+  while (drained < cap) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         end - std::chrono::steady_clock::now());
     if (left.count() <= 0) break;
@@ -124,7 +129,7 @@ bool GuardedServer::process_and_close_socket(socket_t sock) {
     }
     if (!ret || connection_closed || strm.close_requested()) break;
   }
-  close_gracefully(sock);
+  close_gracefully(sock, strm.refused_length());
   return ret;
 }
 

@@ -51,6 +51,9 @@ class Metrics {
     spec_passes_ += passes;
   }
   void set_active_slots(int64_t n) { active_slots_ = n; }
+  // KV cache: bytes each slot's sequence holds, entries evicted by a KV budget (per layer,
+  // since start), and the budget now (0: none).
+  void set_kv(std::vector<int64_t> slot_bytes, int64_t evicted, int64_t budget);
   void set_queue_length(int64_t n) { queue_length_ = n; }
   // HTTP connections: open now, and refused or cut off (why: "capacity", "header_timeout",
   // "body_timeout", "body_too_large").
@@ -81,6 +84,8 @@ class Metrics {
   std::atomic<int64_t> spec_drafted_{0}, spec_accepted_{0}, spec_passes_{0};
   Histogram ttft_, token_latency_;
   std::map<int, std::function<std::string()>> collectors_;  // under mu_
+  std::vector<int64_t> kv_slot_bytes_;                      // under mu_
+  int64_t kv_evicted_ = 0, kv_budget_ = 0;                  // under mu_
   int next_collector_ = 0;
 };
 

@@ -229,6 +229,37 @@ HWY_INLINE void AttendGroups(DF df, std::span<const float* const> q, std::span<f
   }
 }
 
+// One query's softmax weights over keys [0, n_kv): the scores tile by tile as AttendGroups
+// converts them, a vector dot per key, then the softmax.
+void AttentionWeights(const float* q, int32_t n_kv, const KvHeadView& kv, int64_t head_dim,
+                      float scale, float* w) {
+  const hn::ScalableTag<float> df;
+  const int64_t N = static_cast<int64_t>(hn::Lanes(df));
+  thread_local std::vector<float> kf;
+  kf.resize(static_cast<size_t>(kTile * head_dim));
+  float mx = -1e30f;
+  for (int64_t j0 = 0; j0 < n_kv; j0 += kTile) {
+    const int64_t nt = std::min<int64_t>(kTile, n_kv - j0);
+    LoadTile(kv.k + static_cast<size_t>(j0) * kv.stride, kv.stride, kv.type, nt, head_dim,
+             kf.data());
+    for (int64_t j = 0; j < nt; ++j) {
+      const float* row = kf.data() + j * head_dim;
+      auto acc = hn::Zero(df);
+      int64_t d = 0;
+      for (; d + N <= head_dim; d += N)
+        acc = hn::MulAdd(hn::LoadU(df, q + d), hn::LoadU(df, row + d), acc);
+      float s = hn::GetLane(hn::SumOfLanes(df, acc));
+      for (; d < head_dim; ++d) s += q[d] * row[d];
+      w[j0 + j] = s * scale;
+      mx = std::max(mx, w[j0 + j]);
+    }
+  }
+  float sum = 0;
+  for (int32_t j = 0; j < n_kv; ++j) sum += (w[j] = std::exp(w[j] - mx));
+  const float inv = sum > 0 ? 1.0f / sum : 0.0f;
+  for (int32_t j = 0; j < n_kv; ++j) w[j] *= inv;
+}
+
 void AttendBlock(std::span<const float* const> q, std::span<float* const> out,
                  std::span<const int32_t> n_kv, const KvHeadView& kv, int64_t head_dim,
                  float scale) {

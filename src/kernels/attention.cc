@@ -1,5 +1,6 @@
 #include "kernels/attention.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -34,6 +35,13 @@ void attend_block(std::span<const float* const> q, std::span<float* const> out,
       throw std::invalid_argument("attend_block: key count " + std::to_string(n) +
                                   " outside [0, 2^24]");
   HWY_DYNAMIC_DISPATCH(AttendBlock)(q, out, n_kv, kv, head_dim, scale);
+}
+
+HWY_EXPORT(AttentionWeights);
+
+void attention_weights(const float* q, int32_t n_kv, const KvHeadView& kv, int64_t head_dim,
+                       float scale, float* w) {
+  HWY_DYNAMIC_DISPATCH(AttentionWeights)(q, n_kv, kv, head_dim, scale, w);
 }
 
 void attend_reference(const float* q, float* out, int32_t n_kv, const KvHeadView& kv,

@@ -26,6 +26,11 @@ void attend_block(std::span<const float* const> q, std::span<float* const> out,
                   std::span<const int32_t> n_kv, const KvHeadView& kv, int64_t head_dim,
                   float scale);
 
+// The softmax weights one query gives keys [0, n_kv): what attend_block weighs the values
+// with, for KV budget policies that keep the keys attended to most (written to w[0..n_kv)).
+void attention_weights(const float* q, int32_t n_kv, const KvHeadView& kv, int64_t head_dim,
+                       float scale, float* w);
+
 // The scalar definition attend_block must match (tests).
 void attend_reference(const float* q, float* out, int32_t n_kv, const KvHeadView& kv,
                       int64_t head_dim, float scale);

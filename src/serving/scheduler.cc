@@ -50,7 +50,13 @@ Scheduler::Scheduler(engine::Transformer& tf, SchedulerOptions opts, http::Metri
     : tf_(tf),
       opts_(opts),
       metrics_(metrics),
-      cache_(tf.make_cache(opts.n_ctx, opts.n_slots)),
+      cache_(tf.make_cache(opts.n_ctx, opts.n_slots, model::GgmlType::F16,
+                           [&] {
+                             auto b = opts.kv_budget;
+                             b.headroom = static_cast<int32_t>(std::max<size_t>(
+                                 opts.max_batch, static_cast<size_t>(opts.n_slots) + 1));
+                             return b;
+                           }())),
       stored_(opts.prompt_store, opts.feature_cache) {
   if (opts_.n_slots <= 0) throw std::invalid_argument("--parallel must be at least 1");
   opts_.max_batch = std::max<size_t>(opts_.max_batch, static_cast<size_t>(opts_.n_slots) + 1);
@@ -171,9 +177,12 @@ Scheduler::Slot* Scheduler::pick_slot(const SeqRequest& req, int32_t* reuse) {
   *reuse = 0;
   for (auto& s : slots_) {
     if (s->stream) continue;
-    const int32_t r = opts_.prefix_reuse
-                          ? s->cached.reusable(req.prompt, req.score_prompt, req.prompt_logprobs)
-                          : 0;
+    // A bounded cache may have evicted part of what the slot saw: only its exact prefix counts.
+    const int32_t r =
+        opts_.prefix_reuse
+            ? std::min(s->cached.reusable(req.prompt, req.score_prompt, req.prompt_logprobs),
+                       cache_.exact_len(s->seq))
+            : 0;
     // The longest reusable prefix; without one, the least recently used slot, so the
     // caches most likely to be asked for again survive longest.
     if (!best || r > *reuse || (r == *reuse && s->last_used < best->last_used)) {
@@ -216,7 +225,7 @@ void Scheduler::admit() {
       spdlog::warn("prompt cache lookup failed: {}", e.what());
     }
     // What the slot holds beyond the reused part is about to be overwritten: keep it.
-    if (std::min(s.cached.size(), cache_.seq_len(s.seq)) > reuse || stored.reuse > reuse)
+    if (std::min(s.cached.size(), cache_.exact_len(s.seq)) > reuse || stored.reuse > reuse)
       stored_.save(s.cached, cache_, s.seq);
     if (stored.reuse > reuse) {
       stored_.load(stored, cache_, s.seq, s.cached);
@@ -283,10 +292,28 @@ void Scheduler::apply_resumes(
   resumes.clear();
 }
 
+uint64_t Scheduler::lower_kv_budget() {
+  uint64_t freed = 0;
+  run_exclusive([&] {
+    const int32_t now = cache_.budget_tokens();
+    const int32_t floor = std::max(8, cache_.budget().tokens / 4);
+    if (!cache_.budget().enabled() || now <= floor) return;
+    freed = cache_.set_budget_tokens(std::max(floor, now / 2));
+    spdlog::warn("memory pressure: KV budget lowered from {} to {} entries per slot", now,
+                 cache_.budget_tokens());
+  });
+  return freed;
+}
+
 void Scheduler::publish_gauges() {
   int64_t n = 0;
   for (auto& s : slots_) n += s->stream != nullptr;
   metrics_.set_active_slots(n);
+  std::vector<int64_t> kv(slots_.size());
+  for (auto& s : slots_)
+    kv[static_cast<size_t>(s->seq)] = static_cast<int64_t>(cache_.n_cells(s->seq)) *
+                                      static_cast<int64_t>(cache_.position_bytes());
+  metrics_.set_kv(std::move(kv), cache_.evicted(), cache_.budget_tokens());
 }
 
 void Scheduler::finish_slot(Slot& s, FinishReason r, const std::string& error) {

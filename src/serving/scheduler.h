@@ -39,6 +39,9 @@ struct SchedulerOptions {
   // outliving the scheduler.
   cache::PromptStore* prompt_store = nullptr;
   cache::FeatureCache* feature_cache = nullptr;
+  // A bounded KV cache per slot (engine/kv_budget.h; its headroom becomes max_batch): a
+  // slot's positions still run to n_ctx, its memory is the budget's.
+  engine::KvBudget kv_budget;
 };
 
 class Scheduler {
@@ -67,6 +70,10 @@ class Scheduler {
   // it threw: other users of the Transformer (embeddings, with their own KvCache) take turns
   // with generation instead of racing its workspaces.
   void run_exclusive(const std::function<void()>& work);
+  // The memory guard's evictor: halves the KV budget (not below a quarter of the one
+  // configured) and returns the bytes of cache memory handed back to the system; 0 when
+  // there is no budget or it is already at its floor.
+  uint64_t lower_kv_budget();
 
  private:
   struct Slot;

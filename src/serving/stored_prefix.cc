@@ -8,7 +8,7 @@ namespace {
 
 std::shared_ptr<cache::KvState> snapshot(const CachedPrefix& cached, const engine::KvCache& kv,
                                          int32_t seq) {
-  const int32_t n = std::min(cached.size(), kv.seq_len(seq));
+  const int32_t n = std::min(cached.size(), kv.exact_len(seq));
   auto s = std::make_shared<cache::KvState>();
   s->tokens.assign(cached.tokens().begin(), cached.tokens().begin() + n);
   s->nll.assign(cached.nll().begin(),
@@ -64,7 +64,7 @@ void StoredPrefixes::load(const StoredCandidate& c, engine::KvCache& kv, int32_t
 
 void StoredPrefixes::save(const CachedPrefix& cached, const engine::KvCache& kv,
                           int32_t seq) const {
-  if (!prompts_ || std::min(cached.size(), kv.seq_len(seq)) < kMinSaved) return;
+  if (!prompts_ || std::min(cached.size(), kv.exact_len(seq)) < kMinSaved) return;
   prompts_->put(snapshot(cached, kv, seq));
 }
 

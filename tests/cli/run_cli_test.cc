@@ -67,6 +67,45 @@ TEST(CliPpl, PrintsRunningValuesAndFinalEstimate) {
   EXPECT_LT(ppl, 10.0);
 }
 
+// A KV budget in `ppl` (each token sees at most 16 earlier entries) and `run` (generation
+// far past the budget), and the bad values they refuse.
+TEST(CliKvBudget, PplAndRunWithABudgetAndItsErrors) {
+  auto ppl = [](std::vector<std::string> extra) {
+    std::vector<std::string> args = {
+        "ppl", "-m", stories("stories260K-f32.gguf"), "-f", source("testdata/story_seed1-4.txt"),
+        "-c",  "128"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto r = run_tandem(args);
+    std::smatch m;
+    EXPECT_TRUE(std::regex_search(r.out, m, std::regex(R"(PPL = ([0-9.]+))"))) << r.err;
+    return m.size() > 1 ? std::stod(m[1]) : 0.0;
+  };
+  const auto beyond =
+      run_tandem({"ppl", "-m", stories("stories260K-f32.gguf"), "-f",
+                  source("testdata/story_seed1-4.txt"), "-c", "128", "--kv-budget", "200"});
+  EXPECT_EQ(beyond.exit_code, 1);
+  EXPECT_NE(beyond.err.find("budget below the context"), std::string::npos) << beyond.err;
+  const double full = ppl({});
+  const double window = ppl({"--kv-budget", "16", "--kv-policy", "window"});
+  const double h2o = ppl({"--kv-budget", "16", "--kv-policy", "h2o"});
+  // A 16-entry cache loses context: worse than the full cache, and not equal across policies.
+  EXPECT_GT(window, full);
+  EXPECT_GT(h2o, full);
+  EXPECT_NE(window, h2o);
+  const auto run =
+      run_tandem({"run", "-m", stories("stories260K-f32.gguf"), "-p", "Once upon a time", "-n",
+                  "150", "--temp", "0", "--kv-budget", "32", "-c", "256"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_GT(run.out.size(), 200u);
+  auto bad = run_tandem({"run", "-m", stories("stories260K-f32.gguf"), "-p", "x", "--kv-policy",
+                         "lru", "--kv-budget", "32"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("unknown KV policy 'lru'"), std::string::npos) << bad.err;
+  bad = run_tandem({"run", "-m", stories("stories260K-f32.gguf"), "-p", "x", "--kv-budget", "4"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("at least 8"), std::string::npos) << bad.err;
+}
+
 TEST(CliTokenize, IdsAsPythonList) {
   const auto r = run_tandem(
       {"tokenize", "-m", stories("stories260K-f32.gguf"), "-p", "Once upon a time", "--ids"});

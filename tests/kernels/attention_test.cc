@@ -113,6 +113,33 @@ TEST(Attention, SmallHeadsWorkForFloatCaches) {
     EXPECT_NEAR(out[static_cast<size_t>(d)], want[static_cast<size_t>(d)], 1e-5);
 }
 
+// The weights KV budget policies rank entries by: a softmax over the keys, and the weighted
+// sum of the values with them is what attend_block returns.
+TEST(Attention, WeightsAreTheSoftmaxAttendBlockUses) {
+  std::mt19937 rng(5);
+  for (GgmlType type : {GgmlType::F32, GgmlType::F16, GgmlType::Q8_0}) {
+    const auto cache = make_cache(type, 40, 64, 32, rng);
+    std::normal_distribution<float> dist(0.0f, 1.0f);
+    std::vector<float> q(64), w(40), out(64), v(64);
+    for (auto& x : q) x = dist(rng);
+    attention_weights(q.data(), 37, cache.view, 64, 0.125f, w.data());
+    double sum = 0;
+    std::vector<double> mixed(64, 0.0);
+    for (int j = 0; j < 37; ++j) {
+      EXPECT_GE(w[static_cast<size_t>(j)], 0.0f);
+      sum += w[static_cast<size_t>(j)];
+      dequantize(type, cache.view.v + static_cast<size_t>(j) * cache.view.stride, v.data(), 64);
+      for (int d = 0; d < 64; ++d)
+        mixed[static_cast<size_t>(d)] += w[static_cast<size_t>(j)] * v[static_cast<size_t>(d)];
+    }
+    EXPECT_NEAR(sum, 1.0, 1e-5);
+    attend_reference(q.data(), out.data(), 37, cache.view, 64, 0.125f);
+    for (int d = 0; d < 64; ++d)
+      EXPECT_NEAR(mixed[static_cast<size_t>(d)], out[static_cast<size_t>(d)], 1e-4)
+          << model::type_name(type);
+  }
+}
+
 TEST(Attention, RejectsMismatchedSpansAndBadTypes) {
   std::mt19937 rng(1);
   const auto cache = make_cache(GgmlType::F32, 4, 32, 0, rng);

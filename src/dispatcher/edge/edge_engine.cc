@@ -14,7 +14,7 @@ namespace tandem::dispatcher {
 EdgeEngine::EdgeEngine(std::unique_ptr<engine::Model> model, int threads, int32_t n_ctx,
                        const std::string& chat_template, int32_t n_slots,
                        const api::PromptCacheOptions& caches,
-                       const std::filesystem::path& model_file)
+                       const std::filesystem::path& model_file, const engine::KvBudget& kv_budget)
     : model_(std::move(model)),
       tf_(*model_, threads),
       n_ctx_(n_ctx),
@@ -27,6 +27,7 @@ EdgeEngine::EdgeEngine(std::unique_ptr<engine::Model> model, int threads, int32_
   so.n_slots = n_slots;
   so.n_ctx = n_ctx;
   so.max_queue = SIZE_MAX;  // set_max_waiting
+  so.kv_budget = kv_budget;
   caches_ = std::make_unique<api::PromptCaches>(caches, model_file, tf_.make_cache(1, 1).layout());
   caches_->attach(so);
   sched_ = std::make_unique<serving::Scheduler>(tf_, so, sched_metrics_);

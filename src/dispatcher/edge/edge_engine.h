@@ -113,7 +113,7 @@ class EdgeEngine {
   EdgeEngine(std::unique_ptr<engine::Model> model, int threads, int32_t n_ctx,
              const std::string& chat_template, int32_t n_slots = 4,
              const api::PromptCacheOptions& caches = {},
-             const std::filesystem::path& model_file = {});
+             const std::filesystem::path& model_file = {}, const engine::KvBudget& kv_budget = {});
   ~EdgeEngine();
 
   const tokenizer::Tokenizer& tokenizer() const { return model_->tokenizer(); }
@@ -126,6 +126,8 @@ class EdgeEngine {
   // Requests that may wait for a slot beyond the busy ones (< 0: no limit).
   void set_max_waiting(int n) { sched_->set_max_queue(n < 0 ? SIZE_MAX : static_cast<size_t>(n)); }
   int waiting() const { return static_cast<int>(sched_->queued()); }
+  // The memory guard's last resort: a smaller KV budget (serving/scheduler.h).
+  uint64_t lower_kv_budget() { return sched_->lower_kv_budget(); }
   // Runs `work` on the scheduler thread between two steps (other users of the Transformer,
   // such as embeddings with their own KvCache, take turns with generation).
   void run_exclusive(const std::function<void()>& work) { sched_->run_exclusive(work); }
