@@ -49,7 +49,7 @@ DispatcherService::DispatcherService(std::unique_ptr<EdgeEngine> edge,
     return bytes;
   });
   collector_ = metrics_.add_collector([this, g = guard_.get(), c = &edge_->caches()] {
-    return cache::memory_guard_metrics(*g) + c->metrics_text() +
+    return cache::memory_guard_metrics(*g) + c->metrics_text() + edge_->kv_metrics_text() +
            "# HELP tandem_context_trimmed_total Chats the edge answered with their oldest "
            "turns dropped to fit its context.\n"
            "# TYPE tandem_context_trimmed_total counter\n"

@@ -58,6 +58,23 @@ void Metrics::set_kv(std::vector<int64_t> slot_bytes, int64_t evicted, int64_t b
   kv_budget_ = budget;
 }
 
+std::string Metrics::kv_text() const {
+  std::string out;
+  std::lock_guard lock(mu_);
+  if (kv_slot_bytes_.empty()) return out;
+  out += "# HELP tandem_kv_bytes KV cache bytes each slot's sequence holds.\n";
+  out += "# TYPE tandem_kv_bytes gauge\n";
+  for (size_t i = 0; i < kv_slot_bytes_.size(); ++i)
+    out += fmt::format("tandem_kv_bytes{{slot=\"{}\"}} {}\n", i, kv_slot_bytes_[i]);
+  out += "# HELP tandem_kv_evicted_total KV entries evicted by the KV budget (per layer).\n";
+  out += "# TYPE tandem_kv_evicted_total counter\n";
+  out += fmt::format("tandem_kv_evicted_total {}\n", kv_evicted_);
+  out += "# HELP tandem_kv_budget_tokens KV entries a slot keeps (0: unbounded).\n";
+  out += "# TYPE tandem_kv_budget_tokens gauge\n";
+  out += fmt::format("tandem_kv_budget_tokens {}\n", kv_budget_);
+  return out;
+}
+
 std::string Metrics::render() const {
   std::string out;
   out += "# HELP tandem_requests_total HTTP requests by endpoint and status.\n";
@@ -120,21 +137,7 @@ std::string Metrics::render() const {
   out += "# HELP tandem_open_connections HTTP connections open now.\n";
   out += "# TYPE tandem_open_connections gauge\n";
   out += fmt::format("tandem_open_connections {}\n", open_connections_.load());
-  {
-    std::lock_guard lock(mu_);
-    if (!kv_slot_bytes_.empty()) {
-      out += "# HELP tandem_kv_bytes KV cache bytes each slot's sequence holds.\n";
-      out += "# TYPE tandem_kv_bytes gauge\n";
-      for (size_t i = 0; i < kv_slot_bytes_.size(); ++i)
-        out += fmt::format("tandem_kv_bytes{{slot=\"{}\"}} {}\n", i, kv_slot_bytes_[i]);
-      out += "# HELP tandem_kv_evicted_total KV entries evicted by the KV budget (per layer).\n";
-      out += "# TYPE tandem_kv_evicted_total counter\n";
-      out += fmt::format("tandem_kv_evicted_total {}\n", kv_evicted_);
-      out += "# HELP tandem_kv_budget_tokens KV entries a slot keeps (0: unbounded).\n";
-      out += "# TYPE tandem_kv_budget_tokens gauge\n";
-      out += fmt::format("tandem_kv_budget_tokens {}\n", kv_budget_);
-    }
-  }
+  out += kv_text();
   {
     std::lock_guard lock(mu_);
     out += "# HELP tandem_connections_refused_total Connections refused or cut off, by reason.\n";

@@ -54,6 +54,8 @@ class Metrics {
   // KV cache: bytes each slot's sequence holds, entries evicted by a KV budget (per layer,
   // since start), and the budget now (0: none).
   void set_kv(std::vector<int64_t> slot_bytes, int64_t evicted, int64_t budget);
+  // The tandem_kv_* lines alone (part of render()): a Dispatcher shows its edge scheduler's.
+  std::string kv_text() const;
   void set_queue_length(int64_t n) { queue_length_ = n; }
   // HTTP connections: open now, and refused or cut off (why: "capacity", "header_timeout",
   // "body_timeout", "body_too_large").

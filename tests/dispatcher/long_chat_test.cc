@@ -229,6 +229,29 @@ TEST(LongChat, PolicyErrorKeepsThe400) {
   EXPECT_EQ(trimmed_of(ok), 0);
 }
 
+// A KV budget on the edge: a long answer runs past it, and the Dispatcher's /metrics shows the
+// edge's KV bytes, evictions and budget.
+TEST(LongChat, EdgeKvBudgetShowsOnMetrics) {
+  auto args = offline_dispatcher("trim");
+  for (const char* a : {"--kv-budget", "32", "--kv-policy", "h2o"}) args.push_back(a);
+  ServerProcess d(args);
+  const json body = {
+      {"messages", json::array({{{"role", "user"}, {"content", "Tell me a story"}}})},
+      {"max_tokens", 120},
+      {"temperature", 0}};
+  const auto r = post(d.url(), "/v1/chat/completions", body);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const std::string m = get(d.url(), "/metrics").body;
+  EXPECT_NE(m.find("tandem_kv_budget_tokens 32"), std::string::npos) << m;
+  EXPECT_NE(m.find("tandem_kv_bytes{slot=\"0\"}"), std::string::npos) << m;
+  const auto usage = r.j()["usage"];
+  const int64_t positions =
+      usage["prompt_tokens"].get<int64_t>() + usage["completion_tokens"].get<int64_t>();
+  if (positions > 40) {
+    EXPECT_EQ(m.find("tandem_kv_evicted_total 0\n"), std::string::npos) << m;
+  }
+}
+
 TEST(LongChat, TooLongEvenTrimmedIsA400) {
   ServerProcess d(offline_dispatcher("trim"));
   std::string system;

@@ -128,6 +128,8 @@ class EdgeEngine {
   int waiting() const { return static_cast<int>(sched_->queued()); }
   // The memory guard's last resort: a smaller KV budget (serving/scheduler.h).
   uint64_t lower_kv_budget() { return sched_->lower_kv_budget(); }
+  // The edge scheduler's tandem_kv_* metrics lines (the Dispatcher's /metrics shows them).
+  std::string kv_metrics_text() const { return sched_metrics_.kv_text(); }
   // Runs `work` on the scheduler thread between two steps (other users of the Transformer,
   // such as embeddings with their own KvCache, take turns with generation).
   void run_exclusive(const std::function<void()>& work) { sched_->run_exclusive(work); }
