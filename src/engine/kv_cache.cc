@@ -185,15 +185,19 @@ int32_t KvCache::evict_to(int32_t seq, int32_t keep_n) {
   const int32_t n = s.cells;
   int32_t first_gone = n;
   std::vector<float> summed;
+  // The first cell a keep list moves (or drops): every cell below it stayed in place.
+  auto note_kept = [&](const std::vector<int32_t>& keep) {
+    for (int32_t i = 0; i < static_cast<int32_t>(keep.size()); ++i)
+      if (keep[static_cast<size_t>(i)] != i) {
+        first_gone = std::min(first_gone, i);
+        return;
+      }
+  };
   for (int64_t l = 0; l < n_layer_; ++l) {
     if (!b.scores()) {
       const auto keep = select_kept(b, n, {});
       compact(l, seq, 0, n_head_kv_, keep);
-      for (int32_t i = 0; i < static_cast<int32_t>(keep.size()); ++i)
-        if (keep[static_cast<size_t>(i)] != i) {
-          first_gone = std::min(first_gone, i);
-          break;
-        }
+      note_kept(keep);
       continue;
     }
     for (int64_t h = 0; h < n_head_kv_; ++h) {
@@ -208,11 +212,7 @@ int32_t KvCache::evict_to(int32_t seq, int32_t keep_n) {
       }
       const auto keep = select_kept(b, n, score);
       compact(l, seq, h, h + 1, keep);
-      for (int32_t i = 0; i < static_cast<int32_t>(keep.size()); ++i)
-        if (keep[static_cast<size_t>(i)] != i) {
-          first_gone = std::min(first_gone, i);
-          break;
-        }
+      note_kept(keep);
     }
   }
   const int32_t gone = n - b.tokens;
