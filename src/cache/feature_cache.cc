@@ -47,7 +47,7 @@ FeatureCache::FeatureCache(FeatureCacheOptions opts) : opts_(std::move(opts)) {
                      f.path().string(), h.model_key, h.layout, opts_.model_key, opts_.layout);
         continue;
       }
-      if (h.expires_at <= now()) {
+      if (h.expires_at < now()) {
         reject("expired");
         continue;
       }
@@ -99,7 +99,9 @@ void FeatureCache::expire() {
   const int64_t t = now();
   std::vector<std::string> old;
   for (const auto& [id, e] : entries_)
-    if (e.info.expires_at <= t) old.push_back(id);
+    // The clock counts whole seconds: `<` keeps every entry for at least its ttl (at most one
+    // second more); `<=` dropped a 1 s entry stored late in a second within milliseconds.
+    if (e.info.expires_at < t) old.push_back(id);
   for (const auto& id : old) drop(id, "expired");
 }
 

@@ -87,7 +87,9 @@ TEST_F(FeatureCacheTest, EntriesExpireAfterTheirTtl) {
   FeatureCache c(options());
   c.put(named("short", {}, 10), state({1, 2}));
   c.put(named("default"), state({3, 4}));  // the default, 100 s
-  now_ += 11;
+  now_ += 10;  // alive for its whole ttl
+  EXPECT_EQ(c.list().size(), 2u);
+  now_ += 1;
   EXPECT_FALSE(c.find(named("short"), std::vector<int32_t>{1, 2}).state);
   EXPECT_TRUE(c.find(named("default"), std::vector<int32_t>{3, 4}).state);
   EXPECT_EQ(c.list().size(), 1u);

@@ -95,13 +95,14 @@ TEST(CommanderFeatureCache, TtlExpiresAndACorruptFileIsDropped) {
   const std::string dir = unique_temp_dir() + "/kv";
   {
     ServerProcess s(commander(dir));
+    // An entry lives at least its ttl (whole seconds), at most one second more.
     ASSERT_EQ(
-        post(s.url(), "/v1/chat/completions", ask("One day the dog", {{"id", "brief"}, {"ttl", 1}}))
+        post(s.url(), "/v1/chat/completions", ask("One day the dog", {{"id", "brief"}, {"ttl", 2}}))
             .status,
         200);
+    EXPECT_EQ(get(s.url(), "/v1/cache").j()["data"].size(), 1u);
     ASSERT_EQ(post(s.url(), "/v1/chat/completions", ask("Then", {{"id", "kept"}})).status, 200);
-    EXPECT_EQ(get(s.url(), "/v1/cache").j()["data"].size(), 2u);
-    std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+    std::this_thread::sleep_for(std::chrono::milliseconds(3100));
     const json list = get(s.url(), "/v1/cache").j();
     ASSERT_EQ(list["data"].size(), 1u) << list;
     EXPECT_EQ(list["data"][0]["id"], "kept");
