@@ -10,6 +10,10 @@ packages=(
   clang-format
   python3 python3-jinja2
   clang libclang-rt-14-dev
+  # Multimodal input: image decoding, the audio front end (FFT, file decoding, resampling).
+  libstb-dev libkissfft-dev libsndfile1-dev libsamplerate0-dev
+  # Reference forwards for the encoders' parity tests (tests only; Debian's own python3).
+  python3-numpy python3-scipy python3-torch libopenblas0-pthread
 )
 missing=()
 for p in "${packages[@]}"; do
