@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "http/api_error.h"
+#include "media/base64.h"
 
 namespace tandem::api {
 namespace {
@@ -127,26 +128,12 @@ EmbeddingRequest parse_embedding_request(const json& body, const EmbeddingEngine
 }
 
 std::string base64_floats(std::span<const float> v) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::vector<unsigned char> bytes(v.size() * 4);
+  std::vector<uint8_t> bytes(v.size() * 4);
   for (size_t i = 0; i < v.size(); ++i) {
     const uint32_t u = std::bit_cast<uint32_t>(v[i]);
-    for (int b = 0; b < 4; ++b) bytes[i * 4 + b] = static_cast<unsigned char>(u >> (8 * b));
+    for (int b = 0; b < 4; ++b) bytes[i * 4 + b] = static_cast<uint8_t>(u >> (8 * b));
   }
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  for (size_t i = 0; i < bytes.size(); i += 3) {
-    const size_t n = std::min<size_t>(3, bytes.size() - i);
-    uint32_t w = static_cast<uint32_t>(bytes[i]) << 16;
-    if (n > 1) w |= static_cast<uint32_t>(bytes[i + 1]) << 8;
-    if (n > 2) w |= bytes[i + 2];
-    out += kAlphabet[(w >> 18) & 63];
-    out += kAlphabet[(w >> 12) & 63];
-    out += n > 1 ? kAlphabet[(w >> 6) & 63] : '=';
-    out += n > 2 ? kAlphabet[w & 63] : '=';
-  }
-  return out;
+  return media::base64_encode(bytes);
 }
 
 json answer_embeddings(const json& body, const EmbeddingEngine& e) {

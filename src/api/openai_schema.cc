@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "api/cache_field.h"
+#include "api/media_parts.h"
 #include "api/structured/output_constraint.h"
 #include "http/api_error.h"
 
@@ -116,19 +117,28 @@ GenerationParams generation(const json& b, const engine::SamplerParams& defaults
   return g;
 }
 
-std::string message_content(const json& m, size_t i) {
+std::string message_content(const json& m, size_t i, std::vector<MediaPart>& media) {
   const std::string param = "messages[" + std::to_string(i) + "].content";
   const json* c = field(m, "content");
   if (!c) return "";
-  if (c->is_string()) return c->get<std::string>();
+  if (c->is_string()) {
+    check_text_part(c->get_ref<const std::string&>(), param);
+    return c->get<std::string>();
+  }
   if (!c->is_array())
-    throw http::bad_field(param, "content must be a string or a list of text parts");
+    throw http::bad_field(param, "content must be a string or a list of content parts");
   std::string text;
-  for (const auto& part : *c) {
-    if (!part.is_object() || part.value("type", "") != "text" || !part.contains("text") ||
-        !part["text"].is_string())
-      throw http::bad_field(
-          param, "only text content parts ({\"type\":\"text\",\"text\":...}) are supported");
+  for (size_t k = 0; k < c->size(); ++k) {
+    const json& part = (*c)[k];
+    const std::string part_param = param + "[" + std::to_string(k) + "]";
+    if (!part.is_object()) throw http::bad_field(part_param, "each content part must be an object");
+    if (part.value("type", "") != "text") {
+      text += parse_media_part(part, part_param, media);
+      continue;
+    }
+    if (!part.contains("text") || !part["text"].is_string())
+      throw http::bad_field(part_param, "a text part needs a string 'text'");
+    check_text_part(part["text"].get_ref<const std::string&>(), part_param);
     text += part["text"].get<std::string>();
   }
   return text;
@@ -163,7 +173,7 @@ ChatRequest chat_request(const json& b, const engine::SamplerParams& defaults) {
     if (rs != "system" && rs != "user" && rs != "assistant" && rs != "tool")
       throw http::bad_field(param + ".role",
                             "role must be system, user, assistant or tool, not '" + rs + "'");
-    templates::ChatMessage msg{rs, message_content(m, i)};
+    templates::ChatMessage msg{rs, message_content(m, i, r.media)};
     if (const json* calls = field(m, "tool_calls")) {
       if (rs != "assistant")
         throw http::bad_field(param + ".tool_calls", "only assistant messages carry tool_calls");

@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "api/media_parts.h"
 #include "api/tools/tool_request.h"
 #include "cache/cache_directive.h"
 #include "engine/sampler.h"
@@ -44,6 +45,8 @@ struct ChatRequest {
   std::optional<bool> enable_thinking;
   bool return_reasoning = false;
   ToolSpec tools;
+  // Image/audio parts in message order; each left kMediaMarker in its message's text.
+  std::vector<MediaPart> media;
 };
 
 struct CompletionRequest {

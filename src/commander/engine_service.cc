@@ -5,6 +5,7 @@
 #include "api/answer_writer.h"
 #include "api/chat_prompt.h"
 #include "api/embeddings.h"
+#include "api/media_prompt.h"
 #include "api/openai_response.h"
 #include "api/openai_schema.h"
 #include "api/prompt_progress.h"
@@ -207,7 +208,14 @@ void EngineService::chat_completions(const httplib::Request& http_req, httplib::
 
   serving::SeqRequest sr;
   prompt_guard_.check(prompt_text.size(), scheduler_->n_ctx(), "messages");
-  sr.prompt = tok.encode(prompt_text, /*add_special=*/true, /*parse_special=*/true);
+  if (r.media.empty()) {
+    sr.prompt = tok.encode(prompt_text, /*add_special=*/true, /*parse_special=*/true);
+  } else {
+    if (!opts_.media) api::refuse_media(r.media.front());
+    auto mp = api::tokenize_with_media(tok, prompt_text, r.media, *opts_.media);
+    sr.prompt = std::move(mp.tokens);
+    sr.media = std::move(mp.media);
+  }
   if (static_cast<int64_t>(sr.prompt.size()) >= scheduler_->n_ctx())
     throw context_error(sr.prompt.size(), scheduler_->n_ctx(), "messages");
   sr.sampling = sampling_for(r.gen);

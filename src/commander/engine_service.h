@@ -17,6 +17,7 @@
 #include "engine/model.h"
 #include "engine/transformer.h"
 #include "http/http_server.h"
+#include "media/media_encoder.h"
 #include "serving/scheduler.h"
 #include "template/chat_template.h"
 #include "verify/verify_service.h"
@@ -41,6 +42,8 @@ struct EngineServiceOptions {
   // keys the named entries on disk (empty: they stay in RAM).
   api::PromptCacheOptions caches;
   std::filesystem::path model_file;
+  // --mmproj: the encoder of image/audio content parts (null: such parts are 400s).
+  std::shared_ptr<const media::MediaEncoder> media;
 };
 
 class EngineService : public http::Service {

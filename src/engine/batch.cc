@@ -20,6 +20,7 @@ void Batch::clear() {
   seq_ids.clear();
   want_logits.clear();
   want_hidden.clear();
+  embeds.clear();
 }
 
 Batch Batch::sequence(std::span<const TokenId> toks, int32_t start_pos, int32_t seq,

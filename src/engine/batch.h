@@ -22,6 +22,11 @@ struct Batch {
   // projection: what embeddings pool). Empty means none, so generation batches never pay
   // for it; otherwise one flag per entry.
   std::vector<uint8_t> want_hidden;
+  // Entries whose input is an embedding row (an image's or audio clip's projected features)
+  // instead of their token's: a row of n_embd floats owned by the caller, valid until
+  // forward() returns; nullptr: the token's. Empty means none, as with want_hidden. The token
+  // id of such an entry is the caller's placeholder (kept for prefix matching, never looked up).
+  std::vector<const float*> embeds;
 
   void add(TokenId token, int32_t pos, int32_t seq, bool logits, bool hidden = false) {
     tokens.push_back(token);
@@ -32,7 +37,16 @@ struct Batch {
       want_hidden.resize(tokens.size() - 1, 0);  // the flags start with the first such entry
       want_hidden.push_back(hidden ? 1 : 0);
     }
+    if (!embeds.empty()) embeds.push_back(nullptr);
   }
+  // An entry fed by an embedding row; `placeholder` is any id (negative ones never collide
+  // with the vocabulary's).
+  void add_embedding(const float* row, TokenId placeholder, int32_t pos, int32_t seq, bool logits) {
+    add(placeholder, pos, seq, logits);
+    embeds.resize(tokens.size(), nullptr);  // the flags start with the first row
+    embeds.back() = row;
+  }
+  bool is_embedding(size_t i) const { return i < embeds.size() && embeds[i] != nullptr; }
   size_t size() const { return tokens.size(); }
   size_t n_logits() const;
   size_t n_hidden() const;

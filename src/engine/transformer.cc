@@ -1,5 +1,6 @@
 #include "engine/transformer.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -46,14 +47,15 @@ void Transformer::validate(const Batch& b, const KvCache& cache) const {
   const size_t n = b.tokens.size();
   if (n == 0) throw std::invalid_argument("empty batch");
   if (b.positions.size() != n || b.seq_ids.size() != n || b.want_logits.size() != n ||
-      (!b.want_hidden.empty() && b.want_hidden.size() != n))
+      (!b.want_hidden.empty() && b.want_hidden.size() != n) ||
+      (!b.embeds.empty() && b.embeds.size() != n))
     throw std::invalid_argument("batch arrays differ in length");
   std::vector<int32_t> next(static_cast<size_t>(cache.n_seq()));
   for (int32_t s = 0; s < cache.n_seq(); ++s) next[static_cast<size_t>(s)] = cache.seq_len(s);
   std::vector<uint8_t> seen(next.size(), 0);
   for (size_t i = 0; i < n; ++i) {
     const auto tok = b.tokens[i];
-    if (tok < 0 || tok >= model_.config().n_vocab)
+    if (!b.is_embedding(i) && (tok < 0 || tok >= model_.config().n_vocab))
       throw std::invalid_argument("token id " + std::to_string(tok) + " is outside the vocabulary");
     const auto s = b.seq_ids[i];
     if (s < 0 || s >= cache.n_seq())
@@ -222,8 +224,13 @@ std::span<const float> Transformer::forward(const Batch& b, KvCache& cache,
   ensure_workspace(n, cache.n_ctx());
   n_hidden_rows_ = 0;
 
-  for (size_t t = 0; t < n; ++t)
-    kernels::dequantize_row(w.tok_embd, b.tokens[t], x_.data() + t * c.n_embd);
+  for (size_t t = 0; t < n; ++t) {
+    float* row = x_.data() + t * c.n_embd;
+    if (b.is_embedding(t))
+      std::copy_n(b.embeds[t], c.n_embd, row);
+    else
+      kernels::dequantize_row(w.tok_embd, b.tokens[t], row);
+  }
 
   kernels::RopeParams rope;
   rope.head_dim = c.head_dim;

@@ -85,6 +85,7 @@ std::shared_ptr<SeqStream> Scheduler::submit(SeqRequest req, bool may_refuse) {
     throw std::invalid_argument("prompt of " + std::to_string(req.prompt.size()) +
                                 " tokens does not fit the context of " +
                                 std::to_string(opts_.n_ctx));
+  check_prompt_media(req.prompt, req.media, tf_.model().config().n_embd);
   // A named entry on disk is read here, on the caller's thread, not by admission's lookup.
   if (opts_.feature_cache) opts_.feature_cache->warm(req.cache);
   auto stream = std::make_shared<SeqStream>();
@@ -211,7 +212,8 @@ void Scheduler::admit() {
     std::unique_ptr<engine::Sampler> sampler;
     try {
       sampler = std::make_unique<engine::Sampler>(req.sampling, tf_.model().tokenizer().n_vocab());
-      for (TokenId t : req.prompt) sampler->accept(t);
+      for (TokenId t : req.prompt)
+        if (t >= 0) sampler->accept(t);  // media rows are no tokens to penalise
     } catch (const std::exception& e) {
       stream->finish(FinishReason::kError, e.what());
       continue;
@@ -276,7 +278,8 @@ void Scheduler::apply_resumes(
     r.hold_after_prefill = false;
     try {
       s.sampler = std::make_unique<engine::Sampler>(r.sampling, tf_.model().tokenizer().n_vocab());
-      for (TokenId t : r.prompt) s.sampler->accept(t);
+      for (TokenId t : r.prompt)
+        if (t >= 0) s.sampler->accept(t);
     } catch (const std::exception& e) {
       finish_slot(s, FinishReason::kError, e.what());
       continue;
@@ -346,6 +349,12 @@ void Scheduler::step() {
     batch.add(t, pos, seq, logits);
     rows += logits;
   };
+  auto add_prompt = [&](const SeqRequest& r, int32_t pos, int32_t seq, bool logits) {
+    const TokenId t = r.prompt[static_cast<size_t>(pos)];
+    if (t >= 0) return add(t, pos, seq, logits);
+    batch.add_embedding(media_row(r.media, static_cast<size_t>(pos)), t, pos, seq, logits);
+    rows += logits;
+  };
   // Decode tokens first: they are one each and keep running streams moving.
   for (auto& s : slots_) {
     s->n_rows = 0;
@@ -364,8 +373,7 @@ void Scheduler::step() {
     for (size_t i = 0; i < n; ++i) {
       const int32_t pos = s->n_prefilled + static_cast<int32_t>(i);
       const bool last = static_cast<size_t>(pos) + 1 == p.size();
-      add(p[static_cast<size_t>(pos)], pos, s->seq,
-          last || s->req.prompt_logprobs || s->req.score_prompt);
+      add_prompt(s->req, pos, s->seq, last || s->req.prompt_logprobs || s->req.score_prompt);
     }
     s->n_rows = rows - s->first_row;
   }
@@ -401,6 +409,10 @@ void Scheduler::step() {
       for (size_t j = 0; j < s->n_rows; ++j) {
         const size_t next = static_cast<size_t>(s->n_prefilled) + j + 1;
         if (next >= p.size()) continue;
+        if (p[next] < 0) {  // a media row is no token to predict
+          if (s->req.prompt_logprobs) s->prompt_lp.push_back({p[next], 0.0f, {}});
+          continue;
+        }
         if (s->req.prompt_logprobs)
           s->prompt_lp.push_back(
               token_logprob(row(s->first_row + j), p[next], std::max(0, s->req.top_logprobs)));

@@ -15,6 +15,7 @@
 #include "cache/cache_directive.h"
 #include "engine/logits_processor.h"
 #include "engine/sampler.h"
+#include "serving/prompt_media.h"
 
 namespace tandem::serving {
 
@@ -22,6 +23,8 @@ using tokenizer::TokenId;
 
 struct SeqRequest {
   std::vector<TokenId> prompt;
+  // Embedding rows behind the prompt's negative placeholder ids (images, audio).
+  std::vector<PromptMedia> media;
   engine::SamplerParams sampling;
   int64_t max_tokens = -1;           // < 0: until end of generation or a full context
   int32_t top_logprobs = -1;         // < 0: no log-probabilities for generated tokens

@@ -77,7 +77,15 @@ TEST_F(CommanderErrors, InvalidJsonAndFieldsAre400) {
   expect_error(post(url(), "/v1/chat/completions", role, kKey), 400, "messages[0].role");
   json image = kChat;
   image["messages"][0]["content"] = json::array({{{"type", "image_url"}, {"image_url", "x"}}});
-  expect_error(post(url(), "/v1/chat/completions", image, kKey), 400, "messages[0].content");
+  expect_error(post(url(), "/v1/chat/completions", image, kKey), 400,
+               "messages[0].content[0].image_url");
+  // A well-formed image to a server without --mmproj: refused naming the part.
+  image["messages"][0]["content"] = json::array(
+      {{{"type", "text"}, {"text", "What is this?"}},
+       {{"type", "image_url"}, {"image_url", {{"url", "data:image/png;base64,iVBORw0KGgo="}}}}});
+  auto r = post(url(), "/v1/chat/completions", image, kKey);
+  expect_error(r, 400, "messages[0].content[1]");
+  EXPECT_EQ(r.j()["error"]["code"], "media_unsupported") << r.body;
 }
 
 TEST_F(CommanderErrors, UnknownModelIs404) {
