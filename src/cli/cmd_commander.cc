@@ -8,6 +8,7 @@
 #include "cli/gpu_layers_option.h"
 #include "cli/kv_budget_option.h"
 #include "cli/memory_guard_option.h"
+#include "cli/mmproj_option.h"
 #include "cli/model_options.h"
 #include "cli/prompt_cache_option.h"
 #include "cli/sampling_options.h"
@@ -26,6 +27,7 @@ struct CommanderOptions {
   commander::UpstreamOptions upstream;
   int32_t ctx = 0;
   KvBudgetOption kv_budget;
+  MmprojOption mmproj;
 };
 
 int run_commander(CommanderOptions& o) {
@@ -49,6 +51,7 @@ int run_commander(CommanderOptions& o) {
     if (o.engine.model_alias.empty())
       o.engine.model_alias = std::filesystem::path(o.model.model_path).stem().string();
     o.engine.model_file = o.model.model_path;
+    o.engine.media = o.mmproj.load(m->config().n_embd, o.engine.threads);
     auto svc = std::make_shared<commander::EngineService>(std::move(m), o.engine, metrics);
     spdlog::info("commander: model '{}', {} slots x {} context, chat template {}",
                  o.engine.model_alias, o.engine.scheduler.n_slots, o.engine.scheduler.n_ctx,
@@ -100,10 +103,12 @@ CommandAction register_commander(CLI::App& app) {
   add_memory_guard_options(cmd, o->engine.memory);
   add_prompt_cache_options(cmd, o->engine.caches);
   o->kv_budget.add_to(cmd);
+  o->mmproj.add_to(cmd);
   o->engine.sampling.temperature = 1.0f;  // OpenAI's default
   add_sampling_options(cmd, o->engine.sampling);
   add_gpu_layers_option(cmd);
   cmd->get_option("--upstream")->excludes("--model");
+  cmd->get_option("--upstream")->excludes("--mmproj");
   cmd->callback([o, cmd] {
     o->engine.fixed_seed = cmd->count("--seed") > 0;
     if (o->model.model_path.empty() && o->upstream.url.empty())

@@ -2,18 +2,22 @@
 #include <fmt/format.h>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "cli/commands.h"
 #include "cli/compress_options.h"
 #include "cli/gpu_layers_option.h"
 #include "cli/kv_budget_option.h"
+#include "cli/mmproj_option.h"
 #include "cli/model_options.h"
 #include "cli/progress_bar.h"
 #include "cli/run_speculative.h"
 #include "cli/sampling_options.h"
 #include "cli/text_file.h"
+#include "api/media_prompt.h"
 #include "engine/generate.h"
+#include "http/api_error.h"
 
 namespace tandem::cli {
 namespace {
@@ -32,7 +36,52 @@ struct RunOptions {
   SpecRunOptions spec;         // --draft / --remote-target
   double compress_keep = 1.0;  // < 1: the prompt is compressed first
   KvBudgetOption kv_budget;
+  MmprojOption mmproj;
+  std::vector<std::string> images;  // --image, in order
 };
+
+std::vector<uint8_t> read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+// The prompt with the images' rows where `<__media__>` markers are (before the text when it
+// has none), as placeholder ids plus one row pointer per entry.
+struct RunPrompt {
+  std::vector<tokenizer::TokenId> ids;
+  std::vector<const float*> rows;
+  api::MediaPrompt media;
+};
+RunPrompt prompt_with_images(const RunOptions& o, const engine::Model& m,
+                             const std::string& prompt) {
+  if (o.spec.enabled())
+    throw std::invalid_argument("--image does not combine with speculative decoding");
+  auto enc = o.mmproj.load(m.config().n_embd, o.model.resolved_threads());
+  std::vector<api::MediaPart> parts;
+  for (const std::string& f : o.images) {
+    api::MediaPart p;
+    p.input.kind = media::Modality::kImage;
+    p.input.bytes = read_bytes(f);
+    p.param = "--image " + f;
+    parts.push_back(std::move(p));
+  }
+  std::string text = prompt;
+  if (text.find(api::kMediaMarker) == std::string::npos) {
+    std::string markers;
+    for (size_t i = 0; i < parts.size(); ++i) markers += api::kMediaMarker;
+    text = markers + text;
+  }
+  RunPrompt r;
+  try {
+    r.media = api::tokenize_with_media(m.tokenizer(), text, parts, *enc);
+  } catch (const http::ApiError& e) {
+    throw std::invalid_argument(e.param + ": " + e.what());
+  }
+  r.ids = r.media.tokens;
+  for (size_t i = 0; i < r.ids.size(); ++i) r.rows.push_back(serving::media_row(r.media.media, i));
+  return r;
+}
 
 int run(const RunOptions& o) {
   auto m = o.model.load();
@@ -48,7 +97,10 @@ int run(const RunOptions& o) {
     fmt::print(stderr, "compressed: {}/{} prompt tokens kept\n", c.tokens_after, c.tokens_before);
     prompt = c.text;
   }
-  auto ids = tok.encode(prompt, /*add_special=*/true, /*parse_special=*/false);
+  RunPrompt with_media;
+  if (!o.images.empty()) with_media = prompt_with_images(o, *m, prompt);
+  auto ids = o.images.empty() ? tok.encode(prompt, /*add_special=*/true, /*parse_special=*/false)
+                              : with_media.ids;
   if (ids.empty() && tok.bos() >= 0) ids.push_back(tok.bos());
   if (ids.empty()) throw std::runtime_error("the prompt is empty and the model has no BOS token");
   // Default: the training context (at most 4096), grown to fit prompt + generation, as
@@ -103,7 +155,8 @@ int run(const RunOptions& o) {
                          if (done < total) return;
                          bar.finish();
                          print_prompt();
-                       });
+                       },
+                       with_media.rows);
   const std::string rest = utf8.flush();
   std::fwrite(rest.data(), 1, rest.size(), stdout);
   std::fputc('\n', stdout);
@@ -141,6 +194,12 @@ CommandAction register_run(CLI::App& app) {
       ->check(keep_share());
   add_sampling_options(cmd, o->sampling);
   o->spec.add_to(cmd);
+  o->mmproj.add_to(cmd);
+  cmd->add_option("--image", o->images,
+                  "Image file (PNG, JPEG, BMP, GIF) the model sees where the prompt says "
+                  "<__media__> (else before the prompt); needs --mmproj; repeatable")
+      ->check(CLI::ExistingFile)
+      ->needs("--mmproj");
   add_gpu_layers_option(cmd);
   return [o]() { return run(*o); };
 }

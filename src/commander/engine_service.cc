@@ -191,6 +191,11 @@ void EngineService::models(const httplib::Request&, httplib::Response& res) {
             {"created", 0},
             {"owned_by", "tandem"},
             {"context_length", scheduler_->n_ctx()}};
+  // What content parts the model reads (llama-server lists its mmproj's the same way).
+  json modalities = json::array({"text"});
+  for (auto k : {media::Modality::kImage, media::Modality::kAudio})
+    if (opts_.media && opts_.media->supports(k)) modalities.push_back(media::modality_name(k));
+  m["modalities"] = std::move(modalities);
   res.set_content(http::dump({{"object", "list"}, {"data", json::array({m})}}), "application/json");
 }
 

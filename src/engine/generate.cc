@@ -14,7 +14,10 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 GenerationStats generate(Transformer& tf, KvCache& cache, std::span<const TokenId> prompt,
                          Sampler& sampler, int64_t max_tokens,
                          const std::function<bool(TokenId)>& on_token, int64_t prefill_chunk,
-                         const std::function<void(int64_t, int64_t)>& on_prefill) {
+                         const std::function<void(int64_t, int64_t)>& on_prefill,
+                         std::span<const float* const> prompt_rows) {
+  if (!prompt_rows.empty() && prompt_rows.size() != prompt.size())
+    throw std::invalid_argument("prompt rows and prompt tokens differ in number");
   if (prompt.empty()) throw std::invalid_argument("cannot generate from an empty prompt");
   if (static_cast<int64_t>(prompt.size()) >= cache.n_ctx())
     throw std::invalid_argument("prompt of " + std::to_string(prompt.size()) +
@@ -23,7 +26,8 @@ GenerationStats generate(Transformer& tf, KvCache& cache, std::span<const TokenI
   GenerationStats st;
   st.n_prompt = static_cast<int64_t>(prompt.size());
   cache.clear(0);
-  for (TokenId t : prompt) sampler.accept(t);
+  for (TokenId t : prompt)
+    if (t >= 0) sampler.accept(t);  // media placeholders are no tokens
 
   auto t0 = std::chrono::steady_clock::now();
   size_t chunk = prefill_chunk > 0 ? static_cast<size_t>(prefill_chunk) : prompt.size();
@@ -33,8 +37,16 @@ GenerationStats generate(Transformer& tf, KvCache& cache, std::span<const TokenI
   std::span<const float> logits;
   for (size_t done = 0; done < prompt.size();) {
     const size_t n = std::min(chunk, prompt.size() - done);
-    logits = tf.forward(
-        Batch::sequence(prompt.subspan(done, n), static_cast<int32_t>(done), 0, false), cache);
+    Batch b;
+    for (size_t i = done; i < done + n; ++i) {
+      const auto pos = static_cast<int32_t>(i);
+      const bool last = i + 1 == prompt.size();
+      if (!prompt_rows.empty() && prompt_rows[i])
+        b.add_embedding(prompt_rows[i], prompt[i], pos, 0, last);
+      else
+        b.add(prompt[i], pos, 0, last);
+    }
+    logits = tf.forward(b, cache);
     done += n;
     if (on_prefill) on_prefill(static_cast<int64_t>(done), st.n_prompt);
   }

@@ -24,9 +24,12 @@ struct GenerationStats {
 // the context is full.
 // prefill_chunk > 0: the prompt is evaluated in chunks of that many tokens, on_prefill(done,
 // total) called after each (a progress bar on a long prompt); 0: one batch.
+// prompt_rows: empty, or one entry per prompt token: an embedding row (image/audio features)
+// fed in place of that entry's token (whose id is then a placeholder), or nullptr.
 GenerationStats generate(Transformer& tf, KvCache& cache, std::span<const TokenId> prompt,
                          Sampler& sampler, int64_t max_tokens,
                          const std::function<bool(TokenId)>& on_token, int64_t prefill_chunk = 0,
-                         const std::function<void(int64_t, int64_t)>& on_prefill = {});
+                         const std::function<void(int64_t, int64_t)>& on_prefill = {},
+                         std::span<const float* const> prompt_rows = {});
 
 }  // namespace tandem::engine
