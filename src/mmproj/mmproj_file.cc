@@ -97,10 +97,10 @@ void MmprojFile::load() {
     v.encoder = load_encoder(Modality::Vision, vision_projector_);
     v.image_size = file_.get_int("clip.vision.image_size");
     v.patch_size = file_.get_int("clip.vision.patch_size");
-    if (v.image_size <= 0 || v.patch_size <= 0 || v.image_size % v.patch_size != 0)
+    // Not necessarily a multiple: the convolution drops the remainder (SigLIP 384 / 14 -> 27).
+    if (v.patch_size <= 0 || v.image_size < v.patch_size)
       throw error("clip.vision.image_size " + std::to_string(v.image_size) +
-                  " is not a positive multiple of clip.vision.patch_size " +
-                  std::to_string(v.patch_size));
+                  " is smaller than clip.vision.patch_size " + std::to_string(v.patch_size));
     for (const char* which : {"image_mean", "image_std"}) {
       const std::string key = std::string("clip.vision.") + which;
       const auto* val = file_.find(key);

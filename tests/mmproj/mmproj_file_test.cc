@@ -74,6 +74,17 @@ TEST(MmprojFile, UnknownProjectorTypeNamesItAndTheFile) {
   }
 }
 
+TEST(MmprojFile, PatchGridDropsTheRemainder) {
+  auto w = keys_only("gemma3");
+  w.set_u32("clip.vision.image_size", 384);
+  w.set_u32("clip.vision.patch_size", 14);
+  EXPECT_EQ(from_writer(w, "x").vision().patches_per_side(), 27);  // SigLIP so400m at 384
+  w.set_u32("clip.vision.image_size", 8);
+  w.set_u32("clip.vision.patch_size", 14);
+  EXPECT_THAT([&] { from_writer(w, "x"); },
+              ::testing::ThrowsMessage<model::ModelFileError>(HasSubstr("smaller than")));
+}
+
 TEST(MmprojFile, ProjectorTypeFallsBackToThePerModalityKey) {
   auto w = keys_only("");
   w.set_string("clip.vision.projector_type", "gemma3");
