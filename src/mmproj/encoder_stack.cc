@@ -205,8 +205,13 @@ void EncoderStack::feed_forward(const Layer& l, const float* in, float* out, int
 double EncoderStack::flops(int64_t n_tokens, int64_t n_layers) const {
   const double t = static_cast<double>(n_tokens), n = static_cast<double>(hp_.n_embd);
   const double ff = static_cast<double>(hp_.n_ff);
-  const double per_layer = 2.0 * t * (4.0 * n * n + 2.0 * n * ff) + 2.0 * 2.0 * t * t * n;
-  return per_layer * static_cast<double>(n_layers);
+  double total = 0;
+  for (int64_t il = 0; il < n_layers && il < n_layer(); ++il) {
+    const bool gated = !layers_[static_cast<size_t>(il)].gate.empty();
+    // Q, K, V, out; up (and gate), down; scores and weighted values.
+    total += 2.0 * t * (4.0 * n * n + (gated ? 3.0 : 2.0) * n * ff) + 2.0 * 2.0 * t * t * n;
+  }
+  return total;
 }
 
 }  // namespace tandem::mmproj

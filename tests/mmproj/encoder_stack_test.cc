@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 #include <random>
 
 #include "mmproj/mmproj_test_util.h"
@@ -115,6 +116,9 @@ TEST(EncoderStack, MatchesAPlainDoubleReference) {
     }
     EXPECT_LT(max_err / max_ref, 1e-5) << threads << " threads";
   }
+  // 2 FLOPs per multiply-add: Q, K, V, out (4 n^2), up and down (2 n ff), attention (2 T n).
+  const double per_layer = 2.0 * T * (4 * n * n + 2 * n * hp.n_ff) + 4.0 * T * T * n;
+  EXPECT_DOUBLE_EQ(stack.flops(T, 2), 2 * per_layer);
   kernels::ThreadPool pool(1);
   std::vector<float> bad(5);
   EXPECT_THROW(stack.forward(bad, T, pool, {}), std::invalid_argument);
@@ -122,30 +126,55 @@ TEST(EncoderStack, MatchesAPlainDoubleReference) {
   EXPECT_THROW(stack.forward(y, T, pool, {.n_layers = 4}), std::invalid_argument);
 }
 
+// The file's tensors under new names / shapes (rename: old -> new name).
+MmprojFile rewrite(const MmprojFile& src, const std::string& drop, const std::string& shrink,
+                   const std::map<std::string, std::string>& rename = {}) {
+  model::GgufWriter w;
+  for (const auto& [k, v] : src.gguf().metadata()) w.set(k, v);
+  for (const auto& t : src.gguf().tensors()) {
+    if (t.name == drop) continue;
+    auto dims = t.dims;
+    size_t bytes = t.nbytes;
+    if (t.name == shrink) {
+      dims[0] /= 2;
+      bytes /= 2;
+    }
+    const auto it = rename.find(t.name);
+    w.add_tensor(it == rename.end() ? t.name : it->second, t.type, dims, {t.data, bytes});
+  }
+  return MmprojFile::from_gguf(model::GgufFile::from_bytes(w.to_bytes(), "edited.gguf"));
+}
+
+TEST(EncoderStack, SwappedUpDownNamesOfOldConvertersAreUndone) {
+  const auto f = MmprojFile::open(testing::tiny_mmproj("gemma3", "F32"));
+  std::map<std::string, std::string> swap;
+  for (int il = 0; il < 3; ++il)
+    for (const char* part : {".weight", ".bias"}) {
+      const std::string p = "v.blk." + std::to_string(il) + ".";
+      swap[p + "ffn_up" + part] = p + "ffn_down" + part;
+      swap[p + "ffn_down" + part] = p + "ffn_up" + part;
+    }
+  const auto swapped = rewrite(f, "", "", swap);
+  ASSERT_EQ(swapped.tensor("v.blk.0.ffn_down.weight").dims[0], 32);  // n_embd wide: swapped
+  const EncoderStack a(f, "v", f.vision().encoder), b(swapped, "v", swapped.vision().encoder);
+  kernels::ThreadPool pool(2);
+  std::vector<float> x(static_cast<size_t>(10 * 32)), y;
+  for (size_t i = 0; i < x.size(); ++i) x[i] = std::sin(0.37f * static_cast<float>(i));
+  y = x;
+  a.forward(x, 10, pool, {});
+  b.forward(y, 10, pool, {});
+  EXPECT_EQ(x, y);
+}
+
 TEST(EncoderStack, MissingOrMisshapenTensorIsNamed) {
   // Copy the tiny file's tensors, dropping one and reshaping another.
   const auto src = MmprojFile::open(testing::tiny_mmproj("idefics3", "F32"));
-  auto rewrite = [&](const std::string& drop, const std::string& shrink) {
-    model::GgufWriter w;
-    for (const auto& [k, v] : src.gguf().metadata()) w.set(k, v);
-    for (const auto& t : src.gguf().tensors()) {
-      if (t.name == drop) continue;
-      auto dims = t.dims;
-      size_t bytes = t.nbytes;
-      if (t.name == shrink) {
-        dims[0] /= 2;
-        bytes /= 2;
-      }
-      w.add_tensor(t.name, t.type, dims, {t.data, bytes});
-    }
-    return MmprojFile::from_gguf(model::GgufFile::from_bytes(w.to_bytes(), "edited.gguf"));
-  };
-  const auto missing = rewrite("v.blk.1.attn_out.weight", "");
+  const auto missing = rewrite(src, "v.blk.1.attn_out.weight", "");
   EXPECT_THAT([&] { EncoderStack(missing, "v", missing.vision().encoder); },
               ::testing::ThrowsMessage<model::ModelFileError>(::testing::AllOf(
                   ::testing::HasSubstr("edited.gguf"),
                   ::testing::HasSubstr("missing tensor 'v.blk.1.attn_out.weight'"))));
-  const auto wrong = rewrite("", "v.blk.2.ln2.bias");
+  const auto wrong = rewrite(src, "", "v.blk.2.ln2.bias");
   EXPECT_THAT([&] { EncoderStack(wrong, "v", wrong.vision().encoder); },
               ::testing::ThrowsMessage<model::ModelFileError>(
                   ::testing::HasSubstr("'v.blk.2.ln2.bias' has shape [16], expected [32]")));
