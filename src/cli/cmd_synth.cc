@@ -3,6 +3,7 @@
 
 #include "cli/commands.h"
 #include "cli/progress_bar.h"
+#include "convert/synth_mmproj.h"
 #include "convert/synth_model.h"
 
 namespace tandem::cli {
@@ -16,7 +17,23 @@ struct SynthCli {
   convert::SynthOptions opt;
   std::string out;
   int threads = 0;
+  // The mmproj (vision projector) file, written with or instead of the language model.
+  std::string mmproj_out;
+  convert::MmprojSynthOptions mm;
+  std::string vision = "tiny";
 };
+
+int write_mmproj(SynthCli& s) {
+  s.mm.shape = convert::vision_preset(s.vision);
+  if (s.mm.n_embd_text <= 0) s.mm.n_embd_text = s.opt.shape.n_embd;  // the LM's width
+  s.mm.seed = s.opt.seed;
+  const auto r = convert::synth_mmproj(s.mm, s.mmproj_out);
+  for (const auto& f : r.fallbacks) fmt::print(stderr, "fallback: {}\n", f);
+  fmt::print(stderr, "wrote {}: {} projector on a {} tower, {} parameters, {:.1f} MiB of tensors\n",
+             s.mmproj_out, s.mm.projector, s.vision, r.n_params,
+             static_cast<double>(r.bytes) / (1 << 20));
+  return 0;
+}
 
 int run_synth(SynthCli& s) {
   if (s.like == "custom") {
@@ -38,6 +55,12 @@ int run_synth(SynthCli& s) {
     s.opt.shape = convert::shape_preset(s.like);
     if (s.like.rfind("qwen", 0) == 0) s.opt.tied_output = true;
   }
+  if (s.out.empty() && s.mmproj_out.empty())
+    throw std::invalid_argument("nothing to write: give -o MODEL.gguf and/or --mmproj-out FILE");
+  if (!s.mmproj_out.empty()) write_mmproj(s);
+  if (s.out.empty()) return 0;
+  if (s.opt.vocab_from.empty())
+    throw std::invalid_argument("--vocab-from VOCAB.gguf is required to write a language model");
   s.opt.threads = s.threads > 0 ? s.threads : 2;
   ProgressBar bar("synth " + s.out);
   s.opt.progress = [&bar](size_t done, size_t total, const std::string& name) {
@@ -61,10 +84,10 @@ CommandAction register_synth(CLI::App& app) {
   cmd->add_option("--like", s->like, "Shape: " + presets)->capture_default_str();
   cmd->add_option("--type", s->opt.type, "F32|F16|BF16|Q8_0|Q4_0|Q4_1|Q4_K|Q4_K_M|Q6_K")
       ->capture_default_str();
-  cmd->add_option("--vocab-from", s->opt.vocab_from, "GGUF file whose tokenizer is copied")
-      ->required()
+  cmd->add_option("--vocab-from", s->opt.vocab_from,
+                  "GGUF file whose tokenizer is copied (needed with -o)")
       ->check(CLI::ExistingFile);
-  cmd->add_option("-o,--output", s->out, "Output GGUF path")->required();
+  cmd->add_option("-o,--output", s->out, "Output GGUF path of the language model");
   cmd->add_option("-s,--seed", s->opt.seed, "Seed of the random weights")->capture_default_str();
   cmd->add_option("-t,--threads", s->threads, "Threads (default 2)");
   cmd->add_option("--arch", s->arch, "custom: llama|qwen2|qwen3")->capture_default_str();
@@ -77,6 +100,21 @@ CommandAction register_synth(CLI::App& app) {
   cmd->add_option("--ctx", s->ctx, "custom: training context length")->capture_default_str();
   cmd->add_option("--rope-base", s->rope_base, "custom: RoPE base")->capture_default_str();
   cmd->add_flag("--tied", s->opt.tied_output, "Share the embedding as output projection");
+  std::string towers;
+  for (const auto& n : convert::vision_preset_names()) towers += (towers.empty() ? "" : "|") + n;
+  cmd->add_option("--mmproj-out", s->mmproj_out,
+                  "Also (or only) write a random-weight mmproj GGUF (vision projector, "
+                  "llama.cpp layout) to this path");
+  cmd->add_option("--projector", s->mm.projector, "mmproj: mlp (LLaVA)|idefics3 (SmolVLM)|gemma3")
+      ->capture_default_str();
+  cmd->add_option("--vision", s->vision,
+                  "mmproj: vision tower shape: " + towers +
+                      " (tiny: tests; siglip-400m-384: SigLIP so400m, patch 14, 384 px)")
+      ->capture_default_str();
+  cmd->add_option("--mmproj-type", s->mm.type, "mmproj: matrix type F32|F16|Q8_0")
+      ->capture_default_str();
+  cmd->add_option("--n-embd-text", s->mm.n_embd_text,
+                  "mmproj: projector output width (default: the language model's n_embd)");
   return [s]() { return run_synth(*s); };
 }
 

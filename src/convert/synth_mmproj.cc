@@ -1,0 +1,220 @@
+#include "convert/synth_mmproj.h"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "kernels/quant_formats.h"
+#include "model/ggml_types.h"
+#include "model/gguf_writer.h"
+
+namespace tandem::convert {
+namespace {
+
+using model::GgmlType;
+
+uint64_t mix(uint64_t x) {  // splitmix64
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+uint64_t hash_name(const std::string& s, uint64_t seed) {
+  uint64_t h = seed ^ 0xcbf29ce484222325ULL;
+  for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
+  return h;
+}
+
+// How a tensor's values are drawn: uniform with the standard deviation `scale` around
+// `center` (norm weights sit around 1, everything else around 0).
+struct Init {
+  float center = 0.0f;
+  float scale = 0.0f;
+};
+
+class Builder {
+ public:
+  Builder(model::GgufWriter& w, const MmprojSynthOptions& opt, MmprojSynthReport& report)
+      : w_(w), opt_(opt), report_(report), type_(model::parse_type_name(opt.type)) {}
+
+  // A Linear weight: ne = [n_in, n_out], in the file's matrix type when rows are whole blocks.
+  void matrix(const std::string& name, int64_t n_in, int64_t n_out) {
+    GgmlType t = type_;
+    if (n_in % model::traits(t).block_size != 0) {
+      t = GgmlType::F16;
+      report_.fallbacks.push_back(name + ": " + opt_.type + " -> F16 (rows of " +
+                                  std::to_string(n_in) + " are not whole blocks)");
+    }
+    add(name, t, {n_in, n_out}, {0.0f, 1.0f / std::sqrt(static_cast<float>(n_in))});
+  }
+  // Tensors llama.cpp's converter keeps in float (convolutions, embeddings): F32 in an F32
+  // file, else F16.
+  void dense(const std::string& name, std::vector<int64_t> dims, Init init) {
+    add(name, type_ == GgmlType::F32 ? GgmlType::F32 : GgmlType::F16, std::move(dims), init);
+  }
+  void vector(const std::string& name, int64_t n, Init init) {
+    add(name, GgmlType::F32, {n}, init);
+  }
+
+ private:
+  void add(const std::string& name, GgmlType t, std::vector<int64_t> dims, Init init) {
+    const int64_t cols = dims[0];
+    int64_t n = 1;
+    for (int64_t d : dims) n *= d;
+    const int64_t rows = n / cols;
+    std::vector<float> row(static_cast<size_t>(cols));
+    const size_t rb = model::row_bytes(t, cols);
+    std::vector<uint8_t> bytes(rb * static_cast<size_t>(rows));
+    uint64_t s = hash_name(name, opt_.seed);
+    for (int64_t r = 0; r < rows; ++r) {
+      for (auto& x : row) {
+        s = mix(s);
+        const float u = static_cast<float>((s >> 40) * 0x1.0p-24) * 2.0f - 1.0f;  // [-1, 1)
+        x = init.center + init.scale * std::sqrt(3.0f) * u;
+      }
+      kernels::quantize(t, row.data(), bytes.data() + static_cast<size_t>(r) * rb, cols);
+    }
+    report_.bytes += bytes.size();
+    report_.n_params += n;
+    w_.add_tensor(name, t, std::move(dims), bytes);
+  }
+
+  model::GgufWriter& w_;
+  const MmprojSynthOptions& opt_;
+  MmprojSynthReport& report_;
+  GgmlType type_;
+};
+
+VisionShape make(int64_t image, int64_t patch, int64_t embd, int64_t ff, int64_t layers,
+                 int64_t heads, int64_t scale, int64_t preproc) {
+  VisionShape s;
+  s.image_size = image;
+  s.patch_size = patch;
+  s.n_embd = embd;
+  s.n_ff = ff;
+  s.n_layer = layers;
+  s.n_head = heads;
+  s.scale_factor = scale;
+  s.preproc_image_size = preproc;
+  return s;
+}
+
+}  // namespace
+
+VisionShape vision_preset(const std::string& name) {
+  if (name == "tiny") return make(32, 4, 32, 48, 3, 2, 0, 64);
+  if (name == "siglip-400m-384") return make(384, 14, 1152, 4304, 27, 16, 3, 768);
+  if (name == "siglip-400m-896") return make(896, 14, 1152, 4304, 27, 16, 4, 1792);
+  std::string known;
+  for (const auto& n : vision_preset_names()) known += (known.empty() ? "" : ", ") + n;
+  throw std::invalid_argument("unknown vision shape '" + name + "' (known: " + known + ")");
+}
+
+std::vector<std::string> vision_preset_names() {
+  return {"tiny", "siglip-400m-384", "siglip-400m-896"};
+}
+
+MmprojSynthReport synth_mmproj(const MmprojSynthOptions& opt, const std::string& out_path) {
+  const VisionShape& v = opt.shape;
+  const std::string& proj = opt.projector;
+  if (proj != "mlp" && proj != "idefics3" && proj != "gemma3")
+    throw std::invalid_argument("synth cannot write projector '" + proj +
+                                "' (supported: mlp, idefics3, gemma3)");
+  if (opt.type != "F32" && opt.type != "F16" && opt.type != "Q8_0")
+    throw std::invalid_argument("mmproj weights must be F32, F16 or Q8_0, not " + opt.type);
+  if (v.n_embd <= 0 || v.n_head <= 0 || v.n_embd % v.n_head || v.n_ff <= 0 || v.n_layer <= 0 ||
+      v.patch_size <= 0 || v.image_size < v.patch_size)
+    throw std::invalid_argument("invalid vision shape");
+  if (opt.n_embd_text <= 0)
+    throw std::invalid_argument("the projector output width (the text model's n_embd) is needed");
+  const bool clip = proj == "mlp";  // CLIP tower (LLaVA) vs SigLIP (idefics3, gemma3)
+  const int64_t n = v.n_embd, side = v.image_size / v.patch_size, n_text = opt.n_embd_text;
+  // idefics3 shuffles s x s patches into one; gemma3 pools k x k (llama.cpp's default 4).
+  const int64_t scale = v.scale_factor > 0 ? v.scale_factor : (proj == "gemma3" ? 4 : 2);
+  if (proj == "idefics3" && side % scale != 0)
+    throw std::invalid_argument("idefics3: " + std::to_string(side) +
+                                " patches per side are not a multiple of the scale factor " +
+                                std::to_string(scale));
+
+  model::GgufWriter w;
+  w.set_string("general.architecture", "clip");
+  w.set_string("general.name", "tandem-synth-mmproj-" + proj);
+  w.set_string("general.description", "random weights, for tests and speed measurements only");
+  w.set_bool("clip.has_vision_encoder", true);
+  w.set_bool("clip.has_text_encoder", false);
+  if (clip) w.set_bool("clip.has_llava_projector", true);
+  w.set_string("clip.projector_type", proj);
+  w.set_bool("clip.use_gelu", !clip);  // SigLIP: gelu (tanh); CLIP: quick_gelu
+  w.set_u32("clip.vision.image_size", static_cast<uint32_t>(v.image_size));
+  w.set_u32("clip.vision.patch_size", static_cast<uint32_t>(v.patch_size));
+  w.set_u32("clip.vision.embedding_length", static_cast<uint32_t>(n));
+  w.set_u32("clip.vision.feed_forward_length", static_cast<uint32_t>(v.n_ff));
+  w.set_u32("clip.vision.block_count", static_cast<uint32_t>(v.n_layer));
+  w.set_u32("clip.vision.attention.head_count", static_cast<uint32_t>(v.n_head));
+  w.set_f32("clip.vision.attention.layer_norm_epsilon", clip ? 1e-5f : v.eps);
+  w.set_u32("clip.vision.projection_dim", static_cast<uint32_t>(n_text));
+  if (clip) {  // OpenAI CLIP's normalisation
+    w.set_f32_array("clip.vision.image_mean", {0.48145466f, 0.4578275f, 0.40821073f});
+    w.set_f32_array("clip.vision.image_std", {0.26862954f, 0.26130258f, 0.27577711f});
+  } else {
+    w.set_f32_array("clip.vision.image_mean", {0.5f, 0.5f, 0.5f});
+    w.set_f32_array("clip.vision.image_std", {0.5f, 0.5f, 0.5f});
+  }
+  if (proj == "idefics3") {
+    w.set_u32("clip.vision.projector.scale_factor", static_cast<uint32_t>(scale));
+    const int64_t longest = v.preproc_image_size > 0 ? v.preproc_image_size : 2 * v.image_size;
+    w.set_u32("clip.vision.preproc_image_size", static_cast<uint32_t>(longest));
+  }
+  if (proj == "gemma3" && scale != 4)  // llama.cpp's converter writes it only when not 4
+    w.set_u32("clip.vision.projector.scale_factor", static_cast<uint32_t>(scale));
+
+  MmprojSynthReport report;
+  Builder b(w, opt, report);
+  const Init bias{0.0f, 0.05f}, norm{1.0f, 0.1f}, norm_bias{0.0f, 0.05f};
+  const int64_t p = v.patch_size;
+  b.dense("v.patch_embd.weight", {p, p, 3, n},
+          {0.0f, 1.0f / std::sqrt(static_cast<float>(3 * p * p))});
+  if (!clip) b.vector("v.patch_embd.bias", n, bias);
+  if (clip) b.vector("v.class_embd", n, {0.0f, 0.5f});
+  b.dense("v.position_embd.weight", {n, side * side + (clip ? 1 : 0)}, {0.0f, 0.5f});
+  if (clip) {
+    b.vector("v.pre_ln.weight", n, norm);
+    b.vector("v.pre_ln.bias", n, norm_bias);
+  }
+  for (int64_t il = 0; il < v.n_layer; ++il) {
+    const std::string l = "v.blk." + std::to_string(il) + ".";
+    b.vector(l + "ln1.weight", n, norm);
+    b.vector(l + "ln1.bias", n, norm_bias);
+    for (const char* m : {"attn_q", "attn_k", "attn_v", "attn_out"}) {
+      b.matrix(l + m + ".weight", n, n);
+      b.vector(l + m + ".bias", n, bias);
+    }
+    b.vector(l + "ln2.weight", n, norm);
+    b.vector(l + "ln2.bias", n, norm_bias);
+    b.matrix(l + "ffn_up.weight", n, v.n_ff);
+    b.vector(l + "ffn_up.bias", v.n_ff, bias);
+    b.matrix(l + "ffn_down.weight", v.n_ff, n);
+    b.vector(l + "ffn_down.bias", n, bias);
+  }
+  if (!clip) {  // SigLIP's post_layernorm (LLaVA reads a hidden state before it)
+    b.vector("v.post_ln.weight", n, norm);
+    b.vector("v.post_ln.bias", n, norm_bias);
+  }
+  if (proj == "mlp") {
+    b.matrix("mm.0.weight", n, n_text);
+    b.vector("mm.0.bias", n_text, bias);
+    b.matrix("mm.2.weight", n_text, n_text);
+    b.vector("mm.2.bias", n_text, bias);
+  } else if (proj == "idefics3") {
+    b.matrix("mm.model.fc.weight", n * scale * scale, n_text);
+  } else {
+    // Stored un-transposed: ne = [n_text, n_embd]; the norm already holds Gemma's 1 + w.
+    b.dense("mm.input_projection.weight", {n_text, n},
+            {0.0f, 1.0f / std::sqrt(static_cast<float>(n))});
+    b.vector("mm.soft_emb_norm.weight", n, norm);
+  }
+  w.write(out_path);
+  return report;
+}
+
+}  // namespace tandem::convert

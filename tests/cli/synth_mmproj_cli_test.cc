@@ -1,0 +1,76 @@
+// `tandem synth --mmproj-out`: a random-weight mmproj in llama.cpp's layout, alone or with a
+// language model; bad options exit non-zero with a message naming the problem.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "model/gguf_file.h"
+#include "support/paths.h"
+#include "support/process.h"
+
+namespace tandem::test {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::string temp_path(const std::string& name) {
+  const auto dir = std::filesystem::path(unique_temp_dir()) / "tandem_synth_mmproj_cli_test";
+  std::filesystem::create_directories(dir);
+  return (dir / name).string();
+}
+
+TEST(SynthMmprojCli, WritesEachProjectorInLlamaCppLayout) {
+  struct Case {
+    std::string projector;
+    std::vector<std::string> tensors;
+  };
+  const Case cases[] = {
+      {"mlp", {"v.class_embd", "v.pre_ln.weight", "mm.0.weight", "mm.2.bias"}},
+      {"idefics3", {"v.patch_embd.bias", "v.post_ln.weight", "mm.model.fc.weight"}},
+      {"gemma3", {"v.post_ln.bias", "mm.soft_emb_norm.weight", "mm.input_projection.weight"}},
+  };
+  for (const auto& c : cases) {
+    const auto path = temp_path(c.projector + ".gguf");
+    const auto r = run_tandem({"synth", "--mmproj-out", path, "--projector", c.projector,
+                               "--vision", "tiny", "--mmproj-type", "Q8_0", "--n-embd-text", "64"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_THAT(r.err, HasSubstr("wrote " + path));
+    const auto f = model::GgufFile::open(path);
+    EXPECT_EQ(f.get_string("clip.projector_type"), c.projector);
+    EXPECT_TRUE(f.get_bool("clip.has_vision_encoder"));
+    EXPECT_EQ(f.get_int("clip.vision.block_count"), 3);
+    for (const auto& t : c.tensors) EXPECT_NE(f.find_tensor(t), nullptr) << c.projector << " " << t;
+    EXPECT_EQ(f.tensor("v.blk.2.ffn_up.weight").dims, (std::vector<int64_t>{32, 48}));
+    EXPECT_EQ(f.tensor("v.blk.0.attn_q.weight").type, model::GgmlType::Q8_0);
+  }
+  // The projector's output width defaults to the language model's n_embd (--like).
+  const auto path = temp_path("default-width.gguf");
+  ASSERT_EQ(run_tandem({"synth", "--mmproj-out", path, "--projector", "gemma3", "--like",
+                        "qwen2.5-0.5b", "--mmproj-type", "F32"})
+                .exit_code,
+            0);
+  EXPECT_EQ(model::GgufFile::open(path).tensor("mm.input_projection.weight").dims[0], 896);
+}
+
+TEST(SynthMmprojCli, BadOptionsAreNamed) {
+  const auto path = temp_path("bad.gguf");
+  auto r = run_tandem({"synth", "--mmproj-out", path, "--projector", "minicpmv"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.err, HasSubstr("minicpmv"));
+  r = run_tandem({"synth", "--mmproj-out", path, "--vision", "vit-huge"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.err, HasSubstr("unknown vision shape 'vit-huge'"));
+  r = run_tandem({"synth", "--mmproj-out", path, "--mmproj-type", "Q4_K"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.err, HasSubstr("F32, F16 or Q8_0"));
+  r = run_tandem({"synth"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.err, HasSubstr("nothing to write"));
+  r = run_tandem({"synth", "-o", path});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.err, HasSubstr("--vocab-from"));
+}
+
+}  // namespace
+}  // namespace tandem::test

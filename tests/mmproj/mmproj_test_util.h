@@ -1,0 +1,27 @@
+// Builds small mmproj files for the mmproj and vision tests.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "convert/synth_mmproj.h"
+
+namespace tandem::testing {
+
+// A tiny random-weight mmproj of `projector` written under the test temp dir.
+inline std::string tiny_mmproj(const std::string& projector, const std::string& type = "F32",
+                               int64_t n_embd_text = 40, uint64_t seed = 7) {
+  convert::MmprojSynthOptions o;
+  o.projector = projector;
+  o.shape = convert::vision_preset("tiny");
+  o.n_embd_text = n_embd_text;
+  o.type = type;
+  o.seed = seed;
+  const auto path =
+      std::filesystem::temp_directory_path() /
+      ("tandem-mmproj-" + projector + "-" + type + "-" + std::to_string(seed) + ".gguf");
+  convert::synth_mmproj(o, path.string());
+  return path.string();
+}
+
+}  // namespace tandem::testing

@@ -1,0 +1,103 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "vision/image.h"
+#include "vision/vision_test_util.h"
+
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#include <stb/stb_image_write.h>
+
+namespace tandem::vision {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::ThrowsMessage;
+
+std::vector<uint8_t> fixture() {
+  return testing::read_bytes(testing::fixture_png());
+}
+
+void append(void* ctx, void* data, int size) {
+  auto* out = static_cast<std::vector<uint8_t>*>(ctx);
+  out->insert(out->end(), static_cast<uint8_t*>(data), static_cast<uint8_t*>(data) + size);
+}
+
+// The fixture re-encoded as JPEG or BMP with stb_image_write.
+std::vector<uint8_t> encode_as(const std::string& format, const RgbImage& img) {
+  std::vector<uint8_t> out;
+  if (format == "jpeg")
+    stbi_write_jpg_to_func(append, &out, img.width, img.height, 3, img.pixels.data(), 95);
+  else
+    stbi_write_bmp_to_func(append, &out, img.width, img.height, 3, img.pixels.data());
+  return out;
+}
+
+TEST(DecodeImage, PngPixelsAreExact) {
+  const RgbImage img = decode_image(fixture());
+  ASSERT_EQ(img.width, 45);
+  ASSERT_EQ(img.height, 37);
+  ASSERT_EQ(img.pixels.size(), 45u * 37 * 3);
+  EXPECT_EQ(img.at(20, 15)[0], 250);  // the disc
+  EXPECT_EQ(img.at(20, 15)[1], 240);
+  EXPECT_EQ(img.at(20, 15)[2], 20);
+  EXPECT_EQ(img.at(0, 0)[0], 0);  // ramps
+  EXPECT_EQ(img.at(44, 0)[0], 255);
+  EXPECT_EQ(img.at(0, 36)[1], 255);
+}
+
+TEST(DecodeImage, JpegAndBmp) {
+  const RgbImage ref = decode_image(fixture());
+  const RgbImage bmp = decode_image(encode_as("bmp", ref));
+  EXPECT_EQ(bmp.pixels, ref.pixels);  // lossless
+  const RgbImage jpg = decode_image(encode_as("jpeg", ref));
+  ASSERT_EQ(jpg.width, 45);
+  ASSERT_EQ(jpg.height, 37);
+  EXPECT_NEAR(jpg.at(20, 15)[0], 250, 12);  // lossy, but the disc is still yellow
+  EXPECT_NEAR(jpg.at(20, 15)[2], 20, 12);
+}
+
+TEST(DecodeImage, GifFirstFrame) {
+  // A 1 x 1 GIF whose one pixel is palette entry 0, red.
+  const uint8_t gif[] = {'G', 'I', 'F', '8', '9', 'a', 1, 0, 1, 0, 0x80, 0, 0, 0xff, 0, 0, 0,  0,
+                         0,   ',', 0,   0,   0,   0,   1, 0, 1, 0, 0,    2, 2, 0x44, 1, 0, ';'};
+  const RgbImage img = decode_image(gif);
+  ASSERT_EQ(img.width, 1);
+  ASSERT_EQ(img.height, 1);
+  EXPECT_EQ(img.pixels, (std::vector<uint8_t>{255, 0, 0}));
+}
+
+TEST(DecodeImage, EveryFailureIsAnImageErrorSayingWhy) {
+  const auto png = fixture();
+  EXPECT_THAT([] { decode_image({}); }, ThrowsMessage<ImageError>(HasSubstr("empty image")));
+  const std::string text = "hello, not an image";
+  EXPECT_THAT(
+      [&] {
+        decode_image({reinterpret_cast<const uint8_t*>(text.data()), text.size()});
+      },
+      ThrowsMessage<ImageError>(HasSubstr("unsupported image format")));
+  // TGA and friends are outside the accepted set even though stb could read some.
+  const uint8_t tga[] = {0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 24, 0, 1, 2, 3};
+  EXPECT_THROW(decode_image(tga), ImageError);
+  std::vector<uint8_t> truncated(png.begin(), png.begin() + static_cast<long>(png.size() / 2));
+  EXPECT_THAT([&] { decode_image(truncated); }, ThrowsMessage<ImageError>(HasSubstr("PNG")));
+  std::vector<uint8_t> header_only(png.begin(), png.begin() + 20);
+  EXPECT_THAT([&] { decode_image(header_only); }, ThrowsMessage<ImageError>(HasSubstr("corrupt")));
+  auto jpg = encode_as("jpeg", decode_image(png));
+  jpg.resize(jpg.size() * 2 / 3);
+  EXPECT_THAT([&] { decode_image(jpg); }, ThrowsMessage<ImageError>(HasSubstr("truncated JPEG")));
+  EXPECT_THAT([&] { decode_image(png, {.max_pixels = 45 * 37 - 1}); },
+              ThrowsMessage<ImageError>(HasSubstr("image too large: 45x37 = 1665 pixels")));
+  EXPECT_NO_THROW(decode_image(png, {.max_pixels = 45 * 37}));
+}
+
+TEST(DecodeImage, CorruptPngDataIsCaught) {
+  auto png = fixture();
+  // Scramble the compressed pixel data (after IHDR): zlib or the filter bytes must object.
+  for (size_t i = 60; i < png.size() - 20; i += 7) png[i] ^= 0x5a;
+  EXPECT_THROW(decode_image(png), ImageError);
+}
+
+}  // namespace
+}  // namespace tandem::vision
