@@ -4,9 +4,14 @@
 //                                            {"n_frames": .., "n_chunks": ..}
 //   audio_tool filterbank N_MEL OUT.f32      the mel filterbank [n_mel][201]
 //   audio_tool transcode IN OUT mp3|flac     re-encodes a file with libsndfile (fixtures)
+//   audio_tool conv-stem DIR N_MEL N_FRAMES N_EMBD f32|f16
+//                                            DIR/{mel,w1,b1,w2,b2}.f32 -> DIR/out.f32
+//                                            [n_frames/2][n_embd]; f16 rounds the weights
+//                                            to fp16 first; prints {"ms": ..}
 // Raw .f32 files are little-endian float32 arrays.
 #include <sndfile.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -17,9 +22,11 @@
 #include <string>
 #include <vector>
 
+#include "audio/conv_stem.h"
 #include "audio/decode.h"
 #include "audio/log_mel.h"
 #include "audio/mel_filterbank.h"
+#include "kernels/quant_formats.h"
 #include "kernels/thread_pool.h"
 
 namespace {
@@ -67,6 +74,36 @@ void transcode(const std::string& in_path, const std::string& out_path, const st
   sf_close(out);
 }
 
+void conv_stem(const std::vector<std::string>& a) {
+  using namespace tandem;
+  const std::string dir = a[1];
+  const int n_mel = std::stoi(a[2]);
+  const int64_t n_frames = std::stoll(a[3]), n_embd = std::stoll(a[4]);
+  const bool f16 = a[5] == "f16";
+  const auto mel = read_f32(dir + "/mel.f32");
+  const auto w1 = read_f32(dir + "/w1.f32"), b1 = read_f32(dir + "/b1.f32");
+  const auto w2 = read_f32(dir + "/w2.f32"), b2 = read_f32(dir + "/b2.f32");
+  std::vector<uint16_t> h1, h2;
+  for (float v : w1) h1.push_back(kernels::f32_to_fp16(v));
+  for (float v : w2) h2.push_back(kernels::f32_to_fp16(v));
+  audio::ConvStemWeights w;
+  if (f16) {
+    w = {audio::f16_weight(h1, n_embd, n_mel * 3), b1, audio::f16_weight(h2, n_embd, n_embd * 3),
+         b2};
+  } else {
+    w = {audio::f32_weight(w1, n_embd, n_mel * 3), b1, audio::f32_weight(w2, n_embd, n_embd * 3),
+         b2};
+  }
+  kernels::ThreadPool pool(2);
+  audio::whisper_conv_stem(mel, n_mel, n_frames, w, pool);  // warm-up
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto out = audio::whisper_conv_stem(mel, n_mel, n_frames, w, pool);
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  write_f32(dir + "/out.f32", out);
+  std::printf("{\"ms\": %.2f}\n", ms);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) try {
@@ -84,6 +121,8 @@ int main(int argc, char** argv) try {
                 whisper_log_mel(samples, std::stoi(a[2])).size());
   } else if (a.size() == 3 && a[0] == "filterbank") {
     write_f32(a[2], mel_filterbank(std::stoi(a[1]), 400, 16000));
+  } else if (a.size() == 6 && a[0] == "conv-stem") {
+    conv_stem(a);
   } else if (a.size() == 4 && a[0] == "transcode") {
     transcode(a[1], a[2], a[3]);
   } else {
