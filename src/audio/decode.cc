@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -136,30 +138,37 @@ std::vector<float> decode_audio(std::span<const uint8_t> bytes, std::string_view
         "audio too long: " + seconds_text(static_cast<double>(info.frames) / info.samplerate) +
         " s (limit " + seconds_text(limits.max_seconds) + " s)");
 
-  // Read in blocks and mix to mono as we go; the declared length is not trusted for
-  // allocation, and the limit is enforced on what actually decodes.
+  // Read in blocks, mix to mono and resample as we go: the declared length is not trusted
+  // for allocation, the limit holds on what actually decodes, and a long clip at a high
+  // rate is only ever held at 16 kHz.
   const int ch = info.channels;
   constexpr sf_count_t kBlockFrames = 4096;
   std::vector<float> block(static_cast<size_t>(kBlockFrames * ch));
-  std::vector<float> mono;
-  if (info.frames > 0) mono.reserve(static_cast<size_t>(info.frames));
+  std::vector<float> mono(static_cast<size_t>(kBlockFrames));
+  Resampler resampler(info.samplerate, kWhisperSampleRate);
+  std::vector<float> out;
+  out.reserve(static_cast<size_t>(
+      std::min(static_cast<double>(std::max<sf_count_t>(info.frames, 0)), max_frames) *
+      kWhisperSampleRate / info.samplerate));
+  sf_count_t decoded = 0;
   while (true) {
     const sf_count_t got = sf_readf_float(snd.get(), block.data(), kBlockFrames);
     if (got <= 0) break;
-    if (static_cast<double>(mono.size() + static_cast<size_t>(got)) > max_frames)
-      throw AudioError("audio too long: over " + seconds_text(limits.max_seconds) + " s limit");
+    decoded += got;
+    if (static_cast<double>(decoded) > max_frames)
+      throw AudioError("audio too long: over the " + seconds_text(limits.max_seconds) + " s limit");
     for (sf_count_t i = 0; i < got; ++i) {
       float sum = 0.0f;
       for (int c = 0; c < ch; ++c) sum += block[static_cast<size_t>(i * ch + c)];
       const float v = sum / static_cast<float>(ch);
       if (!std::isfinite(v)) throw AudioError("audio contains non-finite samples (" + kind + ")");
-      mono.push_back(v);
+      mono[static_cast<size_t>(i)] = v;
     }
+    resampler.process(std::span(mono).first(static_cast<size_t>(got)), false, out);
   }
   if (const int e = sf_error(snd.get()); e != SF_ERR_NO_ERROR)
-    throw AudioError((info.frames > static_cast<sf_count_t>(mono.size()) ? "truncated or corrupt "
-                                                                         : "corrupt ") +
-                     kind + " audio: " + sf_error_number(e));
+    throw AudioError((info.frames > decoded ? "truncated or corrupt " : "corrupt ") + kind +
+                     " audio: " + sf_error_number(e));
   // A cut-off upload. libsndfile trims a WAV/AIFF frame count to the bytes present, noting
   // the declared size in its log; other formats report the declared count and read fewer.
   // MPEG counts are exact with a Xing/LAME tag and estimated from the bitrate without, so
@@ -170,13 +179,13 @@ std::vector<float> decode_audio(std::span<const uint8_t> bytes, std::string_view
                      std::to_string(declared->second));
   const bool mpeg = (info.format & SF_FORMAT_TYPEMASK) == SF_FORMAT_MPEG;
   const double slack = mpeg ? 1152.0 + 0.01 * static_cast<double>(info.frames) : 0.0;
-  if (info.frames > 0 &&
-      static_cast<double>(mono.size()) + slack < static_cast<double>(info.frames))
+  if (info.frames > 0 && static_cast<double>(decoded) + slack < static_cast<double>(info.frames))
     throw AudioError("truncated " + kind + " audio: header declares " +
                      std::to_string(info.frames) + " frames, data holds " +
-                     std::to_string(mono.size()));
-  if (mono.empty()) throw AudioError("audio contains no samples (" + kind + ")");
-  return resample(mono, info.samplerate, kWhisperSampleRate);
+                     std::to_string(decoded));
+  if (decoded == 0) throw AudioError("audio contains no samples (" + kind + ")");
+  resampler.process({}, true, out);
+  return out;
 }
 
 }  // namespace tandem::audio

@@ -170,6 +170,22 @@ TEST(Resample, OutputLengthFollowsTheRatio) {
   expect_audio_error([] { resample(std::vector<float>(10), 0, 16000); }, "sample rate");
 }
 
+TEST(Resample, BlocksGiveTheStreamOfTheWhole) {
+  const auto in = tone(1234.0, 1.3, 44100);
+  const auto whole = resample(in, 44100, 16000);
+  Resampler r(44100, 16000);
+  std::vector<float> streamed;
+  size_t at = 0;
+  for (size_t step = 1; at < in.size(); step = step * 3 + 7) {  // uneven block sizes
+    const size_t n = std::min(step, in.size() - at);
+    r.process(std::span(in).subspan(at, n), false, streamed);
+    at += n;
+  }
+  r.process({}, true, streamed);
+  ASSERT_EQ(streamed.size(), whole.size());
+  EXPECT_LT(max_diff(streamed, whole, 0, whole.size()), 1e-6);
+}
+
 TEST(Resample, KeepsAToneInTheBand) {
   const auto in = tone(3000.0, 1.0, 48000);
   const auto out = resample(in, 48000, 16000);
