@@ -33,21 +33,23 @@ TEST(MelFilterbank, TrianglesBetweenTheirEdgesWithSlaneyArea) {
     const double top = hz_to_mel_slaney(8000.0);
     for (int m = 0; m < n_mel; ++m) {
       const double lo = mel_to_hz_slaney(top * m / (n_mel + 1));
-      const double mid = mel_to_hz_slaney(top * (m + 1) / (n_mel + 1));
       const double hi = mel_to_hz_slaney(top * (m + 2) / (n_mel + 1));
       double area = 0;
       for (int k = 0; k < kBins; ++k) {
         const float w = fb[size_t(m) * kBins + k];
         const double f = k * bin_hz;
         ASSERT_GE(w, 0.0f);
-        if (f <= lo || f >= hi) EXPECT_EQ(w, 0.0f) << "mel " << m << " bin " << k;
+        if (f <= lo || f >= hi) {
+          EXPECT_EQ(w, 0.0f) << "mel " << m << " bin " << k;
+        }
         // The peak height of a Slaney triangle is 2 / (hi - lo).
         EXPECT_LE(w, 2.0 / (hi - lo) * (1 + 1e-6));
         area += w * bin_hz;
       }
       // Sampled every 40 Hz, a triangle several bins wide keeps its unit area.
-      if (hi - lo > 8 * bin_hz) EXPECT_NEAR(area, 1.0, 0.05) << "mel " << m;
-      (void)mid;
+      if (hi - lo > 8 * bin_hz) {
+        EXPECT_NEAR(area, 1.0, 0.05) << "mel " << m;
+      }
     }
   }
 }
