@@ -41,11 +41,6 @@ void gelu_tanh(float* x, int64_t n) {
   if (n > 0) HWY_DYNAMIC_DISPATCH(GeluTanh)(x, n);
 }
 
-void gelu_erf(float* x, int64_t n) {
-  // Highway has no erf; this one serves the audio encoder, where it is a small cost.
-  for (int64_t i = 0; i < n; ++i) x[i] = 0.5f * x[i] * (1.0f + std::erf(x[i] * 0.70710678f));
-}
-
 void gelu_quick(float* x, int64_t n) {
   if (n > 0) HWY_DYNAMIC_DISPATCH(GeluQuick)(x, n);
 }
