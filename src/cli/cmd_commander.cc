@@ -51,7 +51,10 @@ int run_commander(CommanderOptions& o) {
     if (o.engine.model_alias.empty())
       o.engine.model_alias = std::filesystem::path(o.model.model_path).stem().string();
     o.engine.model_file = o.model.model_path;
-    o.engine.media = o.mmproj.load(m->config().n_embd, o.engine.threads);
+    if (auto enc = o.mmproj.load(m->config().n_embd, o.engine.threads)) {
+      spdlog::info("commander: {}", describe(*enc, o.mmproj.path));
+      o.engine.media = std::move(enc);
+    }
     auto svc = std::make_shared<commander::EngineService>(std::move(m), o.engine, metrics);
     spdlog::info("commander: model '{}', {} slots x {} context, chat template {}",
                  o.engine.model_alias, o.engine.scheduler.n_slots, o.engine.scheduler.n_ctx,

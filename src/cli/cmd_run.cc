@@ -5,6 +5,7 @@
 #include <iterator>
 #include <sstream>
 
+#include "api/media_prompt.h"
 #include "cli/commands.h"
 #include "cli/compress_options.h"
 #include "cli/gpu_layers_option.h"
@@ -15,7 +16,6 @@
 #include "cli/run_speculative.h"
 #include "cli/sampling_options.h"
 #include "cli/text_file.h"
-#include "api/media_prompt.h"
 #include "engine/generate.h"
 #include "http/api_error.h"
 
@@ -58,6 +58,7 @@ RunPrompt prompt_with_images(const RunOptions& o, const engine::Model& m,
   if (o.spec.enabled())
     throw std::invalid_argument("--image does not combine with speculative decoding");
   auto enc = o.mmproj.load(m.config().n_embd, o.model.resolved_threads());
+  fmt::print(stderr, "{}\n", describe(*enc, o.mmproj.path));
   std::vector<api::MediaPart> parts;
   for (const std::string& f : o.images) {
     api::MediaPart p;
@@ -146,17 +147,17 @@ int run(const RunOptions& o) {
   engine::Transformer tf(*m, o.model.resolved_threads());
   auto cache = tf.make_cache(ctx, 1, o.model.resolved_kv_type(), o.kv_budget.resolve());
   engine::Sampler sampler(o.sampling, static_cast<int32_t>(m->config().n_vocab));
-  const auto st =
-      engine::generate(tf, cache, ids, sampler, o.n_predict, on_token, show_bar ? kPrefillChunk : 0,
-                       [&](int64_t done, int64_t total) {
-                         if (!show_bar) return;
-                         bar.update(static_cast<size_t>(done), static_cast<size_t>(total),
-                                    fmt::format("{}/{} prompt tokens", done, total));
-                         if (done < total) return;
-                         bar.finish();
-                         print_prompt();
-                       },
-                       with_media.rows);
+  const auto st = engine::generate(
+      tf, cache, ids, sampler, o.n_predict, on_token, show_bar ? kPrefillChunk : 0,
+      [&](int64_t done, int64_t total) {
+        if (!show_bar) return;
+        bar.update(static_cast<size_t>(done), static_cast<size_t>(total),
+                   fmt::format("{}/{} prompt tokens", done, total));
+        if (done < total) return;
+        bar.finish();
+        print_prompt();
+      },
+      with_media.rows);
   const std::string rest = utf8.flush();
   std::fwrite(rest.data(), 1, rest.size(), stdout);
   std::fputc('\n', stdout);

@@ -1,7 +1,7 @@
 #include "cli/mmproj_option.h"
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
+#include <fmt/ranges.h>
 
 namespace tandem::cli {
 
@@ -21,10 +21,12 @@ std::shared_ptr<const media::MmprojEncoder> MmprojOption::load(int64_t lm_n_embd
   media::MmprojEncoderOptions o;
   o.threads = threads;
   o.image.max_pixels = max_pixels;
-  auto enc = std::make_shared<const media::MmprojEncoder>(path, o, lm_n_embd);
-  spdlog::info("mmproj {}: {} rows of {} floats", path, fmt::join(enc->modalities(), ", "),
-               enc->n_embd());
-  return enc;
+  return std::make_shared<const media::MmprojEncoder>(path, o, lm_n_embd);
+}
+
+std::string describe(const media::MmprojEncoder& enc, const std::string& path) {
+  return fmt::format("mmproj {}: {} rows of {} floats", path, fmt::join(enc.modalities(), ", "),
+                     enc.n_embd());
 }
 
 }  // namespace tandem::cli

@@ -20,4 +20,7 @@ struct MmprojOption {
   std::shared_ptr<const media::MmprojEncoder> load(int64_t lm_n_embd, int threads) const;
 };
 
+// One line for the log: the file, its modalities and row width.
+std::string describe(const media::MmprojEncoder& enc, const std::string& path);
+
 }  // namespace tandem::cli

@@ -6,8 +6,7 @@
 
 namespace tandem::media {
 
-MmprojEncoder::MmprojEncoder(const std::string& path, MmprojEncoderOptions opts,
-                             int64_t lm_n_embd)
+MmprojEncoder::MmprojEncoder(const std::string& path, MmprojEncoderOptions opts, int64_t lm_n_embd)
     : opts_(opts), pool_(std::max(1, opts.threads)) {
   auto file = std::make_unique<mmproj::MmprojFile>(mmproj::MmprojFile::open(path));
   if (file->has_audio() && !file->has_vision())
@@ -21,7 +20,9 @@ MmprojEncoder::MmprojEncoder(const std::string& path, MmprojEncoderOptions opts,
                                 ": they are not a pair");
 }
 
-int64_t MmprojEncoder::n_embd() const { return vision_ ? vision_->n_embd_out() : 0; }
+int64_t MmprojEncoder::n_embd() const {
+  return vision_ ? vision_->n_embd_out() : 0;
+}
 
 std::vector<std::string> MmprojEncoder::modalities() const {
   std::vector<std::string> m;

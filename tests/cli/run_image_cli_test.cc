@@ -26,9 +26,17 @@ TEST(CliRunImage, TheImagesRowsJoinThePrompt) {
                        "--n-embd-text", "64"});
   ASSERT_EQ(s.exit_code, 0) << s.err;
   const std::string png = source("tests/vision/fixtures/tiny_45x37.png");
-  const std::vector<std::string> base = {"run",       "-m",   stories("stories260K-f32.gguf"),
-                                         "-p",        "Once upon a time", "-n", "12",
-                                         "--temp",    "0",    "-t", "1"};
+  const std::vector<std::string> base = {"run",
+                                         "-m",
+                                         stories("stories260K-f32.gguf"),
+                                         "-p",
+                                         "Once upon a time",
+                                         "-n",
+                                         "12",
+                                         "--temp",
+                                         "0",
+                                         "-t",
+                                         "1"};
   auto text = run_tandem(base);
   ASSERT_EQ(text.exit_code, 0) << text.err;
   auto with = base;

@@ -42,8 +42,8 @@ class CommanderMedia : public ::testing::Test {
     }
   }
   static std::vector<std::string> args(const std::string& mmproj) {
-    return {"commander", "-m", stories("stories260K-f32.gguf"), "-t", "1", "-np", "1", "-c", "512",
-            "--mmproj", mmproj};
+    return {"commander", "-m",  stories("stories260K-f32.gguf"), "-t", "1", "-np", "1", "-c", "512",
+            "--mmproj",  mmproj};
   }
   static std::string dir_;
 };
@@ -67,8 +67,7 @@ TEST_F(CommanderMedia, AnImageIsAnsweredAndCounted) {
   // The same image again: its prefix (text and image rows) comes from the slot's cache.
   auto again = post(s.url(), "/v1/chat/completions", ask(png_data_url()));
   ASSERT_EQ(again.status, 200);
-  EXPECT_GE(again.j()["usage"]["prompt_tokens_details"]["cached_tokens"].get<int64_t>(),
-            with - 8);
+  EXPECT_GE(again.j()["usage"]["prompt_tokens_details"]["cached_tokens"].get<int64_t>(), with - 8);
   EXPECT_EQ(again.j()["choices"][0]["message"], r.j()["choices"][0]["message"]);
 
   auto streamed = post(s.url(), "/v1/chat/completions", ask(png_data_url(), true));
@@ -86,9 +85,11 @@ TEST_F(CommanderMedia, AnImageIsAnsweredAndCounted) {
 TEST_F(CommanderMedia, BadImagesAre400sNamingThePart) {
   ServerProcess s(args(dir_ + "/mm.gguf"));
   const std::string png = png_data_url();
+  const std::string bytes = read_file(source("tests/vision/fixtures/tiny_45x37.png"));
+  const std::vector<uint8_t> half(bytes.begin(), bytes.begin() + bytes.size() / 2);
   for (const std::string& url :
        {std::string("data:image/png;base64,") + media::base64_encode(std::vector<uint8_t>(40, 7)),
-        png.substr(0, png.size() / 2) /* truncated: still base64, half a PNG */}) {
+        "data:image/png;base64," + media::base64_encode(half) /* a truncated PNG */}) {
     auto r = post(s.url(), "/v1/chat/completions", ask(url));
     EXPECT_EQ(r.status, 400) << r.body;
     EXPECT_EQ(r.j()["error"]["param"], "messages[0].content[1]") << r.body;
