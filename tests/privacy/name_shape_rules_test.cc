@@ -41,6 +41,7 @@ TEST(NameShape, RolesBeforeAndTitlesAfterAName) {
   EXPECT_EQ(names("夜班 蓝海洋 护士"), V{"蓝海洋"});  // a title after one space
   EXPECT_EQ(names("签到：江海洋家长"), V{"江海洋"});
   EXPECT_TRUE(names("班主任说明天放假").empty());
+  EXPECT_TRUE(names("班主任说下周开家长会").empty());  // 家长会 is a meeting, not a title
 }
 
 TEST(NameShape, WordsAreNamesWhereTheContextIsAPersons) {
@@ -69,6 +70,8 @@ TEST(NameShape, DoubledGivenCharacters) {
 
 TEST(NameShape, JapaneseNames) {
   EXPECT_EQ(names("下周和渡边健一开会"), V{"渡边健一"});
+  EXPECT_EQ(names("铃木由美子来了"), V{"铃木由美子"});
+  EXPECT_EQ(names("日本同事佐藤美咲生日快乐"), V{"佐藤美咲"});  // 生 starts 生日
   EXPECT_TRUE(names("小林一直在等你").empty());
   EXPECT_TRUE(names("山本太太来了").empty());  // a form of address
 }

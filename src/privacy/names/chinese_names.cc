@@ -190,7 +190,7 @@ std::vector<Span> find_bare_chinese_names(std::string_view text) {
   }
   std::vector<Span> names =
       merge_lattice_names(text, std::move(out), famous, segment_chinese(text));
-  // Brands, foods and weather spelled like names (杨国福, 黄焖鸡, 冰雹), and brands before a
+  // Brands, foods and weather spelled like names (杨国福, 黄焖鸡, 暴雨), and brands before a
   // product (周记|鸭脖).
   std::erase_if(names, [&](const Span& s) {
     return non_person_word_at(text, s.first) >= s.second - s.first ||

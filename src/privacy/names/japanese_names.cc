@@ -27,11 +27,14 @@ constexpr std::string_view kGivenEnds =
     "郎朗子美太介也彦树男夫雄香奈菜惠代里乃平吾治助斗翔一二三司史之辅弘生花实绘穗纪咲"
     "叶音人次";
 
+// The endings of three-character given names (由美子, 健太郎, 奈奈美).
+constexpr std::string_view kThreeCharEnds = "子郎美江代香奈惠";
+
 // Particles and pronouns that end a name (太 and 次 may be in one: 太郎, 次郎).
 constexpr std::string_view kParticles = "的了吗呢啊吧呀是在和与跟我你他她它们就也都很说";
 
 // A word at least this frequent (cost in nats) binds a last given character to the next one.
-constexpr double kGluedWordCost = 10.5;
+constexpr double kGluedWordCost = 12.0;
 
 bool contains_char(std::string_view set, std::string_view ch) {
   for (size_t i = 0; i + kHan <= set.size(); i += kHan)
@@ -55,13 +58,15 @@ size_t japanese_name_at(std::string_view text, size_t pos) {
     if (!rest.starts_with(family)) continue;
     const size_t g = pos + family.size();
     if (title_at(text, g)) return 0;  // 山本太太, 田中先生: a form of address
-    // Two given characters, the last a Japanese ending (山本耕史, 渡边健一): the longest first.
+    // Two or three given characters, the last a Japanese ending (渡边健一, 铃木由美子): three
+    // only with the endings of three-character names.
     for (size_t len = 3 * kHan; len >= 2 * kHan; len -= kHan) {
       const size_t end = g + len;
       bool ok = end <= text.size();
       for (size_t c = g; ok && c < end; c += kHan)
         ok = is_han(text, c) && !contains_char(kParticles, text.substr(c, kHan));
-      if (!ok || !contains_char(kGivenEnds, text.substr(end - kHan, kHan))) continue;
+      const std::string_view last = text.substr(end - kHan, kHan);
+      if (!ok || !contains_char(len == 3 * kHan ? kThreeCharEnds : kGivenEnds, last)) continue;
       // Not where the last character starts a frequent word with the next: 中村里|生活.
       if (is_han(text, end) &&
           chinese_word_cost(text.substr(end - kHan, 2 * kHan)).value_or(99) < kGluedWordCost)

@@ -23,6 +23,11 @@ constexpr std::string_view kTitles[] = {"先生", "女士", "同学", "老师", 
                                         // A child's name before its parent: 邹一宁家长, 江海洋妈妈.
                                         "家长", "妈妈", "爸爸"};
 
+// Words that start with a title but are none: 下周开家长会, 张伟总是迟到, 同学们.
+constexpr std::string_view kTitleWords[] = {"家长会", "家长群", "同学会", "同学们", "老师们",
+                                            "总是",   "总共",   "总算",   "总结",   "总之",
+                                            "总体",   "总部",   "总统",   "总数",   "总和"};
+
 // Relatives and roles named right before a name: 表哥苗…, 房东邬…, 学生家长庞….
 constexpr std::string_view kRolesBefore[] = {
     "房东", "房客",   "表哥", "表姐", "表弟",   "表妹", "堂哥", "堂姐", "堂弟", "堂妹", "哥哥",
@@ -55,6 +60,8 @@ bool is_han(std::string_view s, size_t i) {
 
 bool title_at(std::string_view text, size_t pos) {
   const std::string_view rest = text.substr(pos);
+  for (auto w : kTitleWords)
+    if (rest.starts_with(w)) return false;
   for (auto t : kTitles)
     if (rest.starts_with(t)) return true;
   return false;

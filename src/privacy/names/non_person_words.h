@@ -1,5 +1,5 @@
 // Words spelled like a surname + a given name that name things: brands, shops, foods and
-// fruits, medicines, weather (华为, 周大福, 黄焖鸡, 石榴, 冰雹). Listed by hand from general
+// fruits, medicines, weather (杨国福, 周大福, 黄焖鸡, 石榴, 暴雨). Listed by hand from general
 // knowledge; a name candidate that is one of them, or starts one, is no name.
 #pragma once
 
