@@ -52,7 +52,9 @@ TEST(NameShape, WordsAreNamesWhereTheContextIsAPersons) {
   EXPECT_EQ(names("周敏和周全报名了运动会"), (V{"周敏", "周全"}));  // a partner of a name
   EXPECT_TRUE(names("马上说她不来了").empty());
   EXPECT_TRUE(names("白天说好的事晚上又变了").empty());
-  EXPECT_TRUE(names("那座山叫黄山").empty());  // 叫 said of a mountain
+  EXPECT_TRUE(names("那座山叫黄山").empty());      // 叫 said of a mountain
+  EXPECT_TRUE(names("孩子叫宁宁").empty());        // a doubled surname is a pet name
+  EXPECT_TRUE(names("辛苦的爸爸最伟大").empty());  // an adjective before 的爸爸
   EXPECT_TRUE(names("程序员加班很辛苦").empty());
 }
 

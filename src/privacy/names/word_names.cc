@@ -53,9 +53,13 @@ bool clause_start(std::string_view text, size_t begin) {
 }
 
 // Evidence after a candidate ending at text[end] that it names a person.
-bool person_after(std::string_view text, size_t end, bool at_clause_start) {
+bool person_after(std::string_view text, size_t begin, size_t end, bool at_clause_start) {
   std::string_view rest = text.substr(end);
-  if (rest.starts_with("的")) return starts_with_any(rest.substr(kHan), kPossessions);
+  // 的 + what a person has is the weakest of these: adjectives take it too (辛苦的爸爸), so a
+  // frequent ordinary word before it does not count.
+  if (rest.starts_with("的"))
+    return starts_with_any(rest.substr(kHan), kPossessions) &&
+           !(end - begin == 2 * kHan && is_ordinary_surname_word(text.substr(begin, end - begin)));
   if (!at_clause_start) return false;
   // X和我约好, X跟她…: a companion.
   for (auto link : {"和", "跟"})
@@ -121,12 +125,14 @@ std::vector<Span> find_word_names(std::string_view text, const std::vector<Span>
         for (size_t c = i + sur; c < end && ok; c += kHan)
           ok = is_han(text, c) && !is_chinese_name_stop_char(text.substr(c, kHan)) &&
                given_name_char_cost(text.substr(c, kHan)) < kUnseenGivenCost;
-        if (!ok || starts_with_any(text.substr(i), kNotSubjects) ||
+        // 宁宁: a surname doubled is a pet name (not labelled by the policy).
+        if (!ok || text.substr(i + sur, kHan) == text.substr(i, kHan) ||
+            starts_with_any(text.substr(i), kNotSubjects) ||
             kTimePlaceEnds.find(text.substr(end - kHan, kHan)) != std::string_view::npos ||
             is_common_chinese_word(text.substr(i, end - i)) ||
             is_place_like(text.substr(i, end - i)) || glued_after(text, i, end))
           continue;
-        if (person_after(text, end, start) || called_before(text, i, end) ||
+        if (person_after(text, i, end, start) || called_before(text, i, end) ||
             partner_of_found(text, i, found)) {
           hit = end;
           break;
