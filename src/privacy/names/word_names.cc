@@ -20,7 +20,7 @@ constexpr std::string_view kPersonVerbs[] = {
 constexpr std::string_view kAdverbs[] = {"今天", "明天", "昨天", "今晚", "刚才", "已经", "刚刚",
                                          "刚",   "也",   "又",   "还",   "都",   "才",   "就",
                                          "一直", "突然", "终于", "总是", "上午", "下午", "晚上"};
-// What a person has and a place or a thing does not: 安然的妈妈, 白云的生日.
+// What a person has and a place or a thing does not: 安然的妈妈, 常青的生日.
 constexpr std::string_view kPossessions[] = {
     "妈妈", "爸爸", "母亲", "父亲",   "老公", "老婆", "丈夫",   "妻子", "男朋友", "女朋友",
     "男友", "女友", "儿子", "女儿",   "哥哥", "姐姐", "弟弟",   "妹妹", "爷爷",   "奶奶",
