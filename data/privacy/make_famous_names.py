@@ -16,14 +16,15 @@ from entries tagged as person names (nr, nrfg) with frequency >= MIN_FREQ that:
   the first two nor the last two characters form a frequent word (frequency >= ORDINARY_FREQ;
   for the first two any tag, as jieba tags 许可 nr; for the last two any tag but nr/nrfg/nrt,
   as given names like 子怡 are tagged nr);
-- are not chemical names (丁二烯, 丁二醇: CHEMICAL_ENDS).
+- are not chemical names (丁二烯, 丁二醇: CHEMICAL_ENDS);
+- are not a surname + a form of address or rank (赵员外, 王老五: ADDRESS_FORMS).
 
 Two-character names (苏轼, 鲁迅) cannot come from the dictionary (see above), so PUBLIC_FIGURES
 lists well-known people by hand from general knowledge (historical figures, writers, poets,
 scientists, athletes, performers, classic fictional characters); names that are also everyday
 words or brands (黎明, 李宁, 三毛钱, 车水马龙, 古龙水) are left out. Political leaders are left
 out as names.cc treats them as ordinary words. Three- and four-character entries join the
-dictionary's.
+dictionary's. FOREIGN_FIGURES adds foreign people in Chinese transliteration (牛顿, 莎士比亚).
 
 Usage: make_famous_names.py [DICT] > src/privacy/names/chinese_famous_names.cc
 """
@@ -32,7 +33,17 @@ import sys
 
 MIN_FREQ, ORDINARY_FREQ = 10, 300
 CHEMICAL_ENDS = "烯醇烷炔酸酯酮醛胺苯"
-FRAGMENT_ENDS = "家氏村庄桥阁殿堂府寺庙园湖河县州郡城镇路街门楼茶区市店馆厂站港湾岛塔宫亭省柜说听见笑问道的了是和在与也"
+FRAGMENT_ENDS = ("家氏村庄桥阁殿堂府寺庙园湖河县州郡城镇路街门楼茶区市店馆厂站港湾岛塔宫亭省柜说听见笑问道的了是和在与也"
+                 # works and creatures: 滕王阁序, 荆钗记, 马屁精
+                 "序赋帖记谱录精怪")
+# A surname + a form of address or a rank is how a person is addressed, not a full name (policy:
+# 孙阿姨, 赵老师 are not names), and brands take the same shape (X师傅): dropped when the
+# given part is one of these, or starts with 老 (王老五, 李老汉: a nickname by seniority).
+ADDRESS_FORMS = set("""
+师傅 先生 老师 小姐 太太 阿姨 夫人 公子 老爷 少爷 姑娘 娘子 婆婆 大叔 大哥 大姐 大嫂 二嫂 大爷 二爷
+三爷 二娘 姨娘 姨妈 嬷嬷 大人 大夫 太医 员外 掌柜 寨主 香主 堂主 坛主 谷主 帮主 教主 庄主 居士
+女侠 大侠 道长 大师 师父 师兄 师姐 将军 丞相 太傅 校尉 爵爷 姑爷 大舅 仙姑 大仙
+""".split())
 PUBLIC_FIGURES = """
 刘邦 项羽 韩信 张良 萧何 嬴政 李斯 蒙恬 白起 王翦 廉颇 蔺相如 荆轲 屈原 韩非 商鞅 管仲 晏婴
 孙武 孙膑 庞涓 吴起 范蠡 西施 勾践 夫差 伍子胥 苏秦 张仪 刘彻 卫青 霍去病 司马迁 张骞 苏武
@@ -62,6 +73,21 @@ PUBLIC_FIGURES = """
 薛宝钗 王熙凤 史湘云 刘姥姥 孔乙己 祥林嫂 闰土 杨过 小龙女 郭靖 黄蓉 令狐冲 任盈盈 张无忌
 赵敏 周芷若 乔峰 萧峰 段誉 虚竹 韦小宝 东方不败 岳不群 洪七公 黄药师 欧阳锋 哪吒 后羿 女娲
 盘古
+""".split()
+# Well-known foreign people and characters in their usual Chinese transliteration (general
+# knowledge: scientists, writers, composers, painters, philosophers, statesmen, athletes,
+# characters of world literature), two to four characters; words that are also brands, places
+# or units (乔丹, 维多利亚, 瓦特) are left out.
+FOREIGN_FIGURES = """
+牛顿 达尔文 伽利略 哥白尼 居里夫人 爱迪生 莎士比亚 狄更斯 托尔斯泰 海明威 马克吐温 雨果
+巴尔扎克 歌德 但丁 荷马 安徒生 贝多芬 莫扎特 巴赫 肖邦 梵高 毕加索 达芬奇 拉斐尔 林肯
+拿破仑 丘吉尔 罗斯福 甘地 曼德拉 苏格拉底 柏拉图 康德 黑格尔 尼采 马克思 恩格斯 列宁
+斯大林 弗洛伊德 霍金 图灵 乔布斯 比尔盖茨 巴菲特 马斯克 扎克伯格 贝索斯 梅西 科比
+费德勒 纳达尔 贝克汉姆 哈利波特 福尔摩斯 华生 赫敏 伏地魔 甘道夫 白雪公主 匹诺曹 爱丽丝
+唐吉诃德 堂吉诃德 罗密欧 朱丽叶 哈姆雷特 简爱 鲁滨逊 哥伦布 麦哲伦 凯撒 伊丽莎白 戴安娜
+奥巴马 特朗普 拜登 普京 默克尔 马拉多纳 贝利 罗纳尔多 内马尔 詹姆斯 奥尼尔 库里 蔡徐坤
+泰戈尔 高尔基 普希金 契诃夫 卡夫卡 加缪 萨特 马尔克斯 村上春树 宫崎骏 黑泽明 孟德尔
+巴甫洛夫 居里 门捷列夫 开普勒 笛卡尔 帕斯卡 高斯 莱布尼茨 麦克斯韦 法拉第
 """.split()
 ROOT = __file__.rsplit("/data/", 1)[0]
 
@@ -98,12 +124,14 @@ def main():
             continue
         if w[-1] in FRAGMENT_ENDS or w[-1] in CHEMICAL_ENDS:
             continue
+        if w[sur:] in ADDRESS_FORMS or w[sur] == "老":
+            continue
         if sur == 1 and any_tag.get(w[:2], 0) >= ORDINARY_FREQ:
             continue
         if ordinary.get(w[-2:], 0) >= ORDINARY_FREQ:
             continue
         out.add(w)
-    out |= set(PUBLIC_FIGURES)
+    out |= set(PUBLIC_FIGURES) | set(FOREIGN_FIGURES)
 
     def rows(items, per_line):
         items = sorted(items, key=lambda s: s.encode("utf-8"))

@@ -36,11 +36,13 @@ BASE, STEP, LEVELS = 2.0, 0.2, 90  # keep in step with kBase/kStep in chinese_le
 # The single and compound surnames of the Hundred Family Surnames not already in names.cc, less
 # characters that are mostly function words or word parts (和 时 从 都 有 能 后 相 公 那 于 国
 # 家 东 空 红 利 通 别 终 步 居 满 广 越 益 充 养 须 法 年 爱 言 福), plus frequent modern
-# surnames (冼 隋 佟 覃 亓 禤 眭).
+# surnames (冼 隋 佟 覃 亓 禤 眭), and modern ones that are everyday characters too, for the
+# lattice alone, where a name must be cheaper than the words (时 利 区 代 占 敬 银 修 苑 玄).
 HUNDRED_FAMILY = (
     "卫华喻窦云奚郎昌凤酆费廉岑毕安乐元卜平米明计季麻强支管经房干解应宗宣贲诸於惠松井富乌"
     "巴山全秋印双郤农习鱼容古易慎戈庾暨弘隆师融毋晋楚汝鄢涂钦帅缑亢郈琴商牟佘佴墨哈谯笪阳"
-    "冼隋佟亓禤眭")
+    "冼隋佟亓禤眭"
+    "时利区代占敬银修苑玄")
 HUNDRED_FAMILY_COMPOUND = (
     "万俟 闻人 赫连 公羊 澹台 公冶 宗政 濮阳 淳于 单于 太叔 申屠 仲孙 钟离 鲜于 闾丘 司空 亓官 "
     "司寇 仉督 子车 颛孙 巫马 公西 漆雕 乐正 壤驷 公良 拓跋 夹谷 宰父 谷梁 段干 百里 东郭 南门 "

@@ -48,10 +48,22 @@ std::string chinese_address_pattern() {
 }
 
 std::string english_address_pattern() {
-  return "\\b([0-9]{1,5}(?: [A-Z][a-z]+){1,3} (?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|"
-         "Lane|Ln|Drive|Dr|Way|Court|Ct|Place|Pl|Parkway|Pkwy|Highway|Hwy|Terrace|Circle)\\b(?:,? "
-         "(?:Apt\\.?|Apartment|Suite|Unit|#) ?"
-         "[0-9A-Za-z\\-]+)?)";
+  // A room or flat before the number, "No." before it (Flat 5, No. 12 Nanjing Road).
+  const std::string before =
+      "(?:(?:Room|Rm\\.?|Flat|Apt\\.?|Suite|Unit) [0-9A-Za-z\\-]+, )?(?:No\\. ?)?";
+  const std::string street =
+      "[0-9]{1,5}(?: [A-Z][a-z]+){1,3} (?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|"
+      "Lane|Ln|Drive|Dr|Way|Court|Ct|Place|Pl|Parkway|Pkwy|Highway|Hwy|Terrace|Circle)\\b";
+  // Streets named after their kind, as in French, Italian, Spanish, Portuguese: 15 Rue de Lappe.
+  const std::string romance =
+      "[0-9]{1,5},? (?:Rue|Avenue|Boulevard|Place|Via|Viale|Calle|Avenida|Rua|Piazza|Strada)"
+      "(?: (?:de|du|des|del|della|di|da|do|la|le|los|las))* [A-Z][a-z]+(?: [A-Z][a-z]+)?";
+  const std::string unit = "(?:,? (?:Apt\\.?|Apartment|Suite|Unit|#) ?[0-9A-Za-z\\-]+)?";
+  // Then a district and a city: ", Huangpu District, Shanghai", ", Paris".
+  const std::string after =
+      "(?:, [A-Z][a-z]+(?: [A-Z][a-z]+)? (?:District|County|Province|State|Borough))?"
+      "(?:, [A-Z][a-z]+(?: [A-Z][a-z]+)?)?";
+  return "\\b(" + before + "(?:" + street + "|" + romance + ")" + unit + after + ")";
 }
 
 std::optional<Span> validate_chinese_address(std::string_view text, const std::vector<Span>& g) {

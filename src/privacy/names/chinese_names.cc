@@ -1,13 +1,18 @@
 #include "privacy/names/chinese_names.h"
 
 #include <algorithm>
+#include <iterator>
+#include <map>
 
 #include "privacy/names/chinese_famous_names.h"
 #include "privacy/names/chinese_lexicon.h"
 #include "privacy/names/chinese_name_stats.h"
 #include "privacy/names/chinese_segmenter.h"
+#include "privacy/names/japanese_names.h"
 #include "privacy/names/name_context.h"
 #include "privacy/names/names.h"
+#include "privacy/names/non_person_words.h"
+#include "privacy/names/word_names.h"
 
 namespace tandem::privacy {
 namespace {
@@ -19,6 +24,8 @@ constexpr int kThreshold = 5;
 // A lexicon name stands unless its edge characters belong to ordinary words around it: 上周
 // before it would make 周 part of a word, 照明 after it 照 part of another.
 bool famous_name_fits(std::string_view text, size_t begin, size_t end) {
+  // jieba tags some ABB adjectives as names (金灿灿的).
+  if (doubled_adverb_or_adjective(text, begin, kHan)) return false;
   if (begin >= kHan && is_han(text, begin - kHan) &&
       is_ordinary_word_from_data(text.substr(begin - kHan, 2 * kHan)))
     return false;
@@ -31,6 +38,34 @@ bool famous_name_fits(std::string_view text, size_t begin, size_t end) {
           chinese_word_cost(text.substr(begin - back, len)))
         return false;
   return true;
+}
+
+// Whether the two characters at text[g] are both typical of given names (婧怡, 梓涵), and not
+// one doubled: 感谢婷婷 thanks 婷婷.
+bool two_strong_given(std::string_view text, size_t g) {
+  return is_han(text, g) && is_han(text, g + kHan) &&
+         text.substr(g, kHan) != text.substr(g + kHan, kHan) &&
+         given_name_char_weight(text.substr(g, kHan)) == 2 &&
+         given_name_char_weight(text.substr(g + kHan, kHan)) == 2;
+}
+
+// Whether a surname of `sur` bytes at text[i] is followed by one character twice (刘朵朵), a
+// character seen in given names, not the surname's, and the three are no dictionary word.
+bool reduplicated_given(std::string_view text, size_t i, size_t sur) {
+  const size_t g1 = i + sur, g2 = g1 + kHan;
+  if (!is_han(text, g1) || !is_han(text, g2)) return false;
+  const std::string_view ch = text.substr(g1, kHan);
+  return text.substr(g2, kHan) == ch && ch != text.substr(i, kHan) &&
+         !is_chinese_name_stop_char(ch) && given_name_char_cost(ch) < kUnseenGivenCost &&
+         !chinese_word_cost(text.substr(i, sur + 2 * kHan)) &&
+         !doubled_adverb_or_adjective(text, i, sur);
+}
+
+// Adds `s` to disjoint spans (begin -> end) unless it overlaps one of them.
+void add_if_free(std::map<size_t, size_t>& spans, const Span& s) {
+  auto next = spans.lower_bound(s.second);  // the first span starting at or after s's end
+  if (next != spans.begin() && std::prev(next)->second > s.first) return;
+  spans.emplace(s.first, s.second);
 }
 
 // The scorer's names and the lattice's together; where they overlap the longer wins (诸葛锦程
@@ -55,13 +90,9 @@ std::vector<Span> merge_lattice_names(std::string_view text, std::vector<Span> s
     return a.second - a.first != b.second - b.first ? a.second - a.first > b.second - b.first
                                                     : a.first < b.first;
   });
-  std::vector<Span> kept;
-  for (const Span& s : scored)
-    if (std::none_of(kept.begin(), kept.end(),
-                     [&](const Span& k) { return s.first < k.second && k.first < s.second; }))
-      kept.push_back(s);
-  std::sort(kept.begin(), kept.end());
-  return kept;
+  std::map<size_t, size_t> kept;  // begin -> end, disjoint: a lookup per span, not a scan
+  for (const Span& s : scored) add_if_free(kept, s);
+  return {kept.begin(), kept.end()};
 }
 
 }  // namespace
@@ -75,9 +106,11 @@ std::vector<Span> find_bare_chinese_names(std::string_view text) {
       continue;
     }
     // Well-known people first: their given names are often ordinary characters (李清照), and
-    // some have no surname (老舍, 哪吒).
-    if (const size_t len = famous_chinese_name_at(text, i);
-        len > 0 && famous_name_fits(text, i, i + len)) {
+    // some have no surname (老舍, 哪吒). Japanese names too, whose given part the scorer would
+    // cut (山本|耕史).
+    size_t len = famous_chinese_name_at(text, i);
+    if (len == 0 || !famous_name_fits(text, i, i + len)) len = japanese_name_at(text, i);
+    if (len > 0) {
       out.emplace_back(i, i + len);
       famous.emplace_back(i, i + len);
       i += len;
@@ -89,19 +122,36 @@ std::vector<Span> find_bare_chinese_names(std::string_view text) {
       i += kHan;
       continue;
     }
-    // 感谢刘梓涵: 谢 ends the word 感谢 and starts no name.
+    // 感谢刘梓涵: 谢 ends the word 感谢 and starts no name, unless two characters typical of
+    // given names follow (唱了一|曲欣悦: 一曲 is a word too).
     if (i >= kHan && is_han(text, i - kHan) &&
-        is_ordinary_word_from_data(text.substr(i - kHan, 2 * kHan))) {
+        is_ordinary_word_from_data(text.substr(i - kHan, 2 * kHan)) &&
+        !two_strong_given(text, i + sur)) {
       i += kHan;
       continue;
     }
     const size_t g1 = i + sur, g2 = g1 + kHan, g3 = g2 + kHan;
-    const int w1 = is_han(text, g1) ? given_name_char_weight(text.substr(g1, kHan)) : 0;
+    // A surname + a form of address is how one addresses someone, not a name (赵老师, 孙阿姨),
+    // and the shape of brands (X师傅).
+    if (title_at(text, g1)) {
+      i += kHan;
+      continue;
+    }
+    // 刘朵朵, 赵妞妞: a doubled given character is a girl's name or a pet name, whatever the
+    // character's own weight, unless the three make a word (金灿灿).
+    const bool doubled = reduplicated_given(text, i, sur);
+    if (doubled_adverb_or_adjective(text, i, sur)) {
+      i += kHan;
+      continue;
+    }
+    int w1 = is_han(text, g1) ? given_name_char_weight(text.substr(g1, kHan)) : 0;
+    if (doubled) w1 = std::max(w1, 1);
     if (w1 == 0) {
       i += kHan;
       continue;
     }
     int w2 = is_han(text, g2) ? given_name_char_weight(text.substr(g2, kHan)) : 0;
+    if (doubled) w2 = std::max(w2, 1);
     // 张伟明天来: the second given character belongs to the next word.
     if (w2 > 0 && is_han(text, g3) && is_common_bigram(text.substr(g2, 2 * kHan))) w2 = 0;
     // 戴琮戴上: a given name hardly repeats a one-character surname (as in the lattice).
@@ -138,7 +188,23 @@ std::vector<Span> find_bare_chinese_names(std::string_view text) {
       i += kHan;
     }
   }
-  return merge_lattice_names(text, std::move(out), famous, segment_chinese(text));
+  std::vector<Span> names =
+      merge_lattice_names(text, std::move(out), famous, segment_chinese(text));
+  // Brands, foods and weather spelled like names (杨国福, 黄焖鸡, 暴雨), and brands before a
+  // product (周记|鸭脖).
+  std::erase_if(names, [&](const Span& s) {
+    return non_person_word_at(text, s.first) >= s.second - s.first ||
+           product_head_at(text, s.second);
+  });
+  // 和 before punctuation or the end cannot join two things, so it ends the name: 班主任：魏清和。
+  for (Span& n : names)
+    if (n.second - n.first <= 2 * kHan && text.substr(n.second).starts_with("和") &&
+        !is_han(text, n.second + kHan))
+      n.second += kHan;
+  // Names spelled like words, where the context speaks of a person (江河说他…).
+  std::map<size_t, size_t> all(names.begin(), names.end());
+  for (const Span& w : find_word_names(text, names)) add_if_free(all, w);
+  return {all.begin(), all.end()};
 }
 
 }  // namespace tandem::privacy

@@ -46,7 +46,8 @@ void add_name_edges(std::string_view text, size_t i, size_t run_end, std::vector
   for (const size_t sur : {2 * kHan, kHan}) {
     if (i + sur > run_end) continue;
     const std::optional<double> s = surname_cost(text.substr(i, sur));
-    if (!s) continue;
+    // 赵老师, 孙阿姨: a form of address, not a given name (as in the scorer).
+    if (!s || title_at(text, i + sur)) continue;
     double cost = kNameCost + *s;
     for (size_t g = 1; g <= 2; ++g) {
       const size_t c = i + sur + (g - 1) * kHan, end = c + kHan;
@@ -58,6 +59,7 @@ void add_name_edges(std::string_view text, size_t i, size_t run_end, std::vector
       if (large && g == 2) break;
       // A given name hardly repeats a one-character surname: in 戴琮戴上 the second 戴 is a verb.
       if (g == 2 && sur == kHan && ch == text.substr(i, kHan)) break;
+      if (g == 2 && doubled_adverb_or_adjective(text, i, sur)) break;
       cost += given_name_char_cost(ch);
       if (large) continue;
       if (is_place_like(text.substr(i, end - i))) break;

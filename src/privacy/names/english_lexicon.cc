@@ -93,6 +93,9 @@ constexpr std::string_view kCommonCaps[] = {
     "Airport", "Station", "Park", "Lake", "River", "Mountain", "North", "South", "East", "West",
     "San", "Los", "Angeles", "Francisco", "Washington", "Boston", "Seattle", "Chicago", "Texas",
     "California", "Singapore", "Taiwan", "Macau",
+    // street words of other languages, before a particle as names are (Rue de la Paix)
+    "Rue", "Via", "Viale", "Calle", "Avenida", "Rua", "Piazza", "Plaza", "Place", "Boulevard",
+    "Chemin", "Strada", "Paseo", "Camino", "Platz",
     // brands, products, technology
     "Google", "Apple", "Microsoft", "Amazon", "Tesla", "Huawei", "Xiaomi", "Alibaba", "Tencent",
     "Baidu", "WeChat", "Alipay", "Taobao", "Facebook", "Twitter", "YouTube", "Netflix", "Uber",
@@ -124,10 +127,13 @@ constexpr std::string_view kCues[] = {
     "and",        "to",       "for",     "cc:",    "attn",    "sincerely", "regards", "played",
     "cardholder", "landlord", "user"};
 
-constexpr std::string_view kVerbs[] = {"said",    "says",   "wrote",   "writes", "asked",  "told",
-                                       "replied", "called", "emailed", "thinks", "agreed", "will",
-                                       "is",      "was",    "has",     "had",    "can",    "meant",
-                                       "means",   "joined", "wants",   "knows"};
+constexpr std::string_view kVerbs[] = {
+    "said", "says", "wrote", "writes", "asked", "told", "replied", "called", "emailed", "thinks",
+    "agreed", "will", "is", "was", "has", "had", "can", "meant", "means", "joined", "wants",
+    "knows",
+    // Story verbs: "where Bilbo Baggins meets …".
+    "meets", "met", "tells", "asks", "loves", "visits", "helps", "married", "marries", "believes",
+    "decides", "decided", "realizes", "realised", "realized", "finds"};
 
 // Pinyin finals and initials; a syllable is an optional initial followed by a final.
 constexpr std::array<std::string_view, 35> kFinals = {

@@ -203,6 +203,23 @@ bool upper_pinyin_surname(std::string_view w) {
   return pinyin_surname(t);
 }
 
+std::string title_case(std::string_view w) {
+  std::string t(w);
+  for (size_t k = 1; k < t.size(); ++k)
+    t[k] = static_cast<char>(std::tolower(static_cast<unsigned char>(t[k])));
+  return t;
+}
+
+// A given name in capitals after such a surname, as passports print both: "LIU YANG". Not in a
+// text written all in capitals, where any two words look so.
+bool upper_pinyin_given(std::string_view text, std::string_view w) {
+  return w.size() >= 2 &&
+         std::all_of(w.begin(), w.end(), [](char c) { return c >= 'A' && c <= 'Z'; }) &&
+         pinyin_word(w) && std::any_of(text.begin(), text.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || static_cast<unsigned char>(c) >= 0xE3;
+         });
+}
+
 // Other mentions of a name already found, and a capitalised word joined to one by "and"/"or"
 // ("Ramón and Aoife"): people are listed with people.
 void add_mentions_and_partners(std::string_view text, const std::vector<Word>& words,
@@ -242,7 +259,10 @@ std::vector<Span> find_bare_english_names(std::string_view text) {
   for (size_t i = 0; i < words.size(); ++i) {
     const Word& w = words[i];
     const Word* next = adjacent(text, words, i + 1) ? &words[i + 1] : nullptr;
-    if (next && next->capitalised && upper_pinyin_surname(w.text) && pinyin_word(next->text)) {
+    if (next && upper_pinyin_surname(w.text) &&
+        ((next->capitalised && pinyin_word(next->text)) ||
+         (upper_pinyin_given(text, next->text) &&
+          !pinyin_phrase(title_case(w.text) + " " + title_case(next->text))))) {
       out.emplace_back(w.begin, next->end);
       ++i;
       continue;

@@ -24,4 +24,8 @@ int left_context(std::string_view text, size_t begin);
 // punctuation or a verb/particle (说 是 在 的 …), else 0.
 int right_context(std::string_view text, size_t end);
 
+// Whether the surname of `sur` bytes at text[i] is followed by a doubled adverb (老王刚刚到)
+// or starts an ABB adjective before 的/地 (金灿灿的, 冷冰冰地): no name either way.
+bool doubled_adverb_or_adjective(std::string_view text, size_t i, size_t sur);
+
 }  // namespace tandem::privacy

@@ -33,7 +33,10 @@ constexpr std::string_view kRareSurnames =
     "栾暴钭厉戎祖符景束幸司韶郜蓟薄宿怀蒲邰鄂索咸籍赖卓蔺屠蒙池阴郁胥苍闻莘党贡劳逄姬"
     "申扶堵冉宰郦雍璩桑桂濮寿边扈燕冀郏浦尚温晏柴瞿阎慕连茹宦艾衡匡寇禄阙欧殳沃蔚夔巩"
     "厍晁勾敖冷訾辛阚简饶沙乜鞠丰巢关蒯查荆游竺权逯盖桓麦邬戚况花原水苗柏滕鲍褚尤路文"
-    "向";
+    "向"
+    // Frequent modern surnames outside the Hundred Family Surnames (the census lists), and 朴,
+    // the most frequent Korean one after those shared with Chinese.
+    "展苟练邝谌粟庹揭旷仝蹇朴";
 
 // The most frequent surnames (about 70% of the population), scored higher.
 constexpr std::string_view kFrequentSurnames =
