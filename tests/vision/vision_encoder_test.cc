@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cmath>
 
 #include "convert/synth_mmproj.h"
@@ -86,7 +88,9 @@ TEST(VisionEncoder, Gemma3At896GivesTheReal256Rows) {
   o.shape.n_layer = 1;
   o.n_embd_text = 24;
   o.type = "F32";
-  const auto path = (std::filesystem::temp_directory_path() / "tandem-gemma3-896.gguf").string();
+  const auto path = (std::filesystem::temp_directory_path() /
+                     ("tandem-gemma3-896-" + std::to_string(getpid()) + ".gguf"))
+                        .string();
   convert::synth_mmproj(o, path);
   const auto enc = VisionEncoder::open(path);
   EXPECT_EQ(enc.rows_per_tile(), 256);
