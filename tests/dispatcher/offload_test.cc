@@ -106,14 +106,14 @@ TEST_F(Offload, MaxTokensThatCannotLeaveAreClampedToTheBudget) {
 }
 
 // An image part: the edge has no encoder, so the Commander gets the request (the image as
-// sent, the text masked); this Commander has none either and its 400 comes back as is.
+// sent, the text masked); this Commander has no --mmproj either and its 400 comes back as is.
 TEST_F(Offload, ImagesGoToTheCommanderWhoseAnswerComesBack) {
   const auto r = post(dispatcher_->url(), "/v1/chat/completions", image_chat("Describe this"));
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_EQ(header(r, "x-tandem-route"), "cloud");
   EXPECT_TRUE(header(r, "x-tandem-reason").starts_with("offload:modality: image_url"))
       << header(r, "x-tandem-reason");
-  EXPECT_NE(r.body.find("text content parts"), std::string::npos) << r.body;  // the Commander's
+  EXPECT_EQ(r.j()["error"]["code"], "media_unsupported") << r.body;  // the Commander's
   EXPECT_NE(commander_log().find("iVBORw0KGgo="), std::string::npos);
   const json j = post(dispatcher_->url(), "/v1/route", image_chat("Describe this")).j();
   EXPECT_EQ(j["reason"], "offload:modality") << j.dump();
