@@ -1,4 +1,5 @@
 #include "convert/synth_mmproj.h"
+#include "convert/synth_random.h"
 
 #include <cmath>
 #include <stdexcept>
@@ -11,19 +12,6 @@ namespace tandem::convert {
 namespace {
 
 using model::GgmlType;
-
-uint64_t mix(uint64_t x) {  // splitmix64
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
-uint64_t hash_name(const std::string& s, uint64_t seed) {
-  uint64_t h = seed ^ 0xcbf29ce484222325ULL;
-  for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
-  return h;
-}
 
 // How a tensor's values are drawn: uniform with the standard deviation `scale` around
 // `center` (norm weights sit around 1, everything else around 0).

@@ -1,4 +1,5 @@
 #include "convert/synth_model.h"
+#include "convert/synth_random.h"
 
 #include <cmath>
 #include <stdexcept>
@@ -28,20 +29,6 @@ model::ModelConfig make(std::string arch, int64_t embd, int64_t layers, int64_t 
   c.n_rot = c.head_dim;
   c.rms_eps = c.arch == "llama" ? 1e-5f : 1e-6f;
   return c;
-}
-
-// splitmix64: a fast, well-mixed generator so each row can be seeded independently.
-uint64_t mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
-uint64_t hash_name(const std::string& s, uint64_t seed) {
-  uint64_t h = seed ^ 0xcbf29ce484222325ULL;
-  for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
-  return h;
 }
 
 // The type a tensor gets under a file type, following llama.cpp's choices for its mixes.
