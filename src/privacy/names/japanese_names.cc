@@ -65,8 +65,9 @@ size_t japanese_name_at(std::string_view text, size_t pos) {
       bool ok = end <= text.size();
       for (size_t c = g; ok && c < end; c += kHan)
         ok = is_han(text, c) && !contains_char(kParticles, text.substr(c, kHan));
+      if (!ok) continue;  // past the end of the text (checked before reading the last one)
       const std::string_view last = text.substr(end - kHan, kHan);
-      if (!ok || !contains_char(len == 3 * kHan ? kThreeCharEnds : kGivenEnds, last)) continue;
+      if (!contains_char(len == 3 * kHan ? kThreeCharEnds : kGivenEnds, last)) continue;
       // Not where the last character starts a frequent word with the next: 中村里|生活.
       if (is_han(text, end) &&
           chinese_word_cost(text.substr(end - kHan, 2 * kHan)).value_or(99) < kGluedWordCost)
