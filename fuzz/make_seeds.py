@@ -121,7 +121,29 @@ def grammars():
          "$ref": "#/$defs/n"}).encode())
 
 
+def images():
+    import zlib
+    put("image", "tiny_45x37.png", (REPO / "tests" / "vision" / "fixtures" / "tiny_45x37.png").read_bytes())
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    w, h = 3, 2
+    raw = b"".join(b"\0" + b"".join(bytes((x * 80, row * 120, 200)) for x in range(w)) for row in range(h))
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+           + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    put("image", "rgb_3x2.png", png)
+    # 24-bit BMP, rows bottom-up, padded to 4 bytes.
+    row = b"".join(bytes((200, x * 80, 10)) for x in range(w)) + b"\0" * ((4 - w * 3 % 4) % 4)
+    pixels = row * h
+    put("image", "rgb_3x2.bmp", b"BM" + struct.pack("<IHHI", 54 + len(pixels), 0, 0, 54)
+        + struct.pack("<IiiHHIIiiII", 40, w, h, 1, 24, 0, len(pixels), 2835, 2835, 0, 0) + pixels)
+    # The smallest GIF: 1x1, a two-colour table, one LZW-coded pixel.
+    put("image", "one_pixel.gif", bytes.fromhex(
+        "474946383961010001008000000000ffffff21f90401000000002c00000000010001000002024401003b"))
+
+
 if __name__ == "__main__":
+    images()
     gguf()
     llama2c()
     safetensors()

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-10}
 shift || true
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(gguf llama2c safetensors openai_request tokenizer privacy chat_template grammar)
+[ ${#names[@]} -gt 0 ] || names=(gguf llama2c safetensors openai_request tokenizer privacy chat_template grammar image)
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
   -DTANDEM_FUZZ=ON -DTANDEM_BUILD_TESTS=OFF -DTANDEM_BUILD_BENCH=OFF >/dev/null
 cmake --build build-fuzz -j "$(nproc)" --target $(printf 'fuzz_%s ' "${names[@]}")

@@ -30,8 +30,24 @@ void refuse_media(const MediaPart& part) {
                        "invalid_request_error", part.param, "media_unsupported");
 }
 
-MediaPrompt tokenize_with_media(const tokenizer::Tokenizer& tok, std::string_view text,
-                                std::span<const MediaPart> parts, const media::MediaEncoder& enc) {
+EncodedMedia encode_media(std::span<const MediaPart> parts, const media::MediaEncoder& enc) {
+  EncodedMedia out;
+  out.reserve(parts.size());
+  for (const MediaPart& part : parts) {
+    if (!enc.supports(part.input.kind)) refuse_media(part);
+    try {
+      out.push_back(enc.encode(part.input));
+    } catch (const media::MediaInputError& e) {
+      throw http::ApiError(400, e.what(), "invalid_request_error", part.param, "invalid_media");
+    }
+  }
+  return out;
+}
+
+MediaPrompt assemble_media_prompt(const tokenizer::Tokenizer& tok, std::string_view text,
+                                  std::span<const MediaPart> parts, const EncodedMedia& encoded) {
+  if (encoded.size() != parts.size())
+    throw std::logic_error("assemble_media_prompt: one encoding per media part");
   MediaPrompt out;
   size_t from = 0;
   for (size_t k = 0; k <= parts.size(); ++k) {
@@ -47,18 +63,11 @@ MediaPrompt tokenize_with_media(const tokenizer::Tokenizer& tok, std::string_vie
     if (k == parts.size()) break;
     from = at + kMediaMarker.size();
 
-    const MediaPart& part = parts[k];
-    if (!enc.supports(part.input.kind)) refuse_media(part);
-    std::vector<media::EmbeddedChunk> chunks;
-    try {
-      chunks = enc.encode(part.input);
-    } catch (const media::MediaInputError& e) {
-      throw http::ApiError(400, e.what(), "invalid_request_error", part.param, "invalid_media");
-    }
+    const auto& chunks = encoded[k];
     for (size_t c = 0; c < chunks.size(); ++c) {
       const media::EmbeddedChunk& ch = chunks[c];
       append(out.tokens, tok.encode(ch.text_before, false, true));
-      const uint64_t h = content_hash(part.input, c);
+      const uint64_t h = content_hash(parts[k].input, c);
       out.media.push_back({out.tokens.size(), ch.n_rows, ch.n_embd, ch.rows});
       for (int64_t r = 0; r < ch.n_rows; ++r)
         out.tokens.push_back(serving::media_placeholder(h, r));
@@ -69,6 +78,11 @@ MediaPrompt tokenize_with_media(const tokenizer::Tokenizer& tok, std::string_vie
   if (text.find(kMediaMarker, from) != std::string_view::npos)
     throw http::bad_field("messages", "the prompt holds more media markers than media parts");
   return out;
+}
+
+MediaPrompt tokenize_with_media(const tokenizer::Tokenizer& tok, std::string_view text,
+                                std::span<const MediaPart> parts, const media::MediaEncoder& enc) {
+  return assemble_media_prompt(tok, text, parts, encode_media(parts, enc));
 }
 
 }  // namespace tandem::api

@@ -26,6 +26,14 @@ struct MediaPrompt {
 MediaPrompt tokenize_with_media(const tokenizer::Tokenizer& tok, std::string_view text,
                                 std::span<const MediaPart> parts, const media::MediaEncoder& enc);
 
+// The two halves of tokenize_with_media, for a caller that assembles the same media into
+// several prompts (the Dispatcher's failover continues after the answer so far): each part's
+// encoder output (rows shared, not copied), and the prompt from it.
+using EncodedMedia = std::vector<std::vector<media::EmbeddedChunk>>;
+EncodedMedia encode_media(std::span<const MediaPart> parts, const media::MediaEncoder& enc);
+MediaPrompt assemble_media_prompt(const tokenizer::Tokenizer& tok, std::string_view text,
+                                  std::span<const MediaPart> parts, const EncodedMedia& encoded);
+
 // The 400 for media sent to a model without an encoder for them (no --mmproj).
 [[noreturn]] void refuse_media(const MediaPart& part);
 

@@ -13,6 +13,7 @@
 #include "cli/gpu_layers_option.h"
 #include "cli/kv_budget_option.h"
 #include "cli/memory_guard_option.h"
+#include "cli/mmproj_option.h"
 #include "cli/model_options.h"
 #include "cli/prompt_cache_option.h"
 #include "cli/sampling_options.h"
@@ -44,6 +45,8 @@ struct DispatcherCliOptions {
   double backoff_s = 10, max_backoff_s = 60;
   int connect_ms = 0;  // the older --commander-timeout-ms (connect), if given
   std::string context_overflow = "offload";
+  MmprojOption mmproj;
+  std::string media_policy = "edge-only";
 };
 
 int to_ms(double seconds) {
@@ -90,6 +93,10 @@ int run_dispatcher(DispatcherCliOptions& o) {
   if (o.disp.model_alias.empty())
     o.disp.model_alias = std::filesystem::path(o.model.model_path).stem().string();
   o.disp.draft_threads = o.model.resolved_threads();
+  if (auto enc = o.mmproj.load(m->config().n_embd, o.model.resolved_threads())) {
+    spdlog::info("dispatcher: {}", describe(*enc, o.mmproj.path));
+    o.disp.media = std::move(enc);
+  }
   auto edge = std::make_unique<dispatcher::EdgeEngine>(std::move(m), o.model.resolved_threads(),
                                                        n_ctx, o.chat_template, o.parallel, o.caches,
                                                        o.model.model_path, o.kv_budget.resolve());
@@ -198,6 +205,14 @@ CommandAction register_dispatcher(CLI::App& app) {
                   "leave, and every local answer, is clamped to it (finish_reason length)")
       ->capture_default_str()
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 30));
+  o->mmproj.add_to(cmd);
+  cmd->add_option("--media", o->media_policy,
+                  "Where image and audio content may be read: 'edge-only' (media is private: the "
+                  "edge answers with its --mmproj encoder, else a 400 says why) or 'allow-cloud' "
+                  "(routed like text; sent to the Commander as the content part when the route "
+                  "is cloud or the edge has no encoder for it)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"edge-only", "allow-cloud"}));
   cmd->add_option("--context-overflow", o->context_overflow,
                   "A chat whose prompt, with room for its answer (max_tokens clamped to "
                   "--edge-max-tokens, else 1/8 of the context), does not fit the edge context: "
@@ -256,6 +271,7 @@ CommandAction register_dispatcher(CLI::App& app) {
   cmd->callback([o, cmd] {
     o->disp.fixed_seed = cmd->count("--seed") > 0;
     o->disp.context_overflow = *dispatcher::parse_context_overflow(o->context_overflow);
+    o->disp.media_policy = *dispatcher::parse_media_policy(o->media_policy);
   });
   return [o]() { return run_dispatcher(*o); };
 }

@@ -35,7 +35,36 @@ int write_mmproj(SynthCli& s) {
   return 0;
 }
 
+// A multimodal pair of real shapes: the text model's preset and its mmproj.
+struct PairPreset {
+  const char* like;
+  const char* text_shape;
+  const char* projector;
+  const char* vision;
+};
+// SmolVLM-Instruct (2.2B): SmolLM2-1.7B + SigLIP so400m at 384 px, idefics3 shuffle 3.
+// Gemma 3 4B: its widths (llama architecture) + SigLIP so400m at 896 px, pooled 4 x 4.
+constexpr PairPreset kPairs[] = {
+    {"smolvlm", "smollm2-1.7b", "idefics3", "siglip-400m-384"},
+    {"gemma3", "gemma-3-4b-shape", "gemma3", "siglip-400m-896"},
+};
+
+const PairPreset* pair_preset(const std::string& like) {
+  for (const auto& p : kPairs)
+    if (like == p.like) return &p;
+  return nullptr;
+}
+
 int run_synth(SynthCli& s) {
+  if (const PairPreset* pair = pair_preset(s.like)) {
+    if (s.mmproj_out.empty())
+      throw std::invalid_argument("--like " + s.like +
+                                  " writes a pair: give --mmproj-out FILE (and -o MODEL.gguf)");
+    s.like = pair->text_shape;
+    s.mm.projector = pair->projector;
+    s.vision = pair->vision;
+    s.mm.n_embd_text = 0;  // the text model's width
+  }
   if (s.like == "custom") {
     if (s.dim <= 0 || s.layers <= 0 || s.heads <= 0 || s.ff <= 0)
       throw std::invalid_argument("--like custom needs --dim, --layers, --heads and --ff");
@@ -80,8 +109,14 @@ CommandAction register_synth(CLI::App& app) {
   auto s = std::make_shared<SynthCli>();
   auto* cmd =
       app.add_subcommand("synth", "Write a random-weight model of a real shape (speed work)");
-  std::string presets = "tinyllama-1.1b|llama-3-8b|qwen2.5-0.5b|qwen3-0.6b|custom";
-  cmd->add_option("--like", s->like, "Shape: " + presets)->capture_default_str();
+  std::string presets;
+  for (const auto& n : convert::shape_preset_names()) presets += n + "|";
+  cmd->add_option("--like", s->like,
+                  "Shape: " + presets +
+                      "custom; or a multimodal pair, --mmproj-out FILE with or without -o: smolvlm "
+                      "(SmolLM2-1.7B + SigLIP-400M 384 px, idefics3), gemma3 (Gemma 3 4B's "
+                      "widths as a llama model + SigLIP-400M 896 px)")
+      ->capture_default_str();
   cmd->add_option("--type", s->opt.type, "F32|F16|BF16|Q8_0|Q4_0|Q4_1|Q4_K|Q4_K_M|Q6_K")
       ->capture_default_str();
   cmd->add_option("--vocab-from", s->opt.vocab_from,
@@ -105,7 +140,8 @@ CommandAction register_synth(CLI::App& app) {
   cmd->add_option("--mmproj-out", s->mmproj_out,
                   "Also (or only) write a random-weight mmproj GGUF (vision projector, "
                   "llama.cpp layout) to this path");
-  cmd->add_option("--projector", s->mm.projector, "mmproj: mlp (LLaVA)|idefics3 (SmolVLM)|gemma3")
+  cmd->add_option("--projector", s->mm.projector,
+                  "mmproj: mlp (LLaVA)|idefics3 (SmolVLM)|gemma3|gated (Tandem's gated fusion)")
       ->capture_default_str();
   cmd->add_option("--vision", s->vision,
                   "mmproj: vision tower shape: " + towers +

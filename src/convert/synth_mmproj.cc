@@ -105,9 +105,9 @@ std::vector<std::string> vision_preset_names() {
 MmprojSynthReport synth_mmproj(const MmprojSynthOptions& opt, const std::string& out_path) {
   const VisionShape& v = opt.shape;
   const std::string& proj = opt.projector;
-  if (proj != "mlp" && proj != "idefics3" && proj != "gemma3")
+  if (proj != "mlp" && proj != "idefics3" && proj != "gemma3" && proj != "gated")
     throw std::invalid_argument("synth cannot write projector '" + proj +
-                                "' (supported: mlp, idefics3, gemma3)");
+                                "' (supported: mlp, idefics3, gemma3, gated)");
   if (opt.type != "F32" && opt.type != "F16" && opt.type != "Q8_0")
     throw std::invalid_argument("mmproj weights must be F32, F16 or Q8_0, not " + opt.type);
   if (v.n_embd <= 0 || v.n_head <= 0 || v.n_embd % v.n_head || v.n_ff <= 0 || v.n_layer <= 0 ||
@@ -188,11 +188,16 @@ MmprojSynthReport synth_mmproj(const MmprojSynthOptions& opt, const std::string&
     b.vector("v.post_ln.weight", n, norm);
     b.vector("v.post_ln.bias", n, norm_bias);
   }
-  if (proj == "mlp") {
+  if (proj == "mlp" || proj == "gated") {
     b.matrix("mm.0.weight", n, n_text);
     b.vector("mm.0.bias", n_text, bias);
     b.matrix("mm.2.weight", n_text, n_text);
     b.vector("mm.2.bias", n_text, bias);
+    if (proj == "gated") {  // the gate starts spread around 0.5; the text row is embedding-sized
+      b.matrix("mm.gate.weight", n, n_text);
+      b.vector("mm.gate.bias", n_text, bias);
+      b.vector("mm.text.weight", n_text, {0.0f, 0.5f});
+    }
   } else if (proj == "idefics3") {
     b.matrix("mm.model.fc.weight", n * scale * scale, n_text);
   } else {

@@ -24,7 +24,7 @@ VisionShape vision_preset(const std::string& name);
 std::vector<std::string> vision_preset_names();
 
 struct MmprojSynthOptions {
-  std::string projector = "mlp";  // mlp | idefics3 | gemma3
+  std::string projector = "mlp";  // mlp | idefics3 | gemma3 | gated
   VisionShape shape;
   int64_t n_embd_text = 0;   // the language model's embedding width (projector output)
   std::string type = "F16";  // matrices: F32 | F16 | Q8_0 (norms and biases stay F32)

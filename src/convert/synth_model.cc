@@ -65,13 +65,21 @@ model::ModelConfig shape_preset(const std::string& name) {
   if (name == "llama-3-8b") return make("llama", 4096, 32, 32, 8, 14336, 8192, 500000.0f);
   if (name == "qwen2.5-0.5b") return make("qwen2", 896, 24, 14, 2, 4864, 32768, 1000000.0f);
   if (name == "qwen3-0.6b") return make("qwen3", 1024, 28, 16, 8, 3072, 40960, 1000000.0f, 128);
+  // The text halves of the multimodal pairs (synth --like smolvlm|gemma3|ultravox).
+  if (name == "smollm2-1.7b") return make("llama", 2048, 24, 32, 32, 8192, 8192, 130000.0f);
+  if (name == "llama-3.2-1b") return make("llama", 2048, 16, 32, 8, 8192, 131072, 500000.0f, 64);
+  // Gemma 3 4B's widths in the llama architecture (no Gemma forward here yet): the same
+  // matmul and KV shapes, not Gemma's norms, soft-capping or sliding window.
+  if (name == "gemma-3-4b-shape")
+    return make("llama", 2560, 34, 8, 4, 10240, 131072, 1000000.0f, 256);
   std::string known;
   for (const auto& n : shape_preset_names()) known += (known.empty() ? "" : ", ") + n;
   throw std::invalid_argument("unknown shape '" + name + "' (known: " + known + ", custom)");
 }
 
 std::vector<std::string> shape_preset_names() {
-  return {"tinyllama-1.1b", "llama-3-8b", "qwen2.5-0.5b", "qwen3-0.6b"};
+  return {"tinyllama-1.1b", "llama-3-8b",   "qwen2.5-0.5b",    "qwen3-0.6b",
+          "smollm2-1.7b",   "llama-3.2-1b", "gemma-3-4b-shape"};
 }
 
 SynthReport synth_model(const SynthOptions& opt, const std::string& out_path) {

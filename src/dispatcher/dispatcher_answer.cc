@@ -294,12 +294,18 @@ bool DispatcherService::answer_from_cloud(std::shared_ptr<Walk> w, httplib::Resp
             } else {
               try {
                 const std::string& sent = relay.received();
+                std::vector<serving::PromptMedia> media;
                 auto encode = [&](const std::string& text) {
+                  if (w.chat() && !w.req.media.empty()) {  // the edge reads the media too
+                    auto mp = edge_media_prompt(w, text);
+                    media = std::move(mp.media);
+                    return mp.tokens;
+                  }
                   return w.chat() ? edge_->encode(text) : edge_->encode_plain(text);
                 };
                 const auto prompt = encode(w.prompt_text + sent);
                 w.session = std::make_unique<EdgeSession>(*edge_, /*may_refuse=*/false);
-                w.session->prefill(prompt);
+                w.session->prefill(prompt, std::move(media));
                 // The text the client has from the Commander, in edge tokens: what the usage
                 // counts as completion (the prompt's own tokens stay prompt_tokens).
                 st->n_before =

@@ -111,6 +111,12 @@ void DispatcherService::models(const httplib::Request&, httplib::Response& res) 
             {"created", 0},
             {"owned_by", "tandem"},
             {"context_length", edge_->n_ctx()}};
+  // What the edge reads itself (its --mmproj); other media may still go to the Commander.
+  json modalities = json::array({"text"});
+  for (auto k : {media::Modality::kImage, media::Modality::kAudio})
+    if (opts_.media && opts_.media->supports(k)) modalities.push_back(media::modality_name(k));
+  m["modalities"] = std::move(modalities);
+  m["media_policy"] = std::string(media_policy_name(opts_.media_policy));
   res.set_content(http::dump({{"object", "list"}, {"data", json::array({m})}}), "application/json");
 }
 
@@ -153,11 +159,35 @@ void DispatcherService::tokenize_for_edge(Walk& w, const std::string& text, bool
     w.too_long_for_edge = true;
     return;
   }
+  if (chat && !w.req.media.empty()) {
+    // Encoded before the route is known: the rows count against the edge context, and the
+    // perplexity is the prefill's.
+    auto mp = edge_media_prompt(w, text);
+    w.tokens = std::move(mp.tokens);
+    w.media = std::move(mp.media);
+    return;
+  }
   w.tokens = chat ? edge_->encode(text) : edge_->encode_plain(text);
+}
+
+void DispatcherService::parse_chat_for_edge(Walk& w) const {
+  w.has_media = !non_text_modality(w.body).empty();
+  const std::string unreadable = unreadable_modality(w.body, opts_.media.get());
+  w.req = api::parse_chat_request(unreadable.empty() ? w.body : text_parts_only(w.body),
+                                  opts_.sampling);
+  w.signals.modality = unreadable;
+  w.signals.media_private = w.has_media && opts_.media_policy == MediaPolicy::kEdgeOnly;
+}
+
+api::MediaPrompt DispatcherService::edge_media_prompt(Walk& w, const std::string& text) const {
+  if (w.encoded_media.empty()) w.encoded_media = api::encode_media(w.req.media, *opts_.media);
+  return api::assemble_media_prompt(edge_->tokenizer(), text, w.req.media, w.encoded_media);
 }
 
 void DispatcherService::trim_for_edge(Walk& w) {
   if (!w.chat() || w.trim_tried || opts_.context_overflow == ContextOverflow::kError) return;
+  // Dropped turns would take their media markers with them: a chat with media is not trimmed.
+  if (!w.req.media.empty()) return;
   const int64_t n_ctx = edge_->n_ctx();
   const int64_t reserve = answer_reserve(w.gen().max_tokens, opts_.edge_max_tokens, n_ctx);
   if (!w.too_long_for_edge && static_cast<int64_t>(w.tokens.size()) + reserve <= n_ctx) return;
@@ -220,9 +250,9 @@ void DispatcherService::prefill_on_edge(Walk& w, bool scored) {
     w.session = std::make_unique<EdgeSession>(*edge_);
     w.session->set_cache(w.gen().cache);
     if (w.tokens.size() >= 2 && scored)
-      w.signals.ppl = w.session->prefill_scored(w.tokens, prompt_lp).ppl;
+      w.signals.ppl = w.session->prefill_scored(w.tokens, prompt_lp, w.media).ppl;
     else
-      w.session->prefill(w.tokens);
+      w.session->prefill(w.tokens, w.media);
   } catch (const std::invalid_argument& e) {
     throw edge_error(e, w.chat() ? "messages" : "prompt");
   }
@@ -234,16 +264,19 @@ bool DispatcherService::speculative_allowed(const api::ChatRequest& r) const {
 }
 
 void DispatcherService::route_decision(const httplib::Request& http_req, httplib::Response& res) {
-  const auto body = api::parse_body_ordered(http_req.body);
-  const std::string modality = non_text_modality(body);
-  const auto r =
-      api::parse_chat_request(modality.empty() ? body : text_parts_only(body), opts_.sampling);
+  Walk w;
+  w.body = api::parse_body_ordered(http_req.body);
+  parse_chat_for_edge(w);
+  const api::ChatRequest& r = w.req;
   check_model(r.model);
+  const auto media_signals = w.signals;
   auto signals = routing_->scan(r.messages);
-  signals.modality = modality;
+  signals.modality = media_signals.modality;
+  signals.media_private = media_signals.media_private;
   const std::string text = edge_->render_request(r);
-  const bool fits = edge_->could_fit(text.size());
-  const auto tokens = fits ? edge_->encode(text) : std::vector<tokenizer::TokenId>{};
+  tokenize_for_edge(w, text, /*chat=*/true);
+  const bool fits = !w.too_long_for_edge;
+  const auto& tokens = w.tokens;
   signals.prompt_tokens =
       fits ? static_cast<int64_t>(tokens.size()) : edge_->prompt_tokens_at_least(text.size());
   offload_signals(signals, r.gen.max_tokens, /*chat=*/true);
@@ -252,7 +285,7 @@ void DispatcherService::route_decision(const httplib::Request& http_req, httplib
     const auto pre = routing_->decide_before_ppl(signals);
     if (signals.prompt_tokens < signals.edge_context && !(pre && router::is_offload(pre->reason))) {
       EdgeSession s(*edge_);
-      if (tokens.size() >= 2) signals.ppl = s.prefill_scored(tokens).ppl;
+      if (tokens.size() >= 2) signals.ppl = s.prefill_scored(tokens, -1, w.media).ppl;
     }
   } catch (const std::invalid_argument& e) {
     throw edge_error(e, "messages");
@@ -262,7 +295,7 @@ void DispatcherService::route_decision(const httplib::Request& http_req, httplib
   out["prompt_tokens"] = fits ? json(tokens.size()) : json(nullptr);  // not counted
   out["commander"] = link_->status_json();
   // The outcome a chat request would get (unless the Commander lacks the verify endpoint).
-  if (d.route == router::Route::kCloud && speculative_allowed(r))
+  if (d.route == router::Route::kCloud && speculative_allowed(r) && !w.has_media)
     out["route"] = kRouteCloudSpeculative;
   res.set_header("x-tandem-route", out["route"].get<std::string>());
   res.set_header("x-tandem-reason", d.explain());
@@ -272,10 +305,10 @@ void DispatcherService::route_decision(const httplib::Request& http_req, httplib
 void DispatcherService::chat_completions(const httplib::Request& http_req, httplib::Response& res) {
   auto w = std::make_shared<Walk>();
   w->body = api::parse_body_ordered(http_req.body);  // key order kept to the Commander
-  // An image or audio part: the edge parses and routes the text; the Commander gets it all.
-  const std::string modality = non_text_modality(w->body);
-  w->req = api::parse_chat_request(modality.empty() ? w->body : text_parts_only(w->body),
-                                   opts_.sampling);
+  // Image or audio parts: read on the edge when its encoder can; otherwise the edge parses
+  // and routes the text, and a cloud route sends the Commander all of it.
+  parse_chat_for_edge(*w);
+  const auto media_signals = w->signals;
   check_model(w->req.model);
   w->compress = parse_compress_field(w->body);
   // A required or named tool_choice constrains an edge answer as response_format does (the
@@ -284,7 +317,8 @@ void DispatcherService::chat_completions(const httplib::Request& http_req, httpl
   w->sampling = sampling_for(w->req.gen);
   w->conversation = conversation_id(w->body, http_req, w->req.messages);
   w->signals = routing_->scan(w->req.messages);
-  w->signals.modality = modality;
+  w->signals.modality = media_signals.modality;
+  w->signals.media_private = media_signals.media_private;
   w->prompt_text = edge_->render_request(w->req);
   tokenize_for_edge(*w, w->prompt_text, /*chat=*/true);
   route_and_answer(w, res);
@@ -316,7 +350,7 @@ void DispatcherService::route_and_answer(std::shared_ptr<Walk> w, httplib::Respo
   if (w->decision.route == router::Route::kCloud) {
     // Short of memory no drafter is made: the plain cloud path needs no edge memory. The
     // drafter cannot read images or audio either.
-    if (w->chat() && speculative_allowed(w->req) && !memory_short && w->signals.modality.empty()) {
+    if (w->chat() && speculative_allowed(w->req) && !memory_short && !w->has_media) {
       const auto r = answer_speculative(w, res);
       if (r == SpecResult::kAnswered) return;
       if (r == SpecResult::kUnreachable) {
@@ -365,10 +399,15 @@ void DispatcherService::offload_signals(router::RoutingSignals& s, int64_t max_t
 }
 
 void DispatcherService::refuse_modality(const Walk& w) const {
+  std::string hint;
+  if (w.signals.media_private)
+    hint = opts_.media ? "; --media allow-cloud would let it go to the Commander"
+                       : "; start the Dispatcher with --mmproj FILE to read it on the edge, or "
+                         "--media allow-cloud to let it go to the Commander";
   throw http::ApiError(400,
                        "the edge model has no encoder for " + w.signals.modality +
                            " content and the request cannot go to the Commander (" +
-                           w.decision.explain() + ")",
+                           w.decision.explain() + ")" + hint,
                        "invalid_request_error", "messages", "unsupported_modality");
 }
 

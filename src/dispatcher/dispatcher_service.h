@@ -14,6 +14,7 @@
 #include <unordered_map>
 
 #include "api/answer_writer.h"
+#include "api/media_prompt.h"
 #include "api/openai_schema.h"
 #include "cache/memory_guard.h"
 #include "dispatcher/cloud/commander_client.h"
@@ -22,6 +23,7 @@
 #include "dispatcher/cloud/masked_body.h"
 #include "dispatcher/context_trim.h"
 #include "dispatcher/edge/edge_engine.h"
+#include "dispatcher/media_policy.h"
 #include "dispatcher/routing_pipeline.h"
 #include "engine/embedding.h"
 #include "http/http_server.h"
@@ -64,6 +66,10 @@ struct DispatcherOptions {
   // --compress-over / --compress-keep: a chat going to the Commander with more prompt tokens
   // has its user messages compressed (a request's "compress" field overrides).
   CompressionPolicy compression;
+  // --mmproj: the edge's image/audio encoder (null: none; media then cannot be answered on
+  // the edge). --media: whether media may leave the device (media_policy.h).
+  std::shared_ptr<const media::MediaEncoder> media;
+  MediaPolicy media_policy = MediaPolicy::kEdgeOnly;
 };
 
 // Per-conversation Maskers, so a value keeps its placeholder across the turns of a chat.
@@ -113,7 +119,15 @@ class DispatcherService : public http::Service {
   void route_and_answer(std::shared_ptr<Walk> w, httplib::Response& res);
   void answer_on_edge(std::shared_ptr<Walk> w, httplib::Response& res);
   // The edge's tokens for `text`, unless it is too long to fit the edge context at all.
+  // A chat holding media the edge reads: its rows in place of the markers (w.media).
   void tokenize_for_edge(Walk& w, const std::string& text, bool chat);
+  // A chat body as the edge reads it: media parts its encoder reads stay in (as markers in
+  // the text, w.req.media); when it cannot read one, every non-text part is dropped and that
+  // modality goes to the routing signals. Sets w.req, w.has_media and the media signals.
+  void parse_chat_for_edge(Walk& w) const;
+  // The edge prompt of a chat with media for `text` (w's rendered prompt, or it plus the
+  // answer so far): encodes w's media once (w.encoded_media), then only tokenizes.
+  api::MediaPrompt edge_media_prompt(Walk& w, const std::string& text) const;
   // Opens w's edge session and prefills the prompt, scoring its perplexity on the way. A chat
   // that does not fit (with room for its answer) is trimmed first (trim_for_edge); a prompt
   // the edge context cannot hold even so is a 400 context_length_exceeded.

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "api/media_prompt.h"
 #include "dispatcher/cloud/cloud_relay.h"
 #include "dispatcher/dispatcher_service.h"
 
@@ -32,7 +33,12 @@ struct DispatcherService::Walk {
   // decoded). What the edge continues after on a failover.
   std::string prompt_text;
   std::vector<tokenizer::TokenId> tokens;  // the edge's prompt
-  bool too_long_for_edge = false;          // then `tokens` is empty: not even tokenized
+  // The request holds image/audio parts; those the edge reads are encoded once
+  // (encoded_media) and sit in `tokens` as the rows of `media`.
+  bool has_media = false;
+  api::EncodedMedia encoded_media;
+  std::vector<serving::PromptMedia> media;
+  bool too_long_for_edge = false;  // then `tokens` is empty: not even tokenized
   // Chat trimmed to the edge context (trim_for_edge): tried once; messages dropped (then
   // prompt_text and tokens are the trimmed chat's), out of n_messages.
   bool trim_tried = false;

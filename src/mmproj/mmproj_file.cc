@@ -9,9 +9,9 @@
 namespace tandem::mmproj {
 namespace {
 
-constexpr ProjectorType kAll[] = {ProjectorType::Mlp, ProjectorType::Idefics3,
+constexpr ProjectorType kAll[] = {ProjectorType::Mlp,    ProjectorType::Idefics3,
                                   ProjectorType::Gemma3, ProjectorType::Ultravox,
-                                  ProjectorType::Qwen2a};
+                                  ProjectorType::Qwen2a, ProjectorType::Gated};
 
 bool is_audio_projector(ProjectorType t) {
   return t == ProjectorType::Ultravox || t == ProjectorType::Qwen2a;
@@ -31,6 +31,8 @@ std::string_view projector_name(ProjectorType t) {
       return "ultravox";
     case ProjectorType::Qwen2a:
       return "qwen2a";
+    case ProjectorType::Gated:
+      return "gated";
   }
   return "?";
 }

@@ -22,6 +22,8 @@ enum class ProjectorType {
   Gemma3,    // "gemma3": average pool + soft-embedding RMSNorm + projection
   Ultravox,  // "ultravox": Whisper encoder + stacked frames + SwiGLU MLP
   Qwen2a,    // "qwen2a": Whisper encoder + average pool + linear
+  Gated,     // "gated": Tandem's gated fusion, an mlp whose rows a learned sigmoid gate mixes
+             // with a learned text-stream row (docs/FORMATS.md); not in llama.cpp
 };
 std::string_view projector_name(ProjectorType t);
 // Throws std::invalid_argument naming the value and the supported ones.

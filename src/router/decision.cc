@@ -26,6 +26,7 @@ Decision before_reachability(const RoutingSignals& s, const RoutingPolicy& p) {
     }
     return {Route::kEdge, Reason::kPrivacyLocal, types};
   }
+  if (s.media_private) return {Route::kEdge, Reason::kPrivacyLocal, "media"};
   if (s.intent && p.routes_to_cloud(s.intent->label)) {
     const double prob = probability_of(*s.intent);
     if (prob >= p.intent_min_confidence)

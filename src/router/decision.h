@@ -1,7 +1,7 @@
 // The routing decision: a pure function of the request's signals and the policy.
-// Order: privacy "local" rule -> intent -> offload (context, modality, max_tokens, memory:
-// what the edge cannot serve) -> perplexity -> default (edge); a cloud decision becomes an
-// edge one when the Commander cannot be reached.
+// Order: privacy "local" rule (a PII type, or media kept on the device) -> intent -> offload
+// (context, modality, max_tokens, memory: what the edge cannot serve) -> perplexity -> default
+// (edge); a cloud decision becomes an edge one when the Commander cannot be reached.
 #pragma once
 
 #include <cstdint>
@@ -64,6 +64,9 @@ struct RoutingSignals {
   int64_t edge_max_tokens = 0;
   // A content part the edge has no encoder for ("image_url", "input_audio"; empty: text only).
   std::string modality;
+  // The request holds media and the media policy keeps media on the device (the Dispatcher's
+  // --media edge-only): decided like a privacy-local type ("privacy_local: media").
+  bool media_private = false;
 };
 
 // Why the edge is short of memory for this request ("" when it is not): under the floor now,

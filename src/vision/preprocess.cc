@@ -40,6 +40,7 @@ Preprocessed preprocess(const RgbImage& img, ProjectorType type, const mmproj::V
       out.images.push_back(resize_letterbox(img, is, is, ResizeAlgo::Bilinear, {122, 116, 104}));
       break;
     case ProjectorType::Gemma3:
+    case ProjectorType::Gated:
       out.images.push_back(resize_letterbox(img, is, is, ResizeAlgo::Bilinear, {0, 0, 0}));
       break;
     case ProjectorType::Idefics3: {

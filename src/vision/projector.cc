@@ -18,7 +18,8 @@ Projector::Projector(const mmproj::MmprojFile& f, ProjectorType type) : type_(ty
   side_ = hp.patches_per_side();
   eps_ = hp.encoder.eps;
   switch (type) {
-    case ProjectorType::Mlp: {
+    case ProjectorType::Mlp:
+    case ProjectorType::Gated: {
       if (f.has_tensor("mm.1.weight") || f.has_tensor("mm.3.weight"))
         throw f.error("mlp projector with mm.1 / mm.3 tensors (MLP_NORM, Yi-VL) is not supported");
       n_mid_ = f.tensor("mm.0.weight").dims.at(1);
@@ -28,6 +29,11 @@ Projector::Projector(const mmproj::MmprojFile& f, ProjectorType type) : type_(ty
       w2_ = f.matrix("mm.2.weight", n_mid_, n_out_);
       b2_ = f.optional_vector("mm.2.bias", n_out_);
       rows_ = side_ * side_;
+      if (type == ProjectorType::Gated) {
+        gate_ = f.matrix("mm.gate.weight", n_in_, n_out_);
+        gate_b_ = f.optional_vector("mm.gate.bias", n_out_);
+        text_ = f.floats("mm.text.weight", {n_out_});
+      }
       break;
     }
     case ProjectorType::Idefics3: {
@@ -79,7 +85,8 @@ std::vector<float> Projector::forward(const std::vector<float>& x,
                                 std::to_string(side_ * side_) + " rows of " + std::to_string(n));
   std::vector<float> y(static_cast<size_t>(rows_ * n_out_));
   switch (type_) {
-    case ProjectorType::Mlp: {
+    case ProjectorType::Mlp:
+    case ProjectorType::Gated: {
       std::vector<float> mid(static_cast<size_t>(rows_ * n_mid_));
       mmproj::linear(w0_, b0_, x.data(), rows_, mid.data(), pool);
       // HF LLaVA's projector_hidden_act "gelu" is the erf form (llama.cpp uses the tanh
@@ -88,6 +95,16 @@ std::vector<float> Projector::forward(const std::vector<float>& x,
         kernels::gelu_erf(mid.data() + b * n_mid_, (e - b) * n_mid_);
       });
       mmproj::linear(w2_, b2_, mid.data(), rows_, y.data(), pool);
+      if (type_ == ProjectorType::Gated) {
+        std::vector<float> g(y.size());
+        mmproj::linear(gate_, gate_b_, x.data(), rows_, g.data(), pool);
+        for (int64_t r = 0; r < rows_; ++r)
+          for (int64_t o = 0; o < n_out_; ++o) {
+            const size_t i = static_cast<size_t>(r * n_out_ + o);
+            const float gate = 1.0f / (1.0f + std::exp(-g[i]));
+            y[i] = gate * y[i] + (1.0f - gate) * text_[static_cast<size_t>(o)];
+          }
+      }
       break;
     }
     case ProjectorType::Idefics3: {
@@ -133,6 +150,10 @@ double Projector::flops() const {
   switch (type_) {
     case ProjectorType::Mlp:
       return 2.0 * r * static_cast<double>(n_mid_) * static_cast<double>(n_in_ + n_out_);
+    case ProjectorType::Gated:
+      return 2.0 * r *
+             (static_cast<double>(n_mid_) * static_cast<double>(n_in_ + n_out_) +
+              static_cast<double>(n_in_) * static_cast<double>(n_out_));
     case ProjectorType::Idefics3:
       return 2.0 * r * static_cast<double>(n_in_ * merge_ * merge_) * static_cast<double>(n_out_);
     default:

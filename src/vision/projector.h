@@ -3,6 +3,9 @@
 //   idefics3  pixel shuffle s x s patches into one row, y = W x  (mm.model.fc; no bias)
 //   gemma3    k x k average pool, RMSNorm * mm.soft_emb_norm, y = P^T x
 //             (mm.input_projection stored ne = [n_text, n_embd], i.e. not transposed)
+//   gated     m = mlp(x), g = sigmoid(Wg x + bg), y = g * m + (1 - g) * t   (mm.0, mm.2,
+//             mm.gate, mm.text: Tandem's gated fusion — per feature, the gate decides how
+//             much of the media's projection replaces the learned text-stream row t)
 #pragma once
 
 #include <cstdint>
@@ -37,6 +40,8 @@ class Projector {
   float eps_ = 1e-6f;
   kernels::WeightView w0_, w2_;  // mlp; idefics3 uses w0_ only
   std::vector<float> b0_, b2_;
+  kernels::WeightView gate_;  // gated: the gate's logits from the tower's row
+  std::vector<float> gate_b_, text_;
   std::vector<float> norm_w_;  // gemma3
   std::vector<float> proj_t_;  // gemma3: the projection transposed to rows of n_embd
   kernels::WeightView proj_;

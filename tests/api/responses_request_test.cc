@@ -57,6 +57,16 @@ TEST(ResponsesRequest, StringInputAndInstructions) {
   EXPECT_EQ(r.previous_response_id, "");
 }
 
+// input_image parts become chat image_url parts, in order with the text around them.
+TEST(ResponsesRequest, InputImagesBecomeChatImageParts) {
+  const auto r = responses_to_chat(body(
+      R"({"input":[{"role":"user","content":[{"type":"input_text","text":"What is this?"},
+          {"type":"input_image","image_url":"data:image/png;base64,iVBO","detail":"auto"}]}]})"));
+  EXPECT_EQ(r.chat["messages"],
+            body(R"([{"role":"user","content":[{"type":"text","text":"What is this?"},
+                      {"type":"image_url","image_url":{"url":"data:image/png;base64,iVBO"}}]}])"));
+}
+
 TEST(ResponsesRequest, StoreDefaultsToTrueAndPreviousResponseIdIsRepeated) {
   const auto d = responses_to_chat(body(R"({"input":"x","previous_response_id":"resp_1"})"));
   EXPECT_TRUE(d.store);  // OpenAI's default
@@ -154,7 +164,13 @@ TEST(ResponsesRequest, RejectionsNameTheResponsesField) {
   EXPECT_EQ(rejected_param(R"({"input":"x","tools":{}})"), "tools");
   EXPECT_EQ(rejected_param(R"({"input":[{"role":"user","content":[{"type":"input_text","text":"a"},
                                         {"type":"input_image","image_url":"http://x"}]}]})"),
-            "input[0].content[1].type");
+            "input[0].content[1].image_url");
+  EXPECT_EQ(rejected_param(R"({"input":[{"role":"user","content":[{"type":"input_image",
+                                        "file_id":"file-1"}]}]})"),
+            "input[0].content[0].image_url");
+  EXPECT_EQ(rejected_param(R"({"input":[{"role":"user","content":[{"type":"input_file",
+                                        "file_id":"file-1"}]}]})"),
+            "input[0].content[0].type");
   EXPECT_EQ(
       rejected_param(
           R"({"input":[{"role":"user","content":"a"},{"type":"item_reference","id":"msg_1"}]})"),

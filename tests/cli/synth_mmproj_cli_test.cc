@@ -29,6 +29,8 @@ TEST(SynthMmprojCli, WritesEachProjectorInLlamaCppLayout) {
       {"mlp", {"v.class_embd", "v.pre_ln.weight", "mm.0.weight", "mm.2.bias"}},
       {"idefics3", {"v.patch_embd.bias", "v.post_ln.weight", "mm.model.fc.weight"}},
       {"gemma3", {"v.post_ln.bias", "mm.soft_emb_norm.weight", "mm.input_projection.weight"}},
+      {"gated",
+       {"v.post_ln.bias", "mm.0.weight", "mm.gate.weight", "mm.gate.bias", "mm.text.weight"}},
   };
   for (const auto& c : cases) {
     const auto path = temp_path(c.projector + ".gguf");
@@ -70,6 +72,32 @@ TEST(SynthMmprojCli, BadOptionsAreNamed) {
   r = run_tandem({"synth", "-o", path});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_THAT(r.err, HasSubstr("--vocab-from"));
+  r = run_tandem({"synth", "--like", "smolvlm", "-o", path});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.err, HasSubstr("--like smolvlm writes a pair"));
+}
+
+// A multimodal pair's mmproj projects to its text model's width. (The text models, billions
+// of random parameters, are written by the benchmark runs, not here.)
+TEST(SynthMmprojCli, PairPresetsMatchTheirTextModel) {
+  const auto help = run_tandem({"synth", "--help"});
+  EXPECT_THAT(help.out, HasSubstr("smolvlm"));
+  struct Case {
+    std::string like, projector;
+    int64_t image_size, n_text;
+  };
+  for (const Case& c :
+       {Case{"smolvlm", "idefics3", 384, 2048}, Case{"gemma3", "gemma3", 896, 2560}}) {
+    const auto mm = temp_path(c.like + "-mm.gguf");
+    const auto r =
+        run_tandem({"synth", "--like", c.like, "--mmproj-out", mm, "--mmproj-type", "Q8_0"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto f = model::GgufFile::open(mm);
+    EXPECT_EQ(f.get_string("clip.projector_type"), c.projector);
+    EXPECT_EQ(f.get_int("clip.vision.image_size"), c.image_size);
+    EXPECT_EQ(f.get_int("clip.vision.projection_dim"), c.n_text) << c.like;
+    std::filesystem::remove(mm);
+  }
 }
 
 }  // namespace

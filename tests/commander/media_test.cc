@@ -99,6 +99,37 @@ TEST_F(CommanderMedia, BadImagesAre400sNamingThePart) {
   EXPECT_EQ(post(s.url(), "/v1/chat/completions", ask(png)).status, 200);
 }
 
+// The Responses API's input_image parts reach the encoder as chat image_url parts do.
+TEST_F(CommanderMedia, ResponsesInputImagesAreRead) {
+  ServerProcess s(args(dir_ + "/mm.gguf"));
+  auto body = [](bool image) {
+    json content = json::array({{{"type", "input_text"}, {"text", "Once upon a time"}}});
+    if (image) content.push_back({{"type", "input_image"}, {"image_url", png_data_url()}});
+    return json{{"input", json::array({{{"role", "user"}, {"content", content}}})},
+                {"max_output_tokens", 8},
+                {"temperature", 0}};
+  };
+  const auto text = post(s.url(), "/v1/responses", body(false));
+  const auto with = post(s.url(), "/v1/responses", body(true));
+  ASSERT_EQ(text.status, 200) << text.body;
+  ASSERT_EQ(with.status, 200) << with.body;
+  EXPECT_GT(with.j()["usage"]["input_tokens"].get<int64_t>(),
+            text.j()["usage"]["input_tokens"].get<int64_t>() + 4)
+      << with.body;
+}
+
+TEST_F(CommanderMedia, ImagesOverThePixelLimitAre400s) {
+  auto a = args(dir_ + "/mm.gguf");
+  a.insert(a.end(), {"--image-max-pixels", "1000"});  // the fixture is 45 x 37 = 1665
+  ServerProcess s(a);
+  auto r = post(s.url(), "/v1/chat/completions", ask(png_data_url()));
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.j()["error"]["code"], "invalid_media") << r.body;
+  EXPECT_NE(r.j()["error"]["message"].get<std::string>().find("image too large: 45x37"),
+            std::string::npos)
+      << r.body;
+}
+
 TEST_F(CommanderMedia, AProjectorOfAnotherWidthStopsTheServerNamingTheFile) {
   auto r = run_tandem(args(dir_ + "/mm32.gguf"));
   EXPECT_NE(r.exit_code, 0);

@@ -259,6 +259,8 @@ TEST_F(Responses, WhatCannotBeServedIsA400NamingTheField) {
            Case{R"({"input":"hi","previous_response_id":"resp_123"})", "previous_response_id"},
            Case{R"({"input":"hi","tools":[{"type":"web_search"}]})", "tools[0].type"},
            Case{R"({"input":[{"role":"user","content":[{"type":"input_image","image_url":"x"}]}]})",
+                "input[0].content[0].image_url"},  // not a data: URL
+           Case{R"({"input":[{"role":"user","content":[{"type":"input_file","file_id":"f"}]}]})",
                 "input[0].content[0].type"},
            Case{R"({"input":[{"type":"item_reference","id":"msg_1"}]})", "input[0].id"},
            Case{R"({"input":"hi","conversation":"conv_1"})", "conversation"},

@@ -1,8 +1,8 @@
 // Dynamic offload (issue 15, part 4): the real `tandem dispatcher` (stories260K, a 128-token
 // edge context, --edge-max-tokens 16) in front of a real `tandem commander`: what the edge
 // cannot serve within its budget — a prompt over its context, an answer over its budget, an
-// image — goes to the Commander with an offload:* reason, or, when it cannot leave the
-// device, is clamped (max_tokens) or refused with a 400 that says why (modality).
+// image (under --media allow-cloud) — goes to the Commander with an offload:* reason, or, when
+// it cannot leave the device, is clamped (max_tokens) or refused with a 400 that says why.
 #include <gtest/gtest.h>
 
 #include "support/dispatcher_support.h"
@@ -33,7 +33,8 @@ class Offload : public ::testing::Test {
         "commander", "-m", edge_model(), "-t", "1", "-c", "512", "--log-requests", log_->path});
     dispatcher_ = std::make_unique<ServerProcess>(std::vector<std::string>{
         "dispatcher", "-m", edge_model(), "-t", "1", "-c", "128", "--edge-max-tokens", "16",
-        "--commander", commander_->url(), "--intent-model", "none", "--policy", policy_->path});
+        "--commander", commander_->url(), "--intent-model", "none", "--policy", policy_->path,
+        "--media", "allow-cloud"});
   }
   static void TearDownTestSuite() {
     dispatcher_.reset();
@@ -133,7 +134,8 @@ TEST_F(Offload, ImagesThatCannotLeaveAreA400ThatSaysWhy) {
 
 TEST(OffloadOffline, ImagesWithNoCommanderAreA400ThatSaysWhy) {
   ServerProcess lonely({"dispatcher", "-m", edge_model(), "-t", "1", "--intent-model", "none",
-                        "--commander", "http://127.0.0.1:" + std::to_string(free_loopback_port())});
+                        "--media", "allow-cloud", "--commander",
+                        "http://127.0.0.1:" + std::to_string(free_loopback_port())});
   const auto r = post(lonely.url(), "/v1/chat/completions", image_chat("Describe this"));
   ASSERT_EQ(r.status, 400) << r.body;
   EXPECT_EQ(r.j()["error"]["code"], "unsupported_modality");

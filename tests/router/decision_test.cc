@@ -152,6 +152,21 @@ TEST(Decision, ModalityWithoutAnEdgeEncoderIsOffloaded) {
   EXPECT_EQ(decide(s, policy()).reason, Reason::kOffline);
 }
 
+// --media edge-only: media keeps the request on the edge before intent, offload or ppl rules,
+// like a privacy-local PII type (which, when present too, is the one named).
+TEST(Decision, PrivateMediaStaysOnTheEdge) {
+  RoutingSignals s{{}, intent("coding", 0.99), 1000.0, true};
+  s.media_private = true;
+  auto d = decide(s, RoutingPolicy::parse("[routing]\nppl_threshold = 2\n"));
+  EXPECT_EQ(d.route, Route::kEdge);
+  EXPECT_EQ(d.explain(), "privacy_local: media");
+  s.modality = "input_audio";  // and no encoder for it: still decided here (then refused)
+  EXPECT_EQ(decide(s, policy()).explain(), "privacy_local: media");
+  s.pii = {PiiType::kId};
+  EXPECT_EQ(decide(s, RoutingPolicy::parse("[privacy]\nid = \"local\"\n")).explain(),
+            "privacy_local: id");
+}
+
 TEST(Decision, IntentConfidenceFloor) {
   auto p = RoutingPolicy::parse("[routing]\nintent_min_confidence = 0.7\n");
   EXPECT_EQ(decide({{}, intent("coding", 0.6), std::nullopt, true}, p).route, Route::kEdge);

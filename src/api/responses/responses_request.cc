@@ -31,28 +31,60 @@ const ojson* typed(const ojson& b, const char* name, bool (ojson::*is)() const n
   return v;
 }
 
+// One text part's text (p: its param path).
+std::string part_text(const ojson& part, const std::string& p) {
+  if (!part.is_object()) throw bad_field(p, "each content part must be an object");
+  const ojson* t = field(part, "type");
+  const std::string type = t && t->is_string() ? t->get<std::string>() : "";
+  if (type == "input_text" || type == "output_text" || type == "text")
+    return required_string(part, "text", p);
+  if (type == "refusal") return required_string(part, "refusal", p);
+  throw bad_field(p + ".type",
+                  "only text and image content parts (input_text, output_text, input_image) are "
+                  "supported, not '" +
+                      type + "'");
+}
+
 // A content: a string or text parts (input_text in user/system turns, output_text in
-// assistant ones; chat's "text" too). Images, files and audio have no path to the model.
+// assistant ones; chat's "text" too). input_image parts become chat image_url parts
+// (chat_parts); files and audio have no path to the model.
 std::string content_text(const ojson& c, const std::string& param) {
   if (c.is_string()) return c.get<std::string>();
   if (!c.is_array()) throw bad_field(param, "content must be a string or a list of text parts");
   std::string text;
+  for (size_t j = 0; j < c.size(); ++j) text += part_text(c[j], at(param, j));
+  return text;
+}
+
+// A user/system content holding input_image parts: chat content parts (text and image_url),
+// so the image reaches the model the way a chat request's would.
+bool has_image(const ojson& c) {
+  if (!c.is_array()) return false;
+  for (const ojson& part : c)
+    if (part.is_object() && part.value("type", "") == "input_image") return true;
+  return false;
+}
+
+ojson chat_parts(const ojson& c, const std::string& param) {
+  ojson parts = ojson::array();
   for (size_t j = 0; j < c.size(); ++j) {
     const ojson& part = c[j];
     const std::string p = at(param, j);
-    if (!part.is_object()) throw bad_field(p, "each content part must be an object");
-    const ojson* t = field(part, "type");
-    const std::string type = t && t->is_string() ? t->get<std::string>() : "";
-    if (type == "input_text" || type == "output_text" || type == "text")
-      text += required_string(part, "text", p);
-    else if (type == "refusal")
-      text += required_string(part, "refusal", p);
-    else
-      throw bad_field(
-          p + ".type",
-          "only text content parts (input_text, output_text) are supported, not '" + type + "'");
+    if (part.is_object() && part.value("type", "") == "input_image") {
+      const ojson* url = field(part, "image_url");
+      if (!url || !url->is_string())
+        throw bad_field(p + ".image_url",
+                        "input_image needs 'image_url' (a data: URL); file_id is not supported");
+      if (!url->get<std::string>().starts_with("data:"))
+        throw http::ApiError(400,
+                             "only data: URLs are accepted for images (the edge fetches nothing)",
+                             "invalid_request_error", p + ".image_url", "unsupported_media_url");
+      parts.push_back({{"type", "image_url"}, {"image_url", {{"url", *url}}}});
+    } else {
+      parts.push_back({{"type", "text"}, {"text", part_text(part, p)}});
+    }
   }
-  return text;
+  return parts;
 }
 
 ojson message(const ojson& item, const std::string& param) {
@@ -65,6 +97,8 @@ ojson message(const ojson& item, const std::string& param) {
                                          role->get<std::string>() + "'");
   const ojson* c = field(item, "content");
   if (!c) throw bad_field(param + ".content", "'content' is required");
+  if (r != "assistant" && has_image(*c))
+    return {{"role", r}, {"content", chat_parts(*c, param + ".content")}};
   return {{"role", r}, {"content", content_text(*c, param + ".content")}};
 }
 

@@ -96,11 +96,13 @@ std::shared_ptr<serving::SeqStream> EdgeSession::submit(serving::SeqRequest r) {
 }
 
 router::PromptPerplexity EdgeSession::prefill_scored(const std::vector<tokenizer::TokenId>& tokens,
-                                                     int32_t prompt_top_logprobs) {
-  prefill(tokens);
+                                                     int32_t prompt_top_logprobs,
+                                                     std::vector<serving::PromptMedia> media) {
+  prefill(tokens, std::move(media));
   if (tokens.size() < 2) return {};  // nothing to score: a plain prefill, no PPL signal
   serving::SeqRequest r;
   r.prompt = tokens;
+  r.media = media_;
   r.cache = cache_;
   r.score_prompt = true;
   r.hold_after_prefill = true;
@@ -121,13 +123,16 @@ router::PromptPerplexity EdgeSession::prefill_scored(const std::vector<tokenizer
   return p;
 }
 
-void EdgeSession::prefill(const std::vector<tokenizer::TokenId>& tokens) {
+void EdgeSession::prefill(const std::vector<tokenizer::TokenId>& tokens,
+                          std::vector<serving::PromptMedia> media) {
   check_fits(tokens.size(), e_.n_ctx_);
+  serving::check_prompt_media(tokens, media, e_.model().config().n_embd);
   if (stream_) e_.sched_->cancel(stream_);  // a new prompt replaces the old one
   stream_.reset();
   gen_.reset();
   prompt_lp_.clear();
   prompt_ = tokens;
+  media_ = std::move(media);
 }
 
 void EdgeSession::start(Options o) {
@@ -149,6 +154,7 @@ void EdgeSession::start(Options o) {
     e_.sched_->resume(stream_, std::move(r));
   } else {
     r.prompt = prompt_;
+    r.media = media_;
     r.cache = cache_;
     stream_ = submit(std::move(r));
   }

@@ -53,11 +53,14 @@ class EdgeSession {
   // prompt_top_logprobs >= 0 also keeps each prompt token's log-probability (entry i: token
   // i+1) with that many alternatives, from the same logits (completions' echo + logprobs).
   // Waits for a slot (the queue); std::invalid_argument if the prompt does not fit.
+  // `media`: the rows standing in the prompt for its media placeholders (none: text only).
   router::PromptPerplexity prefill_scored(const std::vector<tokenizer::TokenId>& tokens,
-                                          int32_t prompt_top_logprobs = -1);
+                                          int32_t prompt_top_logprobs = -1,
+                                          std::vector<serving::PromptMedia> media = {});
   // The prompt of a plain generation (failover: prompt + text received so far): start()
   // prefills it with the generation, keeping only the last logits.
-  void prefill(const std::vector<tokenizer::TokenId>& tokens);
+  void prefill(const std::vector<tokenizer::TokenId>& tokens,
+               std::vector<serving::PromptMedia> media = {});
   const std::vector<serving::TokenLogprob>& prompt_logprobs() const { return prompt_lp_; }
   // The request's extra_body.cache, for the prefill that follows (the feature cache).
   void set_cache(cache::CacheDirective d) { cache_ = std::move(d); }
@@ -97,6 +100,7 @@ class EdgeSession {
   EdgeEngine& e_;
   bool may_refuse_;
   std::vector<tokenizer::TokenId> prompt_;
+  std::vector<serving::PromptMedia> media_;
   cache::CacheDirective cache_;
   std::vector<serving::TokenLogprob> prompt_lp_;
   // Before start(): set only while held after prefill_scored; after: the generation's.
