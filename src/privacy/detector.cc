@@ -7,9 +7,10 @@
 #include <map>
 #include <stdexcept>
 
-#include "privacy/names/chinese_names.h"
 #include "privacy/detector_rules.h"
+#include "privacy/names/chinese_names.h"
 #include "privacy/names/english_names.h"
+#include "privacy/names/name_model.h"
 
 namespace tandem::privacy {
 
@@ -137,9 +138,24 @@ std::vector<PiiMatch> PiiDetector::detect(std::string_view text) const {
     for (const auto& [b, e] : spans)
       cands.push_back({PiiType::kName, b, e, std::string(text.substr(b, e - b))});
   };
-  add_names(find_bare_chinese_names(text));
+  // The trained model vetoes weak bare Chinese names and adds confident ones where nothing
+  // else was found (names/name_model.h).
+  const std::vector<NameCandidate> scored = score_name_candidates(text);
+  std::vector<Span> bare = find_bare_chinese_names(text);
+  veto_weak_names(text, bare, scored);
+  add_names(bare);
   add_names(find_bare_english_names(text));
-  return resolve_overlaps(std::move(cands));
+  std::vector<PiiMatch> found = resolve_overlaps(std::move(cands));
+  std::vector<Span> taken;
+  taken.reserve(found.size());
+  for (const PiiMatch& m : found) taken.emplace_back(m.begin, m.end);
+  const std::vector<Span> added = confident_model_names(text, scored, taken);
+  if (added.empty()) return found;
+  for (const auto& [b, e] : added)
+    found.push_back({PiiType::kName, b, e, std::string(text.substr(b, e - b))});
+  std::sort(found.begin(), found.end(),
+            [](const PiiMatch& a, const PiiMatch& b) { return a.begin < b.begin; });
+  return found;
 }
 
 }  // namespace tandem::privacy

@@ -1,5 +1,6 @@
 #include "privacy/detector_rules.h"
 
+#include <algorithm>
 #include <string>
 
 #include "privacy/address.h"
@@ -93,6 +94,37 @@ std::optional<Span> validate_card(std::string_view text, const std::vector<Span>
   return g.front();
 }
 
+// A foreign number written after + or a phone cue: 8-15 digits in all (E.164 has at most 15),
+// no group longer than 5 digits after the first (an order number in a phone's place is one long
+// run), and dots only between groups of the same number (1.234.567 reads as an amount).
+std::optional<Span> validate_foreign_phone(std::string_view text, const std::vector<Span>& g) {
+  const auto [b, e] = g.front();
+  const std::string raw = fold_width(text.substr(b, e - b));
+  const std::string d = digits_only(raw);
+  if (d.size() < 8 || d.size() > 15) return std::nullopt;
+  size_t run = 0, longest_after_first = 0, groups = 0;
+  bool first = true;
+  for (char c : raw) {
+    if (is_digit(c)) {
+      ++run;
+      continue;
+    }
+    if (run > 0) {
+      if (!first) longest_after_first = std::max(longest_after_first, run);
+      first = false;
+      ++groups;
+    }
+    run = 0;
+  }
+  if (run > 0) {
+    if (!first) longest_after_first = std::max(longest_after_first, run);
+    ++groups;
+  }
+  // +447911123456 (E.164 as one run) is fine; grouped numbers keep their groups short.
+  if (groups > 1 && longest_after_first > 8) return std::nullopt;
+  return g.front();
+}
+
 // groups: surname, given name (1-2 Han characters, trimmed at a particle or pronoun).
 std::optional<Span> validate_chinese_name(std::string_view text, const std::vector<Span>& g) {
   const size_t begin = g[0].first;
@@ -168,6 +200,25 @@ std::vector<RuleSpec> detection_rules() {
        before + "((?:\\+?1[ \\-]?)?(?:\\([2-9][0-9]{2}\\) ?|[2-9][0-9]{2}[ \\-])" +
            "[2-9][0-9]{2}-[0-9]{4})" + after,
        whole},
+      // International numbers: + and a country code, then the national number in groups
+      // separated by spaces, dashes, dots or brackets (+44 20 7946 0958, +44 (0)20 7946 0958,
+      // +33 1 23 45 67 89, +81 3-1234-5678, +49 176 12345678, +447911123456). Not after a
+      // digit or letter (1+1, x+2).
+      {PiiType::kPhone,
+       std::string("(?:^|[^0-9A-Za-z+\\x{FF10}-\\x{FF19}])((?:\\+|\\x{FF0B})[1-9][0-9]{0,2}") +
+           "(?:[ \\-.]?\\(0\\))?(?:[ \\-.]?\\(?[0-9]{1,8}\\)?){1,6})" + after,
+       validate_foreign_phone},
+      // National formats of other countries (UK 020 7946 0958, 07700 900123; JP 03-1234-5678,
+      // 090-1234-5678; DE 0176 12345678; FR 06 12 34 56 78; US 415.555.0198, 00 + a country
+      // code) only right after a phone cue: without one they look like order numbers.
+      {PiiType::kPhone,
+       std::string(
+           "(?i:\\b(?:phone|tel|telephone|mobile|mob|cell|cellphone|fax|whatsapp|call|ring|text|"
+           "landline|handy|contact number|phone number|my number|new number|reach me)\\b|"
+           "电话|手机|座机|传真|致电|拨打|打给|号码是|電話|携帯)") +
+           "[^0-9\\n+]{0,12}?((?:00[1-9][0-9]{0,2}[ \\-.]?)?(?:\\(0[0-9]{1,4}\\)|0[0-9]{1,4}|" +
+           "[2-9][0-9]{2})(?:[ \\-.][0-9]{2,8}){1,4})" + after,
+       validate_foreign_phone},
       {PiiType::kId,
        before + "(" + repeat(d, 6) + " ?" + repeat(d, 8) + " ?" + repeat(d, 3) +
            "[0-9Xx\\x{FF10}-\\x{FF19}\\x{FF38}\\x{FF58}])" +
