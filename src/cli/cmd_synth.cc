@@ -17,20 +17,28 @@ struct SynthCli {
   convert::SynthOptions opt;
   std::string out;
   int threads = 0;
-  // The mmproj (vision projector) file, written with or instead of the language model.
+  // The mmproj (vision and/or audio projector) file, written with or instead of the
+  // language model.
   std::string mmproj_out;
   convert::MmprojSynthOptions mm;
   std::string vision = "tiny";
+  std::string audio = "tiny";
 };
 
 int write_mmproj(SynthCli& s) {
   s.mm.shape = convert::vision_preset(s.vision);
+  s.mm.audio = convert::audio_preset(s.audio);
   if (s.mm.n_embd_text <= 0) s.mm.n_embd_text = s.opt.shape.n_embd;  // the LM's width
   s.mm.seed = s.opt.seed;
   const auto r = convert::synth_mmproj(s.mm, s.mmproj_out);
   for (const auto& f : r.fallbacks) fmt::print(stderr, "fallback: {}\n", f);
-  fmt::print(stderr, "wrote {}: {} projector on a {} tower, {} parameters, {:.1f} MiB of tensors\n",
-             s.mmproj_out, s.mm.projector, s.vision, r.n_params,
+  const bool audio = s.mm.projector.find("ultravox") != std::string::npos ||
+                     s.mm.projector.find("qwen2a") != std::string::npos;
+  const bool vision = s.mm.projector.find_first_of(',') != std::string::npos || !audio;
+  std::string towers = vision ? s.vision + " vision" : "";
+  if (audio) towers += (towers.empty() ? "" : " + ") + s.audio + " audio";
+  fmt::print(stderr, "wrote {}: {} projector on {} tower, {} parameters, {:.1f} MiB of tensors\n",
+             s.mmproj_out, s.mm.projector, towers, r.n_params,
              static_cast<double>(r.bytes) / (1 << 20));
   return 0;
 }
@@ -103,13 +111,22 @@ CommandAction register_synth(CLI::App& app) {
   std::string towers;
   for (const auto& n : convert::vision_preset_names()) towers += (towers.empty() ? "" : "|") + n;
   cmd->add_option("--mmproj-out", s->mmproj_out,
-                  "Also (or only) write a random-weight mmproj GGUF (vision projector, "
-                  "llama.cpp layout) to this path");
-  cmd->add_option("--projector", s->mm.projector, "mmproj: mlp (LLaVA)|idefics3 (SmolVLM)|gemma3")
+                  "Also (or only) write a random-weight mmproj GGUF (vision and/or audio "
+                  "projector, llama.cpp layout) to this path");
+  cmd->add_option("--projector", s->mm.projector,
+                  "mmproj: vision mlp (LLaVA)|idefics3 (SmolVLM)|gemma3, audio ultravox|qwen2a "
+                  "(Qwen2-Audio), or one of each as V,A (a file with both encoders)")
       ->capture_default_str();
   cmd->add_option("--vision", s->vision,
                   "mmproj: vision tower shape: " + towers +
                       " (tiny: tests; siglip-400m-384: SigLIP so400m, patch 14, 384 px)")
+      ->capture_default_str();
+  std::string ears;
+  for (const auto& n : convert::audio_preset_names()) ears += (ears.empty() ? "" : "|") + n;
+  cmd->add_option("--audio", s->audio,
+                  "mmproj: audio encoder shape: " + ears +
+                      " (tiny: tests; whisper-large: Whisper large-v3's encoder, 1280 wide, 32 "
+                      "layers, 128 mel bins; ultravox stacks 8 frames into a 4096-wide SwiGLU)")
       ->capture_default_str();
   cmd->add_option("--mmproj-type", s->mm.type, "mmproj: matrix type F32|F16|Q8_0")
       ->capture_default_str();
