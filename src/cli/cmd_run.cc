@@ -56,8 +56,8 @@ struct RunPrompt {
   std::vector<const float*> rows;
   api::MediaPrompt media;
 };
-RunPrompt prompt_with_images(const RunOptions& o, const engine::Model& m,
-                             const std::string& prompt) {
+RunPrompt prompt_with_media(const RunOptions& o, const engine::Model& m,
+                            const std::string& prompt) {
   if (o.spec.enabled())
     throw std::invalid_argument("--image / --audio do not combine with speculative decoding");
   auto enc = o.mmproj.load(m.config().n_embd, o.model.resolved_threads());
@@ -114,7 +114,7 @@ int run(const RunOptions& o) {
     prompt = c.text;
   }
   RunPrompt with_media;
-  if (o.has_media()) with_media = prompt_with_images(o, *m, prompt);
+  if (o.has_media()) with_media = prompt_with_media(o, *m, prompt);
   auto ids = !o.has_media() ? tok.encode(prompt, /*add_special=*/true, /*parse_special=*/false)
                             : with_media.ids;
   if (ids.empty() && tok.bos() >= 0) ids.push_back(tok.bos());

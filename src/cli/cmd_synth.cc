@@ -32,11 +32,8 @@ int write_mmproj(SynthCli& s) {
   s.mm.seed = s.opt.seed;
   const auto r = convert::synth_mmproj(s.mm, s.mmproj_out);
   for (const auto& f : r.fallbacks) fmt::print(stderr, "fallback: {}\n", f);
-  const bool audio = s.mm.projector.find("ultravox") != std::string::npos ||
-                     s.mm.projector.find("qwen2a") != std::string::npos;
-  const bool vision = s.mm.projector.find_first_of(',') != std::string::npos || !audio;
-  std::string towers = vision ? s.vision + " vision" : "";
-  if (audio) towers += (towers.empty() ? "" : " + ") + s.audio + " audio";
+  std::string towers = r.vision ? s.vision + " vision" : "";
+  if (r.audio) towers += (towers.empty() ? "" : " + ") + s.audio + " audio";
   fmt::print(stderr, "wrote {}: {} projector on {} tower, {} parameters, {:.1f} MiB of tensors\n",
              s.mmproj_out, s.mm.projector, towers, r.n_params,
              static_cast<double>(r.bytes) / (1 << 20));

@@ -169,6 +169,8 @@ MmprojSynthReport synth_mmproj(const MmprojSynthOptions& opt, const std::string&
   Builder b(w, opt, report);
   if (!vision.empty()) write_vision(w, b, opt, vision, mixed);
   if (!audio.empty()) detail::write_audio(w, b, opt, audio, mixed);
+  report.vision = !vision.empty();
+  report.audio = !audio.empty();
   w.write(out_path);
   return report;
 }

@@ -51,6 +51,7 @@ struct MmprojSynthOptions {
 };
 
 struct MmprojSynthReport {
+  bool vision = false, audio = false;  // which encoders the file holds
   size_t bytes = 0;
   int64_t n_params = 0;
   std::vector<std::string> fallbacks;  // "tensor: TYPE -> TYPE (why)"
