@@ -38,6 +38,8 @@ struct RunOptions {
   KvBudgetOption kv_budget;
   MmprojOption mmproj;
   std::vector<std::string> images;  // --image, in order
+  std::vector<std::string> audios;  // --audio, in order, after the images
+  bool has_media() const { return !images.empty() || !audios.empty(); }
 };
 
 std::vector<uint8_t> read_bytes(const std::string& path) {
@@ -46,17 +48,18 @@ std::vector<uint8_t> read_bytes(const std::string& path) {
   return {std::istreambuf_iterator<char>(in), {}};
 }
 
-// The prompt with the images' rows where `<__media__>` markers are (before the text when it
-// has none), as placeholder ids plus one row pointer per entry.
+// The prompt with the images' and clips' rows where `<__media__>` markers are (before the
+// text when it has none; images first, then audio), as placeholder ids plus one row pointer
+// per entry.
 struct RunPrompt {
   std::vector<tokenizer::TokenId> ids;
   std::vector<const float*> rows;
   api::MediaPrompt media;
 };
-RunPrompt prompt_with_images(const RunOptions& o, const engine::Model& m,
-                             const std::string& prompt) {
+RunPrompt prompt_with_media(const RunOptions& o, const engine::Model& m,
+                            const std::string& prompt) {
   if (o.spec.enabled())
-    throw std::invalid_argument("--image does not combine with speculative decoding");
+    throw std::invalid_argument("--image / --audio do not combine with speculative decoding");
   auto enc = o.mmproj.load(m.config().n_embd, o.model.resolved_threads());
   fmt::print(stderr, "{}\n", describe(*enc, o.mmproj.path));
   std::vector<api::MediaPart> parts;
@@ -65,6 +68,18 @@ RunPrompt prompt_with_images(const RunOptions& o, const engine::Model& m,
     p.input.kind = media::Modality::kImage;
     p.input.bytes = read_bytes(f);
     p.param = "--image " + f;
+    parts.push_back(std::move(p));
+  }
+  for (const std::string& f : o.audios) {
+    api::MediaPart p;
+    p.input.kind = media::Modality::kAudio;
+    p.input.bytes = read_bytes(f);
+    // The bytes decide the container (decode_audio); the extension is only a hint.
+    const auto dot = f.rfind('.');
+    const std::string ext = dot == std::string::npos ? "" : f.substr(dot + 1);
+    for (const char* known : {"wav", "mp3", "flac", "ogg", "opus"})
+      if (ext == known) p.input.format = ext;
+    p.param = "--audio " + f;
     parts.push_back(std::move(p));
   }
   std::string text = prompt;
@@ -99,9 +114,9 @@ int run(const RunOptions& o) {
     prompt = c.text;
   }
   RunPrompt with_media;
-  if (!o.images.empty()) with_media = prompt_with_images(o, *m, prompt);
-  auto ids = o.images.empty() ? tok.encode(prompt, /*add_special=*/true, /*parse_special=*/false)
-                              : with_media.ids;
+  if (o.has_media()) with_media = prompt_with_media(o, *m, prompt);
+  auto ids = !o.has_media() ? tok.encode(prompt, /*add_special=*/true, /*parse_special=*/false)
+                            : with_media.ids;
   if (ids.empty() && tok.bos() >= 0) ids.push_back(tok.bos());
   if (ids.empty()) throw std::runtime_error("the prompt is empty and the model has no BOS token");
   // Default: the training context (at most 4096), grown to fit prompt + generation, as
@@ -199,6 +214,12 @@ CommandAction register_run(CLI::App& app) {
   cmd->add_option("--image", o->images,
                   "Image file (PNG, JPEG, BMP, GIF) the model sees where the prompt says "
                   "<__media__> (else before the prompt); needs --mmproj; repeatable")
+      ->check(CLI::ExistingFile)
+      ->needs("--mmproj");
+  cmd->add_option("--audio", o->audios,
+                  "Audio file (WAV, MP3, FLAC, OGG) the model hears where the prompt says "
+                  "<__media__> (after any --image; else before the prompt); needs --mmproj "
+                  "with an audio encoder; repeatable")
       ->check(CLI::ExistingFile)
       ->needs("--mmproj");
   add_gpu_layers_option(cmd);

@@ -17,20 +17,25 @@ struct SynthCli {
   convert::SynthOptions opt;
   std::string out;
   int threads = 0;
-  // The mmproj (vision projector) file, written with or instead of the language model.
+  // The mmproj (vision and/or audio projector) file, written with or instead of the
+  // language model.
   std::string mmproj_out;
   convert::MmprojSynthOptions mm;
   std::string vision = "tiny";
+  std::string audio = "tiny";
 };
 
 int write_mmproj(SynthCli& s) {
   s.mm.shape = convert::vision_preset(s.vision);
+  s.mm.audio = convert::audio_preset(s.audio);
   if (s.mm.n_embd_text <= 0) s.mm.n_embd_text = s.opt.shape.n_embd;  // the LM's width
   s.mm.seed = s.opt.seed;
   const auto r = convert::synth_mmproj(s.mm, s.mmproj_out);
   for (const auto& f : r.fallbacks) fmt::print(stderr, "fallback: {}\n", f);
-  fmt::print(stderr, "wrote {}: {} projector on a {} tower, {} parameters, {:.1f} MiB of tensors\n",
-             s.mmproj_out, s.mm.projector, s.vision, r.n_params,
+  std::string towers = r.vision ? s.vision + " vision" : "";
+  if (r.audio) towers += (towers.empty() ? "" : " + ") + s.audio + " audio";
+  fmt::print(stderr, "wrote {}: {} projector on {} tower, {} parameters, {:.1f} MiB of tensors\n",
+             s.mmproj_out, s.mm.projector, towers, r.n_params,
              static_cast<double>(r.bytes) / (1 << 20));
   return 0;
 }
@@ -41,12 +46,15 @@ struct PairPreset {
   const char* text_shape;
   const char* projector;
   const char* vision;
+  const char* audio;
 };
 // SmolVLM-Instruct (2.2B): SmolLM2-1.7B + SigLIP so400m at 384 px, idefics3 shuffle 3.
 // Gemma 3 4B: its widths (llama architecture) + SigLIP so400m at 896 px, pooled 4 x 4.
+// Ultravox v0.5 (Llama 3.2 1B): Whisper large-v3's encoder + the stacked-frame SwiGLU MLP.
 constexpr PairPreset kPairs[] = {
-    {"smolvlm", "smollm2-1.7b", "idefics3", "siglip-400m-384"},
-    {"gemma3", "gemma-3-4b-shape", "gemma3", "siglip-400m-896"},
+    {"smolvlm", "smollm2-1.7b", "idefics3", "siglip-400m-384", "tiny"},
+    {"gemma3", "gemma-3-4b-shape", "gemma3", "siglip-400m-896", "tiny"},
+    {"ultravox", "llama-3.2-1b", "ultravox", "tiny", "whisper-large"},
 };
 
 const PairPreset* pair_preset(const std::string& like) {
@@ -63,6 +71,7 @@ int run_synth(SynthCli& s) {
     s.like = pair->text_shape;
     s.mm.projector = pair->projector;
     s.vision = pair->vision;
+    s.audio = pair->audio;
     s.mm.n_embd_text = 0;  // the text model's width
   }
   if (s.like == "custom") {
@@ -115,7 +124,8 @@ CommandAction register_synth(CLI::App& app) {
                   "Shape: " + presets +
                       "custom; or a multimodal pair, --mmproj-out FILE with or without -o: smolvlm "
                       "(SmolLM2-1.7B + SigLIP-400M 384 px, idefics3), gemma3 (Gemma 3 4B's "
-                      "widths as a llama model + SigLIP-400M 896 px)")
+                      "widths as a llama model + SigLIP-400M 896 px), ultravox (Llama 3.2 1B + "
+                      "Whisper-large encoder)")
       ->capture_default_str();
   cmd->add_option("--type", s->opt.type, "F32|F16|BF16|Q8_0|Q4_0|Q4_1|Q4_K|Q4_K_M|Q6_K")
       ->capture_default_str();
@@ -138,14 +148,23 @@ CommandAction register_synth(CLI::App& app) {
   std::string towers;
   for (const auto& n : convert::vision_preset_names()) towers += (towers.empty() ? "" : "|") + n;
   cmd->add_option("--mmproj-out", s->mmproj_out,
-                  "Also (or only) write a random-weight mmproj GGUF (vision projector, "
-                  "llama.cpp layout) to this path");
+                  "Also (or only) write a random-weight mmproj GGUF (vision and/or audio "
+                  "projector, llama.cpp layout) to this path");
   cmd->add_option("--projector", s->mm.projector,
-                  "mmproj: mlp (LLaVA)|idefics3 (SmolVLM)|gemma3|gated (Tandem's gated fusion)")
+                  "mmproj: vision mlp (LLaVA)|idefics3 (SmolVLM)|gemma3|gated (Tandem's gated "
+                  "fusion), audio ultravox|qwen2a "
+                  "(Qwen2-Audio), or one of each as V,A (a file with both encoders)")
       ->capture_default_str();
   cmd->add_option("--vision", s->vision,
                   "mmproj: vision tower shape: " + towers +
                       " (tiny: tests; siglip-400m-384: SigLIP so400m, patch 14, 384 px)")
+      ->capture_default_str();
+  std::string ears;
+  for (const auto& n : convert::audio_preset_names()) ears += (ears.empty() ? "" : "|") + n;
+  cmd->add_option("--audio", s->audio,
+                  "mmproj: audio encoder shape: " + ears +
+                      " (tiny: tests; whisper-large: Whisper large-v3's encoder, 1280 wide, 32 "
+                      "layers, 128 mel bins; ultravox stacks 8 frames into a 4096-wide SwiGLU)")
       ->capture_default_str();
   cmd->add_option("--mmproj-type", s->mm.type, "mmproj: matrix type F32|F16|Q8_0")
       ->capture_default_str();

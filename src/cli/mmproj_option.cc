@@ -7,8 +7,8 @@ namespace tandem::cli {
 
 void MmprojOption::add_to(CLI::App* cmd) {
   cmd->add_option("--mmproj", path,
-                  "Multimodal projector GGUF (llama.cpp's mmproj layout): image and audio content "
-                  "parts")
+                  "Multimodal projector GGUF (llama.cpp's mmproj layout): image and/or audio "
+                  "content parts")
       ->check(CLI::ExistingFile);
   cmd->add_option("--image-max-pixels", max_pixels,
                   "Images with more pixels (width x height) are refused with a 400")

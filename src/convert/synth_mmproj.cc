@@ -1,77 +1,16 @@
 #include "convert/synth_mmproj.h"
-#include "convert/synth_random.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
-#include "kernels/quant_formats.h"
-#include "model/ggml_types.h"
-#include "model/gguf_writer.h"
+#include "convert/synth_mmproj_builder.h"
 
 namespace tandem::convert {
 namespace {
 
-using model::GgmlType;
-
-// How a tensor's values are drawn: uniform with the standard deviation `scale` around
-// `center` (norm weights sit around 1, everything else around 0).
-struct Init {
-  float center = 0.0f;
-  float scale = 0.0f;
-};
-
-class Builder {
- public:
-  Builder(model::GgufWriter& w, const MmprojSynthOptions& opt, MmprojSynthReport& report)
-      : w_(w), opt_(opt), report_(report), type_(model::parse_type_name(opt.type)) {}
-
-  // A Linear weight: ne = [n_in, n_out], in the file's matrix type when rows are whole blocks.
-  void matrix(const std::string& name, int64_t n_in, int64_t n_out) {
-    GgmlType t = type_;
-    if (n_in % model::traits(t).block_size != 0) {
-      t = GgmlType::F16;
-      report_.fallbacks.push_back(name + ": " + opt_.type + " -> F16 (rows of " +
-                                  std::to_string(n_in) + " are not whole blocks)");
-    }
-    add(name, t, {n_in, n_out}, {0.0f, 1.0f / std::sqrt(static_cast<float>(n_in))});
-  }
-  // Tensors llama.cpp's converter keeps in float (convolutions, embeddings): F32 in an F32
-  // file, else F16.
-  void dense(const std::string& name, std::vector<int64_t> dims, Init init) {
-    add(name, type_ == GgmlType::F32 ? GgmlType::F32 : GgmlType::F16, std::move(dims), init);
-  }
-  void vector(const std::string& name, int64_t n, Init init) {
-    add(name, GgmlType::F32, {n}, init);
-  }
-
- private:
-  void add(const std::string& name, GgmlType t, std::vector<int64_t> dims, Init init) {
-    const int64_t cols = dims[0];
-    int64_t n = 1;
-    for (int64_t d : dims) n *= d;
-    const int64_t rows = n / cols;
-    std::vector<float> row(static_cast<size_t>(cols));
-    const size_t rb = model::row_bytes(t, cols);
-    std::vector<uint8_t> bytes(rb * static_cast<size_t>(rows));
-    uint64_t s = hash_name(name, opt_.seed);
-    for (int64_t r = 0; r < rows; ++r) {
-      for (auto& x : row) {
-        s = mix(s);
-        const float u = static_cast<float>((s >> 40) * 0x1.0p-24) * 2.0f - 1.0f;  // [-1, 1)
-        x = init.center + init.scale * std::sqrt(3.0f) * u;
-      }
-      kernels::quantize(t, row.data(), bytes.data() + static_cast<size_t>(r) * rb, cols);
-    }
-    report_.bytes += bytes.size();
-    report_.n_params += n;
-    w_.add_tensor(name, t, std::move(dims), bytes);
-  }
-
-  model::GgufWriter& w_;
-  const MmprojSynthOptions& opt_;
-  MmprojSynthReport& report_;
-  GgmlType type_;
-};
+using detail::Builder;
+using detail::Init;
 
 VisionShape make(int64_t image, int64_t patch, int64_t embd, int64_t ff, int64_t layers,
                  int64_t heads, int64_t scale, int64_t preproc) {
@@ -102,19 +41,22 @@ std::vector<std::string> vision_preset_names() {
   return {"tiny", "siglip-400m-384", "siglip-400m-896"};
 }
 
-MmprojSynthReport synth_mmproj(const MmprojSynthOptions& opt, const std::string& out_path) {
+namespace {
+
+bool is_audio_projector(const std::string& p) {
+  return p == "ultravox" || p == "qwen2a";
+}
+
+// The vision tower and its projector (v.* and mm.* tensors, clip.vision.* keys).
+void write_vision(model::GgufWriter& w, Builder& b, const MmprojSynthOptions& opt,
+                  const std::string& proj, bool mixed) {
   const VisionShape& v = opt.shape;
-  const std::string& proj = opt.projector;
   if (proj != "mlp" && proj != "idefics3" && proj != "gemma3" && proj != "gated")
     throw std::invalid_argument("synth cannot write projector '" + proj +
-                                "' (supported: mlp, idefics3, gemma3, gated)");
-  if (opt.type != "F32" && opt.type != "F16" && opt.type != "Q8_0")
-    throw std::invalid_argument("mmproj weights must be F32, F16 or Q8_0, not " + opt.type);
+                                "' (supported: mlp, idefics3, gemma3, gated, ultravox, qwen2a)");
   if (v.n_embd <= 0 || v.n_head <= 0 || v.n_embd % v.n_head || v.n_ff <= 0 || v.n_layer <= 0 ||
       v.patch_size <= 0 || v.image_size < v.patch_size)
     throw std::invalid_argument("invalid vision shape");
-  if (opt.n_embd_text <= 0)
-    throw std::invalid_argument("the projector output width (the text model's n_embd) is needed");
   const bool clip = proj == "mlp";  // CLIP tower (LLaVA) vs SigLIP (idefics3, gemma3)
   const int64_t n = v.n_embd, side = v.image_size / v.patch_size, n_text = opt.n_embd_text;
   // idefics3 shuffles s x s patches into one; gemma3 pools k x k (llama.cpp's default 4).
@@ -124,14 +66,9 @@ MmprojSynthReport synth_mmproj(const MmprojSynthOptions& opt, const std::string&
                                 " patches per side are not a multiple of the scale factor " +
                                 std::to_string(scale));
 
-  model::GgufWriter w;
-  w.set_string("general.architecture", "clip");
-  w.set_string("general.name", "tandem-synth-mmproj-" + proj);
-  w.set_string("general.description", "random weights, for tests and speed measurements only");
   w.set_bool("clip.has_vision_encoder", true);
-  w.set_bool("clip.has_text_encoder", false);
   if (clip) w.set_bool("clip.has_llava_projector", true);
-  w.set_string("clip.projector_type", proj);
+  w.set_string(mixed ? "clip.vision.projector_type" : "clip.projector_type", proj);
   w.set_bool("clip.use_gelu", !clip);  // SigLIP: gelu (tanh); CLIP: quick_gelu
   w.set_u32("clip.vision.image_size", static_cast<uint32_t>(v.image_size));
   w.set_u32("clip.vision.patch_size", static_cast<uint32_t>(v.patch_size));
@@ -156,8 +93,6 @@ MmprojSynthReport synth_mmproj(const MmprojSynthOptions& opt, const std::string&
   if (proj == "gemma3" && scale != 4)  // llama.cpp's converter writes it only when not 4
     w.set_u32("clip.vision.projector.scale_factor", static_cast<uint32_t>(scale));
 
-  MmprojSynthReport report;
-  Builder b(w, opt, report);
   const Init bias{0.0f, 0.05f}, norm{1.0f, 0.1f}, norm_bias{0.0f, 0.05f};
   const int64_t p = v.patch_size;
   b.dense("v.patch_embd.weight", {p, p, 3, n},
@@ -206,6 +141,41 @@ MmprojSynthReport synth_mmproj(const MmprojSynthOptions& opt, const std::string&
             {0.0f, 1.0f / std::sqrt(static_cast<float>(n))});
     b.vector("mm.soft_emb_norm.weight", n, norm);
   }
+}
+
+}  // namespace
+
+MmprojSynthReport synth_mmproj(const MmprojSynthOptions& opt, const std::string& out_path) {
+  // "gemma3" / "ultravox" / "gemma3,ultravox": at most one vision and one audio projector.
+  std::string vision, audio;
+  for (size_t from = 0; from <= opt.projector.size();) {
+    const size_t comma = std::min(opt.projector.find(',', from), opt.projector.size());
+    const std::string p = opt.projector.substr(from, comma - from);
+    std::string& slot = is_audio_projector(p) ? audio : vision;
+    if (p.empty() || !slot.empty())
+      throw std::invalid_argument("--projector '" + opt.projector +
+                                  "': give one projector, or one vision and one audio projector "
+                                  "separated by a comma");
+    slot = p;
+    from = comma + 1;
+  }
+  if (opt.type != "F32" && opt.type != "F16" && opt.type != "Q8_0")
+    throw std::invalid_argument("mmproj weights must be F32, F16 or Q8_0, not " + opt.type);
+  if (opt.n_embd_text <= 0)
+    throw std::invalid_argument("the projector output width (the text model's n_embd) is needed");
+  const bool mixed = !vision.empty() && !audio.empty();
+
+  model::GgufWriter w;
+  w.set_string("general.architecture", "clip");
+  w.set_string("general.name", "tandem-synth-mmproj-" + opt.projector);
+  w.set_string("general.description", "random weights, for tests and speed measurements only");
+  w.set_bool("clip.has_text_encoder", false);
+  MmprojSynthReport report;
+  Builder b(w, opt, report);
+  if (!vision.empty()) write_vision(w, b, opt, vision, mixed);
+  if (!audio.empty()) detail::write_audio(w, b, opt, audio, mixed);
+  report.vision = !vision.empty();
+  report.audio = !audio.empty();
   w.write(out_path);
   return report;
 }

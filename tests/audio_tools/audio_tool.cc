@@ -8,6 +8,12 @@
 //                                            DIR/{mel,w1,b1,w2,b2}.f32 -> DIR/out.f32
 //                                            [n_frames/2][n_embd]; f16 rounds the weights
 //                                            to fp16 first; prints {"ms": ..}
+//   audio_tool encode MMPROJ IN OUTDIR [THREADS]
+//                                            the audio encoder on an audio file: per chunk
+//                                            i OUTDIR/mel{i}.f32 (its [n_mel][3000] input)
+//                                            and rows{i}.f32; OUTDIR/manifest.jsonl lists
+//                                            {"projector", "n_mel", "flops"} then per chunk
+//                                            {"chunk", "n_rows", "n_embd", "before", "after"}
 // Raw .f32 files are little-endian float32 arrays.
 #include <sndfile.h>
 
@@ -22,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "audio/audio_encoder.h"
 #include "audio/conv_stem.h"
 #include "audio/decode.h"
 #include "audio/log_mel.h"
@@ -104,6 +111,28 @@ void conv_stem(const std::vector<std::string>& a) {
   std::printf("{\"ms\": %.2f}\n", ms);
 }
 
+void encode(const std::vector<std::string>& a) {
+  using namespace tandem;
+  const auto enc = audio::AudioEncoder::open(a[1]);
+  const auto samples = audio::decode_audio(read_bytes(a[2]), "");
+  const std::string dir = a[3];
+  kernels::ThreadPool pool(a.size() > 4 ? std::stoi(a[4]) : 2);
+  const auto mel = audio::whisper_log_mel(samples, enc.n_mel(), &pool);
+  const auto e = enc.encode(samples, pool);
+  std::ofstream manifest(dir + "/manifest.jsonl");
+  manifest << "{\"projector\": \"" << mmproj::projector_name(enc.projector_type())
+           << "\", \"n_mel\": " << enc.n_mel() << ", \"flops\": " << enc.flops_per_chunk() << "}\n";
+  for (size_t i = 0; i < e.chunks.size(); ++i) {
+    const auto& c = e.chunks[i];
+    write_f32(dir + "/mel" + std::to_string(i) + ".f32", mel.at(i).data);
+    write_f32(dir + "/rows" + std::to_string(i) + ".f32", c.rows);
+    // The marker texts hold no quotes or backslashes: written as they are.
+    manifest << "{\"chunk\": " << i << ", \"n_rows\": " << c.n_rows << ", \"n_embd\": " << c.n_embd
+             << ", \"before\": \"" << c.text_before << "\", \"after\": \"" << c.text_after
+             << "\"}\n";
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) try {
@@ -123,6 +152,8 @@ int main(int argc, char** argv) try {
     write_f32(a[2], mel_filterbank(std::stoi(a[1]), 400, 16000));
   } else if (a.size() == 6 && a[0] == "conv-stem") {
     conv_stem(a);
+  } else if ((a.size() == 4 || a.size() == 5) && a[0] == "encode") {
+    encode(a);
   } else if (a.size() == 4 && a[0] == "transcode") {
     transcode(a[1], a[2], a[3]);
   } else {

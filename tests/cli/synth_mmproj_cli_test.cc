@@ -1,5 +1,6 @@
-// `tandem synth --mmproj-out`: a random-weight mmproj in llama.cpp's layout, alone or with a
-// language model; bad options exit non-zero with a message naming the problem.
+// `tandem synth --mmproj-out`: a random-weight mmproj in llama.cpp's layout (vision, audio or
+// both), alone or with a language model; bad options exit non-zero with a message naming the
+// problem.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -55,6 +56,54 @@ TEST(SynthMmprojCli, WritesEachProjectorInLlamaCppLayout) {
   EXPECT_EQ(model::GgufFile::open(path).tensor("mm.input_projection.weight").dims[0], 896);
 }
 
+TEST(SynthMmprojCli, WritesEachAudioProjectorInLlamaCppLayout) {
+  // clip-impl.h's names: a.conv1d.%d, a.position_embd, a.blk.N.*, a.post_ln, mm.a.mlp.%d,
+  // mm.a.norm_pre / norm_mid (ultravox), mm.a.fc (qwen2a).
+  struct Case {
+    std::string projector;
+    std::vector<std::string> tensors;
+  };
+  const Case cases[] = {
+      {"ultravox",
+       {"mm.a.norm_pre.weight", "mm.a.mlp.1.weight", "mm.a.norm_mid.weight", "mm.a.mlp.2.weight"}},
+      {"qwen2a", {"mm.a.fc.weight", "mm.a.fc.bias"}},
+  };
+  for (const auto& c : cases) {
+    const auto path = temp_path(c.projector + ".gguf");
+    const auto r = run_tandem({"synth", "--mmproj-out", path, "--projector", c.projector, "--audio",
+                               "tiny", "--mmproj-type", "Q8_0", "--n-embd-text", "64"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_THAT(r.err, HasSubstr("tiny audio"));
+    const auto f = model::GgufFile::open(path);
+    EXPECT_EQ(f.get_string("clip.projector_type"), c.projector);
+    EXPECT_TRUE(f.get_bool("clip.has_audio_encoder"));
+    EXPECT_FALSE(f.get_bool("clip.has_vision_encoder", false));
+    EXPECT_EQ(f.get_int("clip.audio.num_mel_bins"), 128);
+    EXPECT_EQ(f.get_int("clip.audio.block_count"), 2);
+    EXPECT_EQ(f.get_int("clip.audio.projector.stack_factor", 0), c.projector == "ultravox" ? 8 : 0);
+    for (const auto& t : c.tensors) EXPECT_NE(f.find_tensor(t), nullptr) << c.projector << " " << t;
+    EXPECT_EQ(f.tensor("a.conv1d.1.weight").dims, (std::vector<int64_t>{3, 128, 32}));
+    EXPECT_EQ(f.tensor("a.conv1d.1.weight").type, model::GgmlType::F16);  // kept in float
+    EXPECT_EQ(f.tensor("a.conv1d.2.bias").dims, (std::vector<int64_t>{1, 32}));
+    EXPECT_EQ(f.tensor("a.position_embd.weight").dims, (std::vector<int64_t>{32, 1500}));
+    EXPECT_EQ(f.tensor("a.blk.1.attn_q.weight").type, model::GgmlType::Q8_0);
+    EXPECT_EQ(f.find_tensor("a.blk.0.attn_k.bias"), nullptr);  // Whisper's k_proj has none
+    EXPECT_NE(f.find_tensor("a.post_ln.bias"), nullptr);
+  }
+  // One vision and one audio projector: a file with both encoders, per-modality keys.
+  const auto path = temp_path("both.gguf");
+  ASSERT_EQ(run_tandem({"synth", "--mmproj-out", path, "--projector", "gemma3,qwen2a",
+                        "--n-embd-text", "64"})
+                .exit_code,
+            0);
+  const auto f = model::GgufFile::open(path);
+  EXPECT_EQ(f.get_string("clip.vision.projector_type"), "gemma3");
+  EXPECT_EQ(f.get_string("clip.audio.projector_type"), "qwen2a");
+  EXPECT_EQ(f.find("clip.projector_type"), nullptr);
+  EXPECT_TRUE(f.get_bool("clip.has_vision_encoder"));
+  EXPECT_TRUE(f.get_bool("clip.has_audio_encoder"));
+}
+
 TEST(SynthMmprojCli, BadOptionsAreNamed) {
   const auto path = temp_path("bad.gguf");
   auto r = run_tandem({"synth", "--mmproj-out", path, "--projector", "minicpmv"});
@@ -63,6 +112,12 @@ TEST(SynthMmprojCli, BadOptionsAreNamed) {
   r = run_tandem({"synth", "--mmproj-out", path, "--vision", "vit-huge"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_THAT(r.err, HasSubstr("unknown vision shape 'vit-huge'"));
+  r = run_tandem({"synth", "--mmproj-out", path, "--projector", "ultravox", "--audio", "huge"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.err, HasSubstr("unknown audio shape 'huge'"));
+  r = run_tandem({"synth", "--mmproj-out", path, "--projector", "ultravox,qwen2a"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.err, HasSubstr("one vision and one audio projector"));
   r = run_tandem({"synth", "--mmproj-out", path, "--mmproj-type", "Q4_K"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_THAT(r.err, HasSubstr("F32, F16 or Q8_0"));

@@ -1,10 +1,10 @@
 // Media through the official `openai` npm client on both nodes (issue 14's end-to-end
 // acceptance): stories260K paired with a random-weight mmproj file from `tandem synth`
-// (rows of its 64 floats), on a Commander with --mmproj, a Dispatcher reading media on the
+// holding an image and an audio encoder (rows of its 64 floats), on a Commander with --mmproj, a Dispatcher reading media on the
 // edge (--media edge-only, the default) and a Dispatcher that lets media go to the Commander
-// (--media allow-cloud, every prompt routed to the cloud). A chat with an image data URL
-// answers 200, counts the media rows in usage.prompt_tokens, and streams the same answer;
-// bad media is a 400 the client raises as BadRequestError.
+// (--media allow-cloud, every prompt routed to the cloud). A chat with an image data URL and
+// one with a WAV clip answer 200, count the media rows in usage.prompt_tokens, and stream the
+// same answer; bad media is a 400 the client raises as BadRequestError.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -28,13 +28,16 @@ function synth(args) {
 
 const png = readFileSync(path.join(SOURCE_DIR, 'tests/vision/fixtures/tiny_45x37.png'));
 const IMAGE = { type: 'image_url', image_url: { url: `data:image/png;base64,${png.toString('base64')}` } };
+const wav = readFileSync(path.join(SOURCE_DIR, 'tests/audio/fixtures/chirp_1s_16k.wav'));
+const AUDIO = { type: 'input_audio', input_audio: { data: wav.toString('base64'), format: 'wav' } };
 const TEXT = { type: 'text', text: 'Once upon a time' };
 const SAMPLING = { model: MODEL_ID, max_tokens: 8, temperature: 0 };
 
 const nodes = {};
 before(async () => {
   const mmproj = path.join(dir, 'mm.gguf');
-  synth(['--mmproj-out', mmproj, '--projector', 'gemma3', '--vision', 'tiny', '--n-embd-text', '64']);
+  synth(['--mmproj-out', mmproj, '--projector', 'gemma3,ultravox', '--vision', 'tiny', '--audio', 'tiny',
+    '--n-embd-text', '64']);
   const common = ['-m', MODEL, '-t', '1', '-c', '1024', '--api-key', API_KEY, '--model-alias', MODEL_ID,
     '--mmproj', mmproj];
   const commander = await startProcess('commander', common);
@@ -55,25 +58,25 @@ for (const name of ['commander', 'dispatcher-edge-only', 'dispatcher-allow-cloud
   describe(name, () => {
     const client = () => new OpenAI({ apiKey: API_KEY, baseURL: nodes[name].baseURL, maxRetries: 0, timeout: 60_000 });
 
-    test('/v1/models lists the image modality', async () => {
+    test('/v1/models lists the image and audio modalities', async () => {
       const models = await client().models.list();
-      assert.deepEqual(models.data[0].modalities, ['text', 'image']);
+      assert.deepEqual(models.data[0].modalities, ['text', 'image', 'audio']);
     });
 
-    test('a chat with an image answers and counts the image rows', async () => {
+    for (const [kind, MEDIA] of [['an image', IMAGE], ['an audio clip', AUDIO]]) test(`a chat with ${kind} answers and counts its rows`, async () => {
       const textOnly = await client().chat.completions.create({
         ...SAMPLING, messages: [{ role: 'user', content: [TEXT] }] });
       const { data: r, response } = await client().chat.completions.create({
-        ...SAMPLING, messages: [{ role: 'user', content: [TEXT, IMAGE] }] }).withResponse();
+        ...SAMPLING, messages: [{ role: 'user', content: [TEXT, MEDIA] }] }).withResponse();
       if (nodes[name].route) assert.equal(response.headers.get('x-tandem-route'), nodes[name].route,
         response.headers.get('x-tandem-reason'));
       assert.equal(r.object, 'chat.completion');
       assert.ok(r.usage.prompt_tokens > textOnly.usage.prompt_tokens + 4,
-        `prompt_tokens ${r.usage.prompt_tokens} vs ${textOnly.usage.prompt_tokens} without the image`);
+        `prompt_tokens ${r.usage.prompt_tokens} vs ${textOnly.usage.prompt_tokens} without ${kind}`);
       assert.equal(typeof r.choices[0].message.content, 'string');
 
       const stream = await client().chat.completions.create({
-        ...SAMPLING, messages: [{ role: 'user', content: [TEXT, IMAGE] }], stream: true,
+        ...SAMPLING, messages: [{ role: 'user', content: [TEXT, MEDIA] }], stream: true,
         stream_options: { include_usage: true } });
       let text = '';
       let usage = null;
