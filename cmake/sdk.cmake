@@ -7,7 +7,7 @@ target_include_directories(tandem_sdk PUBLIC ${CMAKE_SOURCE_DIR}/include)
 set_target_properties(tandem_sdk PROPERTIES CXX_VISIBILITY_PRESET hidden
                                             VISIBILITY_INLINES_HIDDEN ON)
 
-# The layers below `layer`, itself included, bottom first is not needed: a set.
+# `layer` and every layer below it.
 function(tandem_layer_closure out layer)
   set(seen ${layer})
   set(todo ${layer})
@@ -25,6 +25,12 @@ function(tandem_layer_closure out layer)
 endfunction()
 tandem_layer_closure(tandem_sdk_layers sdk)
 
+if(NOT CMAKE_POSITION_INDEPENDENT_CODE)
+  # The layers are not PIC: no libtandem.so (nor the Java binding on it), no install.
+  message(STATUS "CMAKE_POSITION_INDEPENDENT_CODE is OFF: libtandem is not built")
+  return()
+endif()
+set(TANDEM_SDK_LIBS ON)
 set(tandem_exports ${CMAKE_SOURCE_DIR}/src/sdk/exports.map)
 file(WRITE ${CMAKE_BINARY_DIR}/tandem_shared_empty.cc "")
 add_library(tandem_shared SHARED ${CMAKE_BINARY_DIR}/tandem_shared_empty.cc)

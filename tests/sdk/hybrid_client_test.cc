@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 #include <tandem.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "support/dispatcher_support.h"
 
@@ -38,6 +40,7 @@ class HybridClient : public ::testing::Test {
         "commander", "-m", edge_model(), "-t", "1", "-c", "512", "--log-requests", log_->path});
     tandem_model_params mp = tandem_model_default_params();
     mp.n_threads = 1;
+    mp.n_ctx = 512;
     const std::string tmpl = source("tests/sdk/story_template.jinja");
     mp.chat_template = tmpl.c_str();
     model_.reset(tandem_model_load(edge_model().c_str(), &mp));
@@ -96,8 +99,13 @@ TEST_F(HybridClient, CloudWhileTheCommanderIsUpEdgeOnceItIsKilled) {
   EXPECT_FALSE(edge.empty());
   EXPECT_EQ(edge, tandem_client_last_reply(client_.get()));
 
-  // tandem_route says the same without answering; offline mode forces the edge too.
-  ASSERT_EQ(tandem_route(client_.get(), "Once upon a time", &info), TANDEM_OK);
+  // tandem_route says so too without answering, once the probe (every 200 ms) has seen the
+  // Commander gone.
+  for (int i = 0; i < 50; ++i) {
+    ASSERT_EQ(tandem_route(client_.get(), "Once upon a time", &info), TANDEM_OK);
+    if (info.reason == TANDEM_REASON_OFFLINE) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
   EXPECT_EQ(info.reason, TANDEM_REASON_OFFLINE) << info.explain;
 }
 

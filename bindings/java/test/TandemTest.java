@@ -34,14 +34,14 @@ public final class TandemTest {
       check(e.getMessage().contains("/nonexistent/model.gguf"), "bad path: " + e.getMessage());
     }
 
-    try (Model model = Model.load(modelPath, 0, 1, template)) {
-      String story = model.complete("", 60, 0f, null);
-      check(story.startsWith(KNOWN_GOOD), "known-good continuation: " + story.substring(0, 60));
+    try (Model model = Model.load(modelPath, 512, 1, template)) {
+      String story = model.complete("", 80, 0f, null);
+      check(story.startsWith(" " + KNOWN_GOOD), "known-good continuation: " + story.substring(0, 60));
 
       List<String> pieces = new ArrayList<>();
       String done = model.complete(PROMPT, 24, 0f, piece -> pieces.add(piece));
       check(done.startsWith(CONTINUATION), "complete: " + done);
-      check(pieces.size() > 5 && String.join("", pieces).equals(done), "streamed pieces");
+      check(pieces.size() > 1 && String.join("", pieces).equals(done), "streamed pieces");
 
       List<String> three = new ArrayList<>();
       String cut = model.complete(PROMPT, 50, 0f, piece -> three.add(piece) && three.size() < 3);

@@ -65,6 +65,7 @@ int main(int argc, char** argv) {
 
   tandem_model_params mp = tandem_model_default_params();
   mp.n_threads = 1;
+  mp.n_ctx = 512; /* the file says 128; the model was trained on 512 */
   mp.chat_template = argv[2];
   tandem_model* m = tandem_model_load(argv[1], &mp);
   if (!m) {
@@ -76,7 +77,9 @@ int main(int argc, char** argv) {
   sink story = {{0}, 0, 0};
   int rc = tandem_complete(m, "", 200, 0.0f, collect, &story);
   CHECK(rc == TANDEM_OK, "complete rc %d: %s", rc, tandem_last_error());
-  CHECK(strncmp(story.text, kKnownGood, strlen(kKnownGood)) == 0, "story:\n%s", story.text);
+  /* The first word keeps its SentencePiece space (llama2.c drops it after BOS). */
+  CHECK(story.text[0] == ' ' && strncmp(story.text + 1, kKnownGood, strlen(kKnownGood)) == 0,
+        "story:\n%s", story.text);
   printf("complete(\"\") -> %d pieces: %.60s...\n", story.pieces, story.text);
 
   sink done = {{0}, 0, 0};
