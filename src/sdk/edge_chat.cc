@@ -28,7 +28,7 @@ EdgeReply edge_chat_reply(dispatcher::EdgeEngine& e,
   o.trim_leading = true;       // as the servers' chat answers
   o.end_of_turn_stops = true;  // the template's end-of-turn token ends the reply
   session.start(std::move(o));
-  return drain(session, on_piece);
+  return drain(session, e.tokenizer(), on_piece);
 }
 
 EdgeReply edge_complete(dispatcher::EdgeEngine& e, const std::string& prompt,
@@ -43,7 +43,7 @@ EdgeReply edge_complete(dispatcher::EdgeEngine& e, const std::string& prompt,
   o.max_tokens = max_tokens;
   o.end_of_turn_stops = false;  // as the servers' /v1/completions
   session.start(std::move(o));
-  return drain(session, on_piece);
+  return drain(session, e.tokenizer(), on_piece);
 }
 
 }  // namespace tandem::sdk

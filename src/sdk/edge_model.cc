@@ -58,19 +58,58 @@ PieceFn c_callback(tandem_token_fn fn, void* user) {
   return [fn, user](const std::string& piece) { return fn(piece.c_str(), user) == 0; };
 }
 
-EdgeReply drain(dispatcher::EdgeSession& s, const PieceFn& on_piece) {
+namespace {
+
+// The step's text split into its tokens' texts when they make it up (after whitespace the
+// answer trimmed off its start), else the whole text as one piece.
+std::vector<std::string> pieces_of(const dispatcher::EdgeSession::Step& step,
+                                   const tokenizer::Tokenizer& tok,
+                                   tokenizer::Utf8StreamDecoder& utf8) {
+  std::vector<std::string> pieces;
+  std::string joined;
+  for (const auto& t : step.tokens) {
+    pieces.push_back(utf8.push(tok.token_to_piece(t.id)));
+    joined += pieces.back();
+  }
+  if (step.done) {
+    pieces.push_back(utf8.flush());
+    joined += pieces.back();
+  }
+  const std::string& text = step.delta.content;
+  size_t skip = joined.size() >= text.size() ? joined.size() - text.size() : 0;
+  const bool split = joined.ends_with(text) &&
+                     joined.find_first_not_of(" \t\n", 0) >= std::min(skip, joined.size());
+  if (!split || pieces.size() < 2) return {text};
+  std::vector<std::string> out;
+  for (auto& p : pieces) {
+    const size_t cut = std::min(skip, p.size());
+    skip -= cut;
+    if (p.size() > cut) out.push_back(p.substr(cut));
+  }
+  return out;
+}
+
+}  // namespace
+
+EdgeReply drain(dispatcher::EdgeSession& s, const tokenizer::Tokenizer& tok,
+                const PieceFn& on_piece) {
   EdgeReply r;
+  tokenizer::Utf8StreamDecoder utf8;
   for (;;) {
     auto step = s.next();
     if (step.finish == serving::FinishReason::kError)
       throw SdkError{TANDEM_ERR_GENERATION,
                      "generation failed: " + (step.error.empty() ? "unknown error" : step.error)};
     if (!step.delta.content.empty()) {
-      r.text += step.delta.content;
-      if (!on_piece(step.delta.content)) {
-        r.stopped = true;
-        return r;  // the session's destructor cancels the sequence
+      for (const std::string& piece : pieces_of(step, tok, utf8)) {
+        r.text += piece;
+        if (!on_piece(piece)) {
+          r.stopped = true;
+          return r;  // the session's destructor cancels the sequence
+        }
       }
+    } else {
+      for (const auto& t : step.tokens) utf8.push(tok.token_to_piece(t.id));  // stays in step
     }
     if (step.done) return r;
   }

@@ -27,8 +27,12 @@ struct EdgeReply {
   bool stopped = false;  // the callback asked to stop
 };
 
-// Runs a started session to its end. A generation error is an SdkError(TANDEM_ERR_GENERATION).
-EdgeReply drain(dispatcher::EdgeSession& s, const PieceFn& on_piece);
+// Runs a started session to its end, one callback per token's text where the step's text is
+// its tokens' (the scheduler may be several tokens ahead of the app: each still gets its own
+// piece), else one per step (stop strings cut it). A generation error is an
+// SdkError(TANDEM_ERR_GENERATION).
+EdgeReply drain(dispatcher::EdgeSession& s, const tokenizer::Tokenizer& tok,
+                const PieceFn& on_piece);
 
 // An SdkError(TANDEM_ERR_CONTEXT_EXCEEDED) when `tokens` leave no room for an answer.
 void check_fits(const dispatcher::EdgeEngine& e, const std::vector<tokenizer::TokenId>& tokens);

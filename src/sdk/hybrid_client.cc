@@ -130,7 +130,7 @@ EdgeReply HybridClient::answer_on_edge(Routed& r, const std::string& sent, int64
   o.trim_leading = sent.empty();
   o.end_of_turn_stops = true;
   r.session->start(std::move(o));
-  return drain(*r.session, on_piece);
+  return drain(*r.session, edge_.tokenizer(), on_piece);
 }
 
 int HybridClient::send(const char* role, const char* content, const PieceFn& on_piece) {

@@ -10,7 +10,8 @@
 #   java    bindings/java compiled with javac, its test run with java
 # usage: installed_sdk.sh MODE BUILD_DIR SOURCE_DIR MODEL.gguf
 set -euo pipefail
-mode=$1 build=$2 src=$3 model=$4
+mode=$1
+build=$(realpath "$2") src=$(realpath "$3") model=$(realpath "$4")
 prefix=$(mktemp -d /tmp/tandem-sdk-XXXXXX)
 trap 'rm -rf "$prefix"' EXIT
 cmake --install "$build" --prefix "$prefix" >/dev/null
@@ -86,7 +87,7 @@ case "$mode" in
     echo "ok"
     ;;
   python)
-    PYTHONPATH="$prefix/share/tandem/python" python3 "$src/bindings/python/test_tandem.py" \
+    PYTHONPATH="$prefix/share/tandem/python" python3 "$src/bindings/python/tests/test_tandem.py" \
       "$model" "$template"
     ;;
   java)

@@ -1,5 +1,6 @@
 """The Python binding against an installed libtandem (tests/sdk/installed_sdk.sh python).
 
+(In tests/, so that `import tandem` finds the installed package, not the source one.)
 usage: test_tandem.py MODEL.gguf PASSTHROUGH_TEMPLATE.jinja
 """
 import itertools
