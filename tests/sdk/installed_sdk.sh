@@ -34,7 +34,7 @@ case "$mode" in
     # shellcheck disable=SC2046
     cc -std=c99 -Wall -o consumer "$src/tests/sdk/c_consumer/main.c" \
       $(pkg-config --cflags --libs tandem-static)
-    if ldd ./consumer | grep -q libtandem; then
+    if grep -q libtandem <<<"$(ldd ./consumer)"; then
       echo "FAIL: the static consumer links libtandem dynamically" >&2
       exit 1
     fi
@@ -59,15 +59,17 @@ case "$mode" in
     [ "$soname" = "libtandem.so.0" ] || { echo "FAIL: SONAME '$soname'" >&2; exit 1; }
     # Every function the header declares is exported.
     declared=$(grep -o 'tandem_[a-z_]*(' "$prefix/include/tandem.h" | tr -d '(' | sort -u)
+    exported=$(nm -D --defined-only "$so")
     for f in $declared; do
-      nm -D --defined-only "$so" | grep -qw "$f" || { echo "FAIL: $f not exported" >&2; exit 1; }
+      grep -qw "$f" <<<"$exported" || { echo "FAIL: $f not exported" >&2; exit 1; }
     done
     echo "ok: $count tandem_* symbols, nothing else; SONAME $soname"
     ;;
   binary)
     # The installed `tandem` finds its data files under the prefix: a Dispatcher started from
     # a directory without data/ has its default intent model (<prefix>/share/tandem/...).
-    "$prefix/bin/tandem" dispatcher --help | grep -q "$prefix/share/tandem/intent/intent_model.bin" || {
+    help=$("$prefix/bin/tandem" dispatcher --help)  # (grep -q in a pipe: SIGPIPE, pipefail)
+    grep -q "$prefix/share/tandem/intent/intent_model.bin" <<<"$help" || {
       echo "FAIL: the installed tandem does not default to its installed intent model" >&2
       exit 1
     }
@@ -98,7 +100,7 @@ PY
     wait "$pid" || true
     pid=""
     echo "$route"
-    echo "$route" | grep -q '"coding"' || { cat dispatcher.log >&2; echo "FAIL: no intent" >&2; exit 1; }
+    grep -q '"coding"' <<<"$route" || { cat dispatcher.log >&2; echo "FAIL: no intent" >&2; exit 1; }
     echo "ok"
     ;;
   python)
