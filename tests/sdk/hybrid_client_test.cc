@@ -133,6 +133,57 @@ TEST_F(HybridClient, OfflineFlagAndMemoryPressure) {
   EXPECT_NE(info.reason, TANDEM_REASON_OFFLOAD_MEMORY) << info.explain;
 }
 
+// A Commander that dies mid-reply (a scripted upstream echoing the masked message 4 bytes at
+// a time, SIGKILLed once the app has some of it): the edge continues the same reply, the app
+// sees one reply and no error. The echoed placeholder came back unmasked.
+TEST(HybridClientFailover, EdgeContinuesAReplyTheCommanderBrokeOff) {
+  EchoProcess echo(4, std::chrono::milliseconds(60));
+  TempFile policy("sdk-failover-policy", "[routing]\nppl_threshold = 1.0\ncloud_intents = []\n");
+  tandem_model_params mp = tandem_model_default_params();
+  mp.n_threads = 1;
+  mp.n_ctx = 512;
+  const std::string tmpl = source("tests/sdk/story_template.jinja");
+  mp.chat_template = tmpl.c_str();
+  std::unique_ptr<tandem_model, ModelDeleter> model(tandem_model_load(edge_model().c_str(), &mp));
+  ASSERT_TRUE(model) << tandem_last_error();
+  tandem_client_params cp = tandem_client_default_params();
+  const std::string url = echo.url();
+  cp.commander_url = url.c_str();
+  cp.policy_path = policy.path.c_str();
+  cp.intent_model_path = "none";
+  cp.temperature = 0;
+  cp.max_tokens = 40;
+  std::unique_ptr<tandem_client, ClientDeleter> client(tandem_client_new(model.get(), &cp));
+  ASSERT_TRUE(client) << tandem_last_error();
+
+  struct Killer {
+    std::string text;
+    EchoProcess* echo;
+  } k{"", &echo};
+  const std::string message = "13812345678 is the number. Once upon a time there was a dog";
+  const int rc = tandem_client_send(
+      client.get(), "user", message.c_str(),
+      [](const char* piece, void* user) {
+        auto* k = static_cast<Killer*>(user);
+        k->text += piece;
+        if (k->text.size() >= 20) k->echo->kill();  // mid-reply
+        return 0;
+      },
+      &k);
+  ASSERT_EQ(rc, TANDEM_OK) << tandem_last_error();
+  const std::string reply = tandem_client_last_reply(client.get());
+  EXPECT_EQ(reply, k.text);
+  // The Commander's part, unmasked: the echo sent "<PHONE_1> is the ...".
+  ASSERT_EQ(reply.rfind("13812345678 is the", 0), 0u) << reply;
+  // ... then the edge's continuation (the echo would have sent the message alone).
+  EXPECT_NE(reply.rfind(message, 0), 0u) << reply;
+  EXPECT_GT(reply.size(), 20u);
+  tandem_route_info info{};
+  ASSERT_EQ(tandem_client_last_route(client.get(), &info), TANDEM_OK);
+  EXPECT_EQ(info.route, TANDEM_ROUTE_EDGE) << info.explain;
+  EXPECT_EQ(info.reason, TANDEM_REASON_OFFLINE) << info.explain;
+}
+
 TEST(HybridClientErrors, BadArgumentsAreCodesAndMessages) {
   tandem_client_params cp = tandem_client_default_params();
   cp.commander_url = "ftp://nowhere";
