@@ -36,8 +36,10 @@ file(WRITE ${CMAKE_BINARY_DIR}/tandem_shared_empty.cc "")
 add_library(tandem_shared SHARED ${CMAKE_BINARY_DIR}/tandem_shared_empty.cc)
 target_link_libraries(tandem_shared PRIVATE "$<LINK_LIBRARY:WHOLE_ARCHIVE,tandem_sdk>")
 target_include_directories(tandem_shared INTERFACE ${CMAKE_SOURCE_DIR}/include)
-target_link_options(tandem_shared PRIVATE -Wl,--version-script=${tandem_exports}
-                    -Wl,--no-undefined)
+target_link_options(tandem_shared PRIVATE -Wl,--version-script=${tandem_exports})
+if(NOT TANDEM_SANITIZE AND NOT TANDEM_FUZZ)  # (the sanitizer runtimes resolve at load time)
+  target_link_options(tandem_shared PRIVATE -Wl,--no-undefined)
+endif()
 set_target_properties(tandem_shared PROPERTIES
   OUTPUT_NAME tandem VERSION ${PROJECT_VERSION} SOVERSION ${PROJECT_VERSION_MAJOR}
   LINK_DEPENDS ${tandem_exports})
