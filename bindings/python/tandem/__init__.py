@@ -10,6 +10,7 @@
 
 Model mirrors what llama-cpp-python users expect: calling it returns an OpenAI-style
 completion dict (stream=True: an iterator of chunks), create_chat_completion takes messages.
+finish_reason is None: the C ABI does not report why a reply ended (yet).
 Client is the hybrid edge + Commander client; Masker, scan and route are the privacy and
 routing pieces. Errors raise TandemError with the library's message.
 """
@@ -158,7 +159,7 @@ class Model:
                     for piece in self.complete(prompt, max_tokens, temperature, True))
         text = self.complete(prompt, max_tokens, temperature)
         return {"object": "text_completion", "model": self.model_path,
-                "choices": [{"index": 0, "text": text, "finish_reason": "stop"}]}
+                "choices": [{"index": 0, "text": text, "finish_reason": None}]}
 
     create_completion = __call__
 
@@ -179,7 +180,7 @@ class Model:
         text = chat.send(last["content"], role=last["role"])
         return {"object": "chat.completion", "model": self.model_path,
                 "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
-                             "finish_reason": "stop"}]}
+                             "finish_reason": None}]}
 
 
 class Chat:
