@@ -14,6 +14,8 @@ packages=(
   libstb-dev libkissfft-dev libsndfile1-dev libsamplerate0-dev
   # Reference forwards for the encoders' parity tests (tests only; Debian's own python3).
   python3-numpy python3-scipy python3-torch libopenblas0-pthread
+  # The SDK's Java binding (JNI; bindings/java) is built and tested with Debian's JDK.
+  default-jdk
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -22,6 +22,7 @@
 #include "dispatcher/edge/edge_engine.h"
 #include "dispatcher/routing_pipeline.h"
 #include "http/http_server.h"
+#include "router/data_files.h"
 #include "router/intent_classifier.h"
 #include "router/policy.h"
 
@@ -33,7 +34,7 @@ struct DispatcherCliOptions {
   http::HttpOptions http;
   dispatcher::DispatcherOptions disp;
   std::string policy_path;
-  std::string intent_path = "data/intent/intent_model.bin";
+  std::string intent_path = router::data_file("intent/intent_model.bin").string();
   std::string chat_template;
   int32_t ctx = 0;
   int32_t parallel = 4;  // sequences the edge decodes together

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli/model_options.h"
+#include "router/data_files.h"
 #include "router/eval_pairs.h"
 #include "router/policy.h"
 #include "router/router_eval.h"
@@ -22,7 +23,8 @@ struct PairMeasureOptions {
   std::string split = "all";  // all | even | odd
   bool raw = false;           // score as a /v1/completions prompt (BOS + text), not a chat turn
   std::string chat_template;
-  std::string intent_path = "data/intent/intent_model.bin";  // "none": no intent signal
+  std::string intent_path =
+      router::data_file("intent/intent_model.bin").string();  // "none": no intent signal
   std::string policy_path;    // its cloud_intents decide the intent router; empty: defaults
   int answer_tokens = 48;     // greedy answer length for the answer-based score
   int gen_signal_tokens = 4;  // the edge's first generated tokens that give the gen signals
