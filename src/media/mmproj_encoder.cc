@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "audio/audio_error.h"
+#include "mmproj/embedding.h"
 #include "mmproj/mmproj_file.h"
 
 namespace tandem::media {
@@ -13,6 +14,17 @@ void check_width(const std::string& path, const char* what, int64_t rows_of, int
     throw std::invalid_argument(path + ": the " + what + " projector gives rows of " +
                                 std::to_string(rows_of) + " floats, the language model embeds " +
                                 std::to_string(lm_n_embd) + ": they are not a pair");
+}
+
+// The encoder's chunks with their rows moved behind shared pointers (prompts share them).
+std::vector<EmbeddedChunk> shared_chunks(mmproj::Embedding e) {
+  std::vector<EmbeddedChunk> out;
+  out.reserve(e.chunks.size());
+  for (auto& c : e.chunks)
+    out.push_back({std::move(c.text_before), c.n_rows, c.n_embd,
+                   std::make_shared<const std::vector<float>>(std::move(c.rows)),
+                   std::move(c.text_after)});
+  return out;
 }
 
 }  // namespace
@@ -57,14 +69,7 @@ std::vector<EmbeddedChunk> MmprojEncoder::encode_image(const MediaInput& in) con
     throw MediaInputError(e.what());
   }
   std::lock_guard lock(mu_);
-  vision::ImageEmbedding e = vision_->encode(img, pool_);
-  std::vector<EmbeddedChunk> out;
-  out.reserve(e.chunks.size());
-  for (auto& c : e.chunks)
-    out.push_back({std::move(c.text_before), c.n_rows, c.n_embd,
-                   std::make_shared<const std::vector<float>>(std::move(c.rows)),
-                   std::move(c.text_after)});
-  return out;
+  return shared_chunks(vision_->encode(img, pool_));
 }
 
 std::vector<EmbeddedChunk> MmprojEncoder::encode_audio(const MediaInput& in) const {
@@ -81,13 +86,7 @@ std::vector<EmbeddedChunk> MmprojEncoder::encode_audio(const MediaInput& in) con
   } catch (const audio::AudioError& err) {  // e.g. a clip with no samples left
     throw MediaInputError(err.what());
   }
-  std::vector<EmbeddedChunk> out;
-  out.reserve(e.chunks.size());
-  for (auto& c : e.chunks)
-    out.push_back({std::move(c.text_before), c.n_rows, c.n_embd,
-                   std::make_shared<const std::vector<float>>(std::move(c.rows)),
-                   std::move(c.text_after)});
-  return out;
+  return shared_chunks(std::move(e));
 }
 
 }  // namespace tandem::media
