@@ -175,6 +175,7 @@ void DispatcherService::parse_chat_for_edge(Walk& w) const {
   const std::string unreadable = unreadable_modality(w.body, opts_.media.get());
   w.req = api::parse_chat_request(unreadable.empty() ? w.body : text_parts_only(w.body),
                                   opts_.sampling);
+  w.signals = routing_->scan(w.req.messages);
   w.signals.modality = unreadable;
   w.signals.media_private = w.has_media && opts_.media_policy == MediaPolicy::kEdgeOnly;
 }
@@ -269,10 +270,7 @@ void DispatcherService::route_decision(const httplib::Request& http_req, httplib
   parse_chat_for_edge(w);
   const api::ChatRequest& r = w.req;
   check_model(r.model);
-  const auto media_signals = w.signals;
-  auto signals = routing_->scan(r.messages);
-  signals.modality = media_signals.modality;
-  signals.media_private = media_signals.media_private;
+  auto& signals = w.signals;
   const std::string text = edge_->render_request(r);
   tokenize_for_edge(w, text, /*chat=*/true);
   const bool fits = !w.too_long_for_edge;
@@ -308,7 +306,6 @@ void DispatcherService::chat_completions(const httplib::Request& http_req, httpl
   // Image or audio parts: read on the edge when its encoder can; otherwise the edge parses
   // and routes the text, and a cloud route sends the Commander all of it.
   parse_chat_for_edge(*w);
-  const auto media_signals = w->signals;
   check_model(w->req.model);
   w->compress = parse_compress_field(w->body);
   // A required or named tool_choice constrains an edge answer as response_format does (the
@@ -316,9 +313,6 @@ void DispatcherService::chat_completions(const httplib::Request& http_req, httpl
   w->req.gen.grammar = api::answer_grammar(w->req, edge_->tool_format());
   w->sampling = sampling_for(w->req.gen);
   w->conversation = conversation_id(w->body, http_req, w->req.messages);
-  w->signals = routing_->scan(w->req.messages);
-  w->signals.modality = media_signals.modality;
-  w->signals.media_private = media_signals.media_private;
   w->prompt_text = edge_->render_request(w->req);
   tokenize_for_edge(*w, w->prompt_text, /*chat=*/true);
   route_and_answer(w, res);

@@ -123,7 +123,8 @@ class DispatcherService : public http::Service {
   void tokenize_for_edge(Walk& w, const std::string& text, bool chat);
   // A chat body as the edge reads it: media parts its encoder reads stay in (as markers in
   // the text, w.req.media); when it cannot read one, every non-text part is dropped and that
-  // modality goes to the routing signals. Sets w.req, w.has_media and the media signals.
+  // modality goes to the routing signals. Sets w.req, w.has_media and w.signals (the
+  // privacy/intent scan of the messages plus the media fields).
   void parse_chat_for_edge(Walk& w) const;
   // The edge prompt of a chat with media for `text` (w's rendered prompt, or it plus the
   // answer so far): encodes w's media once (w.encoded_media), then only tokenizes.
