@@ -35,7 +35,7 @@ if ! command -v npm >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends nodejs npm
 fi
 # The JavaScript test dependencies, exactly as locked: tests/clients (the openai, LangChain and
-# AI SDK clients, ajv) and tests/grammar_parity (node-llama-cpp with llama.cpp's prebuilt
+# AI SDK clients, ajv) and tests/llamacpp (node-llama-cpp with llama.cpp's prebuilt
 # linux-x64 CPU binaries only: --omit=optional skips the CUDA/Vulkan/other-platform builds, and
 # --ignore-scripts its postinstall, which would look for a GPU build). A stamp in node_modules
 # holds the lock file's hash and the flags; `npm ci` runs only when they changed (or
@@ -58,5 +58,5 @@ npm_locked() {
   echo "$want" >"$stamp"
 }
 npm_locked "$root/tests/clients"
-npm_locked "$root/tests/grammar_parity" --omit=optional --ignore-scripts
+npm_locked "$root/tests/llamacpp" --omit=optional --ignore-scripts
 echo "setup: all packages present"

@@ -15,6 +15,7 @@
 #include "engine/transformer.h"
 #include "kernels/memory_bandwidth.h"
 #include "kernels/simd_target.h"
+#include "model/file_type.h"
 
 namespace tandem::cli {
 namespace {
@@ -108,16 +109,19 @@ Stat stats(const std::vector<double>& v) {
   return s;
 }
 
+// llama-bench's label: the quantization the file says it is (general.file_type, so a
+// Q4_K_M file reads Q4_K_M although it also holds Q6_K matrices), else the first layer's type.
 std::string model_label(const engine::Model& m) {
   const auto& c = m.config();
   const double b = static_cast<double>(c.n_params(m.weights().tied_output)) / 1e9;
   const std::string size = b >= 1      ? fmt::format("{:.0f}B", b)
                            : b >= 1e-3 ? fmt::format("{:.0f}M", b * 1e3)
                                        : fmt::format("{:.0f}K", b * 1e6);
-  return fmt::format(
-      "{} {} {}", c.arch, size,
-      model::type_name(m.weights().layers.empty() ? m.weights().output.type
-                                                  : m.weights().layers[0].w_gate.type));
+  std::string type = model::file_type_name(m.file().get_int("general.file_type", -1));
+  if (type.empty())
+    type = model::type_name(m.weights().layers.empty() ? m.weights().output.type
+                                                       : m.weights().layers[0].w_gate.type);
+  return fmt::format("{} {} {}", c.arch, size, type);
 }
 
 int run_bench(const BenchOptions& o) {
@@ -151,6 +155,7 @@ int run_bench(const BenchOptions& o) {
                engine::kv_policy_name(budget.policy), cache.capacity(), max_ctx);
 
   const std::string label = model_label(*m);
+  fmt::print("weights: {}\n", model::type_mix(m->file()));
   const double size_mib = static_cast<double>(m->weight_bytes()) / (1 << 20);
   const double n_params = static_cast<double>(m->config().n_params(m->weights().tied_output));
   const std::string params = n_params >= 1e9   ? fmt::format("{:.2f} B", n_params / 1e9)

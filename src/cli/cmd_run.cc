@@ -1,5 +1,6 @@
 // tandem run: generate text from a prompt, streaming to stdout, speed to stderr.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -39,6 +40,7 @@ struct RunOptions {
   MmprojOption mmproj;
   std::vector<std::string> images;  // --image, in order
   std::vector<std::string> audios;  // --audio, in order, after the images
+  bool token_ids = false;           // --token-ids: the generated ids on stderr, for scripts
   bool has_media() const { return !images.empty() || !audios.empty(); }
 };
 
@@ -140,7 +142,9 @@ int run(const RunOptions& o) {
   tokenizer::Utf8StreamDecoder utf8;
   // SentencePiece marks word starts with a space; with nothing printed yet, drop it.
   bool strip_space = prompt.empty() && tok.vocab().model == "llama";
+  std::vector<tokenizer::TokenId> generated;
   auto on_token = [&](tokenizer::TokenId id) {
+    if (o.token_ids) generated.push_back(id);
     std::string text = utf8.push(tok.token_to_piece(id));
     if (strip_space && !text.empty()) {
       if (text[0] == ' ') text.erase(0, 1);
@@ -157,6 +161,7 @@ int run(const RunOptions& o) {
     std::fwrite(tail.data(), 1, tail.size(), stdout);
     std::fputc('\n', stdout);
     std::fflush(stdout);
+    if (o.token_ids) fmt::print(stderr, "token ids: [{}]\n", fmt::join(generated, ", "));
     return 0;
   }
   engine::Transformer tf(*m, o.model.resolved_threads());
@@ -177,6 +182,7 @@ int run(const RunOptions& o) {
   std::fwrite(rest.data(), 1, rest.size(), stdout);
   std::fputc('\n', stdout);
   std::fflush(stdout);
+  if (o.token_ids) fmt::print(stderr, "token ids: [{}]\n", fmt::join(generated, ", "));
   fmt::print(stderr, "prompt:   {} tokens in {:.1f} ms ({:.1f} tok/s)\n", st.n_prompt,
              st.prompt_seconds * 1e3, st.n_prompt / std::max(st.prompt_seconds, 1e-9));
   fmt::print(stderr, "generate: {} tokens in {:.1f} ms ({:.1f} tok/s){}\n", st.n_generated,
@@ -222,6 +228,9 @@ CommandAction register_run(CLI::App& app) {
                   "with an audio encoder; repeatable")
       ->check(CLI::ExistingFile)
       ->needs("--mmproj");
+  cmd->add_flag("--token-ids", o->token_ids,
+                "After the run, print the generated token ids on stderr (\"token ids: [..]\"), "
+                "for scripts that compare engines token by token");
   add_gpu_layers_option(cmd);
   return [o]() { return run(*o); };
 }

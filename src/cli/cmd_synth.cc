@@ -14,6 +14,9 @@ struct SynthCli {
   std::string arch = "llama";
   int64_t dim = 0, layers = 0, heads = 0, kv_heads = 0, ff = 0, head_dim = 0, ctx = 2048;
   float rope_base = 10000.0f;
+  std::string rope_scaling = "none";
+  float rope_factor = 1.0f;
+  int64_t rope_orig_ctx = 0;
   convert::SynthOptions opt;
   std::string out;
   int threads = 0;
@@ -89,6 +92,11 @@ int run_synth(SynthCli& s) {
     c.n_ctx_train = s.ctx;
     c.rope_freq_base = s.rope_base;
     c.rms_eps = 1e-6f;
+    if (s.rope_scaling != "none") {
+      c.rope_freq_scale = 1.0f / s.rope_factor;
+      c.rope_yarn = s.rope_scaling == "yarn";
+      c.rope_n_ctx_orig = s.rope_orig_ctx > 0 ? s.rope_orig_ctx : s.ctx;
+    }
   } else {
     s.opt.shape = convert::shape_preset(s.like);
     if (s.like.rfind("qwen", 0) == 0) s.opt.tied_output = true;
@@ -144,6 +152,15 @@ CommandAction register_synth(CLI::App& app) {
   cmd->add_option("--head-dim", s->head_dim, "custom: head size (default dim/heads)");
   cmd->add_option("--ctx", s->ctx, "custom: training context length")->capture_default_str();
   cmd->add_option("--rope-base", s->rope_base, "custom: RoPE base")->capture_default_str();
+  cmd->add_option("--rope-scaling", s->rope_scaling, "custom: RoPE scaling none|linear|yarn")
+      ->check(CLI::IsMember({"none", "linear", "yarn"}))
+      ->capture_default_str();
+  cmd->add_option("--rope-factor", s->rope_factor,
+                  "custom: rope.scaling.factor (context extension; with --rope-scaling)")
+      ->check(CLI::Range(1.0f, 1024.0f))
+      ->capture_default_str();
+  cmd->add_option("--rope-orig-ctx", s->rope_orig_ctx,
+                  "custom: yarn's rope.scaling.original_context_length (default --ctx)");
   cmd->add_flag("--tied", s->opt.tied_output, "Share the embedding as output projection");
   std::string towers;
   for (const auto& n : convert::vision_preset_names()) towers += (towers.empty() ? "" : "|") + n;

@@ -7,6 +7,9 @@
 #include "cli/commands.h"
 #include "cli/model_options.h"
 #include "cli/text_file.h"
+#include "model/gguf_file.h"
+#include "model/llama2c.h"
+#include "tokenizer/tokenizer.h"
 
 namespace tandem::cli {
 namespace {
@@ -25,8 +28,17 @@ int run_tokenize(const TokenizeOptions& o) {
   if (!o.file.empty()) {
     text = read_text_file(o.file);
   }
-  auto m = o.model.load(/*verbose=*/false);
-  const auto& tok = m->tokenizer();
+  // A GGUF file needs only its tokenizer.ggml.* keys: vocab-only files (llama.cpp's
+  // ggml-vocab-*.gguf) and architectures the engine cannot run tokenize too.
+  std::unique_ptr<engine::Model> m;
+  std::unique_ptr<tokenizer::Tokenizer> vocab_only;
+  if (!model::looks_like_llama2c(o.model.model_path)) {
+    vocab_only = tokenizer::Tokenizer::create(
+        tokenizer::vocab_from_gguf(model::GgufFile::open(o.model.model_path)));
+  } else {
+    m = o.model.load(/*verbose=*/false);
+  }
+  const auto& tok = vocab_only ? *vocab_only : m->tokenizer();
   const auto ids = tok.encode(text, !o.no_bos, o.parse_special);
   if (o.ids_only) {
     std::string out = "[";

@@ -6,6 +6,7 @@
 
 #include "kernels/quant_formats.h"
 #include "kernels/thread_pool.h"
+#include "model/file_type.h"
 #include "model/gguf_file.h"
 #include "model/gguf_writer.h"
 
@@ -106,6 +107,8 @@ SynthReport synth_model(const SynthOptions& opt, const std::string& out_path) {
   w.set_string("general.architecture", c.arch);
   w.set_string("general.name", "tandem-synth-" + c.arch);
   w.set_string("general.tandem.note", "random weights, for speed measurements only");
+  if (const int64_t ftype = model::file_type_number(opt.type); ftype >= 0)
+    w.set_u32("general.file_type", static_cast<uint32_t>(ftype));
   w.set_u32(a + "context_length", static_cast<uint32_t>(c.n_ctx_train));
   w.set_u32(a + "embedding_length", static_cast<uint32_t>(c.n_embd));
   w.set_u32(a + "block_count", static_cast<uint32_t>(c.n_layer));
@@ -116,6 +119,13 @@ SynthReport synth_model(const SynthOptions& opt, const std::string& out_path) {
   w.set_u32(a + "attention.value_length", static_cast<uint32_t>(c.head_dim));
   w.set_u32(a + "rope.dimension_count", static_cast<uint32_t>(c.head_dim));
   w.set_f32(a + "rope.freq_base", c.rope_freq_base);
+  if (c.rope_freq_scale != 1.0f) {
+    w.set_string(a + "rope.scaling.type", c.rope_yarn ? "yarn" : "linear");
+    w.set_f32(a + "rope.scaling.factor", 1.0f / c.rope_freq_scale);
+    if (c.rope_yarn)
+      w.set_u32(a + "rope.scaling.original_context_length",
+                static_cast<uint32_t>(c.rope_n_ctx_orig));
+  }
   w.set_f32(a + "attention.layer_norm_rms_epsilon", c.rms_eps);
   for (const auto& [k, v] : vocab.metadata())
     if (k.rfind("tokenizer.", 0) == 0) w.set(k, v);

@@ -68,7 +68,7 @@ PerplexityResult perplexity_bounded(Transformer& tf, std::span<const TokenId> to
                            : tf.make_cache(ctx, 1, kv_type, KvBudget(budget));
   for (int64_t i = 0; i < r.n_chunks; ++i) {
     std::vector<TokenId> chunk(tokens.begin() + i * ctx, tokens.begin() + (i + 1) * ctx);
-    if (tok.bos() >= 0) chunk[0] = tok.bos();
+    if (tok.adds_bos()) chunk[0] = tok.bos();  // llama.cpp's perplexity does the same
     auto next = [&](int32_t p) { return tokens[static_cast<size_t>(i * ctx + p + 1)]; };
     if (truncate) {
       for (int32_t p0 = first; p0 < ctx - 1; p0 += kLanes) {
@@ -79,7 +79,7 @@ PerplexityResult perplexity_bounded(Transformer& tf, std::span<const TokenId> to
           cache.clear(lane);
           for (int32_t q = start; q <= p; ++q) {
             const TokenId t =
-                q == start && tok.bos() >= 0 ? tok.bos() : chunk[static_cast<size_t>(q)];
+                q == start && tok.adds_bos() ? tok.bos() : chunk[static_cast<size_t>(q)];
             b.add(t, q - start, lane, q == p);
           }
         }
@@ -121,7 +121,7 @@ PerplexityResult perplexity(Transformer& tf, std::span<const TokenId> tokens, in
   KvCache cache = tf.make_cache(ctx, 1, kv_type);
   for (int64_t i = 0; i < r.n_chunks; ++i) {
     std::vector<TokenId> chunk(tokens.begin() + i * ctx, tokens.begin() + (i + 1) * ctx);
-    if (tok.bos() >= 0) chunk[0] = tok.bos();
+    if (tok.adds_bos()) chunk[0] = tok.bos();  // llama.cpp's perplexity does the same
     cache.clear(0);
     Batch b;
     for (int32_t p = 0; p < ctx; ++p)

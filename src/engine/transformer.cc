@@ -135,8 +135,8 @@ void Transformer::score_attention(const Batch& b, KvCache& cache, int64_t layer)
         // SnapKV looks at the last `window` queries only (earlier rows would be overwritten);
         // H2O counts every decoded query, but of a prompt chunk only its last kPromptQueries:
         // scoring all of them would cost a second attention pass over the whole prompt.
-        if (pos <= last_pos[static_cast<size_t>(seq)] -
-                       (snap ? cache.budget().window : kPromptQueries))
+        if (pos <=
+            last_pos[static_cast<size_t>(seq)] - (snap ? cache.budget().window : kPromptQueries))
           continue;
         const int32_t n_kv = cells_[t] + 1;
         float* acc = snap ? cache.snap_scores(layer, seq, g, pos) : cache.h2o_scores(layer, seq, g);
@@ -239,6 +239,12 @@ std::span<const float> Transformer::forward(const Batch& b, KvCache& cache,
   rope.freq_scale = c.rope_freq_scale;
   rope.neox = c.rope_neox;
   rope.freq_factors = w.rope_factors;
+  if (c.rope_yarn) {
+    rope.ext_factor = 1.0f;
+    rope.attn_factor = c.yarn_attn_factor;
+    kernels::yarn_corr_dims(c.n_rot, c.rope_n_ctx_orig, c.rope_freq_base, c.yarn_beta_fast,
+                            c.yarn_beta_slow, rope.corr_dims);
+  }
 
   auto observe = [&](int64_t l, LinearGroup g, const float* x, int64_t cols) {
     if (hooks && hooks->on_linear_input) hooks->on_linear_input(l, g, x, N, cols);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <numbers>
 
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "kernels/ops-inl.h"
@@ -47,11 +48,20 @@ void rope(float* x, int64_t n_heads, int64_t pos, const RopeParams& p) {
     sn = heap.get() + half;
   }
   float theta_extrap = static_cast<float>(pos);
+  float mscale = p.attn_factor;
+  if (p.ext_factor != 0.0f) mscale *= 1.0f + 0.1f * std::log(1.0f / p.freq_scale);
   for (int64_t i = 0; i < half; ++i) {
     const float ff = p.freq_factors ? p.freq_factors[i] : 1.0f;
-    const float theta = p.freq_scale * (theta_extrap / ff);
-    cs[i] = std::cos(theta);
-    sn[i] = std::sin(theta);
+    const float extrap = theta_extrap / ff;
+    float theta = p.freq_scale * extrap;
+    if (p.ext_factor != 0.0f) {
+      const float y = (static_cast<float>(i) - p.corr_dims[0]) /
+                      std::max(0.001f, p.corr_dims[1] - p.corr_dims[0]);
+      const float ramp = (1.0f - std::min(1.0f, std::max(0.0f, y))) * p.ext_factor;
+      theta = theta * (1.0f - ramp) + extrap * ramp;
+    }
+    cs[i] = std::cos(theta) * mscale;
+    sn[i] = std::sin(theta) * mscale;
     theta_extrap *= theta_scale;
   }
   for (int64_t h = 0; h < n_heads; ++h) {
@@ -65,6 +75,18 @@ void rope(float* x, int64_t n_heads, int64_t pos, const RopeParams& p) {
       v[b] = x0 * sn[i] + x1 * cs[i];
     }
   }
+}
+
+void yarn_corr_dims(int64_t rot_dims, int64_t n_ctx_orig, float freq_base, float beta_fast,
+                    float beta_slow, float dims[2]) {
+  const float n = static_cast<float>(rot_dims);
+  auto corr_dim = [&](float n_rot) {
+    return n *
+           std::log(static_cast<float>(n_ctx_orig) / (n_rot * 2.0f * std::numbers::pi_v<float>)) /
+           (2.0f * std::log(freq_base));
+  };
+  dims[0] = std::max(0.0f, std::floor(corr_dim(beta_fast)));
+  dims[1] = std::min(n - 1.0f, std::ceil(corr_dim(beta_slow)));
 }
 
 void softmax(float* x, int64_t n) {

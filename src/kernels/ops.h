@@ -19,7 +19,16 @@ struct RopeParams {
   float freq_scale = 1.0f;
   bool neox = false;
   const float* freq_factors = nullptr;  // rot_dims/2 entries or null
+  // YaRN (ggml's rope_yarn): ext_factor 1 ramps each pair between interpolated and
+  // extrapolated angles over corr_dims; attn_factor scales cos and sin.
+  float ext_factor = 0.0f;
+  float attn_factor = 1.0f;
+  float corr_dims[2] = {0.0f, 0.0f};
 };
+// ggml_rope_yarn_corr_dims: the pair range over which YaRN ramps, for a model trained on
+// n_ctx_orig positions.
+void yarn_corr_dims(int64_t rot_dims, int64_t n_ctx_orig, float freq_base, float beta_fast,
+                    float beta_slow, float dims[2]);
 void rope(float* x, int64_t n_heads, int64_t pos, const RopeParams& p);
 
 // In-place numerically stable softmax over n values.

@@ -105,12 +105,23 @@ ModelConfig ModelConfig::from_gguf(const GgufFile& f) {
     throw f.error(
         fmt::format("{}rope.dimension_count = {} is invalid: it must be even", a, c.n_rot));
   const std::string scaling = f.get_string(a + "rope.scaling.type", "none");
-  if (scaling == "linear") {
+  if (scaling == "linear" || scaling == "yarn") {
     const double factor = finite_positive(f, a + "rope.scaling.factor", 1.0);
     c.rope_freq_scale = static_cast<float>(1.0 / factor);
   } else if (scaling != "none" && scaling != "") {
-    throw f.error(
-        fmt::format("unsupported {}rope.scaling.type '{}' (supported: none, linear)", a, scaling));
+    throw f.error(fmt::format(
+        "unsupported {}rope.scaling.type '{}' (supported: none, linear, yarn)", a, scaling));
+  }
+  if (scaling == "yarn") {
+    c.rope_yarn = true;
+    c.rope_n_ctx_orig = int_in_range(f, a + "rope.scaling.original_context_length", 1,
+                                     int64_t{1} << 24, c.n_ctx_train);
+    c.yarn_attn_factor =
+        static_cast<float>(finite_positive(f, a + "rope.scaling.yarn_attn_factor", 1.0));
+    c.yarn_beta_fast =
+        static_cast<float>(finite_positive(f, a + "rope.scaling.yarn_beta_fast", 32.0));
+    c.yarn_beta_slow =
+        static_cast<float>(finite_positive(f, a + "rope.scaling.yarn_beta_slow", 1.0));
   }
   refuse_experts(f, a);
   c.rope_neox = c.arch != "llama";

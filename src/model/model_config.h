@@ -22,10 +22,17 @@ struct ModelConfig {
   int64_t n_rot = 0;     // rope.dimension_count, or head_dim
   float rms_eps = 1e-5f;
   float rope_freq_base = 10000.0f;
-  float rope_freq_scale = 1.0f;  // 1 / rope.scaling.factor for linear scaling
-  bool rope_neox = false;        // qwen2/qwen3 rotate (i, i + n_rot/2) pairs
-  bool qkv_bias = false;         // qwen2
-  bool qk_norm = false;          // qwen3
+  float rope_freq_scale = 1.0f;  // 1 / rope.scaling.factor for linear and YaRN scaling
+  // YaRN (rope.scaling.type = yarn): low frequencies interpolated, high ones extrapolated,
+  // ramped between the dimensions set by beta_fast/beta_slow for the original context.
+  bool rope_yarn = false;
+  int64_t rope_n_ctx_orig = 0;  // rope.scaling.original_context_length (else training context)
+  float yarn_attn_factor = 1.0f;
+  float yarn_beta_fast = 32.0f;
+  float yarn_beta_slow = 1.0f;
+  bool rope_neox = false;  // qwen2/qwen3 rotate (i, i + n_rot/2) pairs
+  bool qkv_bias = false;   // qwen2
+  bool qk_norm = false;    // qwen3
 
   // Throws ModelFileError naming the file and key for missing or inconsistent values.
   static ModelConfig from_gguf(const GgufFile& file);

@@ -37,7 +37,7 @@ Calibration load_calibration(const std::string& path, const engine::Model& model
   const int64_t n_chunks = n_tokens / ctx;
   for (int64_t i = 0; i < n_chunks; ++i) {
     std::vector<tokenizer::TokenId> chunk(tokens.begin() + i * ctx, tokens.begin() + (i + 1) * ctx);
-    chunk[0] = tok.bos();  // each chunk is read as the start of a text
+    if (tok.adds_bos()) chunk[0] = tok.bos();  // each chunk read as the start of a text
     c.chunks.push_back(std::move(chunk));
   }
   c.n_tokens = n_chunks * ctx;

@@ -59,6 +59,9 @@ class Tokenizer {
   int32_t n_vocab() const { return static_cast<int32_t>(vocab_.tokens.size()); }
   TokenId bos() const { return vocab_.bos; }
   TokenId eos() const { return vocab_.eos; }
+  // Whether texts start with BOS (tokenizer.ggml.add_bos_token, else the vocab type's
+  // default): GPT-2-style vocabularies usually do not, and their chunks must not get one.
+  bool adds_bos() const { return vocab_.add_bos && vocab_.bos >= 0; }
   bool is_eog(TokenId id) const;  // end of generation: EOS, EOT and similar control tokens
 
   std::string decode(const std::vector<TokenId>& ids, bool render_special = false) const;

@@ -98,6 +98,44 @@ TEST(Ops, RopeVariants) {
   }
 }
 
+// YaRN against the paper's definition in doubles: pairs below corr_dims[0] keep the
+// extrapolated angle, pairs above corr_dims[1] the interpolated one, a linear ramp between,
+// and every pair is scaled by attn_factor * (1 + 0.1 ln(1/scale)).
+TEST(Ops, RopeYarnRampsBetweenInterpolationAndExtrapolation) {
+  std::mt19937 rng(4);
+  RopeParams p;
+  p.head_dim = p.rot_dims = 64;
+  p.freq_base = 10000.0f;
+  p.freq_scale = 0.25f;
+  p.ext_factor = 1.0f;
+  p.attn_factor = 0.9f;
+  yarn_corr_dims(p.rot_dims, 32, p.freq_base, 32.0f, 1.0f, p.corr_dims);
+  // ggml: n_dims * ln(32 / (beta * 2 pi)) / (2 ln 10000) -> floor / ceil, clamped.
+  const auto dim = [](double beta) {
+    return 64 * std::log(32 / (beta * 2 * M_PI)) / (2 * std::log(10000.0));
+  };
+  EXPECT_EQ(p.corr_dims[0], std::max(0.0, std::floor(dim(32))));
+  EXPECT_EQ(p.corr_dims[1], std::min(63.0, std::ceil(dim(1))));
+  ASSERT_LT(p.corr_dims[0], p.corr_dims[1]);
+  const double mscale = 0.9 * (1 + 0.1 * std::log(4.0));
+  for (int64_t pos : {1, 40, 100}) {
+    auto x = random_vec(64, rng);
+    auto got = x;
+    rope(got.data(), 1, pos, p);
+    for (int64_t i = 0; i < 32; ++i) {
+      const double extrap = pos * std::pow(10000.0, -2.0 * i / 64);
+      const double y =
+          (i - p.corr_dims[0]) / std::max(0.001, double(p.corr_dims[1] - p.corr_dims[0]));
+      const double ramp = 1 - std::min(1.0, std::max(0.0, y));
+      const double theta = 0.25 * extrap * (1 - ramp) + extrap * ramp;
+      const double x0 = x[2 * i], x1 = x[2 * i + 1];
+      EXPECT_NEAR(got[2 * i], mscale * (x0 * std::cos(theta) - x1 * std::sin(theta)), 2e-3) << i;
+      EXPECT_NEAR(got[2 * i + 1], mscale * (x0 * std::sin(theta) + x1 * std::cos(theta)), 2e-3)
+          << i;
+    }
+  }
+}
+
 TEST(Ops, RopePositionZeroIsIdentityAndNormPreserved) {
   std::mt19937 rng(3);
   RopeParams p;

@@ -142,10 +142,29 @@ TEST(ModelConfigValidation, RopeFrequencyBaseAndScalingMustBeFinitePositive) {
   const Overrides linear = {{"llama.rope.scaling.type", GgufValue(std::string("linear"))}};
   expect_refused("llama.rope.scaling.factor", GgufValue(kNaN), "= nan is invalid", linear);
   expect_refused("llama.rope.scaling.factor", GgufValue(0.0f), "= 0 is invalid", linear);
-  expect_refused("llama.rope.scaling.type", GgufValue(std::string("yarn")), "'yarn'");
+  expect_refused("llama.rope.scaling.type", GgufValue(std::string("longrope")), "'longrope'");
   Overrides ok = linear;
   ok.emplace_back("llama.rope.scaling.factor", GgufValue(4.0f));
   EXPECT_FLOAT_EQ(load(ok).rope_freq_scale, 0.25f);
+  EXPECT_FALSE(load(ok).rope_yarn);
+}
+
+TEST(ModelConfigValidation, YarnReadsItsOriginalContextAndBetas) {
+  const Overrides yarn = {{"llama.rope.scaling.type", GgufValue(std::string("yarn"))},
+                          {"llama.rope.scaling.factor", GgufValue(4.0f)}};
+  const auto plain = load(yarn);
+  EXPECT_TRUE(plain.rope_yarn);
+  EXPECT_FLOAT_EQ(plain.rope_freq_scale, 0.25f);
+  EXPECT_EQ(plain.rope_n_ctx_orig, plain.n_ctx_train);  // absent: the training context
+  EXPECT_FLOAT_EQ(plain.yarn_beta_fast, 32.0f);
+  EXPECT_FLOAT_EQ(plain.yarn_beta_slow, 1.0f);
+  Overrides given = yarn;
+  given.emplace_back("llama.rope.scaling.original_context_length", GgufValue(uint32_t{4096}));
+  given.emplace_back("llama.rope.scaling.yarn_beta_fast", GgufValue(16.0f));
+  const auto set = load(given);
+  EXPECT_EQ(set.rope_n_ctx_orig, 4096);
+  EXPECT_FLOAT_EQ(set.yarn_beta_fast, 16.0f);
+  expect_refused("llama.rope.scaling.yarn_beta_slow", GgufValue(kNaN), "= nan is invalid", yarn);
 }
 
 TEST(ModelConfigValidation, ContextLengthMustBeBetween16And2To24) {

@@ -1,5 +1,5 @@
 // grammar_accepts: Tandem's GBNF recognizer (src/grammar/) as a filter, for the parity test
-// against llama.cpp (tests/grammar_parity/parity.test.mjs).
+// against llama.cpp (tests/llamacpp/grammar.test.mjs).
 //
 //   grammar_accepts GRAMMAR.gbnf < candidates.jsonl
 //

@@ -1,0 +1,163 @@
+// llama.cpp as the engine's oracle (issue 18): for every architecture x weight type the README
+// lists as supported, a tiny random-weight model written by `tandem synth` must give, in
+// Tandem and in llama.cpp (node-llama-cpp 3.21.1, its prebuilt CPU binaries, in-process):
+//   - Tandem's 32 greedy tokens after a fixed prompt are llama.cpp's argmax at every step
+//     (teacher-forced), or within a rounding tie of it (printed),
+//   - the same perplexity (llama.cpp's methodology: chunks of CTX tokens, BOS in front of each
+//     chunk only when the vocabulary adds one, the second half of each chunk scored), within
+//     0.2% for 8- and 16-bit weights and 0.5% for 4-bit ones.
+// llama.cpp's side of the perplexity is computed here from its per-position probabilities
+// (LlamaContextSequence.controlledEvaluate), the same sums llama-perplexity makes.
+//
+// Models: `llama` with a SentencePiece vocabulary (stories260K's) and with a GPT-2 byte-level
+// BPE one (no BOS: the case that was 2% off). Tokenizers: tokenizer.test.mjs, `qwen2` and `qwen3` with the GPT-2 vocabulary;
+// dim 256 so that every K-quant block fits; and RoPE scaling (YaRN, linear) on F16 models.
+//
+// Environment: TANDEM_BINARY (set by CTest), TANDEM_SHARED (default ../../../shared beside the
+// checkout), ORACLE_TYPES (comma list, default F16,Q8_0,Q4_0,Q4_K_M), ORACLE_ARCHS.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { getLlama, LlamaLogLevel } from 'node-llama-cpp';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const TANDEM = process.env.TANDEM_BINARY;
+const SHARED = process.env.TANDEM_SHARED ?? path.resolve(here, '../../../shared');
+const TYPES = (process.env.ORACLE_TYPES ?? 'F16,Q8_0,Q4_0,Q4_K_M').split(',');
+const VOCABS = {
+  spm: path.join(SHARED, 'models/stories260K/stories260K-f32.gguf'),
+  gpt2: path.join(SHARED, 'tokenizers/ggml-vocab-gpt-2.gguf'),
+};
+const ARCHS = [
+  { name: 'llama-spm', arch: 'llama', vocab: 'spm' },
+  { name: 'llama-bpe', arch: 'llama', vocab: 'gpt2' },
+  { name: 'qwen2', arch: 'qwen2', vocab: 'gpt2' },
+  { name: 'qwen3', arch: 'qwen3', vocab: 'gpt2' },
+  // RoPE scaling, F16 only (the rotation is independent of the weight type): YaRN with a
+  // 32-token original context, so the 64-token chunks run past it, on both pair layouts.
+  { name: 'llama-yarn', arch: 'llama', vocab: 'spm', types: ['F16'], extra: ['--rope-scaling', 'yarn', '--rope-factor', '4', '--rope-orig-ctx', '32'] },
+  { name: 'qwen2-yarn', arch: 'qwen2', vocab: 'gpt2', types: ['F16'], extra: ['--rope-scaling', 'yarn', '--rope-factor', '4', '--rope-orig-ctx', '32'] },
+  { name: 'llama-linear', arch: 'llama', vocab: 'spm', types: ['F16'], extra: ['--rope-scaling', 'linear', '--rope-factor', '2'] },
+].filter((a) => !process.env.ORACLE_ARCHS || process.env.ORACLE_ARCHS.split(',').includes(a.name));
+const CTX = 64;
+// Largest log-probability gap (nats, under llama.cpp) accepted as a rounding tie when the
+// engines' argmax differ. Both quantize activations to 8 bits for quantized weights, but not
+// identically (llama.cpp: q8_0 with an fp16 scale, q8_K for K-quants), and random weights give
+// flat logits, so near-ties are common; F16 weights leave only float summation order.
+const TIE = { F16: 0.01, Q8_0: 0.05, Q4_0: 0.1, Q4_K_M: 0.1 };
+const GREEDY = 32;
+const PROMPT = 'Once upon a time';
+
+let llama;
+let dir;
+let pplText;
+
+const tandem = (...args) => execFileSync(TANDEM, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 24 });
+
+before(async () => {
+  assert.ok(TANDEM, 'TANDEM_BINARY must name the tandem executable');
+  llama = await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error, progressLogs: false });
+  dir = mkdtempSync(path.join(tmpdir(), 'tandem-oracle-'));
+  // Text none of the models saw; long enough for a few chunks under either vocabulary.
+  pplText = path.join(dir, 'ppl.txt');
+  writeFileSync(pplText, readFileSync(path.join(SHARED, 'eval/tinystories/stories_dev.txt'), 'utf8').slice(0, 1500));
+});
+
+after(async () => {
+  await llama?.dispose();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+// llama.cpp's perplexity over the same file, from per-position probabilities.
+async function llamaPerplexity(model) {
+  const context = await model.createContext({ contextSize: CTX, batchSize: CTX, sequences: 1, threads: 2 });
+  try {
+    const seq = context.getSequence();
+    const addBos = model.tokens.shouldPrependBosToken;
+    const bos = model.tokens.bos;
+    let tokens = model.tokenize(readFileSync(pplText, 'utf8'));
+    if (addBos) tokens = [bos, ...tokens];
+    const chunks = Math.floor(tokens.length / CTX);
+    assert.ok(chunks >= 2, `the perplexity text gives only ${tokens.length} tokens`);
+    const first = CTX / 2;
+    let nll = 0;
+    let n = 0;
+    for (let c = 0; c < chunks; c++) {
+      const chunk = tokens.slice(c * CTX, (c + 1) * CTX);
+      if (addBos) chunk[0] = bos;
+      await seq.clearHistory();
+      const input = chunk.map((t, j) => (j >= first && j < CTX - 1 ? [t, { generateNext: { probabilities: true } }] : t));
+      const out = await seq.controlledEvaluate(input);
+      for (let j = first; j < CTX - 1; j++) {
+        nll -= Math.log(out[j].next.probabilities.get(tokens[c * CTX + j + 1]));
+        n++;
+      }
+    }
+    return Math.exp(nll / n);
+  } finally {
+    await context.dispose();
+  }
+}
+
+// Tandem's greedy tokens read by llama.cpp, teacher-forced: at every step llama.cpp's own
+// argmax must be Tandem's token, or a near-tie with it (their log-probabilities under llama.cpp
+// within `tie` nats: random-weight models have flat logits, and the two engines round
+// activations differently for quantized weights). Returns the steps that were ties.
+async function checkGreedy(model, ids, tie) {
+  const context = await model.createContext({ contextSize: 128, batchSize: 128, sequences: 1, threads: 2 });
+  try {
+    const seq = context.getSequence();
+    let prompt = model.tokenize(PROMPT);
+    if (model.tokens.shouldPrependBosToken) prompt = [model.tokens.bos, ...prompt];
+    const all = [...prompt, ...ids];
+    const input = all.map((t, j) => (j >= prompt.length - 1 && j < all.length - 1 ? [t, { generateNext: { probabilities: true } }] : t));
+    const out = await seq.controlledEvaluate(input);
+    const ties = [];
+    for (let i = 0; i < ids.length; i++) {
+      const probs = out[prompt.length - 1 + i].next.probabilities;
+      const [best, pBest] = probs.entries().next().value;
+      if (best === ids[i]) continue;
+      const gap = Math.log(pBest) - Math.log(probs.get(ids[i]) ?? 0);
+      assert.ok(gap <= tie, `step ${i}: Tandem chose ${ids[i]}, llama.cpp ${best}, ${gap.toFixed(4)} nats apart (tie tolerance ${tie})`);
+      ties.push(`step ${i}: ${ids[i]} vs ${best} (${gap.toExponential(2)} nats)`);
+    }
+    return ties;
+  } finally {
+    await context.dispose();
+  }
+}
+
+for (const a of ARCHS) {
+  for (const type of a.types ?? TYPES) {
+    test(`${a.name} ${type}: greedy tokens and perplexity match llama.cpp`, async () => {
+      const file = path.join(dir, `${a.name}-${type}.gguf`);
+      tandem('synth', '--like', 'custom', '--arch', a.arch, '--dim', '256', '--layers', '2', '--heads', '4',
+        '--kv-heads', '2', '--ff', '512', '--ctx', '256', '--type', type, '--vocab-from', VOCABS[a.vocab],
+        '--seed', '7', '-o', file, ...(a.extra ?? []));
+      const model = await llama.loadModel({ modelPath: file });
+      try {
+        const run = spawnSync(TANDEM, ['run', '-m', file, '-p', PROMPT, '-n', String(GREEDY), '--temp', '0', '-t', '2', '--token-ids'], { encoding: 'utf8' });
+        assert.equal(run.status, 0, run.stderr);
+        const ids = JSON.parse(/token ids: (\[.*\])/.exec(run.stderr)[1]);
+        assert.equal(ids.length, GREEDY);
+        const ties = await checkGreedy(model, ids, TIE[type] ?? 0.1);
+        if (ties.length) console.log(`${a.name} ${type}: greedy near-ties: ${ties.join('; ')}`);
+
+        const report = tandem('ppl', '-m', file, '-f', pplText, '-c', String(CTX), '-t', '2');
+        const ours = Number(/PPL = ([0-9.]+)/.exec(report)?.[1]);
+        const theirs = await llamaPerplexity(model);
+        const tolerance = type.startsWith('Q4') ? 0.005 : 0.002;
+        const rel = Math.abs(ours - theirs) / theirs;
+        console.log(`${a.name} ${type}: PPL tandem ${ours.toFixed(4)} llama.cpp ${theirs.toFixed(4)} (${(100 * rel).toFixed(4)}%)`);
+        assert.ok(rel <= tolerance, `perplexity ${ours} vs llama.cpp ${theirs}: ${(100 * rel).toFixed(3)}% > ${100 * tolerance}%`);
+      } finally {
+        await model.dispose();
+        rmSync(file, { force: true });
+      }
+    });
+  }
+}
