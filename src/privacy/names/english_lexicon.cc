@@ -1,5 +1,6 @@
 #include "privacy/names/english_lexicon.h"
 
+#include "privacy/names/english_name_lists.h"
 #include "privacy/names/names.h"
 
 #include <algorithm>
@@ -174,7 +175,7 @@ bool syllables(std::string_view s, int max_syllables) {
 FirstName english_first_name(std::string_view w) {
   if (in(kClearFirst, w)) return FirstName::kClear;
   if (in(kAmbiguousFirst, w)) return FirstName::kAmbiguous;
-  return FirstName::kNone;
+  return listed_given_name(w) ? FirstName::kListed : FirstName::kNone;
 }
 bool english_family_name(std::string_view w) {
   return in(kFamily, w);

@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "privacy/names/english_lexicon.h"
+#include "privacy/names/english_name_lists.h"
 
 namespace tandem::privacy {
 namespace {
@@ -327,6 +328,13 @@ std::vector<Span> find_bare_english_names(std::string_view text) {
       emit(next && surname_like(*next) ? next : &w);
       continue;
     }
+    // A listed given name of another country before a family-name-like word: Fatima Larsen,
+    // Diego Kowalski. Alone it is judged as a word in no list (below).
+    if (first == FirstName::kListed && next && surname_like(*next) &&
+        !pinyin_phrase(std::string(w.text) + " " + std::string(next->text))) {
+      emit(next);
+      continue;
+    }
     if (first == FirstName::kAmbiguous) {
       if (family_next || (next && surname_like(*next) &&
                           (!w.sentence_start || set_in_chinese(text, w.begin, next->end))))
@@ -337,8 +345,12 @@ std::vector<Span> find_bare_english_names(std::string_view text) {
         emit(&w);
       continue;
     }
-    // A word in no list: a name before a family name, or after a cue, or before a verb.
-    if (family_next && !english_family_name(w.text)) {
+    // A word in no list: a name before a family name, or after a cue, or before a verb. A
+    // family name of the generated lists counts inside a sentence only (Santa Cruz, Las Vegas
+    // begin one as often as a person does; inside one they follow "in" or "to").
+    const bool listed_family_next = next && next->capitalised && !w.sentence_start &&
+                                    listed_family_name(next->text) && !weak_cue;
+    if ((family_next || listed_family_next) && !english_family_name(w.text)) {
       emit(next);
       continue;
     }

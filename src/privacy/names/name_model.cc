@@ -279,6 +279,39 @@ void veto_weak_names(std::string_view text, std::vector<Span>& names,
   });
 }
 
+void shift_name_bounds(std::string_view text, std::vector<Span>& names,
+                       const std::vector<NameCandidate>& scored) {
+  auto exact = [&](const Span& n) -> const NameCandidate* {
+    const auto it = std::lower_bound(
+        scored.begin(), scored.end(), n, [](const NameCandidate& c, const Span& s) {
+          return c.begin != s.first ? c.begin < s.first : c.end < s.second;
+        });
+    return it != scored.end() && it->begin == n.first && it->end == n.second ? &*it : nullptr;
+  };
+  for (size_t k = 0; k < names.size(); ++k) {
+    const Span n = names[k];
+    const NameCandidate* own = exact(n);
+    if (own == nullptr || famous_chinese_name_at(text, n.first) == n.second - n.first) continue;
+    // Candidates start at most two characters before the name (a compound surname + one).
+    const size_t from = n.first >= 2 * kHan ? n.first - 2 * kHan : 0;
+    auto it = std::lower_bound(scored.begin(), scored.end(), from,
+                               [](const NameCandidate& c, size_t at) { return c.begin < at; });
+    const NameCandidate* best = nullptr;
+    for (; it != scored.end() && it->begin < n.second; ++it) {
+      // Never a longer span holding the whole name: most training names have three
+      // characters, so the model reads a verb after a two-character name as its last given
+      // character (吕澈|拉进群) more often than the rules do; it is trusted to cut and to shift.
+      if (it->end <= n.first || (it->begin <= n.first && it->end >= n.second)) continue;
+      if (it->score < kNameModelShiftFloor || it->score < own->score + kNameModelShift) continue;
+      if ((best == nullptr || it->score > best->score) && !ruled_out(text, *it)) best = &*it;
+    }
+    if (best == nullptr) continue;
+    const bool clear = (k == 0 || names[k - 1].second <= best->begin) &&
+                       (k + 1 == names.size() || best->end <= names[k + 1].first);
+    if (clear) names[k] = {best->begin, best->end};
+  }
+}
+
 std::vector<Span> confident_model_names(std::string_view text,
                                         const std::vector<NameCandidate>& scored,
                                         const std::vector<Span>& taken) {
