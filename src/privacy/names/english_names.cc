@@ -252,7 +252,16 @@ void add_mentions_and_partners(std::string_view text, const std::vector<Word>& w
           adjacent(text, words, std::max(i, other) - 1) && covered(words[other]))
         name = true;
     }
-    if (name) extra.emplace_back(w.begin, w.end);
+    if (!name) continue;
+    // A partner keeps its family name: "Steve Jobs or Oprah Winfrey", not "Oprah" alone.
+    const bool mention = found.contains(w.text);
+    if (!mention && adjacent(text, words, i + 1) && surname_like(words[i + 1]) &&
+        !covered(words[i + 1])) {
+      extra.emplace_back(w.begin, words[i + 1].end);
+      ++i;
+      continue;
+    }
+    extra.emplace_back(w.begin, w.end);
   }
   out.insert(out.end(), extra.begin(), extra.end());
   std::sort(out.begin(), out.end());
@@ -312,9 +321,15 @@ std::vector<Span> find_bare_english_names(std::string_view text) {
                : &w);
       continue;
     }
-    // Pinyin: Zhang Wei, Li Na, Wei Zhang. The surname must not be an English word ("He").
+    // Pinyin: Zhang Wei, Li Na, Wei Zhang. The surname must not be an English word ("He"),
+    // unless it is capitalised inside a sentence before a given name of two or more syllables
+    // that is no English word ("and He Yuxue"): the pronoun is capitalised only at the start.
+    const bool word_surname = pinyin_surname(w.text) && common_capitalised_word(w.text) &&
+                              !w.sentence_start && next && next->text.size() >= 4 &&
+                              !common_capitalised_word(next->text);
     if (next && next->capitalised &&
-        ((pinyin_surname(w.text) && !common_capitalised_word(w.text) && pinyin_word(next->text)) ||
+        ((pinyin_surname(w.text) && (!common_capitalised_word(w.text) || word_surname) &&
+          pinyin_word(next->text)) ||
          (pinyin_word(w.text) && pinyin_surname(next->text) &&
           !common_capitalised_word(next->text))) &&
         !pinyin_phrase(std::string(w.text) + " " + std::string(next->text))) {

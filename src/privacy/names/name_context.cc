@@ -1,5 +1,8 @@
 #include "privacy/names/name_context.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include "privacy/names/table_index.h"
 
 namespace tandem::privacy {
@@ -64,6 +67,11 @@ bool title_at(std::string_view text, size_t pos) {
   for (auto t : kTitles)
     if (rest.starts_with(t)) return true;
   return false;
+}
+
+bool is_person_role(std::string_view word) {
+  return std::find(std::begin(kRolesBefore), std::end(kRolesBefore), word) !=
+         std::end(kRolesBefore);
 }
 
 int left_context(std::string_view text, size_t begin) {
