@@ -59,10 +59,17 @@ std::string english_address_pattern() {
       "[0-9]{1,5},? (?:Rue|Avenue|Boulevard|Place|Via|Viale|Calle|Avenida|Rua|Piazza|Strada)"
       "(?: (?:de|du|des|del|della|di|da|do|la|le|los|las))* [A-Z][a-z]+(?: [A-Z][a-z]+)?";
   const std::string unit = "(?:,? (?:Apt\\.?|Apartment|Suite|Unit|#) ?[0-9A-Za-z\\-]+)?";
-  // Then a district and a city: ", Huangpu District, Shanghai", ", Paris".
+  // Then a district and up to two place names: ", Huangpu District, Shanghai", ", Paris",
+  // ", Wan Chai, Hong Kong". Then a postal code, which is part of the address: a US state and
+  // ZIP (", MA 02142"), a Canadian province and code (", ON M4E 2L9"), a UK postcode
+  // (" E14 2AG"); the city alone left them to be sent.
+  const std::string postal =
+      "(?:,? (?:[A-Z]{2} )?[0-9]{5}(?:-[0-9]{4})?|, [A-Z]{2} [A-Z][0-9][A-Z] [0-9][A-Z][0-9]|"
+      " [A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2})?";
   const std::string after =
       "(?:, [A-Z][a-z]+(?: [A-Z][a-z]+)? (?:District|County|Province|State|Borough))?"
-      "(?:, [A-Z][a-z]+(?: [A-Z][a-z]+)?)?";
+      "(?:, [A-Z][a-z]+(?: [A-Z][a-z]+)?){0,2}" +
+      postal;
   return "\\b(" + before + "(?:" + street + "|" + romance + ")" + unit + after + ")";
 }
 
