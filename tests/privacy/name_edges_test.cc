@@ -43,6 +43,11 @@ TEST(EnglishNames, GivenNamesOfManyCountries) {
   EXPECT_EQ(found("Book a table under the name Ingrid Castillo.", PiiType::kName),
             V{"Ingrid Castillo"});
   EXPECT_EQ(found("Tai Chi in the park every morning.", PiiType::kName), V{});
+  // A listed family name after a word in no list: inside a sentence, or as a chat speaker.
+  EXPECT_EQ(found("Did Grace Novak call?", PiiType::kName), V{"Grace Novak"});
+  EXPECT_EQ(found("Hunter Sullivan: running late", PiiType::kName), V{"Hunter Sullivan"});
+  for (const char* text : {"We drove to Santa Cruz.", "Las Vegas is hot.", "Fly to Puerto Rico."})
+    EXPECT_TRUE(found(text, PiiType::kName).empty()) << text;
 }
 
 TEST(EnglishNames, PartnersKeepTheirFamilyNameAndHeIsASurnameMidSentence) {

@@ -94,6 +94,8 @@ constexpr std::string_view kCommonCaps[] = {
     "Airport", "Station", "Park", "Lake", "River", "Mountain", "North", "South", "East", "West",
     "San", "Los", "Angeles", "Francisco", "Washington", "Boston", "Seattle", "Chicago", "Texas",
     "California", "Singapore", "Taiwan", "Macau",
+    // words that start place names and are also given names in some countries' lists
+    "Santa", "Santo", "Las", "Puerto", "Monte",
     // street words of other languages, before a particle as names are (Rue de la Paix)
     "Rue", "Via", "Viale", "Calle", "Avenida", "Rua", "Piazza", "Plaza", "Place", "Boulevard",
     "Chemin", "Strada", "Paseo", "Camino", "Platz",

@@ -361,9 +361,11 @@ std::vector<Span> find_bare_english_names(std::string_view text) {
       continue;
     }
     // A word in no list: a name before a family name, or after a cue, or before a verb. A
-    // family name of the generated lists counts inside a sentence only (Santa Cruz, Las Vegas
-    // begin one as often as a person does; inside one they follow "in" or "to").
-    const bool listed_family_next = next && next->capitalised && !w.sentence_start &&
+    // family name of the generated lists counts inside a sentence (Santa Cruz, Las Vegas
+    // begin one as often as a person does; inside one they follow "in" or "to"), or before
+    // the colon of a speaker in a chat log ("Victor Sullivan: see you").
+    const bool speaker = next && text.substr(next->end).starts_with(": ");
+    const bool listed_family_next = next && next->capitalised && (!w.sentence_start || speaker) &&
                                     listed_family_name(next->text) && !weak_cue;
     if ((family_next || listed_family_next) && !english_family_name(w.text)) {
       emit(next);
