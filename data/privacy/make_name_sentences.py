@@ -230,13 +230,35 @@ NEG_TEMPLATES = """
 """.strip().split("\n")
 
 
+# Contexts built from parts: what comes right before a name ({L}) and right after it ({V}).
+# The fixed templates above put a name mostly at the start or after a handful of cue words;
+# real chat puts it after any verb or time word and before any verb, often a one-character
+# verb that also makes given names (开 点 写 欠), so the model must see those edges to learn
+# where a name ends. Written from general usage, not from any test file.
+BEFORE = """给 和 跟 与 找 问问 通知 告诉 转告 提醒 请 让 叫 等 帮 替 祝 是 把 由 向 对 被 陪 带
+还有 以及 或者 联系 麻烦 抄送 抄送给 改成 换成 交给 留给 发给 打给 见到 遇到 碰到 看到 听说
+记得 想念 喜欢 邀请 安排 推荐 介绍 表扬 恭喜 感谢 谢谢 问一下 说一下 找一下 催一下 叫上 喊上
+周一 周二 周五 今天 昨天 明天 晚上 中午 晚饭 早上 刚才 后来 于是 然后 其实 可是 但是 因为 所以
+我和 你和 他和 我跟 我让 我问 我叫 我给 我找 你找 你问 你给 记得给 别忘了叫 顺便问问""".split()
+AFTER = """开会 开车来接我 开了个会 欠我两百 欠他一顿饭 点了一份{W} 点的{W} 写的{W} 写了一篇文章
+买了{W} 送了我一个{W} 借了我的{W} 拿走了{W} 问我{W}的事 找你有事 帮我搬家 教我们{W} 带孩子去{P}
+去{P}了 来了没有 要请假 想换工作 请客吃饭 打电话来了 的电话 的电话号码是多少 的微信 的{W}
+推荐的{W} 这个名字挺好听的 都说要来 也来吗 不来了 没来 在吗 在{P} 给我发了{W} 发来的{W}
+刚到 先走了 生病了 怎么样了 是谁 是我同事 和我一起去 跟我说过 加班到很晚 值班 出差了
+上台领奖 签字了吗 报名了 迟到了 回来了 打了个电话 做的{W} 家里有事 那边怎么说 这周休假
+开视频会 看了{W} 听说了 收到了吗 确认一下 负责{W} 管{W} 交了{W} 订了{W} 定的时间 改的方案""".split()
+
+
 def load_jieba():
-    given, words, places, proper = [], [], [], []
+    given, words, places, proper, word_names = [], [], [], [], []
+    given_chars = set(MODERN + OLDER)
     for line in open(JIEBA, encoding="utf-8"):
         w, f, tag = line.split()
         f = int(f)
         if not all("\u4e00" <= c <= "\u9fff" for c in w):
             continue
+        if tag == "nr" and len(w) == 2 and f >= 20 and w[0] in FREQUENT[:100] and w[1] in given_chars:
+            word_names.append(w)
         if tag == "nr" and 2 <= len(w) <= 3 and (w[0] in FREQUENT or w[:2] in COMPOUND):
             g = w[2:] if w[:2] in COMPOUND else w[1:]
             if g:
@@ -247,13 +269,13 @@ def load_jieba():
             proper.append((w, f))
         elif tag not in ("nr", "nrt", "nrfg") and 2 <= len(w) <= 3 and f >= 50:
             words.append((w, f))
-    return given, words, places, proper
+    return given, words, places, proper, word_names
 
 
 class Sampler:
     def __init__(self, seed):
         self.rng = random.Random(seed)
-        self.given, words, places, proper = load_jieba()
+        self.given, words, places, proper, word_names = load_jieba()
         surname_chars = set(FREQUENT) | {c[0] for c in COMPOUND}
         # Half the filler words start with a surname character: the hard negatives.
         self.words = [w for w, _ in words]
@@ -263,6 +285,9 @@ class Sampler:
         self.places = [w for w, _ in places]
         self.proper = [w for w, _ in proper]
         self.sur_weights_rank = [1.0 / (r + 1) ** 0.9 for r in range(len(FREQUENT))]
+        # Words that jieba also tags as person names, a frequent surname + a given-name
+        # character (高峰, 白雪, 黎明): people are named so, and only context tells.
+        self.word_names = word_names
 
     def surname(self):
         r = self.rng.random()
@@ -286,7 +311,18 @@ class Sampler:
         return rng.choice(MODERN + OLDER)
 
     def name(self):
+        # A few names read as words (江河, 高峰): only the context tells them from the word.
+        if self.word_names and self.rng.random() < 0.03:
+            return self.rng.choice(self.word_names)
         return self.surname() + self.given_name()
+
+    def built_template(self):
+        """A context of parts: something before the name, the name, something after."""
+        rng = self.rng
+        before = rng.choice(BEFORE) if rng.random() < 0.85 else ""
+        after = rng.choice(AFTER)
+        slot = "{N}" if rng.random() < 0.8 else "{W}"  # the same edges around ordinary words
+        return before + slot + after + rng.choice("。，！？ ")
 
     def word(self):
         if self.rng.random() < 0.5:
@@ -353,8 +389,10 @@ def generate(n, seed=20261207):
     out = []
     for k in range(n):
         r = s.rng.random()
-        if r < 0.55:
+        if r < 0.35:
             out.append(s.fill(s.rng.choice(TEMPLATES)))
+        elif r < 0.55:
+            out.append(s.fill(s.built_template()))
         elif r < 0.75:
             out.append(s.fill(s.rng.choice(NEG_TEMPLATES)))
         else:

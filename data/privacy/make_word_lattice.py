@@ -51,7 +51,12 @@ HUNDRED_FAMILY_COMPOUND = (
 
 def surname_tables():
     singles, compounds = famous_surname_tables()
-    return singles | set(HUNDRED_FAMILY), compounds | set(HUNDRED_FAMILY_COMPOUND)
+    # The name model's training names draw surnames from make_name_sentences.FREQUENT; one
+    # missing here is no candidate at all, so its names could never be found (丛 迟 芦 were).
+    # 和 stays out: a conjunction first (the exclusions above).
+    from make_name_sentences import FREQUENT
+    trained = set(FREQUENT) - set("和")
+    return singles | set(HUNDRED_FAMILY) | trained, compounds | set(HUNDRED_FAMILY_COMPOUND)
 
 
 def quantise(cost):

@@ -4,6 +4,8 @@
 #include <array>
 #include <cctype>
 
+#include "privacy/names/table_index.h"
+
 namespace tandem::privacy {
 namespace {
 
@@ -21,11 +23,8 @@ constexpr std::string_view kSentenceChars = "的了与或是有这那个们很�
 // Suffixes that close a level; counting them approximates the number of levels.
 constexpr std::string_view kLevelChars = "省市区县旗镇乡村路街道巷弄号栋幢座元层楼室园厦寓场";
 
-bool contains_char(std::string_view set, std::string_view ch) {
-  for (size_t i = 0; i + 3 <= set.size(); i += 3)
-    if (set.substr(i, 3) == ch) return true;
-  return false;
-}
+// The lists as bitmaps: every character of a Chinese run is tested against them.
+const CharSet kLeadSet(kLeadChars), kSentenceSet(kSentenceChars), kLevelSet(kLevelChars);
 
 bool is_han_at(std::string_view s, size_t i) {
   // Han characters used here are three UTF-8 bytes starting E4..E9.
@@ -59,10 +58,17 @@ std::string english_address_pattern() {
       "[0-9]{1,5},? (?:Rue|Avenue|Boulevard|Place|Via|Viale|Calle|Avenida|Rua|Piazza|Strada)"
       "(?: (?:de|du|des|del|della|di|da|do|la|le|los|las))* [A-Z][a-z]+(?: [A-Z][a-z]+)?";
   const std::string unit = "(?:,? (?:Apt\\.?|Apartment|Suite|Unit|#) ?[0-9A-Za-z\\-]+)?";
-  // Then a district and a city: ", Huangpu District, Shanghai", ", Paris".
+  // Then a district and up to two place names: ", Huangpu District, Shanghai", ", Paris",
+  // ", Wan Chai, Hong Kong". Then a postal code, which is part of the address: a US state and
+  // ZIP (", MA 02142"), a Canadian province and code (", ON M4E 2L9"), a UK postcode
+  // (" E14 2AG"); the city alone left them to be sent.
+  const std::string postal =
+      "(?:,? (?:[A-Z]{2} )?[0-9]{5}(?:-[0-9]{4})?|, [A-Z]{2} [A-Z][0-9][A-Z] [0-9][A-Z][0-9]|"
+      " [A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2})?";
   const std::string after =
       "(?:, [A-Z][a-z]+(?: [A-Z][a-z]+)? (?:District|County|Province|State|Borough))?"
-      "(?:, [A-Z][a-z]+(?: [A-Z][a-z]+)?)?";
+      "(?:, [A-Z][a-z]+(?: [A-Z][a-z]+)?){0,2}" +
+      postal;
   return "\\b(" + before + "(?:" + street + "|" + romance + ")" + unit + after + ")";
 }
 
@@ -76,14 +82,14 @@ std::optional<Span> validate_chinese_address(std::string_view text, const std::v
   // last lead-in or sentence character before the first level suffix.
   size_t first_level = e;
   for (size_t i = b; i + 3 <= e; i += is_han_at(text, i) ? 3 : 1)
-    if (is_han_at(text, i) && contains_char(kLevelChars, text.substr(i, 3))) {
+    if (is_han_at(text, i) && kLevelSet.contains(text.substr(i, 3))) {
       first_level = i;
       break;
     }
   for (size_t i = b; i < first_level; i += is_han_at(text, i) ? 3 : 1) {
     if (!is_han_at(text, i)) continue;
     const auto ch = text.substr(i, 3);
-    if (contains_char(kLeadChars, ch) || contains_char(kSentenceChars, ch)) b = i + 3;
+    if (kLeadSet.contains(ch) || kSentenceSet.contains(ch)) b = i + 3;
   }
   for (auto w : kLeadWords)
     if (text.substr(b, e - b).starts_with(w)) b += w.size();
@@ -92,9 +98,9 @@ std::optional<Span> validate_chinese_address(std::string_view text, const std::v
   for (size_t i = 0; i < v.size();) {
     if (is_han_at(v, i)) {
       const auto ch = v.substr(i, 3);
-      if (contains_char(kSentenceChars, ch)) return std::nullopt;
+      if (kSentenceSet.contains(ch)) return std::nullopt;
       if (ch == "和" && v.substr(i + 3, 3) != "平") return std::nullopt;  // 广东省和浙江省
-      if (contains_char(kLevelChars, ch)) ++levels;
+      if (kLevelSet.contains(ch)) ++levels;
       i += 3;
     } else {
       ++i;

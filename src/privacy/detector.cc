@@ -138,11 +138,12 @@ std::vector<PiiMatch> PiiDetector::detect(std::string_view text) const {
     for (const auto& [b, e] : spans)
       cands.push_back({PiiType::kName, b, e, std::string(text.substr(b, e - b))});
   };
-  // The trained model vetoes weak bare Chinese names and adds confident ones where nothing
-  // else was found (names/name_model.h).
+  // The trained model vetoes weak bare Chinese names, moves edges it reads much better, and
+  // adds confident ones where nothing else was found (names/name_model.h).
   const std::vector<NameCandidate> scored = score_name_candidates(text);
   std::vector<Span> bare = find_bare_chinese_names(text);
   veto_weak_names(text, bare, scored);
+  shift_name_bounds(text, bare, scored);
   add_names(bare);
   add_names(find_bare_english_names(text));
   std::vector<PiiMatch> found = resolve_overlaps(std::move(cands));

@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "privacy/names/chinese_lexicon_data.h"
-#include "privacy/names/sorted_table.h"
+#include "privacy/names/table_index.h"
 
 namespace tandem::privacy {
 namespace {
@@ -18,20 +18,35 @@ double decode(char c) {
   return kBase + kStep * (b - 35);
 }
 
-// Bisection over entries of key.size() bytes + one cost byte.
-std::optional<double> lookup(std::string_view table, std::string_view key) {
-  const size_t w = key.size() + 1;
-  size_t lo = 0, hi = table.size() / w;
-  while (lo < hi) {
-    const size_t mid = (lo + hi) / 2;
-    const std::string_view e = table.substr(mid * w, key.size());
-    if (e == key) return decode(table[mid * w + key.size()]);
-    if (e < key)
-      lo = mid + 1;
-    else
-      hi = mid;
+const TableIndex& index_of(LexiconTable t) {
+  // Built on first use, thread-safe (function-local statics), once per table.
+  static const TableIndex words2(lexicon_data::kWords2, 6, 7), words3(lexicon_data::kWords3, 9, 10),
+      words4(lexicon_data::kWords4, 12, 13), chars(lexicon_data::kChars, 3, 4),
+      given(lexicon_data::kGiven, 3, 4), surnames1(lexicon_data::kSurnames1, 3, 4),
+      surnames2(lexicon_data::kSurnames2, 6, 7);
+  switch (t) {
+    case LexiconTable::kWords2:
+      return words2;
+    case LexiconTable::kWords3:
+      return words3;
+    case LexiconTable::kWords4:
+      return words4;
+    case LexiconTable::kChars:
+      return chars;
+    case LexiconTable::kGiven:
+      return given;
+    case LexiconTable::kSurnames1:
+      return surnames1;
+    case LexiconTable::kSurnames2:
+      break;
   }
-  return std::nullopt;
+  return surnames2;
+}
+
+std::optional<double> lookup(LexiconTable t, std::string_view key) {
+  const std::string_view e = index_of(t).find(key);
+  if (e.empty()) return std::nullopt;
+  return decode(e.back());
 }
 
 // A character the dictionary never saw alone: as rare as its rarest entries (frequency 1 in
@@ -40,21 +55,27 @@ constexpr double kUnknownCharCost = 17.9;
 
 }  // namespace
 
+int lexicon_cost_byte(LexiconTable t, std::string_view key) {
+  const std::string_view e = index_of(t).find(key);
+  return e.empty() ? -1 : static_cast<unsigned char>(e.back());
+}
+
 std::optional<double> chinese_word_cost(std::string_view utf8) {
   switch (utf8.size()) {
     case 6:
-      return lookup(lexicon_data::kWords2, utf8);
+      return lookup(LexiconTable::kWords2, utf8);
     case 9:
-      return lookup(lexicon_data::kWords3, utf8);
+      return lookup(LexiconTable::kWords3, utf8);
     case 12:
-      return lookup(lexicon_data::kWords4, utf8);
+      return lookup(LexiconTable::kWords4, utf8);
     default:
       return std::nullopt;
   }
 }
 
 bool is_non_person_word(std::string_view utf8) {
-  return utf8.size() == 9 && sorted_table_contains(lexicon_data::kNonPerson3, utf8);
+  static const TableIndex index(lexicon_data::kNonPerson3, 9, 9);
+  return !index.find(utf8).empty();
 }
 
 bool is_place_like(std::string_view utf8) {
@@ -66,18 +87,18 @@ bool is_place_like(std::string_view utf8) {
 
 double chinese_char_cost(std::string_view utf8_char) {
   if (utf8_char.size() != 3) return kUnknownCharCost;
-  return lookup(lexicon_data::kChars, utf8_char).value_or(kUnknownCharCost);
+  return lookup(LexiconTable::kChars, utf8_char).value_or(kUnknownCharCost);
 }
 
 double given_name_char_cost(std::string_view utf8_char) {
   if (utf8_char.size() != 3) return kUnseenGivenCost;
   return std::min(kUnseenGivenCost,
-                  lookup(lexicon_data::kGiven, utf8_char).value_or(kUnseenGivenCost));
+                  lookup(LexiconTable::kGiven, utf8_char).value_or(kUnseenGivenCost));
 }
 
 std::optional<double> surname_cost(std::string_view utf8) {
-  if (utf8.size() == 3) return lookup(lexicon_data::kSurnames1, utf8);
-  if (utf8.size() == 6) return lookup(lexicon_data::kSurnames2, utf8);
+  if (utf8.size() == 3) return lookup(LexiconTable::kSurnames1, utf8);
+  if (utf8.size() == 6) return lookup(LexiconTable::kSurnames2, utf8);
   return std::nullopt;
 }
 

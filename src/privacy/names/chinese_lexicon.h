@@ -8,6 +8,13 @@
 
 namespace tandem::privacy {
 
+// The generated tables (chinese_lexicon_data.h), for lexicon_cost_byte().
+enum class LexiconTable { kWords2, kWords3, kWords4, kChars, kGiven, kSurnames1, kSurnames2 };
+
+// The raw quantised cost byte of `key` in table `t`, or -1: the name model's features read
+// the byte itself, as the training script does.
+int lexicon_cost_byte(LexiconTable t, std::string_view key);
+
 // The cost of a dictionary word of 2-4 Han characters (6, 9 or 12 bytes), or none if it is not
 // one. Three- and four-character words are listed only when they hold a surname character.
 std::optional<double> chinese_word_cost(std::string_view utf8);

@@ -1,5 +1,6 @@
 #include "privacy/names/english_lexicon.h"
 
+#include "privacy/names/english_name_lists.h"
 #include "privacy/names/names.h"
 
 #include <algorithm>
@@ -93,6 +94,8 @@ constexpr std::string_view kCommonCaps[] = {
     "Airport", "Station", "Park", "Lake", "River", "Mountain", "North", "South", "East", "West",
     "San", "Los", "Angeles", "Francisco", "Washington", "Boston", "Seattle", "Chicago", "Texas",
     "California", "Singapore", "Taiwan", "Macau",
+    // words that start place names and are also given names in some countries' lists
+    "Santa", "Santo", "Las", "Puerto", "Monte",
     // street words of other languages, before a particle as names are (Rue de la Paix)
     "Rue", "Via", "Viale", "Calle", "Avenida", "Rua", "Piazza", "Plaza", "Place", "Boulevard",
     "Chemin", "Strada", "Paseo", "Camino", "Platz",
@@ -174,7 +177,7 @@ bool syllables(std::string_view s, int max_syllables) {
 FirstName english_first_name(std::string_view w) {
   if (in(kClearFirst, w)) return FirstName::kClear;
   if (in(kAmbiguousFirst, w)) return FirstName::kAmbiguous;
-  return FirstName::kNone;
+  return listed_given_name(w) ? FirstName::kListed : FirstName::kNone;
 }
 bool english_family_name(std::string_view w) {
   return in(kFamily, w);

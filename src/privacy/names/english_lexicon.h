@@ -5,10 +5,12 @@
 
 namespace tandem::privacy {
 
-enum class FirstName { kNone, kClear, kAmbiguous };
+enum class FirstName { kNone, kClear, kAmbiguous, kListed };
 
 // A common English given name. kAmbiguous: also an ordinary word or place (Mark, May, Jordan),
-// a name only with support from context.
+// a name only with support from context. kListed: a given name of the generated lists of many
+// countries (english_name_lists.h), a name before a family-name-like word, and otherwise a
+// capitalised word like any other (some are also places and brands: Florence, Mercedes).
 FirstName english_first_name(std::string_view word);
 // A frequent English family name (Smith, Johnson).
 bool english_family_name(std::string_view word);

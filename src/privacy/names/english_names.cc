@@ -4,8 +4,10 @@
 #include <cctype>
 #include <iterator>
 #include <string>
+#include <unordered_set>
 
 #include "privacy/names/english_lexicon.h"
+#include "privacy/names/english_name_lists.h"
 
 namespace tandem::privacy {
 namespace {
@@ -224,20 +226,25 @@ bool upper_pinyin_given(std::string_view text, std::string_view w) {
 // ("Ramón and Aoife"): people are listed with people.
 void add_mentions_and_partners(std::string_view text, const std::vector<Word>& words,
                                std::vector<Span>& out) {
+  // A bisection and a hash set rather than scans: megabyte inputs hold ~10^5 names.
+  std::sort(out.begin(), out.end());
+  std::vector<size_t> reach(out.size());  // reach[k]: the furthest end of out[0..k]
+  for (size_t k = 0; k < out.size(); ++k)
+    reach[k] = std::max(out[k].second, k > 0 ? reach[k - 1] : 0);
   auto covered = [&](const Word& w) {
-    return std::any_of(out.begin(), out.end(),
-                       [&](const Span& s) { return w.begin < s.second && s.first < w.end; });
+    const auto k = std::lower_bound(out.begin(), out.end(), Span{w.end, 0}) - out.begin();
+    return k > 0 && reach[static_cast<size_t>(k) - 1] > w.begin;
   };
-  std::vector<std::string_view> found;
+  std::unordered_set<std::string_view> found;
   for (const Span& s : out) {
     const std::string_view t = text.substr(s.first, s.second - s.first);
-    found.push_back(t.substr(0, t.find(' ')));
+    found.insert(t.substr(0, t.find(' ')));
   }
   std::vector<Span> extra;
   for (size_t i = 0; i < words.size(); ++i) {
     const Word& w = words[i];
     if (!w.capitalised || covered(w) || common_capitalised_word(w.text)) continue;
-    bool name = std::find(found.begin(), found.end(), w.text) != found.end();
+    bool name = found.contains(w.text);
     for (const size_t other : {i + 2, i - 2}) {
       if (name || other >= words.size()) continue;
       const Word& mid = words[i < other ? i + 1 : i - 1];
@@ -245,7 +252,16 @@ void add_mentions_and_partners(std::string_view text, const std::vector<Word>& w
           adjacent(text, words, std::max(i, other) - 1) && covered(words[other]))
         name = true;
     }
-    if (name) extra.emplace_back(w.begin, w.end);
+    if (!name) continue;
+    // A partner keeps its family name: "Steve Jobs or Oprah Winfrey", not "Oprah" alone.
+    const bool mention = found.contains(w.text);
+    if (!mention && adjacent(text, words, i + 1) && surname_like(words[i + 1]) &&
+        !covered(words[i + 1])) {
+      extra.emplace_back(w.begin, words[i + 1].end);
+      ++i;
+      continue;
+    }
+    extra.emplace_back(w.begin, w.end);
   }
   out.insert(out.end(), extra.begin(), extra.end());
   std::sort(out.begin(), out.end());
@@ -305,9 +321,15 @@ std::vector<Span> find_bare_english_names(std::string_view text) {
                : &w);
       continue;
     }
-    // Pinyin: Zhang Wei, Li Na, Wei Zhang. The surname must not be an English word ("He").
+    // Pinyin: Zhang Wei, Li Na, Wei Zhang. The surname must not be an English word ("He"),
+    // unless it is capitalised inside a sentence before a given name of two or more syllables
+    // that is no English word ("and He Yuxue"): the pronoun is capitalised only at the start.
+    const bool word_surname = pinyin_surname(w.text) && common_capitalised_word(w.text) &&
+                              !w.sentence_start && next && next->text.size() >= 4 &&
+                              !common_capitalised_word(next->text);
     if (next && next->capitalised &&
-        ((pinyin_surname(w.text) && !common_capitalised_word(w.text) && pinyin_word(next->text)) ||
+        ((pinyin_surname(w.text) && (!common_capitalised_word(w.text) || word_surname) &&
+          pinyin_word(next->text)) ||
          (pinyin_word(w.text) && pinyin_surname(next->text) &&
           !common_capitalised_word(next->text))) &&
         !pinyin_phrase(std::string(w.text) + " " + std::string(next->text))) {
@@ -321,6 +343,13 @@ std::vector<Span> find_bare_english_names(std::string_view text) {
       emit(next && surname_like(*next) ? next : &w);
       continue;
     }
+    // A listed given name of another country before a family-name-like word: Fatima Larsen,
+    // Diego Kowalski. Alone it is judged as a word in no list (below).
+    if (first == FirstName::kListed && next && surname_like(*next) &&
+        !pinyin_phrase(std::string(w.text) + " " + std::string(next->text))) {
+      emit(next);
+      continue;
+    }
     if (first == FirstName::kAmbiguous) {
       if (family_next || (next && surname_like(*next) &&
                           (!w.sentence_start || set_in_chinese(text, w.begin, next->end))))
@@ -331,8 +360,14 @@ std::vector<Span> find_bare_english_names(std::string_view text) {
         emit(&w);
       continue;
     }
-    // A word in no list: a name before a family name, or after a cue, or before a verb.
-    if (family_next && !english_family_name(w.text)) {
+    // A word in no list: a name before a family name, or after a cue, or before a verb. A
+    // family name of the generated lists counts inside a sentence (Santa Cruz, Las Vegas
+    // begin one as often as a person does; inside one they follow "in" or "to"), or before
+    // the colon of a speaker in a chat log ("Victor Sullivan: see you").
+    const bool speaker = next && text.substr(next->end).starts_with(": ");
+    const bool listed_family_next = next && next->capitalised && (!w.sentence_start || speaker) &&
+                                    listed_family_name(next->text) && !weak_cue;
+    if ((family_next || listed_family_next) && !english_family_name(w.text)) {
       emit(next);
       continue;
     }

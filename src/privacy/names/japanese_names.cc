@@ -4,6 +4,7 @@
 
 #include "privacy/names/chinese_lexicon.h"
 #include "privacy/names/name_context.h"
+#include "privacy/names/table_index.h"
 
 namespace tandem::privacy {
 namespace {
@@ -46,13 +47,12 @@ bool contains_char(std::string_view set, std::string_view ch) {
 
 size_t japanese_name_at(std::string_view text, size_t pos) {
   // The first characters of the family names, so most positions cost one lookup.
-  static const std::string kFirsts = [] {
+  static const CharSet kFirsts = [] {
     std::string f;
-    for (auto family : kFamilyNames)
-      if (!contains_char(f, family.substr(0, kHan))) f.append(family.substr(0, kHan));
-    return f;
+    for (auto family : kFamilyNames) f.append(family.substr(0, kHan));
+    return CharSet(f);
   }();
-  if (!is_han(text, pos) || !contains_char(kFirsts, text.substr(pos, kHan))) return 0;
+  if (!is_han(text, pos) || !kFirsts.contains(text.substr(pos, kHan))) return 0;
   const std::string_view rest = text.substr(pos);
   for (auto family : kFamilyNames) {
     if (!rest.starts_with(family)) continue;

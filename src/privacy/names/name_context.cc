@@ -1,13 +1,12 @@
 #include "privacy/names/name_context.h"
 
+#include <algorithm>
+#include <iterator>
+
+#include "privacy/names/table_index.h"
+
 namespace tandem::privacy {
 namespace {
-
-bool contains_char(std::string_view set, std::string_view ch) {
-  for (size_t i = 0; i + kHan <= set.size(); i += kHan)
-    if (set.substr(i, kHan) == ch) return true;
-  return false;
-}
 
 // Characters after which a name often follows: 和王芳, 给李娜, 问张伟.
 constexpr std::string_view kBeforeName = "和跟与给找叫让问请被把向对同及是见到由替帮称户员友事说";
@@ -49,6 +48,9 @@ constexpr std::string_view kDoubledAdverbs =
 // colours, temperatures, tastes, textures.
 constexpr std::string_view kAbbHeads = "金白黄蓝冷毛香乐喜明满文光空沉胖干辣甜热暖亮静湿";
 
+// The context lists as bitmaps: tested at every candidate.
+const CharSet kFieldEndSet(kFieldEnds), kBeforeSet(kBeforeName), kAfterSet(kAfterName);
+
 // 老王刚刚到 (an adverb doubled after the surname) and 金灿灿的 (an ABB adjective).
 }  // namespace
 
@@ -67,6 +69,11 @@ bool title_at(std::string_view text, size_t pos) {
   return false;
 }
 
+bool is_person_role(std::string_view word) {
+  return std::find(std::begin(kRolesBefore), std::end(kRolesBefore), word) !=
+         std::end(kRolesBefore);
+}
+
 int left_context(std::string_view text, size_t begin) {
   if (begin >= 1 && text[begin - 1] == '@') return 3;  // @周子衿
   size_t at = begin;
@@ -75,14 +82,13 @@ int left_context(std::string_view text, size_t begin) {
       at -= sep.size();
       break;
     }
-  if (at >= kHan && is_han(text, at - kHan) &&
-      contains_char(kFieldEnds, text.substr(at - kHan, kHan)))
+  if (at >= kHan && is_han(text, at - kHan) && kFieldEndSet.contains(text.substr(at - kHan, kHan)))
     return 3;                                           // 收件人车晓萌, 联系人：栾子墨
   if (text.substr(0, begin).ends_with("、")) return 2;  // a list of people: 花梓晴、浦一诺
   for (auto r : kRolesBefore)
     if (text.substr(0, begin).ends_with(r) || text.substr(0, at).ends_with(r)) return 2;
   if (begin < kHan || !is_han(text, begin - kHan)) return 1;  // start, punctuation, Latin
-  return contains_char(kBeforeName, text.substr(begin - kHan, kHan)) ? 1 : 0;
+  return kBeforeSet.contains(text.substr(begin - kHan, kHan)) ? 1 : 0;
 }
 
 int right_context(std::string_view text, size_t end) {
@@ -91,7 +97,7 @@ int right_context(std::string_view text, size_t end) {
   if (text.substr(end).starts_with(" ") && title_at(text, end + 1)) return 3;
   if (!is_han(text, end)) return 1;
   if (title_at(text, end)) return 3;
-  return contains_char(kAfterName, text.substr(end, kHan)) ? 1 : 0;
+  return kAfterSet.contains(text.substr(end, kHan)) ? 1 : 0;
 }
 
 bool doubled_adverb_or_adjective(std::string_view text, size_t i, size_t sur) {

@@ -16,6 +16,10 @@ bool is_han(std::string_view s, size_t i);
 // Whether a form of address (先生, 老师, 经理 …) starts at text[pos].
 bool title_at(std::string_view text, size_t pos);
 
+// Whether `word` is a role or kinship word that stands before names (房东, 同事, 表哥): said of
+// a person, but no name.
+bool is_person_role(std::string_view word);
+
 // Evidence before a name starting at text[begin]: 3 after @ or a form field (收件人, 姓名：),
 // 2 in a 、 list, 1 at a start, punctuation or cue character (和 给 问 …), else 0.
 int left_context(std::string_view text, size_t begin);

@@ -2,13 +2,12 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <initializer_list>
 #include <iterator>
 #include <map>
-#include <unordered_map>
 
 #include "privacy/names/chinese_famous_names.h"
 #include "privacy/names/chinese_lexicon.h"
-#include "privacy/names/chinese_lexicon_data.h"
 #include "privacy/names/name_context.h"
 #include "privacy/names/name_model_data.h"
 #include "privacy/names/names.h"
@@ -17,22 +16,27 @@
 namespace tandem::privacy {
 namespace {
 
-// The quantised cost byte of `key` in a lexicon table (entries of key.size() bytes + one cost
-// byte, sorted), or -1: the raw byte, as the training script reads it.
-int table_byte(std::string_view table, std::string_view key) {
-  const size_t w = key.size() + 1;
-  size_t lo = 0, hi = table.size() / w;
-  while (lo < hi) {
-    const size_t mid = (lo + hi) / 2;
-    const std::string_view e = table.substr(mid * w, key.size());
-    if (e == key) return static_cast<unsigned char>(table[mid * w + key.size()]);
-    if (e < key)
-      lo = mid + 1;
-    else
-      hi = mid;
+// A small integer in decimal, without allocating.
+class Digits {
+ public:
+  explicit Digits(int v) {
+    char tmp[12];
+    size_t k = 0;
+    const bool neg = v < 0;
+    unsigned u = neg ? 0u - static_cast<unsigned>(v) : static_cast<unsigned>(v);
+    do {
+      tmp[k++] = static_cast<char>('0' + u % 10);
+      u /= 10;
+    } while (u != 0);
+    if (neg) tmp[k++] = '-';
+    for (n_ = 0; n_ < k; ++n_) buf_[n_] = tmp[k - 1 - n_];
   }
-  return -1;
-}
+  operator std::string_view() const { return {buf_, n_}; }
+
+ private:
+  char buf_[12];
+  size_t n_ = 0;
+};
 
 std::string bucket(int byte, int div) {
   return byte < 0 ? "n" : std::to_string(byte / div);
@@ -42,11 +46,11 @@ std::string bucket(int byte, int div) {
 std::string word_bucket(std::string_view w) {
   switch (w.size()) {
     case 2 * kHan:
-      return bucket(table_byte(lexicon_data::kWords2, w), 4);
+      return bucket(lexicon_cost_byte(LexiconTable::kWords2, w), 4);
     case 3 * kHan:
-      return bucket(table_byte(lexicon_data::kWords3, w), 4);
+      return bucket(lexicon_cost_byte(LexiconTable::kWords3, w), 4);
     case 4 * kHan:
-      return bucket(table_byte(lexicon_data::kWords4, w), 4);
+      return bucket(lexicon_cost_byte(LexiconTable::kWords4, w), 4);
     default:
       return "n";
   }
@@ -109,34 +113,60 @@ std::string cls(const Neighbour& n) {
   return n.han ? "H" : n.tok;
 }
 
-uint32_t fnv1a(std::string_view s) {
-  uint32_t h = 0x811C9DC5u;
+// FNV-1a continued over `s` from `h`: a feature's hash over its pieces equals its string's.
+uint32_t fnv1a(std::string_view s, uint32_t h = 0x811C9DC5u) {
   for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 0x01000193u;
   return h;
 }
 
-const std::unordered_map<uint32_t, int32_t>& weights() {
-  // Built once, thread-safe (a function-local static): a hash lookup per feature.
-  static const std::unordered_map<uint32_t, int32_t> table = [] {
-    std::unordered_map<uint32_t, int32_t> m;
-    m.reserve(name_model_data::kWeightCount);
-    for (size_t k = 0; k < name_model_data::kWeightCount; ++k)
-      m.emplace(name_model_data::kWeights[k].hash, name_model_data::kWeights[k].weight);
-    return m;
-  }();
+// The weights by feature hash in an open-addressing table, built once (a function-local
+// static, thread-safe): a multiplicative probe per feature instead of a node-based map.
+class WeightTable {
+ public:
+  WeightTable() {
+    const size_t n = name_model_data::kWeightCount;
+    size_t cap = 16;
+    while (cap < 2 * n) cap *= 2;
+    slots_.assign(cap, {0, 0});
+    used_.assign(cap, false);
+    mask_ = cap - 1;
+    for (size_t k = 0; k < n; ++k) {
+      const auto& fw = name_model_data::kWeights[k];
+      size_t s = slot(fw.hash);
+      while (used_[s] && slots_[s].hash != fw.hash) s = (s + 1) & mask_;
+      if (!used_[s]) slots_[s] = fw;  // the first of a repeated hash, as the map kept
+      used_[s] = true;
+    }
+  }
+  int32_t weight(uint32_t hash) const {
+    for (size_t s = slot(hash); used_[s]; s = (s + 1) & mask_)
+      if (slots_[s].hash == hash) return slots_[s].weight;
+    return 0;
+  }
+
+ private:
+  size_t slot(uint32_t h) const { return (h * 0x9E3779B1u >> 7) & mask_; }
+
+  std::vector<name_model_data::FeatureWeight> slots_;
+  std::vector<bool> used_;
+  size_t mask_ = 0;
+};
+
+const WeightTable& weights() {
+  static const WeightTable table;
   return table;
 }
 
 // The surname at text[i] in the lattice's tables, compound first: its byte length, or 0.
 size_t model_surname_at(std::string_view text, size_t i, int* cost_byte) {
   if (is_han(text, i) && is_han(text, i + kHan)) {
-    const int b = table_byte(lexicon_data::kSurnames2, text.substr(i, 2 * kHan));
+    const int b = lexicon_cost_byte(LexiconTable::kSurnames2, text.substr(i, 2 * kHan));
     if (b >= 0) {
       *cost_byte = b;
       return 2 * kHan;
     }
   }
-  const int b = table_byte(lexicon_data::kSurnames1, text.substr(i, kHan));
+  const int b = lexicon_cost_byte(LexiconTable::kSurnames1, text.substr(i, kHan));
   if (b < 0) return 0;
   *cost_byte = b;
   return kHan;
@@ -160,66 +190,78 @@ bool ruled_out(std::string_view text, const NameCandidate& c) {
          product_head_at(text, c.end);
 }
 
+// The features of one candidate, each handed to `add` as the pieces of its string: the
+// scorer hashes the pieces where they lie, so a candidate costs no allocation, and
+// name_candidate_features() joins them for tests. One generator for both keeps them equal.
+template <class Add>
+void emit_features(std::string_view text, size_t begin, size_t surname_bytes, int given_chars,
+                   int sur_byte, Add&& add) {
+  const size_t ls = surname_bytes / kHan, lg = static_cast<size_t>(given_chars);
+  const size_t gb = begin + surname_bytes, end = gb + lg * kHan;
+  const std::string_view s = text.substr(begin, surname_bytes), g = text.substr(gb, end - gb);
+  const Digits lgs(static_cast<int>(lg));
+  const Neighbour l1 = before(text, begin), r1 = after(text, end);
+  const Neighbour l2 = l1.han ? before(text, l1.begin) : Neighbour{"-", false, 0, 0};
+  const Neighbour r2 = r1.han ? after(text, r1.end) : Neighbour{"-", false, 0, 0};
+  add({"b"});
+  add({"sh", Digits(static_cast<int>(ls)), lgs});
+  add({"s:", s});
+  add({"sc", lgs, ":", Digits(sur_byte / 3)});
+  add({"g1:", g.substr(0, kHan)});
+  if (lg == 2) {
+    add({"g2:", g.substr(kHan)});
+    add({"gg:", g});
+  } else {
+    add({"go:", g});
+  }
+  char ws[2] = {'-', '-'};
+  for (size_t k = 0; k < lg; ++k) {
+    const std::string_view c = g.substr(k * kHan, kHan);
+    const Digits kd(static_cast<int>(k));
+    const Digits w(given_name_char_weight(c));
+    ws[k] = static_cast<std::string_view>(w)[0];
+    add({"gc", lgs, kd, ":", bucket(lexicon_cost_byte(LexiconTable::kGiven, c), 3)});
+    add({"cc", lgs, kd, ":", bucket(lexicon_cost_byte(LexiconTable::kChars, c), 4)});
+    add({"gw", lgs, kd, ":", w});
+  }
+  add({"gws:", std::string_view(ws, 2)});
+  add({"l1:", l1.tok});
+  add({"r1:", r1.tok});
+  add({"l1g", lgs, ":", l1.tok});
+  add({"r1g", lgs, ":", r1.tok});
+  add({"l2:", l2.tok, l1.tok});
+  add({"r2:", r1.tok, r2.tok});
+  add({"lc:", cls(l1), cls(r1), lgs});
+  if (l1.han) {
+    add({"wls:", word_bucket(text.substr(l1.begin, begin + kHan - l1.begin))});
+    if (l2.han) add({"wll:", word_bucket(text.substr(l2.begin, l1.end - l2.begin))});
+    if (ls + lg + 1 <= 4) add({"wlc:", word_bucket(text.substr(l1.begin, end - l1.begin))});
+  }
+  add({"wsg:", word_bucket(text.substr(gb - kHan, 2 * kHan))});
+  if (lg == 2) add({"wgg:", word_bucket(g)});
+  add({"wc:", word_bucket(text.substr(begin, end - begin))});
+  if (r1.han) {
+    add({"wgr", lgs, ":", word_bucket(text.substr(end - kHan, r1.end - end + kHan))});
+    if (r2.han) add({"wrr:", word_bucket(text.substr(r1.begin, r2.end - r1.begin))});
+    if (ls + lg + 1 <= 4) add({"wcr:", word_bucket(text.substr(begin, r1.end - begin))});
+  }
+  if (ls + lg == 3 && is_non_person_word(text.substr(begin, end - begin))) add({"np"});
+}
+
 }  // namespace
 
 std::vector<std::string> name_candidate_features(std::string_view text, size_t begin,
                                                  size_t surname_bytes, int given_chars) {
-  int sur_byte = 0;
-  if (model_surname_at(text, begin, &sur_byte) != surname_bytes) return {};
-  const size_t ls = surname_bytes / kHan, lg = static_cast<size_t>(given_chars);
-  const size_t gb = begin + surname_bytes, end = gb + lg * kHan;
-  const std::string_view s = text.substr(begin, surname_bytes), g = text.substr(gb, end - gb);
-  const std::string lgs = std::to_string(lg);
-  const Neighbour l1 = before(text, begin), r1 = after(text, end);
-  const Neighbour l2 = l1.han ? before(text, l1.begin) : Neighbour{"-", false, 0, 0};
-  const Neighbour r2 = r1.han ? after(text, r1.end) : Neighbour{"-", false, 0, 0};
   std::vector<std::string> f;
+  int sur_byte = 0;
+  if (model_surname_at(text, begin, &sur_byte) != surname_bytes) return f;
   f.reserve(40);
-  auto add = [&](std::string a, std::string_view b = {}) { f.push_back(a.append(b)); };
-  add("b");
-  add("sh" + std::to_string(ls) + lgs);
-  add("s:", s);
-  add("sc" + lgs + ":" + std::to_string(sur_byte / 3));
-  add("g1:", g.substr(0, kHan));
-  if (lg == 2) {
-    add("g2:", g.substr(kHan));
-    add("gg:", g);
-  } else {
-    add("go:", g);
-  }
-  std::string ws;
-  for (size_t k = 0; k < lg; ++k) {
-    const std::string_view c = g.substr(k * kHan, kHan);
-    const std::string key = lgs + std::to_string(k) + ":";
-    const std::string w = std::to_string(given_name_char_weight(c));
-    add("gc" + key + bucket(table_byte(lexicon_data::kGiven, c), 3));
-    add("cc" + key + bucket(table_byte(lexicon_data::kChars, c), 4));
-    add("gw" + key + w);
-    ws += w;
-  }
-  add("gws:" + ws + (lg == 2 ? "" : "-"));
-  add("l1:" + l1.tok);
-  add("r1:" + r1.tok);
-  add("l1g" + lgs + ":" + l1.tok);
-  add("r1g" + lgs + ":" + r1.tok);
-  add("l2:" + l2.tok + l1.tok);
-  add("r2:" + r1.tok + r2.tok);
-  add("lc:" + cls(l1) + cls(r1) + lgs);
-  const std::string_view last = g.substr(g.size() - kHan);
-  if (l1.han) {
-    add("wls:" + word_bucket(l1.tok + std::string(s.substr(0, kHan))));
-    if (l2.han) add("wll:" + word_bucket(l2.tok + l1.tok));
-    if (ls + lg + 1 <= 4) add("wlc:" + word_bucket(text.substr(l1.begin, end - l1.begin)));
-  }
-  add("wsg:" + word_bucket(text.substr(gb - kHan, 2 * kHan)));
-  if (lg == 2) add("wgg:" + word_bucket(g));
-  add("wc:" + word_bucket(text.substr(begin, end - begin)));
-  if (r1.han) {
-    add("wgr" + lgs + ":" + word_bucket(std::string(last) + r1.tok));
-    if (r2.han) add("wrr:" + word_bucket(r1.tok + r2.tok));
-    if (ls + lg + 1 <= 4) add("wcr:" + word_bucket(text.substr(begin, r1.end - begin)));
-  }
-  if (ls + lg == 3 && is_non_person_word(text.substr(begin, end - begin))) add("np");
+  emit_features(text, begin, surname_bytes, given_chars, sur_byte,
+                [&](std::initializer_list<std::string_view> parts) {
+                  std::string s;
+                  for (std::string_view p : parts) s.append(p);
+                  f.push_back(std::move(s));
+                });
   return f;
 }
 
@@ -235,6 +277,39 @@ void veto_weak_names(std::string_view text, std::vector<Span>& names,
     if (famous_chinese_name_at(text, n.first) == n.second - n.first) return false;
     return it->score < kNameModelVeto;
   });
+}
+
+void shift_name_bounds(std::string_view text, std::vector<Span>& names,
+                       const std::vector<NameCandidate>& scored) {
+  auto exact = [&](const Span& n) -> const NameCandidate* {
+    const auto it = std::lower_bound(
+        scored.begin(), scored.end(), n, [](const NameCandidate& c, const Span& s) {
+          return c.begin != s.first ? c.begin < s.first : c.end < s.second;
+        });
+    return it != scored.end() && it->begin == n.first && it->end == n.second ? &*it : nullptr;
+  };
+  for (size_t k = 0; k < names.size(); ++k) {
+    const Span n = names[k];
+    const NameCandidate* own = exact(n);
+    if (own == nullptr || famous_chinese_name_at(text, n.first) == n.second - n.first) continue;
+    // Candidates start at most two characters before the name (a compound surname + one).
+    const size_t from = n.first >= 2 * kHan ? n.first - 2 * kHan : 0;
+    auto it = std::lower_bound(scored.begin(), scored.end(), from,
+                               [](const NameCandidate& c, size_t at) { return c.begin < at; });
+    const NameCandidate* best = nullptr;
+    for (; it != scored.end() && it->begin < n.second; ++it) {
+      // Never a longer span holding the whole name: most training names have three
+      // characters, so the model reads a verb after a two-character name as its last given
+      // character (吕澈|拉进群) more often than the rules do; it is trusted to cut and to shift.
+      if (it->end <= n.first || (it->begin <= n.first && it->end >= n.second)) continue;
+      if (it->score < kNameModelShiftFloor || it->score < own->score + kNameModelShift) continue;
+      if ((best == nullptr || it->score > best->score) && !ruled_out(text, *it)) best = &*it;
+    }
+    if (best == nullptr) continue;
+    const bool clear = (k == 0 || names[k - 1].second <= best->begin) &&
+                       (k + 1 == names.size() || best->end <= names[k + 1].first);
+    if (clear) names[k] = {best->begin, best->end};
+  }
 }
 
 std::vector<Span> confident_model_names(std::string_view text,
@@ -272,10 +347,11 @@ std::vector<NameCandidate> score_name_candidates(std::string_view text) {
       const size_t c = i + sur + static_cast<size_t>(lg - 1) * kHan;
       if (!is_han(text, c) || is_chinese_name_stop_char(text.substr(c, kHan))) break;
       int score = 0;
-      for (const std::string& feature : name_candidate_features(text, i, sur, lg)) {
-        const auto it = w.find(fnv1a(feature));
-        if (it != w.end()) score += it->second;
-      }
+      emit_features(text, i, sur, lg, sur_byte, [&](std::initializer_list<std::string_view> parts) {
+        uint32_t h = 0x811C9DC5u;
+        for (std::string_view p : parts) h = fnv1a(p, h);
+        score += w.weight(h);
+      });
       out.push_back({i, c + kHan, score});
     }
     i += kHan;

@@ -25,6 +25,15 @@ inline constexpr int kNameModelScale = 64;
 inline constexpr int kNameModelVeto = -12 * kNameModelScale;
 inline constexpr int kNameModelAdd = 2 * kNameModelScale;
 
+// A bare rule name whose exact span scores at least kNameModelShift below an overlapping
+// candidate (not one holding the whole name) that itself scores kNameModelShiftFloor or
+// more takes that candidate's span: the
+// rules read a one-character verb or the start of a title as a given character (党蓉|开,
+// 贾雪|阿姨) or a word's last character as a surname (改|成荣倩), where the model, trained on
+// names followed and preceded by such words, tells the edge.
+inline constexpr int kNameModelShift = 4 * kNameModelScale;
+inline constexpr int kNameModelShiftFloor = 1 * kNameModelScale;
+
 struct NameCandidate {
   size_t begin = 0, end = 0;  // byte offsets, [begin, end)
   int score = 0;              // log-odds × kNameModelScale, exact (integer weights)
@@ -38,6 +47,12 @@ std::vector<NameCandidate> score_name_candidates(std::string_view text);
 // kNameModelVeto, unless they are listed public figures.
 void veto_weak_names(std::string_view text, std::vector<Span>& names,
                      const std::vector<NameCandidate>& scored);
+
+// Moves each bare rule name of `names` (sorted, disjoint) to a much better overlapping
+// candidate (kNameModelShift), unless it is a listed public figure or the move would overlap
+// another name.
+void shift_name_bounds(std::string_view text, std::vector<Span>& names,
+                       const std::vector<NameCandidate>& scored);
 
 // The model's candidates at or above kNameModelAdd, best first, that overlap neither a span in
 // `taken` (what the detector found, disjoint) nor a better candidate.

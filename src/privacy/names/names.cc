@@ -6,6 +6,7 @@
 #include <string>
 
 #include "privacy/names/chinese_name_stats.h"
+#include "privacy/names/table_index.h"
 
 namespace tandem::privacy {
 namespace {
@@ -112,12 +113,11 @@ constexpr std::string_view kEnglishCommon[] = {
     "Nervous",    "Feeling",    "Student",    "Teacher",    "Developer", "Engineer",   "Programmer",
     "Beginner",   "Today",      "Tonight",    "Tomorrow",   "Yesterday", "Again",      "Writing"};
 
-// Whether the 3-byte character `ch` occurs in a string of 3-byte characters.
-bool contains_char(std::string_view set, std::string_view ch) {
-  for (size_t i = 0; i + 3 <= set.size(); i += 3)
-    if (set.substr(i, 3) == ch) return true;
-  return false;
-}
+// The character lists as bitmaps, built at start-up from the lists above: every Han character
+// of a text is tested against several of them.
+const CharSet kStopSet(kStopChars), kFrequentSet(kFrequentSurnames), kSingleSet(kSingleSurnames),
+    kRareSet(kRareSurnames), kStrongSet(kStrongGiven), kWeakSet(kWeakGiven),
+    kNumeralSet("二三四五六七八九十百千");
 
 }  // namespace
 
@@ -134,7 +134,7 @@ std::string chinese_surname_alternation() {
 }
 
 bool is_chinese_name_stop_char(std::string_view utf8_char) {
-  return contains_char(kStopChars, utf8_char);
+  return kStopSet.contains(utf8_char);
 }
 
 bool is_common_chinese_word(std::string_view utf8) {
@@ -151,15 +151,15 @@ size_t chinese_surname_at(std::string_view text, size_t pos, int* prior) {
     }
   if (rest.size() < 3) return 0;
   const std::string_view ch = rest.substr(0, 3);
-  if (contains_char(kFrequentSurnames, ch)) {
+  if (kFrequentSet.contains(ch)) {
     *prior = 2;
     return 3;
   }
-  if (contains_char(kSingleSurnames, ch)) {
+  if (kSingleSet.contains(ch)) {
     *prior = 1;
     return 3;
   }
-  if (contains_char(kRareSurnames, ch)) {
+  if (kRareSet.contains(ch)) {
     *prior = 0;
     return 3;
   }
@@ -167,12 +167,11 @@ size_t chinese_surname_at(std::string_view text, size_t pos, int* prior) {
 }
 
 int given_name_char_weight(std::string_view utf8_char) {
-  if (contains_char(kStrongGiven, utf8_char)) return 2;
+  if (kStrongSet.contains(utf8_char)) return 2;
   // Numerals make placeholder names (张三, 李四) and ordinary phrases (王五个), not names.
-  if (contains_char("二三四五六七八九十百千", utf8_char)) return 0;
+  if (kNumeralSet.contains(utf8_char)) return 0;
   // The measured weight (chinese_name_stats.h) widens the hand lists to rarer characters.
-  return std::max(contains_char(kWeakGiven, utf8_char) ? 1 : 0,
-                  given_char_weight_from_data(utf8_char));
+  return std::max(kWeakSet.contains(utf8_char) ? 1 : 0, given_char_weight_from_data(utf8_char));
 }
 
 bool is_common_bigram(std::string_view two_chars) {

@@ -1,6 +1,7 @@
 #include "privacy/names/word_names.h"
 
 #include <algorithm>
+#include <initializer_list>
 #include <iterator>
 
 #include "privacy/names/chinese_lexicon.h"
@@ -82,6 +83,33 @@ bool called_before(std::string_view text, size_t begin, size_t end) {
   return kPersonEnds.find(text.substr(begin - 2 * kHan, kHan)) != std::string_view::npos;
 }
 
+// A verb before the candidate that takes a person as its object, with what must follow the
+// candidate: 给江河打个电话, 把白云拉进群, 由常青主持, 转告一下安然。 Things take these verbs
+// too (给手机充电, 把白糖加到锅里), so each needs its person-only tail.
+bool person_object(std::string_view text, size_t begin, size_t end) {
+  const std::string_view head = text.substr(0, begin), rest = text.substr(end);
+  auto any = [](std::string_view r, std::initializer_list<std::string_view> tails) {
+    return std::any_of(tails.begin(), tails.end(),
+                       [&](std::string_view t) { return r.starts_with(t); });
+  };
+  if (head.ends_with("给"))
+    return any(rest, {"打电话", "打个电话", "回电话", "回个电话", "发消息", "发个消息", "发微信",
+                      "回消息", "回个消息", "回微信"});
+  // Added to a group chat: 群 within the next few characters.
+  if (head.ends_with("把") && any(rest, {"加到", "加进", "拉进", "拉到", "拉入"}))
+    return rest.substr(0, 8 * kHan).find("群") != std::string_view::npos;
+  if (head.ends_with("由"))
+    return any(rest, {"主持", "负责", "代为", "接手", "带队", "签收", "审批"});
+  // Told or notified, the name ending the clause: 通知安然。 转告一下常青，
+  const bool ends_clause = !is_han(text, end) || rest.starts_with("和") || rest.starts_with("、");
+  for (std::string_view verb : {"通知", "转告", "告诉", "问问", "提醒", "叫上", "喊上"})
+    if (ends_clause &&
+        (head.ends_with(verb) ||
+         (head.ends_with("一下") && head.substr(0, head.size() - 2 * kHan).ends_with(verb))))
+      return true;
+  return false;
+}
+
 // Partners of a found name (sorted, disjoint spans): 周敏和周全, 周敏、周全.
 bool partner_of_found(std::string_view text, size_t begin, const std::vector<Span>& found) {
   for (auto link : {"和", "、", "跟", "与"}) {
@@ -130,9 +158,11 @@ std::vector<Span> find_word_names(std::string_view text, const std::vector<Span>
             starts_with_any(text.substr(i), kNotSubjects) ||
             kTimePlaceEnds.find(text.substr(end - kHan, kHan)) != std::string_view::npos ||
             is_common_chinese_word(text.substr(i, end - i)) ||
-            is_place_like(text.substr(i, end - i)) || glued_after(text, i, end))
+            is_person_role(text.substr(i, end - i)) || is_place_like(text.substr(i, end - i)) ||
+            glued_after(text, i, end))
           continue;
         if (person_after(text, i, end, start) || called_before(text, i, end) ||
+            person_object(text, i, end) || text.substr(end).starts_with("这个名字") ||
             partner_of_found(text, i, found)) {
           hit = end;
           break;
