@@ -17,6 +17,23 @@ packages=(
   # The SDK's Java binding (JNI; bindings/java) is built and tested with Debian's JDK.
   default-jdk
 )
+# The aarch64 cross-build tested under qemu-user (scripts/arm-test.sh): the cross compiler,
+# qemu, and the arm64 multiarch builds of the libraries the kernel, model, tokenizer and
+# engine layers and their tests link (header-only ones come from the native packages above;
+# CMake's configure step also looks for the rest of Tandem's libraries).
+arm64_packages=(
+  crossbuild-essential-arm64 qemu-user
+  libhwy-dev:arm64 libpcre2-dev:arm64 libfmt-dev:arm64 libspdlog-dev:arm64
+  libgtest-dev:arm64 libgmock-dev:arm64
+  libre2-dev:arm64 libtomlplusplus-dev:arm64 libcpp-httplib-dev:arm64 libssl-dev:arm64
+  libsndfile1-dev:arm64 libsamplerate0-dev:arm64 libkissfft-dev:arm64
+)
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO dpkg --add-architecture arm64
+fi
+packages+=("${arm64_packages[@]}")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -458,6 +458,9 @@ void MatmulItems(const detail::MatmulArgs& a, int64_t begin, int64_t end) {
       continue;
 #elif defined(TANDEM_MATMUL_X86)
     if (x86::ItemInt8(a, r0, r1, t, t_end, mc.data())) continue;
+#elif HWY_ARCH_ARM_A64 && HWY_TARGET != HWY_EMU128 && HWY_TARGET != HWY_SCALAR
+    // SDOT / SMMLA where the CPU has them (matmul_arm.cc); these kernels otherwise.
+    if (detail::arm_item_int8(a, r0, r1, t, t_end)) continue;
 #endif
     for (; t + 4 <= t_end; t += 4) TileRows<4>(a, r0, r1, t);
     switch (t_end - t) {

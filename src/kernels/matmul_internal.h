@@ -102,6 +102,21 @@ void packed_items_portable(const MatmulArgs& args, int64_t begin, int64_t end);
 // every packable type; AVX2: every one with AVX-VNNI, all but Q8_0 without).
 bool packed_kernel_native(model::GgmlType t);
 
+// aarch64's int8 dot instructions (matmul_arm.cc), which Highway 1.0.3 has no op for: SDOT
+// (FEAT_DotProd) and SMMLA (FEAT_I8MM). The NEON and SVE targets' row-major quantized
+// matmuls take the best one the CPU has; kPortable leaves them to the Highway kernels.
+enum class ArmInt8 { kPortable, kDotprod, kI8mm };
+const char* arm_int8_name(ArmInt8 p);
+// The CPU's best path (getauxval), capped by TANDEM_ARM_INT8=portable|dotprod|i8mm and by
+// limit_arm_int8; kPortable off aarch64.
+ArmInt8 arm_int8_path();
+// Caps the path from now on (tests compare each path with the portable one; kI8mm: no cap);
+// returns the previous cap.
+ArmInt8 limit_arm_int8(ArmInt8 max);
+// Rows [r0, r1) x tokens [t0, t1) of a row-major quantized matmul on arm_int8_path();
+// false when that is kPortable or the type is not one it covers.
+bool arm_item_int8(const MatmulArgs& a, int64_t r0, int64_t r1, int64_t t0, int64_t t1);
+
 // The Highway target matmul dispatches to now (an HWY_* bit), for tests.
 int64_t matmul_target();
 
