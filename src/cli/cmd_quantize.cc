@@ -40,6 +40,7 @@ int run_quantize(QuantizeCli& q, bool type_flag_given) {
   const QuantTarget target = parse_quant_type(type_name);
   if (!target.note.empty()) fmt::print(stderr, "note: {}\n", target.note);
   q.opt.type = target.type;
+  q.opt.preset = target.preset;
   q.opt.method = quant::parse_method(q.method);
   q.opt.threads = q.threads > 0
                       ? q.threads

@@ -17,9 +17,8 @@ struct Entry {
   std::string_view note;
 };
 
-// Only types tandem::quant can write. The K-quant mixes (_S/_M) become uniform Q4_K: the
-// policy system could express them, but llama.cpp's per-layer choice depends on the layer
-// count, and a uniform file is the honest reading of the name.
+// Only types tandem::quant can write. Q4_K_M is rebuilt as llama.cpp's mix (quant/presets.h);
+// Q4_K_S would need Q5_K, which the quantizer cannot write, so it stays uniform Q4_K.
 constexpr std::array<Entry, 11> kTypes{{
     {"F32", 0, GgmlType::F32, ""},
     {"F16", 1, GgmlType::F16, ""},
@@ -27,9 +26,7 @@ constexpr std::array<Entry, 11> kTypes{{
     {"Q8_0", 7, GgmlType::Q8_0, ""},
     {"Q6_K", 18, GgmlType::Q6_K, ""},
     {"Q5_0", 8, GgmlType::Q5_0, ""},
-    {"Q4_K_M", 15, GgmlType::Q4_K,
-     "Q4_K_M -> Q4_K for every matrix (llama.cpp's Q6_K for attn_v/ffn_down/output is not "
-     "applied; use --policy for a mix)"},
+    {"Q4_K_M", 15, GgmlType::Q4_K, ""},
     {"Q4_K_S", 14, GgmlType::Q4_K, "Q4_K_S -> Q4_K for every matrix"},
     {"Q4_K", -1, GgmlType::Q4_K, ""},
     {"Q4_1", 3, GgmlType::Q4_1, ""},
@@ -56,7 +53,7 @@ QuantTarget parse_quant_type(const std::string& name) {
   const std::string key = upper(name);
   for (const auto& e : kTypes) {
     if (key == e.name || (e.ftype >= 0 && key == std::to_string(e.ftype)))
-      return {e.type, std::string(e.note)};
+      return {e.type, std::string(e.note), e.name == "Q4_K_M" ? "Q4_K_M" : ""};
   }
   throw std::invalid_argument("quantization type '" + name +
                               "' is not supported; supported: " + supported_quant_types());

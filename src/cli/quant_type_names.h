@@ -14,6 +14,8 @@ struct QuantTarget {
   // Empty when the name is exactly that type; otherwise how Tandem's file differs from
   // llama.cpp's mix of that name (printed to stderr).
   std::string note;
+  // A llama-quantize mix the quantizer rebuilds for the model ("Q4_K_M"); empty: uniform.
+  std::string preset;
 };
 
 // Case-insensitive; accepts llama-quantize's names and numbers and Tandem's own lower-case

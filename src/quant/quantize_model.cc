@@ -10,6 +10,7 @@
 #include "engine/model.h"
 #include "engine/transformer.h"
 #include "kernels/quant_formats.h"
+#include "model/file_type.h"
 #include "model/gguf_writer.h"
 #include "quant/awq_layer.h"
 #include "quant/calibration.h"
@@ -17,6 +18,7 @@
 #include "quant/gptq.h"
 #include "quant/layer_store.h"
 #include "quant/policy.h"
+#include "quant/presets.h"
 #include "quant/row_grid.h"
 
 namespace tandem::quant {
@@ -63,14 +65,23 @@ void rtn_matrix(GgmlType type, int64_t group, const std::vector<float>& w, int64
   });
 }
 
+Policy make_policy(const QuantizeOptions& opt, int64_t n_layer) {
+  if (!opt.preset.empty() && !opt.policy_path.empty())
+    throw std::invalid_argument("--policy and the mixed type " + opt.preset +
+                                " both choose per-tensor types; give one");
+  if (!opt.preset.empty())
+    return Policy::parse(preset_policy_toml(opt.preset, n_layer), opt.preset, opt.type);
+  return opt.policy_path.empty() ? Policy::uniform(opt.type)
+                                 : Policy::from_file(opt.policy_path, opt.type);
+}
+
 class Quantizer {
  public:
   explicit Quantizer(const QuantizeOptions& opt)
       : opt_(opt),
         model_(engine::Model::load(opt.input)),
         pool_(std::max(1, opt.threads)),
-        policy_(opt.policy_path.empty() ? Policy::uniform(opt.type)
-                                        : Policy::from_file(opt.policy_path, opt.type)) {
+        policy_(make_policy(opt, model_->config().n_layer)) {
     group_ = opt.group > 0 ? opt.group : 32;
     if (group_ % 32 != 0)
       throw std::invalid_argument(fmt::format(
@@ -238,7 +249,9 @@ class Quantizer {
   QuantizeReport write() {
     model::GgufWriter w;
     for (const auto& [k, v] : model_->file().metadata()) w.set(k, v);
-    w.set_u32("general.file_type", llama_ftype(opt_.type));
+    const int64_t preset_ftype = model::file_type_number(opt_.preset);
+    w.set_u32("general.file_type",
+              preset_ftype >= 0 ? static_cast<uint32_t>(preset_ftype) : llama_ftype(opt_.type));
     w.set_u32("general.quantization_version", 2);
     w.set_string("tandem.quantize.method", method_name(opt_.method));
     w.set_string("tandem.quantize.type", std::string(model::type_name(opt_.type)));

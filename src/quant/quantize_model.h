@@ -20,6 +20,9 @@ struct QuantizeOptions {
   Method method = Method::kRtn;
   int64_t group = 0;        // 0: the block size (32); must be a multiple of 32
   std::string policy_path;  // empty: every linear at `type`
+  // A llama-quantize mix ("Q4_K_M", quant/presets.h), built for the model's layer count;
+  // it also names general.file_type. Exclusive with policy_path.
+  std::string preset;
   std::string calib_path;   // required for gptq / awq
   int64_t calib_tokens = 16384;
   int32_t calib_ctx = 256;

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <string>
 
+#include "model/gguf_file.h"
 #include "support/paths.h"
 #include "support/process.h"
 
@@ -53,16 +54,40 @@ TEST(CliQuantizePositional, LlamaQuantizeFormMatchesTheFlagFormAndLoads) {
   }
 }
 
-TEST(CliQuantizePositional, KQuantMixNamesMapToQ4KWithANote) {
+// Q4_K_M is llama-quantize's mix, rebuilt for the layer count: on 8 layers use_more_bits picks
+// layers 0, 3, 6 and 7 for Q6_K attn_v/ffn_down, the output is Q6_K, the rest Q4_K, and the file
+// says Q4_K_M (general.file_type 15). Q4_K_S would need Q5_K: uniform Q4_K with a note.
+TEST(CliQuantizePositional, Q4KMIsLlamaQuantizesMix) {
   const std::string dir = unique_temp_dir();
-  const std::string in = stories("stories260K-f32.gguf");
-  const auto m = run_tandem({"quantize", in, dir + "/m.gguf", "q4_k_m"});
+  const std::string f16 = dir + "/f16.gguf";
+  const auto s = run_tandem({"synth", "--like", "custom", "--dim", "256", "--layers", "8",
+                             "--heads", "4", "--ff", "512", "--type", "F16", "--vocab-from",
+                             stories("stories260K-f32.gguf"), "-o", f16});
+  ASSERT_EQ(s.exit_code, 0) << s.err;
+  const auto m = run_tandem({"quantize", f16, dir + "/m.gguf", "Q4_K_M", "2"});
   ASSERT_EQ(m.exit_code, 0) << m.err;
-  EXPECT_THAT(m.err, HasSubstr("note: Q4_K_M -> Q4_K"));
-  const auto k = run_tandem({"quantize", in, dir + "/k.gguf", "--type", "q4_k"});
-  ASSERT_EQ(k.exit_code, 0) << k.err;
-  EXPECT_EQ(read_file(dir + "/m.gguf"), read_file(dir + "/k.gguf"));
+  const auto file = model::GgufFile::open(dir + "/m.gguf");
+  EXPECT_EQ(file.get_int("general.file_type"), 15);
+  for (int64_t i = 0; i < 8; ++i) {
+    const bool more = i == 0 || i == 3 || i == 6 || i == 7;
+    const auto blk = "blk." + std::to_string(i) + ".";
+    for (const char* t : {"attn_v", "ffn_down"})
+      EXPECT_EQ(file.tensor(blk + t + ".weight").type,
+                more ? model::GgmlType::Q6_K : model::GgmlType::Q4_K)
+          << blk << t;
+    for (const char* t : {"attn_q", "attn_k", "attn_output", "ffn_gate", "ffn_up"})
+      EXPECT_EQ(file.tensor(blk + t + ".weight").type, model::GgmlType::Q4_K) << blk << t;
+  }
+  EXPECT_EQ(file.tensor("output.weight").type, model::GgmlType::Q6_K);
   EXPECT_EQ(run_tandem({"run", "-m", dir + "/m.gguf", "-n", "4", "--temp", "0"}).exit_code, 0);
+
+  const auto k = run_tandem({"quantize", f16, dir + "/k.gguf", "q4_k_s"});
+  ASSERT_EQ(k.exit_code, 0) << k.err;
+  EXPECT_THAT(k.err, HasSubstr("note: Q4_K_S -> Q4_K"));
+  const auto both = run_tandem(
+      {"quantize", f16, dir + "/x.gguf", "Q4_K_M", "--policy", source("policies/pure-4bit.toml")});
+  expect_usage_error(both);
+  EXPECT_THAT(both.err, HasSubstr("give one"));
 }
 
 TEST(CliQuantizePositional, UnsupportedTypeListsTheSupportedOnes) {

@@ -41,6 +41,9 @@ const ARCHS = [
   // 32-token original context, so the 64-token chunks run past it, on both pair layouts.
   { name: 'llama-yarn', arch: 'llama', vocab: 'spm', types: ['F16'], extra: ['--rope-scaling', 'yarn', '--rope-factor', '4', '--rope-orig-ctx', '32'] },
   { name: 'qwen2-yarn', arch: 'qwen2', vocab: 'gpt2', types: ['F16'], extra: ['--rope-scaling', 'yarn', '--rope-factor', '4', '--rope-orig-ctx', '32'] },
+  // `tandem quantize`'s own output (llama-quantize's Q4_K_M mix, rebuilt from the F16 file):
+  // llama.cpp must load it and agree on it.
+  { name: 'qwen2-quantized', arch: 'qwen2', vocab: 'gpt2', types: ['Q4_K_M', 'Q8_0'], quantize: true },
   { name: 'llama-linear', arch: 'llama', vocab: 'spm', types: ['F16'], extra: ['--rope-scaling', 'linear', '--rope-factor', '2'] },
 ].filter((a) => !process.env.ORACLE_ARCHS || process.env.ORACLE_ARCHS.split(',').includes(a.name));
 const CTX = 64;
@@ -136,8 +139,12 @@ for (const a of ARCHS) {
     test(`${a.name} ${type}: greedy tokens and perplexity match llama.cpp`, async () => {
       const file = path.join(dir, `${a.name}-${type}.gguf`);
       tandem('synth', '--like', 'custom', '--arch', a.arch, '--dim', '256', '--layers', '2', '--heads', '4',
-        '--kv-heads', '2', '--ff', '512', '--ctx', '256', '--type', type, '--vocab-from', VOCABS[a.vocab],
-        '--seed', '7', '-o', file, ...(a.extra ?? []));
+        '--kv-heads', '2', '--ff', '512', '--ctx', '256', '--type', a.quantize ? 'F16' : type, '--vocab-from', VOCABS[a.vocab],
+        '--seed', '7', '-o', a.quantize ? `${file}.f16` : file, ...(a.extra ?? []));
+      if (a.quantize) {
+        tandem('quantize', `${file}.f16`, file, type, '2');
+        rmSync(`${file}.f16`);
+      }
       const model = await llama.loadModel({ modelPath: file });
       try {
         const run = spawnSync(TANDEM, ['run', '-m', file, '-p', PROMPT, '-n', String(GREEDY), '--temp', '0', '-t', '2', '--token-ids'], { encoding: 'utf8' });
