@@ -155,6 +155,63 @@ HWY_INLINE void DotQ5_0(const uint8_t* row, int64_t nb, const TokenPtrs<T>& x, f
   Finish<T>(acc, accs, res);
 }
 
+// Q5_1: Q5_0's 5-bit codes unsigned, plus the min times the block's activation sum.
+template <int T>
+HWY_INLINE void DotQ5_1(const uint8_t* row, int64_t nb, const TokenPtrs<T>& x, float* res) {
+  const D16 d16;
+  const DF df;
+  const auto* blk = reinterpret_cast<const BlockQ5_1*>(row);
+  VF acc[T];
+  float accs[T] = {};
+  for (int t = 0; t < T; ++t) acc[t] = hn::Zero(df);
+  for (int64_t b = 0; b < nb; ++b) {
+    uint32_t qh;
+    std::memcpy(&qh, blk[b].qh, sizeof qh);
+    HWY_ALIGN int16_t vals[32];
+    for (int j = 0; j < 16; ++j) {
+      const int q = blk[b].qs[j];
+      vals[j] = static_cast<int16_t>((q & 0xF) | (((qh >> j) & 1) << 4));
+      vals[j + 16] = static_cast<int16_t>((q >> 4) | (((qh >> (j + 16)) & 1) << 4));
+    }
+    V16 w[kV];
+    for (size_t k = 0; k < kV; ++k) w[k] = hn::Load(d16, vals + k * kN);
+    const float dw = half_to_float(blk[b].d);
+    const float mw = half_to_float(blk[b].m);
+    for (int t = 0; t < T; ++t) {
+      const VF dot = hn::ConvertTo(df, Dot32(w, x.q[t] + b * 32));
+      acc[t] = hn::MulAdd(dot, hn::Set(df, dw * x.d[t][b]), acc[t]);
+      accs[t] += mw * x.s[t][b];
+    }
+  }
+  Finish<T>(acc, accs, res);
+}
+
+// IQ4_NL: each 4-bit index picks an int8 grid value; the dot is then Q8_0's.
+template <int T>
+HWY_INLINE void DotIQ4_NL(const uint8_t* row, int64_t nb, const TokenPtrs<T>& x, float* res) {
+  const D16 d16;
+  const DF df;
+  const auto* blk = reinterpret_cast<const BlockIQ4_NL*>(row);
+  VF acc[T];
+  float accs[T] = {};
+  for (int t = 0; t < T; ++t) acc[t] = hn::Zero(df);
+  for (int64_t b = 0; b < nb; ++b) {
+    HWY_ALIGN int16_t vals[32];
+    for (int j = 0; j < 16; ++j) {
+      vals[j] = kIq4nlValues[blk[b].qs[j] & 0xF];
+      vals[j + 16] = kIq4nlValues[blk[b].qs[j] >> 4];
+    }
+    V16 w[kV];
+    for (size_t k = 0; k < kV; ++k) w[k] = hn::Load(d16, vals + k * kN);
+    const float dw = half_to_float(blk[b].d);
+    for (int t = 0; t < T; ++t) {
+      const VF dot = hn::ConvertTo(df, Dot32(w, x.q[t] + b * 32));
+      acc[t] = hn::MulAdd(dot, hn::Set(df, dw * x.d[t][b]), acc[t]);
+    }
+  }
+  Finish<T>(acc, accs, res);
+}
+
 template <int T>
 HWY_INLINE void DotQ8_0(const uint8_t* row, int64_t nb, const TokenPtrs<T>& x, float* res) {
   const D16 d16;
@@ -358,6 +415,10 @@ HWY_INLINE void RowDot(const detail::MatmulArgs& a, int64_t r, int64_t t0, float
       return DotQ4_1<T>(row, nb, x, res);
     case GgmlType::Q5_0:
       return DotQ5_0<T>(row, nb, x, res);
+    case GgmlType::Q5_1:
+      return DotQ5_1<T>(row, nb, x, res);
+    case GgmlType::IQ4_NL:
+      return DotIQ4_NL<T>(row, nb, x, res);
     case GgmlType::Q8_0:
       return DotQ8_0<T>(row, nb, x, res);
     case GgmlType::Q4_K:

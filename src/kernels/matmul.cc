@@ -121,6 +121,8 @@ bool matmul_supports(GgmlType t) {
     case GgmlType::Q4_0:
     case GgmlType::Q4_1:
     case GgmlType::Q5_0:
+    case GgmlType::Q5_1:
+    case GgmlType::IQ4_NL:
     case GgmlType::Q8_0:
     case GgmlType::Q4_K:
     case GgmlType::Q6_K:

@@ -23,6 +23,19 @@ struct BlockQ5_0 {
   uint8_t qh[4];        // bit j = fifth bit of element j
   uint8_t qs[kQK / 2];  // low nibbles: element j in the low half, j + 16 in the high half
 };
+struct BlockQ5_1 {
+  uint16_t d;  // fp16 scale
+  uint16_t m;  // fp16 min
+  uint8_t qh[4];
+  uint8_t qs[kQK / 2];
+};
+struct BlockIQ4_NL {
+  uint16_t d;           // fp16 scale
+  uint8_t qs[kQK / 2];  // indices into kIq4nlValues, element j low, j + 16 high
+};
+// IQ4_NL's non-linear 4-bit grid (ggml's kvalues_iq4nl).
+inline constexpr int8_t kIq4nlValues[16] = {-127, -104, -83, -65, -49, -35, -22, -10,
+                                            1,    13,   25,  38,  53,  69,  89,  113};
 struct BlockQ8_0 {
   uint16_t d;
   int8_t qs[kQK];
@@ -48,6 +61,8 @@ struct BlockQ8_K {
 static_assert(sizeof(BlockQ4_0) == 18);
 static_assert(sizeof(BlockQ4_1) == 20);
 static_assert(sizeof(BlockQ5_0) == 22);
+static_assert(sizeof(BlockQ5_1) == 24);
+static_assert(sizeof(BlockIQ4_NL) == 18);
 static_assert(sizeof(BlockQ8_0) == 34);
 static_assert(sizeof(BlockQ4_K) == 144);
 static_assert(sizeof(BlockQ6_K) == 210);

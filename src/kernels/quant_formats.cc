@@ -88,6 +88,12 @@ void dequantize(GgmlType type, const void* src, float* dst, int64_t n) {
     case GgmlType::Q5_0:
       check_multiple(type, n);
       return detail::dequantize_q5_0(src, dst, n);
+    case GgmlType::Q5_1:
+      check_multiple(type, n);
+      return detail::dequantize_q5_1(src, dst, n);
+    case GgmlType::IQ4_NL:
+      check_multiple(type, n);
+      return detail::dequantize_iq4_nl(src, dst, n);
     case GgmlType::Q8_0:
       check_multiple(type, n);
       return detail::dequantize_q8_0(src, dst, n);
@@ -126,6 +132,12 @@ void quantize(GgmlType type, const float* src, void* dst, int64_t n) {
     case GgmlType::Q5_0:
       check_multiple(type, n);
       return detail::quantize_q5_0(src, dst, n);
+    case GgmlType::Q5_1:
+      check_multiple(type, n);
+      return detail::quantize_q5_1(src, dst, n);
+    case GgmlType::IQ4_NL:
+      check_multiple(type, n);
+      return detail::quantize_iq4_nl(src, dst, n);
     case GgmlType::Q8_0:
       check_multiple(type, n);
       return detail::quantize_q8_0(src, dst, n);
@@ -148,6 +160,8 @@ bool can_quantize(GgmlType type) {
     case GgmlType::Q4_0:
     case GgmlType::Q4_1:
     case GgmlType::Q5_0:
+    case GgmlType::Q5_1:
+    case GgmlType::IQ4_NL:
     case GgmlType::Q8_0:
     case GgmlType::Q4_K:
     case GgmlType::Q6_K:

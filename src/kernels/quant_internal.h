@@ -9,6 +9,8 @@ namespace tandem::kernels::detail {
 void quantize_q4_0(const float* x, void* y, int64_t k);
 void quantize_q4_1(const float* x, void* y, int64_t k);
 void quantize_q5_0(const float* x, void* y, int64_t k);
+void quantize_q5_1(const float* x, void* y, int64_t k);
+void quantize_iq4_nl(const float* x, void* y, int64_t k);
 void quantize_q8_0(const float* x, void* y, int64_t k);
 void quantize_q4_k(const float* x, void* y, int64_t k);
 void quantize_q6_k(const float* x, void* y, int64_t k);
@@ -16,6 +18,8 @@ void quantize_q6_k(const float* x, void* y, int64_t k);
 void dequantize_q4_0(const void* x, float* y, int64_t k);
 void dequantize_q4_1(const void* x, float* y, int64_t k);
 void dequantize_q5_0(const void* x, float* y, int64_t k);
+void dequantize_q5_1(const void* x, float* y, int64_t k);
+void dequantize_iq4_nl(const void* x, float* y, int64_t k);
 void dequantize_q8_0(const void* x, float* y, int64_t k);
 void dequantize_q4_k(const void* x, float* y, int64_t k);
 void dequantize_q6_k(const void* x, float* y, int64_t k);

@@ -26,7 +26,8 @@ using test::make_matrix;
 using test::Matrix;
 
 const GgmlType kFloatTypes[] = {GgmlType::F32, GgmlType::F16, GgmlType::BF16};
-const GgmlType kBlock32Types[] = {GgmlType::Q4_0, GgmlType::Q4_1, GgmlType::Q5_0, GgmlType::Q8_0};
+const GgmlType kBlock32Types[] = {GgmlType::Q4_0, GgmlType::Q4_1,   GgmlType::Q5_0,
+                                  GgmlType::Q5_1, GgmlType::IQ4_NL, GgmlType::Q8_0};
 const GgmlType kKTypes[] = {GgmlType::Q4_K, GgmlType::Q6_K};
 
 void check_all_shapes(ThreadPool& pool, bool quick) {

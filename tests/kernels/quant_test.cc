@@ -136,8 +136,8 @@ TEST(Quant, Q8_0KnownAnswer) {
 }
 
 TEST(Quant, AllZeroBlocks) {
-  for (GgmlType t : {GgmlType::Q4_0, GgmlType::Q4_1, GgmlType::Q5_0, GgmlType::Q8_0, GgmlType::Q4_K,
-                     GgmlType::Q6_K}) {
+  for (GgmlType t : {GgmlType::Q4_0, GgmlType::Q4_1, GgmlType::Q5_0, GgmlType::Q5_1,
+                     GgmlType::IQ4_NL, GgmlType::Q8_0, GgmlType::Q4_K, GgmlType::Q6_K}) {
     std::vector<float> x(512, 0.0f), y(512, 1.0f);
     std::vector<uint8_t> q(model::row_bytes(t, 512));
     quantize(t, x.data(), q.data(), 512);
@@ -174,9 +174,10 @@ TEST(Quant, RoundTripErrorBounds) {
   for (auto& v : x) v = nd(rng);
   // Relative RMS error of Gaussian data, with margin over what each format achieves.
   const std::pair<GgmlType, double> limits[] = {
-      {GgmlType::F32, 0.0},    {GgmlType::F16, 4e-4},  {GgmlType::BF16, 3e-3},
-      {GgmlType::Q8_0, 0.01},  {GgmlType::Q4_0, 0.13}, {GgmlType::Q4_1, 0.11},
-      {GgmlType::Q5_0, 0.065}, {GgmlType::Q4_K, 0.10}, {GgmlType::Q6_K, 0.03},
+      {GgmlType::F32, 0.0},    {GgmlType::F16, 4e-4},    {GgmlType::BF16, 3e-3},
+      {GgmlType::Q8_0, 0.01},  {GgmlType::Q4_0, 0.13},   {GgmlType::Q4_1, 0.11},
+      {GgmlType::Q5_0, 0.065}, {GgmlType::Q4_K, 0.10},   {GgmlType::Q6_K, 0.03},
+      {GgmlType::Q5_1, 0.06},  {GgmlType::IQ4_NL, 0.11},
   };
   for (auto [t, lim] : limits) {
     const ErrStats s = round_trip(t, x);
@@ -189,7 +190,8 @@ TEST(Quant, PerElementBounds32Blocks) {
   std::uniform_real_distribution<float> ud(-3.0f, 3.0f);
   std::vector<float> x(32 * 64);
   for (auto& v : x) v = ud(rng) * ud(rng);
-  for (GgmlType t : {GgmlType::Q8_0, GgmlType::Q4_0, GgmlType::Q4_1, GgmlType::Q5_0}) {
+  for (GgmlType t :
+       {GgmlType::Q8_0, GgmlType::Q4_0, GgmlType::Q4_1, GgmlType::Q5_0, GgmlType::Q5_1}) {
     std::vector<uint8_t> q(model::row_bytes(t, static_cast<int64_t>(x.size())));
     std::vector<float> y(x.size());
     quantize(t, x.data(), q.data(), static_cast<int64_t>(x.size()));
@@ -206,6 +208,7 @@ TEST(Quant, PerElementBounds32Blocks) {
       if (t == GgmlType::Q4_0) bound = amax / 8.0 * 1.01;    // clamp at +7 costs up to d
       if (t == GgmlType::Q5_0) bound = amax / 16.0 * 1.01;   // clamp at +15 costs up to d
       if (t == GgmlType::Q4_1) bound = (mxv - mn) / 15.0 * 0.52 + std::fabs(mn) * 1e-3;
+      if (t == GgmlType::Q5_1) bound = (mxv - mn) / 31.0 * 0.52 + std::fabs(mn) * 1e-3;
       for (int j = 0; j < 32; ++j)
         ASSERT_LE(std::fabs(y[b * 32 + j] - x[b * 32 + j]), bound)
             << model::type_name(t) << " block " << b << " elem " << j;
@@ -222,7 +225,34 @@ TEST(Quant, RejectsPartialBlocksAndUnknownTypes) {
   EXPECT_THROW(dequantize(GgmlType::IQ2_XS, q.data(), x.data(), 256), std::invalid_argument);
   EXPECT_TRUE(can_quantize(GgmlType::Q6_K));
   EXPECT_TRUE(can_quantize(GgmlType::Q5_0));
-  EXPECT_FALSE(can_quantize(GgmlType::Q5_1));
+  EXPECT_TRUE(can_quantize(GgmlType::Q5_1));
+  EXPECT_TRUE(can_quantize(GgmlType::IQ4_NL));
+  EXPECT_FALSE(can_quantize(GgmlType::Q5_K));
+}
+
+// Hand-built blocks read as ggml's dequantize_row_q5_1 / dequantize_row_iq4_nl define them.
+TEST(Quant, Q5_1AndIq4NlKnownAnswers) {
+  BlockQ5_1 q5{};
+  q5.d = 0x3800;                    // 0.5
+  q5.m = 0xC000;                    // -2
+  const uint32_t qh = 0xAAAAAAAAu;  // fifth bit set on odd elements
+  std::memcpy(q5.qh, &qh, 4);
+  for (int j = 0; j < 16; ++j) q5.qs[j] = static_cast<uint8_t>(j | ((15 - j) << 4));
+  std::vector<float> y(32);
+  dequantize(GgmlType::Q5_1, &q5, y.data(), 32);
+  for (int j = 0; j < 16; ++j) {
+    EXPECT_FLOAT_EQ(y[j], (j | ((j & 1) << 4)) * 0.5f - 2.0f) << j;
+    EXPECT_FLOAT_EQ(y[j + 16], ((15 - j) | (((j + 16) & 1) << 4)) * 0.5f - 2.0f) << j;
+  }
+  BlockIQ4_NL nl{};
+  nl.d = 0x3C00;  // 1
+  for (int j = 0; j < 16; ++j) nl.qs[j] = static_cast<uint8_t>(j | ((15 - j) << 4));
+  dequantize(GgmlType::IQ4_NL, &nl, y.data(), 32);
+  const float grid[16] = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
+  for (int j = 0; j < 16; ++j) {
+    EXPECT_EQ(y[j], grid[j]);
+    EXPECT_EQ(y[j + 16], grid[15 - j]);
+  }
 }
 
 }  // namespace

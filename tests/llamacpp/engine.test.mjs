@@ -14,7 +14,7 @@
 // dim 256 so that every K-quant block fits; and RoPE scaling (YaRN, linear) on F16 models.
 //
 // Environment: TANDEM_BINARY (set by CTest), TANDEM_SHARED (default ../../../shared beside the
-// checkout), ORACLE_TYPES (comma list, default F16,Q8_0,Q4_0,Q4_K_M), ORACLE_ARCHS.
+// checkout), ORACLE_TYPES (comma list, default F16,Q8_0,Q4_0,Q4_K_M,Q5_1,IQ4_NL), ORACLE_ARCHS.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -27,7 +27,7 @@ import { getLlama, LlamaLogLevel } from 'node-llama-cpp';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const TANDEM = process.env.TANDEM_BINARY;
 const SHARED = process.env.TANDEM_SHARED ?? path.resolve(here, '../../../shared');
-const TYPES = (process.env.ORACLE_TYPES ?? 'F16,Q8_0,Q4_0,Q4_K_M').split(',');
+const TYPES = (process.env.ORACLE_TYPES ?? 'F16,Q8_0,Q4_0,Q4_K_M,Q5_1,IQ4_NL').split(',');
 const VOCABS = {
   spm: path.join(SHARED, 'models/stories260K/stories260K-f32.gguf'),
   gpt2: path.join(SHARED, 'tokenizers/ggml-vocab-gpt-2.gguf'),
@@ -51,7 +51,8 @@ const CTX = 64;
 // engines' argmax differ. Both quantize activations to 8 bits for quantized weights, but not
 // identically (llama.cpp: q8_0 with an fp16 scale, q8_K for K-quants), and random weights give
 // flat logits, so near-ties are common; F16 weights leave only float summation order.
-const TIE = { F16: 0.01, Q8_0: 0.05, Q4_0: 0.1, Q4_K_M: 0.1 };
+const TIE = { F16: 0.01, Q8_0: 0.05, Q5_1: 0.05, Q4_0: 0.1, Q4_K_M: 0.1, IQ4_NL: 0.1 };
+const FOUR_BIT = new Set(['Q4_0', 'Q4_K_M', 'IQ4_NL']);
 const GREEDY = 32;
 const PROMPT = 'Once upon a time';
 
@@ -157,7 +158,7 @@ for (const a of ARCHS) {
         const report = tandem('ppl', '-m', file, '-f', pplText, '-c', String(CTX), '-t', '2');
         const ours = Number(/PPL = ([0-9.]+)/.exec(report)?.[1]);
         const theirs = await llamaPerplexity(model);
-        const tolerance = type.startsWith('Q4') ? 0.005 : 0.002;
+        const tolerance = FOUR_BIT.has(type) ? 0.005 : 0.002;
         const rel = Math.abs(ours - theirs) / theirs;
         console.log(`${a.name} ${type}: PPL tandem ${ours.toFixed(4)} llama.cpp ${theirs.toFixed(4)} (${(100 * rel).toFixed(4)}%)`);
         assert.ok(rel <= tolerance, `perplexity ${ours} vs llama.cpp ${theirs}: ${(100 * rel).toFixed(3)}% > ${100 * tolerance}%`);
