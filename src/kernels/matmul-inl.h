@@ -273,6 +273,50 @@ HWY_INLINE void DotQ4_K(const uint8_t* row, int64_t nsb, const TokenPtrs<T>& x, 
   Finish<T>(acc, accs, res);
 }
 
+// Q5_K: Q4_K with a fifth bit per element from qh (bit 2c for the low nibbles of step c,
+// bit 2c+1 for the high ones).
+template <int T>
+HWY_INLINE void DotQ5_K(const uint8_t* row, int64_t nsb, const TokenPtrs<T>& x, float* res) {
+  const D16 d16;
+  const DF df;
+  const auto* blk = reinterpret_cast<const BlockQ5_K*>(row);
+  VF acc[T];
+  float accs[T] = {};
+  for (int t = 0; t < T; ++t) acc[t] = hn::Zero(df);
+  for (int64_t i = 0; i < nsb; ++i) {
+    const float d = half_to_float(blk[i].d);
+    const float dmin = half_to_float(blk[i].dmin);
+    for (int c = 0; c < 4; ++c) {
+      const uint8_t* q = blk[i].qs + 32 * c;
+      HWY_ALIGN int16_t vlo[32], vhi[32];
+      for (int l = 0; l < 32; ++l) {
+        const int h = blk[i].qh[l] >> (2 * c);
+        vlo[l] = static_cast<int16_t>((q[l] & 0xF) | ((h & 1) << 4));
+        vhi[l] = static_cast<int16_t>((q[l] >> 4) | ((h & 2) << 3));
+      }
+      V16 lo[kV], hi[kV];
+      for (size_t k = 0; k < kV; ++k) {
+        lo[k] = hn::Load(d16, vlo + k * kN);
+        hi[k] = hn::Load(d16, vhi + k * kN);
+      }
+      uint8_t sc0, m0, sc1, m1;
+      q4k_scale_min(2 * c, blk[i].scales, sc0, m0);
+      q4k_scale_min(2 * c + 1, blk[i].scales, sc1, m1);
+      const float d0 = d * sc0, d1 = d * sc1;
+      const float mm0 = dmin * m0, mm1 = dmin * m1;
+      const int64_t b0 = i * 8 + 2 * c;
+      for (int t = 0; t < T; ++t) {
+        const VF dot0 = hn::ConvertTo(df, Dot32(lo, x.q[t] + b0 * 32));
+        const VF dot1 = hn::ConvertTo(df, Dot32(hi, x.q[t] + (b0 + 1) * 32));
+        acc[t] = hn::MulAdd(dot0, hn::Set(df, d0 * x.d[t][b0]), acc[t]);
+        acc[t] = hn::MulAdd(dot1, hn::Set(df, d1 * x.d[t][b0 + 1]), acc[t]);
+        accs[t] -= mm0 * x.s[t][b0] + mm1 * x.s[t][b0 + 1];
+      }
+    }
+  }
+  Finish<T>(acc, accs, res);
+}
+
 template <int T>
 HWY_INLINE void DotQ6_K(const uint8_t* row, int64_t nsb, const TokenPtrs<T>& x, float* res) {
   const D16 d16;
@@ -423,6 +467,8 @@ HWY_INLINE void RowDot(const detail::MatmulArgs& a, int64_t r, int64_t t0, float
       return DotQ8_0<T>(row, nb, x, res);
     case GgmlType::Q4_K:
       return DotQ4_K<T>(row, cols / 256, x, res);
+    case GgmlType::Q5_K:
+      return DotQ5_K<T>(row, cols / 256, x, res);
     case GgmlType::Q6_K:
       return DotQ6_K<T>(row, cols / 256, x, res);
     default:

@@ -125,6 +125,7 @@ bool matmul_supports(GgmlType t) {
     case GgmlType::IQ4_NL:
     case GgmlType::Q8_0:
     case GgmlType::Q4_K:
+    case GgmlType::Q5_K:
     case GgmlType::Q6_K:
       return true;
     default:

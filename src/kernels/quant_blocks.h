@@ -46,6 +46,14 @@ struct BlockQ4_K {
   uint8_t scales[12];  // 8 six-bit scales and 8 six-bit mins, packed
   uint8_t qs[kQK_K / 2];
 };
+struct BlockQ5_K {
+  uint16_t d;
+  uint16_t dmin;
+  uint8_t scales[12];  // as Q4_K
+  uint8_t
+      qh[kQK_K / 8];  // fifth bits: element 64c + l of sub-block 2c/2c+1 at bit 2c/2c+1 of qh[l]
+  uint8_t qs[kQK_K / 2];
+};
 struct BlockQ6_K {
   uint8_t ql[kQK_K / 2];
   uint8_t qh[kQK_K / 4];
@@ -65,6 +73,7 @@ static_assert(sizeof(BlockQ5_1) == 24);
 static_assert(sizeof(BlockIQ4_NL) == 18);
 static_assert(sizeof(BlockQ8_0) == 34);
 static_assert(sizeof(BlockQ4_K) == 144);
+static_assert(sizeof(BlockQ5_K) == 176);
 static_assert(sizeof(BlockQ6_K) == 210);
 static_assert(sizeof(BlockQ8_K) == 292);
 

@@ -100,6 +100,9 @@ void dequantize(GgmlType type, const void* src, float* dst, int64_t n) {
     case GgmlType::Q4_K:
       check_multiple(type, n);
       return detail::dequantize_q4_k(src, dst, n);
+    case GgmlType::Q5_K:
+      check_multiple(type, n);
+      return detail::dequantize_q5_k(src, dst, n);
     case GgmlType::Q6_K:
       check_multiple(type, n);
       return detail::dequantize_q6_k(src, dst, n);
@@ -144,6 +147,9 @@ void quantize(GgmlType type, const float* src, void* dst, int64_t n) {
     case GgmlType::Q4_K:
       check_multiple(type, n);
       return detail::quantize_q4_k(src, dst, n);
+    case GgmlType::Q5_K:
+      check_multiple(type, n);
+      return detail::quantize_q5_k(src, dst, n);
     case GgmlType::Q6_K:
       check_multiple(type, n);
       return detail::quantize_q6_k(src, dst, n);
@@ -164,6 +170,7 @@ bool can_quantize(GgmlType type) {
     case GgmlType::IQ4_NL:
     case GgmlType::Q8_0:
     case GgmlType::Q4_K:
+    case GgmlType::Q5_K:
     case GgmlType::Q6_K:
       return true;
     default:

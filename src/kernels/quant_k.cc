@@ -149,60 +149,122 @@ float make_qkx2_quants(int n, int nmax, const float* x, const float* weights, ui
 
 }  // namespace
 
-void quantize_q4_k(const float* x, void* out, int64_t k) {
-  auto* y = static_cast<BlockQ4_K*>(out);
-  uint8_t L[kQK_K];
+namespace {
+
+// The shared part of ggml's quantize_row_q4_K_ref / q5_K_ref for one super-block: per
+// sub-block scale and min by make_qkx2_quants, both packed to 6 bits, then every element
+// requantized against the stored (rounded) scales into L (0..nmax).
+void quantize_k_superblock(const float* x, int nmax, float rmin, int nstep, uint8_t* scales_out,
+                           uint16_t& d_out, uint16_t& dmin_out, uint8_t* L) {
   uint8_t Laux[32];
   float weights[32];
   float mins[kQK_K / 32];
   float scales[kQK_K / 32];
+  float max_scale = 0;  // scales are positive since the min is subtracted
+  float max_min = 0;
+  for (int j = 0; j < kQK_K / 32; ++j) {
+    float sum_x2 = 0;
+    for (int l = 0; l < 32; ++l) sum_x2 += x[32 * j + l] * x[32 * j + l];
+    const float av_x = std::sqrt(sum_x2 / 32);
+    for (int l = 0; l < 32; ++l) weights[l] = av_x + std::fabs(x[32 * j + l]);
+    scales[j] = make_qkx2_quants(32, nmax, x + 32 * j, weights, L + 32 * j, &mins[j], Laux, rmin,
+                                 0.1f, nstep);
+    if (scales[j] > max_scale) max_scale = scales[j];
+    if (mins[j] > max_min) max_min = mins[j];
+  }
+  const float inv_scale = max_scale > 0 ? 63.f / max_scale : 0.f;
+  const float inv_min = max_min > 0 ? 63.f / max_min : 0.f;
+  for (int j = 0; j < kQK_K / 32; ++j) {
+    uint8_t ls = static_cast<uint8_t>(nearest_int(inv_scale * scales[j]));
+    uint8_t lm = static_cast<uint8_t>(nearest_int(inv_min * mins[j]));
+    ls = std::min<uint8_t>(63, ls);
+    lm = std::min<uint8_t>(63, lm);
+    if (j < 4) {
+      scales_out[j] = ls;
+      scales_out[j + 4] = lm;
+    } else {
+      scales_out[j + 4] = static_cast<uint8_t>((ls & 0xF) | ((lm & 0xF) << 4));
+      scales_out[j - 4] |= static_cast<uint8_t>((ls >> 4) << 6);
+      scales_out[j - 0] |= static_cast<uint8_t>((lm >> 4) << 6);
+    }
+  }
+  d_out = f32_to_fp16(max_scale / 63.f);
+  dmin_out = f32_to_fp16(max_min / 63.f);
+  // Requantize against the rounded scales actually stored.
+  for (int j = 0; j < kQK_K / 32; ++j) {
+    uint8_t sc, m;
+    q4k_scale_min(j, scales_out, sc, m);
+    const float d = half_to_float(d_out) * sc;
+    if (d == 0.0f) continue;
+    const float dm = half_to_float(dmin_out) * m;
+    for (int ii = 0; ii < 32; ++ii) {
+      const int l = nearest_int((x[32 * j + ii] + dm) / d);
+      L[32 * j + ii] = static_cast<uint8_t>(std::max(0, std::min(nmax, l)));
+    }
+  }
+}
+
+}  // namespace
+
+void quantize_q4_k(const float* x, void* out, int64_t k) {
+  auto* y = static_cast<BlockQ4_K*>(out);
+  uint8_t L[kQK_K];
   for (int64_t i = 0; i < k / kQK_K; ++i, x += kQK_K) {
-    float max_scale = 0;  // scales are positive since the min is subtracted
-    float max_min = 0;
-    for (int j = 0; j < kQK_K / 32; ++j) {
-      float sum_x2 = 0;
-      for (int l = 0; l < 32; ++l) sum_x2 += x[32 * j + l] * x[32 * j + l];
-      const float av_x = std::sqrt(sum_x2 / 32);
-      for (int l = 0; l < 32; ++l) weights[l] = av_x + std::fabs(x[32 * j + l]);
-      scales[j] =
-          make_qkx2_quants(32, 15, x + 32 * j, weights, L + 32 * j, &mins[j], Laux, -1.f, 0.1f, 20);
-      if (scales[j] > max_scale) max_scale = scales[j];
-      if (mins[j] > max_min) max_min = mins[j];
-    }
-    const float inv_scale = max_scale > 0 ? 63.f / max_scale : 0.f;
-    const float inv_min = max_min > 0 ? 63.f / max_min : 0.f;
     BlockQ4_K& b = y[i];
-    for (int j = 0; j < kQK_K / 32; ++j) {
-      uint8_t ls = static_cast<uint8_t>(nearest_int(inv_scale * scales[j]));
-      uint8_t lm = static_cast<uint8_t>(nearest_int(inv_min * mins[j]));
-      ls = std::min<uint8_t>(63, ls);
-      lm = std::min<uint8_t>(63, lm);
-      if (j < 4) {
-        b.scales[j] = ls;
-        b.scales[j + 4] = lm;
-      } else {
-        b.scales[j + 4] = static_cast<uint8_t>((ls & 0xF) | ((lm & 0xF) << 4));
-        b.scales[j - 4] |= static_cast<uint8_t>((ls >> 4) << 6);
-        b.scales[j - 0] |= static_cast<uint8_t>((lm >> 4) << 6);
-      }
-    }
-    b.d = f32_to_fp16(max_scale / 63.f);
-    b.dmin = f32_to_fp16(max_min / 63.f);
-    // Requantize against the rounded scales actually stored.
-    for (int j = 0; j < kQK_K / 32; ++j) {
-      uint8_t sc, m;
-      q4k_scale_min(j, b.scales, sc, m);
-      const float d = half_to_float(b.d) * sc;
-      if (d == 0.0f) continue;
-      const float dm = half_to_float(b.dmin) * m;
-      for (int ii = 0; ii < 32; ++ii) {
-        const int l = nearest_int((x[32 * j + ii] + dm) / d);
-        L[32 * j + ii] = static_cast<uint8_t>(std::max(0, std::min(15, l)));
-      }
-    }
+    std::memset(b.scales, 0, sizeof b.scales);
+    quantize_k_superblock(x, 15, -1.f, 20, b.scales, b.d, b.dmin, L);
     uint8_t* q = b.qs;
     for (int j = 0; j < kQK_K; j += 64, q += 32)
       for (int l = 0; l < 32; ++l) q[l] = static_cast<uint8_t>(L[j + l] | (L[j + l + 32] << 4));
+  }
+}
+
+void quantize_q5_k(const float* x, void* out, int64_t k) {
+  auto* y = static_cast<BlockQ5_K*>(out);
+  uint8_t L[kQK_K];
+  for (int64_t i = 0; i < k / kQK_K; ++i, x += kQK_K) {
+    BlockQ5_K& b = y[i];
+    std::memset(b.scales, 0, sizeof b.scales);
+    quantize_k_superblock(x, 31, -0.5f, 15, b.scales, b.d, b.dmin, L);
+    std::memset(b.qh, 0, sizeof b.qh);
+    uint8_t* ql = b.qs;
+    uint8_t m1 = 1, m2 = 2;
+    for (int n = 0; n < kQK_K; n += 64, ql += 32, m1 <<= 2, m2 <<= 2) {
+      for (int j = 0; j < 32; ++j) {
+        int l1 = L[n + j], l2 = L[n + j + 32];
+        if (l1 > 15) {
+          l1 -= 16;
+          b.qh[j] |= m1;
+        }
+        if (l2 > 15) {
+          l2 -= 16;
+          b.qh[j] |= m2;
+        }
+        ql[j] = static_cast<uint8_t>(l1 | (l2 << 4));
+      }
+    }
+  }
+}
+
+void dequantize_q5_k(const void* in, float* y, int64_t k) {
+  const auto* x = static_cast<const BlockQ5_K*>(in);
+  for (int64_t i = 0; i < k / kQK_K; ++i) {
+    const uint8_t* ql = x[i].qs;
+    const uint8_t* qh = x[i].qh;
+    const float d = half_to_float(x[i].d);
+    const float min = half_to_float(x[i].dmin);
+    uint8_t u1 = 1, u2 = 2;
+    for (int j = 0, is = 0; j < kQK_K; j += 64, ql += 32, is += 2, u1 <<= 2, u2 <<= 2) {
+      uint8_t sc, m;
+      q4k_scale_min(is + 0, x[i].scales, sc, m);
+      const float d1 = d * sc, m1 = min * m;
+      q4k_scale_min(is + 1, x[i].scales, sc, m);
+      const float d2 = d * sc, m2 = min * m;
+      for (int l = 0; l < 32; ++l)
+        *y++ = d1 * static_cast<float>((ql[l] & 0xF) + (qh[l] & u1 ? 16 : 0)) - m1;
+      for (int l = 0; l < 32; ++l)
+        *y++ = d2 * static_cast<float>((ql[l] >> 4) + (qh[l] & u2 ? 16 : 0)) - m2;
+    }
   }
 }
 
