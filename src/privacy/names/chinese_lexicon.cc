@@ -81,6 +81,12 @@ bool is_non_person_word(std::string_view utf8) {
 bool is_place_like(std::string_view utf8) {
   static constexpr std::string_view kSuffixes =
       "楼茶山区县市镇村路街湖河桥寺庙阁园馆柜店厂站港湾岛塔宫殿亭省州城";
+  // Villages and towns named after a clan: 周庄, X家庄, X家角, X家嘴, X家湾, X家界. These
+  // characters hardly end a given name.
+  static constexpr std::string_view kClanPlaces = "庄角嘴浜界坝屯寨洼";
+  if ((utf8.size() == 6 || (utf8.size() == 9 && utf8.substr(3, 3) == "家")) &&
+      kClanPlaces.find(utf8.substr(utf8.size() - 3)) != std::string_view::npos)
+    return true;
   if (utf8.size() != 9 || kSuffixes.find(utf8.substr(6)) == std::string_view::npos) return false;
   return chinese_word_cost(utf8) || chinese_word_cost(utf8.substr(0, 6));
 }

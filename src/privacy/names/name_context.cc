@@ -69,6 +69,11 @@ bool title_at(std::string_view text, size_t pos) {
   return false;
 }
 
+bool colloquial_address_at(std::string_view text, size_t pos) {
+  return is_han(text, pos) &&
+         std::string_view("姐哥嫂婆叔爷工").find(text.substr(pos, kHan)) != std::string_view::npos;
+}
+
 bool is_person_role(std::string_view word) {
   return std::find(std::begin(kRolesBefore), std::end(kRolesBefore), word) !=
          std::end(kRolesBefore);

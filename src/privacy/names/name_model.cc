@@ -180,7 +180,7 @@ bool ruled_out(std::string_view text, const NameCandidate& c) {
   int cost = 0;
   const size_t sur = model_surname_at(text, c.begin, &cost);
   const std::string_view span = text.substr(c.begin, c.end - c.begin);
-  if (title_at(text, c.begin + sur)) return true;
+  if (title_at(text, c.begin + sur) || colloquial_address_at(text, c.begin + sur)) return true;
   for (size_t g = c.begin + sur; g < c.end; g += kHan)
     if (std::string_view("二三四五六七八九十百千").find(text.substr(g, kHan)) !=
         std::string_view::npos)
