@@ -196,11 +196,12 @@ std::vector<Span> find_bare_chinese_names(std::string_view text) {
   std::vector<Span> names =
       merge_lattice_names(text, std::move(out), famous, segment_chinese(text));
   // Brands, foods and weather spelled like names (杨国福, 黄焖鸡, 暴雨), brands before a
-  // product (周记|鸭脖), and places (岳阳楼, 朱家角).
+  // product (周记|鸭脖), places (岳阳楼, 朱家角) and the words of a book title (《白鹿原》).
   std::erase_if(names, [&](const Span& s) {
     return non_person_word_at(text, s.first) >= s.second - s.first ||
            product_head_at(text, s.second) ||
-           (is_place_like(text.substr(s.first, s.second - s.first)) &&
+           ((is_place_like(text.substr(s.first, s.second - s.first)) ||
+             inside_book_title(text, s.first, s.second)) &&
             famous_chinese_name_at(text, s.first) != s.second - s.first);  // 钟南山 is a person
   });
   // 和 before punctuation or the end cannot join two things, so it ends the name: 班主任：魏清和。

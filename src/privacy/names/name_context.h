@@ -21,6 +21,10 @@ bool title_at(std::string_view text, size_t pos);
 // which also scores a full name's right context, where 工 would read 工作 as a title.
 bool colloquial_address_at(std::string_view text, size_t pos);
 
+// Whether text[begin, end) lies inside a book or film title (《朝花夕拾》, 《白鹿原》): there it
+// is a title's words or a place, and the title is no person (listed famous names aside).
+bool inside_book_title(std::string_view text, size_t begin, size_t end);
+
 // Whether `word` is a role or kinship word that stands before names (房东, 同事, 表哥): said of
 // a person, but no name.
 bool is_person_role(std::string_view word);
