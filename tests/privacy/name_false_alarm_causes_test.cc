@@ -1,6 +1,7 @@
 // Causes of false alarms and misses read from heldout7 (brands before a product, colloquial
 // forms of address, clan-named places, verb tails, book titles, lower-case pinyin, middle
-// initials). Every sentence here is new (none is taken from testdata/privacy).
+// initials; addresses through a park's building or a road with 和 in its name). Every sentence here
+// is new (none is taken from testdata/privacy).
 #include <gtest/gtest.h>
 
 #include "privacy/detector.h"
@@ -56,6 +57,19 @@ TEST(NameCauses, EnglishNameShapes) {
   EXPECT_EQ(names("Kind regards,\nMarcus J. Holloway\nFinance"), V{"Marcus J. Holloway"});
   EXPECT_EQ(names("Dr. Rachel Moore's clinic is closed today."), V{"Rachel Moore"});
   EXPECT_EQ(names("Can Wang Fang take the late shift?"), V{"Wang Fang"});
+}
+
+TEST(AddressCauses, ParksBeforeABuildingAndRoadsWithHeInTheirName) {
+  auto addresses = [](std::string_view text) {
+    V v;
+    for (const auto& m : PiiDetector::shared().detect(text))
+      if (m.type == PiiType::kAddress) v.push_back(m.value);
+    return v;
+  };
+  EXPECT_EQ(addresses("会议在南京市江宁区秣陵街道12号科技园3号楼召开"),
+            V{"南京市江宁区秣陵街道12号科技园3号楼"});
+  EXPECT_EQ(addresses("发票寄到深圳市福田区新和路8号B座"), V{"深圳市福田区新和路8号B座"});
+  EXPECT_TRUE(addresses("周末去植物园看花吧").empty());
 }
 
 }  // namespace
