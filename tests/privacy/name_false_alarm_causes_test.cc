@@ -45,6 +45,15 @@ TEST(NameCauses, WordsOfABookTitleAreNoName) {
   EXPECT_TRUE(names("推荐一下《林霞日记》吧").empty());
 }
 
+TEST(NameCauses, APieceOfAFourCharacterWordIsNoName) {
+  EXPECT_TRUE(names("他总是张冠李戴，把名字记错").empty());
+}
+
+TEST(NameCauses, CompoundSurnamesOfTheHundredFamilySurnames) {
+  EXPECT_EQ(names("请联系申屠浩然确认合同"), V{"申屠浩然"});
+  EXPECT_TRUE(names("这种事司空见惯了").empty());
+}
+
 TEST(NameCauses, LowerCasePinyinNamesInChat) {
   EXPECT_EQ(names("can you ask zhao lei about the invoice"), V{"zhao lei"});
   EXPECT_EQ(names("xiaoyu wang说她晚点到"), V{"xiaoyu wang"});

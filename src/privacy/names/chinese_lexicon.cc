@@ -91,6 +91,22 @@ bool is_place_like(std::string_view utf8) {
   return chinese_word_cost(utf8) || chinese_word_cost(utf8.substr(0, 6));
 }
 
+bool inside_four_character_word(std::string_view text, size_t begin, size_t end) {
+  constexpr size_t kWord = 12;  // four three-byte Han characters
+  if (end - begin >= kWord) return false;
+  for (size_t back = 0; back <= 6 && back <= begin; back += 3) {
+    const size_t s = begin - back;
+    if (s + kWord < end || s + kWord > text.size()) continue;
+    const std::string_view w = text.substr(s, kWord);
+    bool han = true;
+    for (size_t i = 0; i < kWord; i += 3)
+      han = han && static_cast<unsigned char>(w[i]) >= 0xE4 &&
+            static_cast<unsigned char>(w[i]) <= 0xE9;
+    if (han && chinese_word_cost(w)) return true;
+  }
+  return false;
+}
+
 double chinese_char_cost(std::string_view utf8_char) {
   if (utf8_char.size() != 3) return kUnknownCharCost;
   return lookup(LexiconTable::kChars, utf8_char).value_or(kUnknownCharCost);

@@ -201,7 +201,8 @@ std::vector<Span> find_bare_chinese_names(std::string_view text) {
     return non_person_word_at(text, s.first) >= s.second - s.first ||
            product_head_at(text, s.second) ||
            ((is_place_like(text.substr(s.first, s.second - s.first)) ||
-             inside_book_title(text, s.first, s.second)) &&
+             inside_book_title(text, s.first, s.second) ||
+             inside_four_character_word(text, s.first, s.second)) &&
             famous_chinese_name_at(text, s.first) != s.second - s.first);  // 钟南山 is a person
   });
   // 和 before punctuation or the end cannot join two things, so it ends the name: 班主任：魏清和。
@@ -221,7 +222,9 @@ void trim_verb_tails(std::string_view text, std::vector<Span>& names) {
   static const CharSet kTails("家拉各提约道先交说让给跟把被也都就还又才再要会能去来在向请叫带送");
   for (Span& n : names) {
     int prior = 0;
-    const size_t sur = chinese_surname_at(text, n.first, &prior);
+    size_t sur = chinese_surname_at(text, n.first, &prior);
+    // Surnames of the lattice's tables too (华, 池): the lattice and the model start names there.
+    if (sur == 0 && surname_cost(text.substr(n.first, kHan))) sur = kHan;
     if (sur == 0 || n.second != n.first + sur + 2 * kHan) continue;
     const size_t g1 = n.first + sur, g2 = g1 + kHan;
     if (!is_han(text, n.second) || !kTails.contains(text.substr(g2, kHan)) ||

@@ -187,7 +187,8 @@ bool ruled_out(std::string_view text, const NameCandidate& c) {
       return true;
   return doubled_adverb_or_adjective(text, c.begin, sur) || is_place_like(span) ||
          is_non_person_word(span) || non_person_word_at(text, c.begin) >= span.size() ||
-         product_head_at(text, c.end) || inside_book_title(text, c.begin, c.end);
+         product_head_at(text, c.end) || inside_book_title(text, c.begin, c.end) ||
+         inside_four_character_word(text, c.begin, c.end);
 }
 
 // The features of one candidate, each handed to `add` as the pieces of its string: the
