@@ -42,8 +42,10 @@ std::string chinese_address_pattern() {
       "(?:[0-9\\x{FF10}-\\x{FF19}A-Za-z]{1,6}(?:[\\-\\x{FF0D}][0-9]{1,4}){0,2}|["
       "一二三四五六七八九十]{1,3})"
       "(?:号楼|号院|号|栋|幢|座|单元|层|楼|室|弄|段|期|组)";
+  // A park counts before a building number only (软件园2号楼; 潘家园旧货市场 is a market).
+  const std::string park = "\\p{Han}{1,8}?园" + numbered;
   // A room number may close the chain without a suffix (A座1506).
-  return "((?:" + named + "|" + numbered + "){2,12}(?:[0-9]{3,5}(?:室|房)?)?)";
+  return "((?:" + named + "|" + park + "|" + numbered + "){2,12}(?:[0-9]{3,5}(?:室|房)?)?)";
 }
 
 std::string english_address_pattern() {
@@ -99,7 +101,10 @@ std::optional<Span> validate_chinese_address(std::string_view text, const std::v
     if (is_han_at(v, i)) {
       const auto ch = v.substr(i, 3);
       if (kSentenceSet.contains(ch)) return std::nullopt;
-      if (ch == "和" && v.substr(i + 3, 3) != "平") return std::nullopt;  // 广东省和浙江省
+      // 广东省和浙江省 joins two places; inside a name (林和西路, 和平区) 和 is part of it.
+      if (ch == "和" && i >= 3 && kLevelSet.contains(v.substr(i - 3, 3)) &&
+          v.substr(i + 3, 3) != "平")
+        return std::nullopt;
       if (kLevelSet.contains(ch)) ++levels;
       i += 3;
     } else {

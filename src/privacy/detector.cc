@@ -144,13 +144,15 @@ std::vector<PiiMatch> PiiDetector::detect(std::string_view text) const {
   std::vector<Span> bare = find_bare_chinese_names(text);
   veto_weak_names(text, bare, scored);
   shift_name_bounds(text, bare, scored);
+  trim_verb_tails(text, bare);
   add_names(bare);
   add_names(find_bare_english_names(text));
   std::vector<PiiMatch> found = resolve_overlaps(std::move(cands));
   std::vector<Span> taken;
   taken.reserve(found.size());
   for (const PiiMatch& m : found) taken.emplace_back(m.begin, m.end);
-  const std::vector<Span> added = confident_model_names(text, scored, taken);
+  std::vector<Span> added = confident_model_names(text, scored, taken);
+  trim_verb_tails(text, added);
   if (added.empty()) return found;
   for (const auto& [b, e] : added)
     found.push_back({PiiType::kName, b, e, std::string(text.substr(b, e - b))});

@@ -144,13 +144,15 @@ std::optional<Span> validate_chinese_name(std::string_view text, const std::vect
 // group 0: "First" or "First Second" (capitalized words). The first must not be an ordinary
 // word; a trailing ordinary word is dropped ("I am Alice Today" -> Alice).
 std::optional<Span> validate_english_name(std::string_view text, const std::vector<Span>& g) {
-  const auto [b, e] = g.front();
+  auto [b, e] = g.front();
+  // "Prof. Helen Hall's office": the possessive is not part of the name.
+  if (e - b > 3 && text.substr(e - 2, 2) == "'s") e -= 2;
   const std::string_view v = text.substr(b, e - b);
   const size_t space = v.find(' ');
   if (is_common_english_word(v.substr(0, space))) return std::nullopt;
   if (space != std::string_view::npos && is_common_english_word(v.substr(space + 1)))
     return Span{b, b + space};
-  return g.front();
+  return Span{b, e};
 }
 
 // Capitalized word, at least two letters, ending lower-case ("OK", "AI" are not names);

@@ -81,8 +81,30 @@ bool is_non_person_word(std::string_view utf8) {
 bool is_place_like(std::string_view utf8) {
   static constexpr std::string_view kSuffixes =
       "楼茶山区县市镇村路街湖河桥寺庙阁园馆柜店厂站港湾岛塔宫殿亭省州城";
+  // Villages and towns named after a clan: 周庄, X家庄, X家角, X家嘴, X家湾, X家界. These
+  // characters hardly end a given name.
+  static constexpr std::string_view kClanPlaces = "庄角嘴浜界坝屯寨洼";
+  if ((utf8.size() == 6 || (utf8.size() == 9 && utf8.substr(3, 3) == "家")) &&
+      kClanPlaces.find(utf8.substr(utf8.size() - 3)) != std::string_view::npos)
+    return true;
   if (utf8.size() != 9 || kSuffixes.find(utf8.substr(6)) == std::string_view::npos) return false;
   return chinese_word_cost(utf8) || chinese_word_cost(utf8.substr(0, 6));
+}
+
+bool inside_four_character_word(std::string_view text, size_t begin, size_t end) {
+  constexpr size_t kWord = 12;  // four three-byte Han characters
+  if (end - begin >= kWord) return false;
+  for (size_t back = 0; back <= 6 && back <= begin; back += 3) {
+    const size_t s = begin - back;
+    if (s + kWord < end || s + kWord > text.size()) continue;
+    const std::string_view w = text.substr(s, kWord);
+    bool han = true;
+    for (size_t i = 0; i < kWord; i += 3)
+      han = han && static_cast<unsigned char>(w[i]) >= 0xE4 &&
+            static_cast<unsigned char>(w[i]) <= 0xE9;
+    if (han && chinese_word_cost(w)) return true;
+  }
+  return false;
 }
 
 double chinese_char_cost(std::string_view utf8_char) {

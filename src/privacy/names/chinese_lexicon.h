@@ -24,8 +24,13 @@ bool is_non_person_word(std::string_view utf8);
 
 // Whether three characters (9 bytes) read as a place or thing: a word, or a two-character word,
 // followed by a place or object suffix (马鞍山, 岳阳楼, 龙井茶, 吴江区). Given-name endings such as
-// 江 and 峰 are not suffixes here.
+// 江 and 峰 are not suffixes here. Also clan-named villages and towns: two characters ending
+// in 庄 角 嘴 … (周庄), or three with 家 in the middle (朱家角, 石家庄).
 bool is_place_like(std::string_view utf8);
+
+// Whether text[begin, end) is cut from a four-character dictionary word that reaches past it
+// (宫保鸡|丁, 张冠李|戴, 阿|莫西林): a dish, an idiom or a drug, not a name.
+bool inside_four_character_word(std::string_view text, size_t begin, size_t end);
 
 // The cost of one Han character (3 bytes) standing alone as a word; unknown ones cost most.
 double chinese_char_cost(std::string_view utf8_char);

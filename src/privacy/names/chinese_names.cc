@@ -12,6 +12,7 @@
 #include "privacy/names/name_context.h"
 #include "privacy/names/names.h"
 #include "privacy/names/non_person_words.h"
+#include "privacy/names/table_index.h"
 #include "privacy/names/word_names.h"
 
 namespace tandem::privacy {
@@ -136,8 +137,8 @@ std::vector<Span> find_bare_chinese_names(std::string_view text) {
     }
     const size_t g1 = i + sur, g2 = g1 + kHan, g3 = g2 + kHan;
     // A surname + a form of address is how one addresses someone, not a name (赵老师, 孙阿姨),
-    // and the shape of brands (X师傅).
-    if (title_at(text, g1)) {
+    // and the shape of brands (X师傅); so is a colloquial one (林姐, 赵工).
+    if (title_at(text, g1) || colloquial_address_at(text, g1)) {
       i += kHan;
       continue;
     }
@@ -194,11 +195,15 @@ std::vector<Span> find_bare_chinese_names(std::string_view text) {
   }
   std::vector<Span> names =
       merge_lattice_names(text, std::move(out), famous, segment_chinese(text));
-  // Brands, foods and weather spelled like names (杨国福, 黄焖鸡, 暴雨), and brands before a
-  // product (周记|鸭脖).
+  // Brands, foods and weather spelled like names (杨国福, 黄焖鸡, 暴雨), brands before a
+  // product (周记|鸭脖), places (岳阳楼, 朱家角) and the words of a book title (《白鹿原》).
   std::erase_if(names, [&](const Span& s) {
     return non_person_word_at(text, s.first) >= s.second - s.first ||
-           product_head_at(text, s.second);
+           product_head_at(text, s.second) ||
+           ((is_place_like(text.substr(s.first, s.second - s.first)) ||
+             inside_book_title(text, s.first, s.second) ||
+             inside_four_character_word(text, s.first, s.second)) &&
+            famous_chinese_name_at(text, s.first) != s.second - s.first);  // 钟南山 is a person
   });
   // 和 before punctuation or the end cannot join two things, so it ends the name: 班主任：魏清和。
   for (Span& n : names)
@@ -209,6 +214,26 @@ std::vector<Span> find_bare_chinese_names(std::string_view text) {
   std::map<size_t, size_t> all(names.begin(), names.end());
   for (const Span& w : find_word_names(text, names)) add_if_free(all, w);
   return {all.begin(), all.end()};
+}
+
+void trim_verb_tails(std::string_view text, std::vector<Span>& names) {
+  // Verbs, adverbs and measure words that follow a subject or object directly, and are rare as
+  // the last character of a given name after a strong one.
+  static const CharSet kTails("家拉各提约道先交说让给跟把被也都就还又才再要会能去来在向请叫带送");
+  for (Span& n : names) {
+    int prior = 0;
+    size_t sur = chinese_surname_at(text, n.first, &prior);
+    // Surnames of the lattice's tables too (华, 池): the lattice and the model start names there.
+    if (sur == 0 && surname_cost(text.substr(n.first, kHan))) sur = kHan;
+    if (sur == 0 || n.second != n.first + sur + 2 * kHan) continue;
+    const size_t g1 = n.first + sur, g2 = g1 + kHan;
+    if (!is_han(text, n.second) || !kTails.contains(text.substr(g2, kHan)) ||
+        given_name_char_weight(text.substr(g1, kHan)) < 2 ||
+        given_name_char_weight(text.substr(g2, kHan)) >= 2 ||
+        famous_chinese_name_at(text, n.first) == n.second - n.first)
+      continue;
+    n.second = g2;
+  }
 }
 
 }  // namespace tandem::privacy

@@ -47,7 +47,7 @@ void add_name_edges(std::string_view text, size_t i, size_t run_end, std::vector
     if (i + sur > run_end) continue;
     const std::optional<double> s = surname_cost(text.substr(i, sur));
     // 赵老师, 孙阿姨: a form of address, not a given name (as in the scorer).
-    if (!s || title_at(text, i + sur)) continue;
+    if (!s || title_at(text, i + sur) || colloquial_address_at(text, i + sur)) continue;
     double cost = kNameCost + *s;
     for (size_t g = 1; g <= 2; ++g) {
       const size_t c = i + sur + (g - 1) * kHan, end = c + kHan;

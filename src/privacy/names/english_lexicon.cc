@@ -77,9 +77,13 @@ constexpr std::string_view kPinyinSurnames[] = {
     "Ouyang", "Situ",  "Shangguan", "Zhuge", "Sima", "Murong"};
 
 // Pairs of pinyin-shaped words that are not names.
-constexpr std::string_view kPinyinPhrases[] = {"Hong Kong", "Feng Shui", "Yin Yang", "Ni Hao",
-                                               "Xie Xie",   "Tai Chi",   "Kung Fu",  "Mao Tai",
-                                               "Xi An",     "Wu Han",    "Zhong Guo"};
+constexpr std::string_view kPinyinPhrases[] = {
+    "Hong Kong", "Feng Shui", "Yin Yang", "Ni Hao", "Xie Xie", "Tai Chi", "Kung Fu", "Mao Tai",
+    "Xi An", "Wu Han", "Zhong Guo",
+    // Chat phrases typed in lower-case pinyin.
+    "Jia You", "Hao De", "Hao Le", "Hao Ba", "Hao Ma", "Mei You", "Mei Shi", "Mei Cuo", "Zai Jian",
+    "Ke Yi", "Gan Bei", "Bao Bei", "Shen Me", "Wan An", "Zao An", "Gong Xi", "Fa Cai", "Lao Ban",
+    "Lao Shi", "Lao Gong", "Lao Po"};
 
 constexpr std::string_view kCommonCaps[] = {
     // days, months, seasons

@@ -222,6 +222,55 @@ bool upper_pinyin_given(std::string_view text, std::string_view w) {
          });
 }
 
+// Common English words that are also pinyin syllables ("he", "can", "sun", "long"): a pair of
+// them in lower case is English, not a name.
+bool english_pinyin_word(std::string_view w) {
+  static constexpr std::string_view kWords[] = {
+      "a", "an", "ah", "ai", "ba", "ban", "bang", "ben", "bin", "bo", "bun", "can", "cha", "chi",
+      "da", "die", "din", "ding", "dong", "e", "en", "fa", "fan", "fen", "fun", "gang", "gen",
+      "gun", "ha", "hang", "he", "hen", "hum", "hung", "la", "lie", "long", "lu", "ma", "man", "me",
+      "men", "min", "mo", "na", "nun", "o", "pa", "pan", "pen", "pie", "pin", "ping", "po", "ran",
+      "rang", "run", "sang", "she", "shun", "song", "sun", "tan", "tang", "ten", "tie", "ting",
+      "wan", "ye", "yo", "you", "zen",
+      // The loose syllable parse also takes these short words for pinyin.
+      "to", "go", "so", "no", "do", "we", "be", "hi", "lo", "bye", "hey", "yes", "ok"};
+  return std::find(std::begin(kWords), std::end(kWords), w) != std::end(kWords);
+}
+
+bool all_lower(std::string_view w) {
+  return !w.empty() && std::all_of(w.begin(), w.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+}
+
+// A lower-case pinyin pair, as chat writes names ("tell sun jun", "wenjie lin说"): one part a
+// surname, both pinyin, not both English words, no listed phrase or place ("ni hao",
+// "hang zhou"), and no other pinyin word beside it (a sentence in pinyin, "wo men qu chi fan").
+bool lower_pinyin_name(std::string_view text, const std::vector<Word>& words, size_t i) {
+  const Word& a = words[i];
+  const Word& b = words[i + 1];
+  if (a.text.size() < 2 || b.text.size() < 2 || !all_lower(a.text) || !all_lower(b.text) ||
+      a.text == b.text || !pinyin_word(a.text) || !pinyin_word(b.text))
+    return false;
+  std::string ta = title_case(a.text), tb = title_case(b.text);
+  ta[0] = static_cast<char>(ta[0] - 'a' + 'A');
+  tb[0] = static_cast<char>(tb[0] - 'a' + 'A');
+  if (!pinyin_surname(ta) && !pinyin_surname(tb)) return false;
+  // Beside an English word ("long", "sun", "ma") the other must not end in e, as English words
+  // the loose parse takes for pinyin mostly do (time, came, gave); "he"/"she" start clauses.
+  const bool english_a = english_pinyin_word(a.text), english_b = english_pinyin_word(b.text);
+  if ((english_a && b.text.back() == 'e') || (english_b && a.text.back() == 'e') ||
+      a.text == "he" || a.text == "she")
+    return false;
+  if ((english_a && english_b) || pinyin_phrase(ta + " " + tb) ||
+      common_capitalised_word(ta + std::string(b.text)))
+    return false;
+  auto pinyin_beside = [&](size_t j) {
+    return all_lower(words[j].text) && pinyin_word(words[j].text) &&
+           !english_pinyin_word(words[j].text);
+  };
+  return !(i > 0 && adjacent(text, words, i) && pinyin_beside(i - 1)) &&
+         !(adjacent(text, words, i + 2) && pinyin_beside(i + 2));
+}
+
 // Other mentions of a name already found, and a capitalised word joined to one by "and"/"or"
 // ("Ramón and Aoife"): people are listed with people.
 void add_mentions_and_partners(std::string_view text, const std::vector<Word>& words,
@@ -283,6 +332,11 @@ std::vector<Span> find_bare_english_names(std::string_view text) {
       ++i;
       continue;
     }
+    if (next && lower_pinyin_name(text, words, i)) {
+      out.emplace_back(w.begin, next->end);
+      ++i;
+      continue;
+    }
     if (!w.capitalised) continue;
     // A cue counts only right before the word: "said hi; Annual" has no cue.
     const Word* prev =
@@ -324,6 +378,11 @@ std::vector<Span> find_bare_english_names(std::string_view text) {
     // Pinyin: Zhang Wei, Li Na, Wei Zhang. The surname must not be an English word ("He"),
     // unless it is capitalised inside a sentence before a given name of two or more syllables
     // that is no English word ("and He Yuxue"): the pronoun is capitalised only at the start.
+    // "Can Chen Jing": when the next two words make a surname-first name, the word before them
+    // is not a given name put first (it is a modal, a cue or another sentence word).
+    if (next && !pinyin_surname(w.text) && pinyin_surname(next->text) &&
+        adjacent(text, words, i + 2) && words[i + 2].capitalised && pinyin_word(words[i + 2].text))
+      continue;
     const bool word_surname = pinyin_surname(w.text) && common_capitalised_word(w.text) &&
                               !w.sentence_start && next && next->text.size() >= 4 &&
                               !common_capitalised_word(next->text);
@@ -339,6 +398,14 @@ std::vector<Span> find_bare_english_names(std::string_view text) {
     const FirstName first = english_first_name(w.text);
     if (first != FirstName::kAmbiguous && common_capitalised_word(w.text)) continue;
     const bool family_next = next && next->capitalised && english_family_name(next->text);
+    // "Laura M. Whitfield": a middle initial between a given name and a family name.
+    if (first != FirstName::kNone && next && next->text.size() == 1 && next->text[0] >= 'A' &&
+        next->text[0] <= 'Z' && text.substr(next->end).starts_with(". ") && i + 2 < words.size() &&
+        words[i + 2].begin == next->end + 2 && surname_like(words[i + 2])) {
+      out.emplace_back(w.begin, words[i + 2].end);
+      i += 2;
+      continue;
+    }
     if (first == FirstName::kClear) {
       emit(next && surname_like(*next) ? next : &w);
       continue;

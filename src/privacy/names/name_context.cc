@@ -69,6 +69,25 @@ bool title_at(std::string_view text, size_t pos) {
   return false;
 }
 
+bool colloquial_address_at(std::string_view text, size_t pos) {
+  return is_han(text, pos) &&
+         std::string_view("姐哥嫂婆叔爷工").find(text.substr(pos, kHan)) != std::string_view::npos;
+}
+
+bool inside_book_title(std::string_view text, size_t begin, size_t end) {
+  // Titles are short: a bounded look either side keeps megabyte inputs linear.
+  constexpr size_t kWindow = 30 * kHan;
+  const size_t from = begin > kWindow ? begin - kWindow : 0;
+  const std::string_view before = text.substr(from, begin - from);
+  const size_t open = before.rfind("《");
+  if (open == std::string_view::npos || before.find("》", open) != std::string_view::npos)
+    return false;
+  const std::string_view after = text.substr(end, kWindow);
+  const size_t close = after.find("》");
+  return close != std::string_view::npos &&
+         after.substr(0, close).find("《") == std::string_view::npos;
+}
+
 bool is_person_role(std::string_view word) {
   return std::find(std::begin(kRolesBefore), std::end(kRolesBefore), word) !=
          std::end(kRolesBefore);

@@ -16,6 +16,15 @@ bool is_han(std::string_view s, size_t i);
 // Whether a form of address (先生, 老师, 经理 …) starts at text[pos].
 bool title_at(std::string_view text, size_t pos);
 
+// Whether a one-character colloquial form of address starts at text[pos] (林姐, 马哥, 赵工,
+// 王婆): right after a surname it makes a nickname, not a name. Kept apart from title_at,
+// which also scores a full name's right context, where 工 would read 工作 as a title.
+bool colloquial_address_at(std::string_view text, size_t pos);
+
+// Whether text[begin, end) lies inside a book or film title (《朝花夕拾》, 《白鹿原》): there it
+// is a title's words or a place, and the title is no person (listed famous names aside).
+bool inside_book_title(std::string_view text, size_t begin, size_t end);
+
 // Whether `word` is a role or kinship word that stands before names (房东, 同事, 表哥): said of
 // a person, but no name.
 bool is_person_role(std::string_view word);

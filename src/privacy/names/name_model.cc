@@ -180,14 +180,15 @@ bool ruled_out(std::string_view text, const NameCandidate& c) {
   int cost = 0;
   const size_t sur = model_surname_at(text, c.begin, &cost);
   const std::string_view span = text.substr(c.begin, c.end - c.begin);
-  if (title_at(text, c.begin + sur)) return true;
+  if (title_at(text, c.begin + sur) || colloquial_address_at(text, c.begin + sur)) return true;
   for (size_t g = c.begin + sur; g < c.end; g += kHan)
     if (std::string_view("二三四五六七八九十百千").find(text.substr(g, kHan)) !=
         std::string_view::npos)
       return true;
   return doubled_adverb_or_adjective(text, c.begin, sur) || is_place_like(span) ||
          is_non_person_word(span) || non_person_word_at(text, c.begin) >= span.size() ||
-         product_head_at(text, c.end);
+         product_head_at(text, c.end) || inside_book_title(text, c.begin, c.end) ||
+         inside_four_character_word(text, c.begin, c.end);
 }
 
 // The features of one candidate, each handed to `add` as the pieces of its string: the

@@ -12,8 +12,13 @@ namespace tandem::privacy {
 namespace {
 
 constexpr std::string_view kCompoundSurnames[] = {
-    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "令狐", "慕容", "司徒", "尉迟",
-    "公孙", "夏侯", "长孙", "宇文", "轩辕", "端木", "西门", "南宫", "独孤", "呼延"};
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "令狐", "慕容", "司徒", "尉迟", "公孙", "夏侯",
+    "长孙", "宇文", "轩辕", "端木", "西门", "南宫", "独孤", "呼延",
+    // The rest of the Hundred Family Surnames' compound ones that are no everyday word (not
+    // 第五, 百里, 东门, 单于, 乐正: 第五章, 百里挑一).
+    "太史", "申屠", "淳于", "太叔", "仲孙", "钟离", "鲜于", "闾丘", "司空", "亓官", "司寇", "颛孙",
+    "巫马", "公西", "漆雕", "拓跋", "夹谷", "宰父", "谷梁", "段干", "羊舌", "微生", "梁丘", "左丘",
+    "公冶", "澹台", "公羊", "宗政", "濮阳", "万俟", "赫连"};
 
 // The ~100 most common single-character surnames plus a few frequent ones that are not also
 // everyday words (和, 时, 明 are left out: 我是和... is not a name).

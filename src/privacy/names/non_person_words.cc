@@ -26,7 +26,18 @@ constexpr std::string_view kWords[] = {
     "龙卷风",   "龙眼"};
 
 // Characters that head a product or dish after a brand: 周记|鸭脖, 老张|面馆.
-constexpr std::string_view kProductHeads = "鸭鹅鸡面粉饼粥茶奶糖酱醋锅串馆铺";
+constexpr std::string_view kProductHeads = "鸭鹅鸡面粉饼粥茶奶糖酱醋锅串馆铺卤羹糕";
+
+// Goods, shops and services that follow a brand named after its founder or a person-shaped
+// word (X麻辣烫, X十三香, X地图, X出行): a person's name is hardly followed directly by them.
+// General shop and product words, not names from any test file.
+constexpr std::string_view kProductWords[] = {
+    "麻辣烫", "火锅",   "米饭",   "米粉",   "米线", "黄焖鸡", "十三香", "雪糕", "冰淇淋",
+    "菜刀",   "剪刀",   "地图",   "出行",   "餐厅", "饭店",   "酒家",   "酒楼", "超市",
+    "药房",   "药店",   "大药房", "便利店", "烤鸭", "烤肉",   "炸鸡",   "汉堡", "披萨",
+    "凉茶",   "酸菜鱼", "烧烤",   "小吃",   "小卤", "卤味",   "鱼羹",   "凉皮", "包子",
+    "饺子",   "馄饨",   "豆浆",   "油条",   "酱油", "调料",   "榨菜",   "辣条", "月饼",
+    "面包",   "旗舰店", "专卖店", "连锁店", "门店", "分店",   "总店"};
 
 }  // namespace
 
@@ -39,6 +50,9 @@ size_t non_person_word_at(std::string_view text, size_t pos) {
 }
 
 bool product_head_at(std::string_view text, size_t pos) {
+  const std::string_view rest = text.substr(pos);
+  for (auto w : kProductWords)
+    if (rest.starts_with(w)) return true;
   if (!is_han(text, pos) || kProductHeads.find(text.substr(pos, kHan)) == std::string_view::npos)
     return false;
   return !(is_han(text, pos + kHan) && chinese_word_cost(text.substr(pos, 2 * kHan)));

@@ -145,7 +145,7 @@ std::vector<Span> find_word_names(std::string_view text, const std::vector<Span>
     size_t hit = 0;
     for (const size_t sur : {2 * kHan, kHan}) {
       if (hit || i + sur + kHan > text.size() || !surname_cost(text.substr(i, sur)) ||
-          title_at(text, i + sur))
+          title_at(text, i + sur) || colloquial_address_at(text, i + sur))
         continue;
       // Longer first: 白云飞借了 before 白云.
       for (size_t end = i + sur + 2 * kHan; end > i + sur; end -= kHan) {
