@@ -1,6 +1,8 @@
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "vision/image.h"
 
@@ -60,6 +62,35 @@ bool jpeg_has_end(std::span<const uint8_t> b) {
   return false;
 }
 
+uint32_t be32(const uint8_t* p) {
+  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
+}
+
+// stb_image copies a zero-length IDAT chunk with memcpy(NULL, src, 0) before it has allocated
+// the image data (undefined behaviour the fuzzer found). An empty IDAT carries no data, so the
+// PNG without it decodes to the same pixels. Returns the cleaned copy, or nothing to change.
+std::optional<std::vector<uint8_t>> without_empty_idat(std::span<const uint8_t> png) {
+  constexpr size_t kSignature = 8, kHeader = 8, kCrc = 4;
+  std::vector<uint8_t> out;
+  bool dropped = false;
+  size_t pos = kSignature, copied = 0;
+  while (pos + kHeader + kCrc <= png.size()) {
+    const uint32_t len = be32(png.data() + pos);
+    if (len > png.size() - pos - kHeader - kCrc) break;  // malformed: stb reports it
+    const size_t chunk = kHeader + len + kCrc;
+    if (len == 0 && std::memcmp(png.data() + pos + 4, "IDAT", 4) == 0) {
+      out.insert(out.end(), png.begin() + static_cast<std::ptrdiff_t>(copied),
+                 png.begin() + static_cast<std::ptrdiff_t>(pos));
+      copied = pos + chunk;
+      dropped = true;
+    }
+    pos += chunk;
+  }
+  if (!dropped) return std::nullopt;
+  out.insert(out.end(), png.begin() + static_cast<std::ptrdiff_t>(copied), png.end());
+  return out;
+}
+
 struct StbFree {
   void operator()(stbi_uc* p) const { stbi_image_free(p); }
 };
@@ -69,6 +100,8 @@ struct StbFree {
 RgbImage decode_image(std::span<const uint8_t> bytes, const DecodeLimits& limits) {
   if (bytes.empty()) throw ImageError("empty image");
   const Format f = sniff(bytes);
+  std::optional<std::vector<uint8_t>> cleaned;
+  if (f == Format::Png && (cleaned = without_empty_idat(bytes))) bytes = *cleaned;
   if (f == Format::Unknown)
     throw ImageError("unsupported image format (expected PNG, JPEG, BMP or GIF)");
   if (bytes.size() > static_cast<size_t>(INT32_MAX)) throw ImageError("image too large (bytes)");

@@ -47,6 +47,30 @@ TEST(DecodeImage, PngPixelsAreExact) {
   EXPECT_EQ(img.at(0, 36)[1], 255);
 }
 
+// Zero-length IDAT chunks (legal, no data) are dropped before stb_image sees them: it would
+// memcpy into a null buffer (UBSan, found by fuzz_image). Same pixels with and without them.
+TEST(DecodeImage, EmptyIdatChunksAreHarmless) {
+  const std::vector<uint8_t> png = fixture();
+  size_t pos = 8;
+  while (std::memcmp(png.data() + pos + 4, "IDAT", 4) != 0) {
+    const uint32_t len = (uint32_t{png[pos]} << 24) | (uint32_t{png[pos + 1]} << 16) |
+                         (uint32_t{png[pos + 2]} << 8) | png[pos + 3];
+    pos += 12 + len;
+  }
+  // An empty IDAT before the first one and another before IEND; the CRC is CRC-32("IDAT").
+  const uint8_t empty[12] = {0, 0, 0, 0, 'I', 'D', 'A', 'T', 0x35, 0xAF, 0x06, 0x1E};
+  std::vector<uint8_t> odd(png.begin(), png.begin() + static_cast<std::ptrdiff_t>(pos));
+  odd.insert(odd.end(), empty, empty + 12);
+  odd.insert(odd.end(), png.begin() + static_cast<std::ptrdiff_t>(pos), png.end() - 12);
+  odd.insert(odd.end(), empty, empty + 12);
+  odd.insert(odd.end(), png.end() - 12, png.end());
+  const RgbImage want = decode_image(png);
+  const RgbImage got = decode_image(odd);
+  EXPECT_EQ(got.width, want.width);
+  EXPECT_EQ(got.height, want.height);
+  EXPECT_EQ(got.pixels, want.pixels);
+}
+
 TEST(DecodeImage, JpegAndBmp) {
   const RgbImage ref = decode_image(fixture());
   const RgbImage bmp = decode_image(encode_as("bmp", ref));
