@@ -37,12 +37,9 @@ GgmlType tensor_type(const std::string& ftype, const std::string& name, int64_t 
                      int64_t n_layer) {
   const bool is_output = name == "output.weight";
   if (ftype == "Q4_K_M") {
-    auto more_bits = [&](int64_t i) {
-      return i < n_layer / 8 || i >= 7 * n_layer / 8 || (i - n_layer / 8) % 3 == 2;
-    };
     if (is_output) return GgmlType::Q6_K;
     if ((name.find("attn_v") != std::string::npos || name.find("ffn_down") != std::string::npos) &&
-        more_bits(layer))
+        model::llama_use_more_bits(layer, n_layer))
       return GgmlType::Q6_K;
     return GgmlType::Q4_K;
   }

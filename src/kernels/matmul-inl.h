@@ -233,28 +233,23 @@ HWY_INLINE void DotQ8_0(const uint8_t* row, int64_t nb, const TokenPtrs<T>& x, f
   Finish<T>(acc, accs, res);
 }
 
-template <int T>
-HWY_INLINE void DotQ4_K(const uint8_t* row, int64_t nsb, const TokenPtrs<T>& x, float* res) {
-  const D16 d16;
-  const DU8 du8;
+// Q4_K and Q5_K: super-blocks of 8 sub-blocks with 6-bit scales and mins, 64 elements per
+// step c (low codes are sub-block 2c, high codes 2c+1). `unpack(block, c, lo, hi)` gives the
+// step's codes; everything else is shared.
+template <int T, class Block, class Unpack>
+HWY_INLINE void DotScaleMinK(const uint8_t* row, int64_t nsb, const TokenPtrs<T>& x, float* res,
+                             const Unpack& unpack) {
   const DF df;
-  const auto* blk = reinterpret_cast<const BlockQ4_K*>(row);
-  const V16 mask = hn::Set(d16, 0xF);
+  const auto* blk = reinterpret_cast<const Block*>(row);
   VF acc[T];
   float accs[T] = {};
   for (int t = 0; t < T; ++t) acc[t] = hn::Zero(df);
   for (int64_t i = 0; i < nsb; ++i) {
     const float d = half_to_float(blk[i].d);
     const float dmin = half_to_float(blk[i].dmin);
-    // 64 elements per step: low nibbles are sub-block 2c, high nibbles sub-block 2c+1.
     for (int c = 0; c < 4; ++c) {
-      const uint8_t* q = blk[i].qs + 32 * c;
       V16 lo[kV], hi[kV];
-      for (size_t k = 0; k < kV; ++k) {
-        const V16 raw = hn::PromoteTo(d16, hn::LoadU(du8, q + k * kN));
-        lo[k] = hn::And(raw, mask);
-        hi[k] = hn::ShiftRight<4>(raw);
-      }
+      unpack(blk[i], c, lo, hi);
       uint8_t sc0, m0, sc1, m1;
       q4k_scale_min(2 * c, blk[i].scales, sc0, m0);
       q4k_scale_min(2 * c + 1, blk[i].scales, sc1, m1);
@@ -273,48 +268,40 @@ HWY_INLINE void DotQ4_K(const uint8_t* row, int64_t nsb, const TokenPtrs<T>& x, 
   Finish<T>(acc, accs, res);
 }
 
-// Q5_K: Q4_K with a fifth bit per element from qh (bit 2c for the low nibbles of step c,
-// bit 2c+1 for the high ones).
+template <int T>
+HWY_INLINE void DotQ4_K(const uint8_t* row, int64_t nsb, const TokenPtrs<T>& x, float* res) {
+  DotScaleMinK<T, BlockQ4_K>(row, nsb, x, res,
+                             [](const BlockQ4_K& b, int c, V16* lo, V16* hi) HWY_ATTR {
+                               const D16 d16;
+                               const DU8 du8;
+                               const V16 mask = hn::Set(d16, 0xF);
+                               const uint8_t* q = b.qs + 32 * c;
+                               for (size_t k = 0; k < kV; ++k) {
+                                 const V16 raw = hn::PromoteTo(d16, hn::LoadU(du8, q + k * kN));
+                                 lo[k] = hn::And(raw, mask);
+                                 hi[k] = hn::ShiftRight<4>(raw);
+                               }
+                             });
+}
+
+// Q5_K: Q4_K's nibbles plus a fifth bit from qh (bit 2c for the low codes, 2c+1 the high).
 template <int T>
 HWY_INLINE void DotQ5_K(const uint8_t* row, int64_t nsb, const TokenPtrs<T>& x, float* res) {
-  const D16 d16;
-  const DF df;
-  const auto* blk = reinterpret_cast<const BlockQ5_K*>(row);
-  VF acc[T];
-  float accs[T] = {};
-  for (int t = 0; t < T; ++t) acc[t] = hn::Zero(df);
-  for (int64_t i = 0; i < nsb; ++i) {
-    const float d = half_to_float(blk[i].d);
-    const float dmin = half_to_float(blk[i].dmin);
-    for (int c = 0; c < 4; ++c) {
-      const uint8_t* q = blk[i].qs + 32 * c;
-      HWY_ALIGN int16_t vlo[32], vhi[32];
-      for (int l = 0; l < 32; ++l) {
-        const int h = blk[i].qh[l] >> (2 * c);
-        vlo[l] = static_cast<int16_t>((q[l] & 0xF) | ((h & 1) << 4));
-        vhi[l] = static_cast<int16_t>((q[l] >> 4) | ((h & 2) << 3));
-      }
-      V16 lo[kV], hi[kV];
-      for (size_t k = 0; k < kV; ++k) {
-        lo[k] = hn::Load(d16, vlo + k * kN);
-        hi[k] = hn::Load(d16, vhi + k * kN);
-      }
-      uint8_t sc0, m0, sc1, m1;
-      q4k_scale_min(2 * c, blk[i].scales, sc0, m0);
-      q4k_scale_min(2 * c + 1, blk[i].scales, sc1, m1);
-      const float d0 = d * sc0, d1 = d * sc1;
-      const float mm0 = dmin * m0, mm1 = dmin * m1;
-      const int64_t b0 = i * 8 + 2 * c;
-      for (int t = 0; t < T; ++t) {
-        const VF dot0 = hn::ConvertTo(df, Dot32(lo, x.q[t] + b0 * 32));
-        const VF dot1 = hn::ConvertTo(df, Dot32(hi, x.q[t] + (b0 + 1) * 32));
-        acc[t] = hn::MulAdd(dot0, hn::Set(df, d0 * x.d[t][b0]), acc[t]);
-        acc[t] = hn::MulAdd(dot1, hn::Set(df, d1 * x.d[t][b0 + 1]), acc[t]);
-        accs[t] -= mm0 * x.s[t][b0] + mm1 * x.s[t][b0 + 1];
-      }
-    }
-  }
-  Finish<T>(acc, accs, res);
+  DotScaleMinK<T, BlockQ5_K>(row, nsb, x, res,
+                             [](const BlockQ5_K& b, int c, V16* lo, V16* hi) HWY_ATTR {
+                               const D16 d16;
+                               const uint8_t* q = b.qs + 32 * c;
+                               HWY_ALIGN int16_t vlo[32], vhi[32];
+                               for (int l = 0; l < 32; ++l) {
+                                 const int h = b.qh[l] >> (2 * c);
+                                 vlo[l] = static_cast<int16_t>((q[l] & 0xF) | ((h & 1) << 4));
+                                 vhi[l] = static_cast<int16_t>((q[l] >> 4) | ((h & 2) << 3));
+                               }
+                               for (size_t k = 0; k < kV; ++k) {
+                                 lo[k] = hn::Load(d16, vlo + k * kN);
+                                 hi[k] = hn::Load(d16, vhi + k * kN);
+                               }
+                             });
 }
 
 template <int T>

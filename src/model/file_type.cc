@@ -39,6 +39,10 @@ int64_t file_type_number(std::string_view name) {
   return -1;
 }
 
+bool llama_use_more_bits(int64_t layer, int64_t n_layer) {
+  return layer < n_layer / 8 || layer >= 7 * n_layer / 8 || (layer - n_layer / 8) % 3 == 2;
+}
+
 std::string type_mix(const GgufFile& file) {
   std::map<std::string, size_t> bytes;
   size_t total = 0;

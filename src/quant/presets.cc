@@ -4,11 +4,9 @@
 
 #include <stdexcept>
 
-namespace tandem::quant {
+#include "model/file_type.h"
 
-bool preset_more_bits(int64_t layer, int64_t n_layer) {
-  return layer < n_layer / 8 || layer >= 7 * n_layer / 8 || (layer - n_layer / 8) % 3 == 2;
-}
+namespace tandem::quant {
 
 std::string preset_policy_toml(std::string_view preset, int64_t n_layer) {
   if (preset != "Q4_K_M")
@@ -23,7 +21,7 @@ std::string preset_policy_toml(std::string_view preset, int64_t n_layer) {
       "[[rules]]\ntensors = [\"output\"]\ntype = \"q6_k\"\n",
       n_layer);
   for (int64_t i = 0; i < n_layer; ++i)
-    if (preset_more_bits(i, n_layer))
+    if (model::llama_use_more_bits(i, n_layer))
       toml += fmt::format(
           "[[rules]]\ntensors = [\"attn_v\", \"ffn_down\"]\nlayers = [{}, {}]\ntype = \"q6_k\"\n",
           i, i);

@@ -12,7 +12,4 @@ namespace tandem::quant {
 // are one uniform type. Throws std::invalid_argument for a preset it does not know.
 std::string preset_policy_toml(std::string_view preset, int64_t n_layer);
 
-// llama.cpp's use_more_bits: the first and last eighth of the layers and every third between.
-bool preset_more_bits(int64_t layer, int64_t n_layer);
-
 }  // namespace tandem::quant

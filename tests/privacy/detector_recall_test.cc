@@ -3,18 +3,13 @@
 
 #include "privacy/checksums.h"
 #include "privacy/detector.h"
+#include "privacy/found_values.h"
 
 namespace tandem::privacy {
 namespace {
 
-using V = std::vector<std::string>;
-
-V found(std::string_view text, PiiType t) {
-  V v;
-  for (const auto& m : PiiDetector::shared().detect(text))
-    if (m.type == t) v.push_back(m.value);
-  return v;
-}
+using testing::found;
+using testing::V;
 
 TEST(BareChineseName, FoundWithoutCue) {
   EXPECT_EQ(found("王芳", PiiType::kName), V{"王芳"});

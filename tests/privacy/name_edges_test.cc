@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "privacy/detector.h"
+#include "privacy/found_values.h"
 #include "privacy/names/chinese_lexicon.h"
 #include "privacy/names/chinese_lexicon_data.h"
 #include "privacy/names/english_lexicon.h"
@@ -11,14 +12,8 @@
 namespace tandem::privacy {
 namespace {
 
-using V = std::vector<std::string>;
-
-V found(std::string_view text, PiiType t) {
-  V v;
-  for (const auto& m : PiiDetector::shared().detect(text))
-    if (m.type == t) v.push_back(m.value);
-  return v;
-}
+using testing::found;
+using testing::V;
 
 TEST(NameEdges, AVerbOrTitleAfterTheNameIsCut) {
   EXPECT_EQ(found("明天下午和唐蓉开会讨论预算。", PiiType::kName), V{"唐蓉"});

@@ -5,18 +5,13 @@
 #include <gtest/gtest.h>
 
 #include "privacy/detector.h"
+#include "privacy/found_values.h"
 
 namespace tandem::privacy {
 namespace {
 
-using V = std::vector<std::string>;
-
-V names(std::string_view text) {
-  V v;
-  for (const auto& m : PiiDetector::shared().detect(text))
-    if (m.type == PiiType::kName) v.push_back(m.value);
-  return v;
-}
+using testing::names;
+using testing::V;
 
 TEST(NameCauses, ABrandBeforeAProductOrShopWordIsNoPerson) {
   EXPECT_TRUE(names("公司对面那家刘春华麻辣烫关门了").empty());

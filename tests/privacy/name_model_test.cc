@@ -11,19 +11,14 @@
 #include <string>
 
 #include "privacy/detector.h"
+#include "privacy/found_values.h"
 #include "privacy/names/name_model.h"
 
 namespace tandem::privacy {
 namespace {
 
-using V = std::vector<std::string>;
-
-V names(std::string_view text) {
-  V v;
-  for (const auto& m : PiiDetector::shared().detect(text))
-    if (m.type == PiiType::kName) v.push_back(m.value);
-  return v;
-}
+using testing::names;
+using testing::V;
 
 TEST(NameModel, ScoresEqualThePythonScript) {
   std::ifstream in(std::string(TANDEM_SOURCE_DIR) + "/tests/privacy/name_model_parity.tsv");

@@ -3,19 +3,14 @@
 #include <gtest/gtest.h>
 
 #include "privacy/detector.h"
+#include "privacy/found_values.h"
 #include "privacy/names/chinese_famous_names.h"
 
 namespace tandem::privacy {
 namespace {
 
-using V = std::vector<std::string>;
-
-V names(std::string_view text) {
-  V v;
-  for (const auto& m : PiiDetector::shared().detect(text))
-    if (m.type == PiiType::kName) v.push_back(m.value);
-  return v;
-}
+using testing::names;
+using testing::V;
 
 TEST(FamousChineseName, GeneratedLexicon) {
   EXPECT_EQ(famous_chinese_name_at("杜甫和白居易", 9), 9u);  // 白居易

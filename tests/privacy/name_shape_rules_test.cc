@@ -5,23 +5,15 @@
 #include <gtest/gtest.h>
 
 #include "privacy/detector.h"
+#include "privacy/found_values.h"
 #include "privacy/names/chinese_famous_names.h"
 
 namespace tandem::privacy {
 namespace {
 
-using V = std::vector<std::string>;
-
-V found(std::string_view text, PiiType type) {
-  V v;
-  for (const auto& m : PiiDetector::shared().detect(text))
-    if (m.type == type) v.push_back(m.value);
-  return v;
-}
-
-V names(std::string_view text) {
-  return found(text, PiiType::kName);
-}
+using testing::found;
+using testing::names;
+using testing::V;
 
 TEST(NameShape, AFormOfAddressIsNoGivenName) {
   EXPECT_TRUE(names("请转告赵老师明天开会").empty());
