@@ -262,11 +262,20 @@ bool ItemFor(const MatmulArgs& a, int64_t r0, int64_t r1, int64_t t0, int64_t t1
     case GgmlType::Q5_0:
       RunItem<kMmla, arm::Q5_0>(a, r0, r1, t0, t1, mc);
       return true;
+    case GgmlType::Q5_1:
+      RunItem<kMmla, arm::Q5_1>(a, r0, r1, t0, t1, mc);
+      return true;
+    case GgmlType::IQ4_NL:
+      RunItem<kMmla, arm::IQ4_NL>(a, r0, r1, t0, t1, mc);
+      return true;
     case GgmlType::Q8_0:
       RunItem<kMmla, arm::Q8_0>(a, r0, r1, t0, t1, mc);
       return true;
     case GgmlType::Q4_K:
       RunItem<kMmla, arm::Q4_K>(a, r0, r1, t0, t1, mc);
+      return true;
+    case GgmlType::Q5_K:
+      RunItem<kMmla, arm::Q5_K>(a, r0, r1, t0, t1, mc);
       return true;
     case GgmlType::Q6_K:
       RunItem<kMmla, arm::Q6_K>(a, r0, r1, t0, t1, mc);

@@ -89,6 +89,45 @@ struct Q5_0 {
   }
 };
 
+struct Q5_1 {
+  static constexpr int kGroup = 1;
+  static constexpr bool kHasMin = true;
+  static constexpr bool kHalfScales = false;
+  const BlockQ5_1* blk;
+  float scale[1];
+  void Prepare(const uint8_t* row, int64_t g, float* mc) {
+    blk = reinterpret_cast<const BlockQ5_1*>(row) + g;
+    scale[0] = half_to_float(blk->d);
+    mc[0] = half_to_float(blk->m);
+  }
+  W32 Block(int) const {  // Q5_0's codes without the -16: 0..31 fits int8
+    uint32_t qh;
+    std::memcpy(&qh, blk->qh, sizeof qh);
+    const uint8x16_t q = vld1q_u8(blk->qs);
+    const uint8x16_t lo = vorrq_u8(vandq_u8(q, vdupq_n_u8(0xF)), BytesFromBits(qh, 0x10));
+    const uint8x16_t hi = vorrq_u8(vshrq_n_u8(q, 4), BytesFromBits(qh >> 16, 0x10));
+    return {vreinterpretq_s8_u8(lo), vreinterpretq_s8_u8(hi)};
+  }
+};
+
+// The 4-bit indices looked up in the int8 grid with one TBL per half.
+struct IQ4_NL {
+  static constexpr int kGroup = 1;
+  static constexpr bool kHasMin = false;
+  static constexpr bool kHalfScales = false;
+  const BlockIQ4_NL* blk;
+  float scale[1];
+  void Prepare(const uint8_t* row, int64_t g, float*) {
+    blk = reinterpret_cast<const BlockIQ4_NL*>(row) + g;
+    scale[0] = half_to_float(blk->d);
+  }
+  W32 Block(int) const {
+    const int8x16_t grid = vld1q_s8(kIq4nlValues);
+    const uint8x16_t q = vld1q_u8(blk->qs);
+    return {vqtbl1q_s8(grid, vandq_u8(q, vdupq_n_u8(0xF))), vqtbl1q_s8(grid, vshrq_n_u8(q, 4))};
+  }
+};
+
 struct Q8_0 {
   static constexpr int kGroup = 1;
   static constexpr bool kHasMin = false;
@@ -124,6 +163,39 @@ struct Q4_K {
     const uint8x16_t a = vld1q_u8(q), b = vld1q_u8(q + 16);
     if (j & 1) return {HighNibbles(a), HighNibbles(b)};
     return {LowNibbles(a), LowNibbles(b)};
+  }
+};
+
+// Q4_K's codes plus a fifth bit: sub-block j's is bit j of qh[l], element l of its 32.
+struct Q5_K {
+  static constexpr int kGroup = 8;
+  static constexpr bool kHasMin = true;
+  static constexpr bool kHalfScales = false;
+  const BlockQ5_K* blk;
+  float scale[8];
+  void Prepare(const uint8_t* row, int64_t g, float* mc) {
+    blk = reinterpret_cast<const BlockQ5_K*>(row) + g;
+    const float d = half_to_float(blk->d), dmin = half_to_float(blk->dmin);
+    for (int j = 0; j < 8; ++j) {
+      uint8_t sc, m;
+      q4k_scale_min(j, blk->scales, sc, m);
+      scale[j] = d * sc;
+      mc[j] = -dmin * m;
+    }
+  }
+  W32 Block(int j) const {
+    const uint8_t* q = blk->qs + 32 * (j >> 1);
+    const uint8x16_t a = vld1q_u8(q), b = vld1q_u8(q + 16);
+    const uint8x16_t bit = vdupq_n_u8(static_cast<uint8_t>(1u << j));
+    // (qh & bit) != 0 -> 0x10: compare-test gives 0xFF, masked to 16.
+    const uint8x16_t ha = vandq_u8(vtstq_u8(vld1q_u8(blk->qh), bit), vdupq_n_u8(0x10));
+    const uint8x16_t hb = vandq_u8(vtstq_u8(vld1q_u8(blk->qh + 16), bit), vdupq_n_u8(0x10));
+    if (j & 1) {
+      return {vreinterpretq_s8_u8(vorrq_u8(vshrq_n_u8(a, 4), ha)),
+              vreinterpretq_s8_u8(vorrq_u8(vshrq_n_u8(b, 4), hb))};
+    }
+    return {vreinterpretq_s8_u8(vorrq_u8(vandq_u8(a, vdupq_n_u8(0xF)), ha)),
+            vreinterpretq_s8_u8(vorrq_u8(vandq_u8(b, vdupq_n_u8(0xF)), hb))};
   }
 };
 

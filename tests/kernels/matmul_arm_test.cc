@@ -59,8 +59,9 @@ TEST(ArmInt8, EveryPathAgreesWithPortableOnEveryQuantType) {
   std::normal_distribution<float> nd(0.0f, 1.0f);
   for (ArmInt8 path = ArmInt8::kDotprod; path <= best;
        path = static_cast<ArmInt8>(static_cast<int>(path) + 1)) {
-    for (GgmlType type : {GgmlType::Q4_0, GgmlType::Q4_1, GgmlType::Q5_0, GgmlType::Q8_0,
-                          GgmlType::Q4_K, GgmlType::Q6_K}) {
+    for (GgmlType type :
+         {GgmlType::Q4_0, GgmlType::Q4_1, GgmlType::Q5_0, GgmlType::Q5_1, GgmlType::IQ4_NL,
+          GgmlType::Q8_0, GgmlType::Q4_K, GgmlType::Q5_K, GgmlType::Q6_K}) {
       double worst = 0, worst_abs = 0;  // |path - portable| / sum|w x|, and absolute
       int differing = 0, outputs = 0;
       for (int64_t rows : {1, 2, 5, 18}) {

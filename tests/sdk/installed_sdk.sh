@@ -48,22 +48,7 @@ case "$mode" in
     ;;
   nm)
     so=$(find "$libdir" -name 'libtandem.so.*.*' -type f | head -1)
-    bad=$(nm -D --defined-only "$so" | awk '{print $NF}' | grep -v '^tandem_' || true)
-    count=$(nm -D --defined-only "$so" | awk '{print $NF}' | grep -c '^tandem_')
-    if [ -n "$bad" ]; then
-      echo "FAIL: $so exports symbols outside the C ABI:" >&2
-      echo "$bad" | head -20 >&2
-      exit 1
-    fi
-    soname=$(readelf -d "$so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
-    [ "$soname" = "libtandem.so.0" ] || { echo "FAIL: SONAME '$soname'" >&2; exit 1; }
-    # Every function the header declares is exported.
-    declared=$(grep -o 'tandem_[a-z_]*(' "$prefix/include/tandem.h" | tr -d '(' | sort -u)
-    exported=$(nm -D --defined-only "$so")
-    for f in $declared; do
-      grep -qw "$f" <<<"$exported" || { echo "FAIL: $f not exported" >&2; exit 1; }
-    done
-    echo "ok: $count tandem_* symbols, nothing else; SONAME $soname"
+    "$src/tests/sdk/exports_only_c_abi.sh" nm "$so" "$prefix/include/tandem.h"
     ;;
   binary)
     # The installed `tandem` finds its data files under the prefix: a Dispatcher started from
