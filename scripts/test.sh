@@ -2,7 +2,7 @@
 # Builds Tandem and runs the whole test suite: the Release build under CTest; then the
 # model-file, kernel, engine, chat-template and grammar tests again under AddressSanitizer +
 # UBSan (corrupt inputs must never crash; kernels and the forward pass must stay inside their
-# buffers); then the aarch64 cross-build's kernel, model, tokenizer and engine tests under
+# buffers); then the aarch64 cross-build's kernel, model, tokenizer, engine and SDK tests under
 # qemu-user (scripts/arm-test.sh); then a short libFuzzer smoke run of every parser that reads
 # outside input.
 set -euo pipefail
