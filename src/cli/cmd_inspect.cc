@@ -18,18 +18,23 @@ CommandAction register_inspect(CLI::App& app) {
     const auto f = model::GgufFile::open(*path);
     fmt::print("file: {}\nGGUF version: {}\nalignment: {}\nsize: {} bytes\n", f.path(), f.version(),
                f.alignment(), f.file_size());
+    if (f.shard_count() > 1) {  // a split model: offsets below are within each tensor's shard
+      fmt::print("shards: {} ({} bytes in all)\n", f.shard_count(), f.total_size());
+      for (size_t i = 0; i < f.shard_count(); ++i) fmt::print("  {}: {}\n", i, f.shard_path(i));
+    }
     fmt::print("\nmetadata ({} keys):\n", f.metadata().size());
     for (const auto& [k, v] : f.metadata())
       fmt::print("  {:<40} {}\n", k, v.to_display_string(*all ? SIZE_MAX : 8));
     fmt::print("\ntensors ({}):\n", f.tensors().size());
-    fmt::print("  {:<36} {:<8} {:<24} {:>12} {:>12}\n", "name", "type", "dims", "bytes", "offset");
+    fmt::print("  {:<36} {:<8} {:<24} {:>12} {:>12} {:>5}\n", "name", "type", "dims", "bytes",
+               "offset", "shard");
     size_t total = 0;
     for (const auto& t : f.tensors()) {
       std::string dims;
       for (size_t i = 0; i < t.dims.size(); ++i)
         dims += (i ? " x " : "") + std::to_string(t.dims[i]);
-      fmt::print("  {:<36} {:<8} {:<24} {:>12} {:>12}\n", t.name, model::type_name(t.type), dims,
-                 t.nbytes, t.offset);
+      fmt::print("  {:<36} {:<8} {:<24} {:>12} {:>12} {:>5}\n", t.name, model::type_name(t.type),
+                 dims, t.nbytes, t.offset, t.shard);
       total += t.nbytes;
     }
     fmt::print("\ntotal tensor bytes: {}\n", total);

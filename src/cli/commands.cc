@@ -29,6 +29,7 @@ void register_commands(CLI::App& app) {
   add(app, "inspect", register_inspect);
   add(app, "synth", register_synth);
   add(app, "quantize", register_quantize);
+  add(app, "split", register_split);
   add(app, "convert", register_convert);
   add(app, "export-hf", register_export_hf);
   add(app, "commander", register_commander);

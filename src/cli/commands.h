@@ -15,6 +15,7 @@ CommandAction register_ppl(CLI::App& app);
 CommandAction register_tokenize(CLI::App& app);
 CommandAction register_synth(CLI::App& app);
 CommandAction register_quantize(CLI::App& app);
+CommandAction register_split(CLI::App& app);
 CommandAction register_convert(CLI::App& app);
 CommandAction register_export_hf(CLI::App& app);
 CommandAction register_commander(CLI::App& app);

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <limits>
 
+#include "model/gguf_shards.h"
+#include "model/gguf_split.h"
 #include "model/mapped_file.h"
 
 namespace tandem::model {
@@ -165,6 +167,40 @@ GgufFile& GgufFile::operator=(GgufFile&&) noexcept = default;
 GgufFile::~GgufFile() = default;
 
 GgufFile GgufFile::open(const std::string& path) {
+  GgufFile f = open_single(path);
+  auto shards = open_other_shards(f);
+  if (!shards.empty()) f.adopt_shards(std::move(shards));
+  return f;
+}
+
+void GgufFile::adopt_shards(std::vector<GgufFile> shards) {
+  for (size_t i = 0; i < shards.size(); ++i) {
+    GgufFile& s = shards[i];
+    for (GgufTensorInfo& t : s.tensors_) {
+      if (auto it = tensor_index_.find(t.name); it != tensor_index_.end())
+        throw s.error("tensor '" + t.name + "' is also in " +
+                      shard_path(tensors_[it->second].shard) +
+                      ": the shards are not of one split model");
+      t.shard = static_cast<uint16_t>(i + 1);
+      tensor_index_.emplace(t.name, tensors_.size());
+      tensors_.push_back(t);  // `data` keeps pointing into s's mapping, which shards_ keeps
+    }
+    shards_.push_back(std::move(s));
+  }
+  const int64_t expected = get_int(split::kTensorsCount);
+  if (static_cast<int64_t>(tensors_.size()) != expected)
+    throw error(std::string(split::kTensorsCount) + " is " + std::to_string(expected) +
+                " but the " + std::to_string(shard_count()) + " shards hold " +
+                std::to_string(tensors_.size()) + " tensors");
+}
+
+size_t GgufFile::total_size() const {
+  size_t n = bytes_.size();
+  for (const auto& s : shards_) n += s.bytes_.size();
+  return n;
+}
+
+GgufFile GgufFile::open_single(const std::string& path) {
   GgufFile f;
   f.path_ = path;
   f.mapping_ = std::make_unique<Mapping>(path);

@@ -29,6 +29,7 @@ struct GgufTensorInfo {
   uint64_t offset = 0;        // relative to the start of the tensor data section
   size_t nbytes = 0;
   const uint8_t* data = nullptr;  // points into the mapping (or the owned buffer)
+  uint16_t shard = 0;  // which file of a split model holds it (0: the first; offset is its own)
 
   int64_t n_elements() const;
   int64_t row_length() const { return dims.empty() ? 1 : dims[0]; }
@@ -40,8 +41,13 @@ class GgufFile {
   static constexpr uint32_t kMagic = 0x46554747;  // "GGUF" little-endian
   static constexpr size_t kDefaultAlignment = 32;
 
-  // Maps and validates `path`; throws ModelFileError("PATH: problem").
+  // Maps and validates `path`; throws ModelFileError("PATH: problem"). When `path` is the
+  // first shard of a split model (llama.cpp's split.count > 1, model/gguf_split.h), the
+  // other shards are mapped too (in parallel) and their tensors join this file's: metadata
+  // is the first shard's, tensors() covers the whole model.
   static GgufFile open(const std::string& path);
+  // Exactly the one file at `path`, without following a split set.
+  static GgufFile open_single(const std::string& path);
   // Parses an in-memory image (used for converted llama2.c checkpoints and tests).
   // `name` stands in for the path in error messages.
   static GgufFile from_bytes(std::vector<uint8_t> bytes, std::string name);
@@ -53,7 +59,11 @@ class GgufFile {
   const std::string& path() const { return path_; }
   uint32_t version() const { return version_; }
   size_t alignment() const { return alignment_; }
-  size_t file_size() const { return bytes_.size(); }
+  size_t file_size() const { return bytes_.size(); }  // of the first shard
+  // 1 for a whole model; the files of a split model in shard order (0: this file).
+  size_t shard_count() const { return 1 + shards_.size(); }
+  const std::string& shard_path(size_t i) const { return i == 0 ? path_ : shards_[i - 1].path_; }
+  size_t total_size() const;  // bytes of every shard together
 
   const std::vector<std::pair<std::string, GgufValue>>& metadata() const { return metadata_; }
   const GgufValue* find(std::string_view key) const;
@@ -86,6 +96,8 @@ class GgufFile {
  private:
   GgufFile() = default;
   void parse();
+  // Takes over the tensors of shards 2..N (already checked to be of this split set).
+  void adopt_shards(std::vector<GgufFile> shards);
 
   struct Mapping;
   std::string path_;
@@ -98,6 +110,7 @@ class GgufFile {
   std::unordered_map<std::string, size_t> metadata_index_;
   std::vector<GgufTensorInfo> tensors_;
   std::unordered_map<std::string, size_t> tensor_index_;
+  std::vector<GgufFile> shards_;  // keeps the other shards' mappings alive
 };
 
 }  // namespace tandem::model

@@ -11,6 +11,7 @@
 #include "engine/transformer.h"
 #include "kernels/quant_formats.h"
 #include "model/file_type.h"
+#include "model/gguf_split.h"
 #include "model/gguf_writer.h"
 #include "quant/awq_layer.h"
 #include "quant/calibration.h"
@@ -248,7 +249,9 @@ class Quantizer {
 
   QuantizeReport write() {
     model::GgufWriter w;
-    for (const auto& [k, v] : model_->file().metadata()) w.set(k, v);
+    // A split input becomes one file: drop its split keys, as llama-quantize does.
+    for (const auto& [k, v] : model_->file().metadata())
+      if (!model::split::is_split_key(k)) w.set(k, v);
     const int64_t preset_ftype = model::file_type_number(opt_.preset);
     w.set_u32("general.file_type",
               preset_ftype >= 0 ? static_cast<uint32_t>(preset_ftype) : llama_ftype(opt_.type));
