@@ -96,7 +96,7 @@ CommandAction register_commander(CLI::App& app) {
                   "Model id clients use (default: file stem)");
   cmd->add_option("--chat-template", o->engine.chat_template,
                   "Override the GGUF's chat template: a Jinja file, or a built-in rendering "
-                  "(plain|chatml|qwen|qwen3|llama2|llama3|mistral|phi3|gemma|zephyr)");
+                  "(plain|chatml|qwen|qwen3|llama2|llama3|mistral|phi3|gemma|zephyr|glm4)");
   cmd->add_option("--upstream", o->upstream.url,
                   "Forward to this OpenAI-compatible server (http://host:port) instead of a model");
   cmd->add_option("--log-requests", o->http.log_requests,

@@ -238,9 +238,10 @@ CommandAction register_dispatcher(CLI::App& app) {
                 "Let compression drop words inside fenced code blocks (default: kept whole)");
   cmd->add_option("-a,--model-alias,--alias", o->disp.model_alias,
                   "Model id clients use (default: file stem)");
-  cmd->add_option("--chat-template", o->chat_template,
-                  "Override the edge model's chat template: a Jinja file, or a built-in "
-                  "rendering (plain|chatml|qwen|qwen3|llama2|llama3|mistral|phi3|gemma|zephyr)");
+  cmd->add_option(
+      "--chat-template", o->chat_template,
+      "Override the edge model's chat template: a Jinja file, or a built-in "
+      "rendering (plain|chatml|qwen|qwen3|llama2|llama3|mistral|phi3|gemma|zephyr|glm4)");
   auto* spec = cmd->add_flag(
       "--speculative", o->disp.speculative,
       "Cloud answers by speculative decoding: the edge model drafts, the Commander verifies "

@@ -13,6 +13,7 @@ struct SynthCli {
   std::string like = "tinyllama-1.1b";
   std::string arch = "llama";
   int64_t dim = 0, layers = 0, heads = 0, kv_heads = 0, ff = 0, head_dim = 0, ctx = 2048;
+  int64_t rope_dims = 0;
   float rope_base = 10000.0f;
   std::string rope_scaling = "none";
   float rope_factor = 1.0f;
@@ -88,10 +89,11 @@ int run_synth(SynthCli& s) {
     c.n_head_kv = s.kv_heads > 0 ? s.kv_heads : s.heads;
     c.n_ff = s.ff;
     c.head_dim = s.head_dim > 0 ? s.head_dim : s.dim / s.heads;
-    c.n_rot = c.head_dim;
+    // GLM-4 rotates half of each head by default, as its checkpoints do.
+    c.n_rot = s.rope_dims > 0 ? s.rope_dims : (s.arch == "glm4" ? c.head_dim / 2 : c.head_dim);
     c.n_ctx_train = s.ctx;
     c.rope_freq_base = s.rope_base;
-    c.rms_eps = 1e-6f;
+    c.rms_eps = s.arch == "glm4" ? 1e-5f : 1e-6f;
     if (s.rope_scaling != "none") {
       c.rope_freq_scale = 1.0f / s.rope_factor;
       c.rope_yarn = s.rope_scaling == "yarn";
@@ -135,7 +137,8 @@ CommandAction register_synth(CLI::App& app) {
                       "widths as a llama model + SigLIP-400M 896 px), ultravox (Llama 3.2 1B + "
                       "Whisper-large encoder)")
       ->capture_default_str();
-  cmd->add_option("--type", s->opt.type, "F32|F16|BF16|Q8_0|Q6_K|Q5_K|Q5_1|Q5_0|Q4_K|Q4_K_M|Q4_1|Q4_0|IQ4_NL")
+  cmd->add_option("--type", s->opt.type,
+                  "F32|F16|BF16|Q8_0|Q6_K|Q5_K|Q5_1|Q5_0|Q4_K|Q4_K_M|Q4_1|Q4_0|IQ4_NL")
       ->capture_default_str();
   cmd->add_option("--vocab-from", s->opt.vocab_from,
                   "GGUF file whose tokenizer is copied (needed with -o)")
@@ -143,13 +146,18 @@ CommandAction register_synth(CLI::App& app) {
   cmd->add_option("-o,--output", s->out, "Output GGUF path of the language model");
   cmd->add_option("-s,--seed", s->opt.seed, "Seed of the random weights")->capture_default_str();
   cmd->add_option("-t,--threads", s->threads, "Threads (default 2)");
-  cmd->add_option("--arch", s->arch, "custom: llama|qwen2|qwen3")->capture_default_str();
+  cmd->add_option("--arch", s->arch, "custom: llama|qwen2|qwen3|glm4")->capture_default_str();
   cmd->add_option("--dim", s->dim, "custom: embedding size");
   cmd->add_option("--layers", s->layers, "custom: layer count");
   cmd->add_option("--heads", s->heads, "custom: attention heads");
   cmd->add_option("--kv-heads", s->kv_heads, "custom: key/value heads (default: heads)");
   cmd->add_option("--ff", s->ff, "custom: feed-forward size");
   cmd->add_option("--head-dim", s->head_dim, "custom: head size (default dim/heads)");
+  cmd->add_option("--rope-dims", s->rope_dims,
+                  "custom: rope.dimension_count, the rotated dims of a head (default: the head "
+                  "size; glm4 half of it)");
+  cmd->add_flag("--fused-qkv", s->opt.fused_qkv,
+                "glm4: write one attn_qkv tensor (and bias) instead of attn_q/k/v");
   cmd->add_option("--ctx", s->ctx, "custom: training context length")->capture_default_str();
   cmd->add_option("--rope-base", s->rope_base, "custom: RoPE base")->capture_default_str();
   cmd->add_option("--rope-scaling", s->rope_scaling, "custom: RoPE scaling none|linear|yarn")

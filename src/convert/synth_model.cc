@@ -28,8 +28,14 @@ model::ModelConfig make(std::string arch, int64_t embd, int64_t layers, int64_t 
   c.rope_freq_base = base;
   c.head_dim = head_dim ? head_dim : embd / heads;
   c.n_rot = c.head_dim;
-  c.rms_eps = c.arch == "llama" ? 1e-5f : 1e-6f;
+  c.rms_eps = c.arch == "qwen2" || c.arch == "qwen3" ? 1e-6f : 1e-5f;
+  // GLM-4 rotates half of each head (partial_rotary_factor 0.5).
+  if (c.arch == "glm4") c.n_rot = c.head_dim / 2;
   return c;
+}
+
+bool supported_arch(const std::string& a) {
+  return a == "llama" || a == "qwen2" || a == "qwen3" || a == "glm4";
 }
 
 // The type a tensor gets under a file type, following llama.cpp's choices for its mixes.
@@ -63,6 +69,7 @@ model::ModelConfig shape_preset(const std::string& name) {
   if (name == "llama-3-8b") return make("llama", 4096, 32, 32, 8, 14336, 8192, 500000.0f);
   if (name == "qwen2.5-0.5b") return make("qwen2", 896, 24, 14, 2, 4864, 32768, 1000000.0f);
   if (name == "qwen3-0.6b") return make("qwen3", 1024, 28, 16, 8, 3072, 40960, 1000000.0f, 128);
+  if (name == "glm-4-9b") return make("glm4", 4096, 40, 32, 2, 13696, 32768, 10000.0f, 128);
   // The text halves of the multimodal pairs (synth --like smolvlm|gemma3|ultravox).
   if (name == "smollm2-1.7b") return make("llama", 2048, 24, 32, 32, 8192, 8192, 130000.0f);
   if (name == "llama-3.2-1b") return make("llama", 2048, 16, 32, 8, 8192, 131072, 500000.0f, 64);
@@ -76,17 +83,24 @@ model::ModelConfig shape_preset(const std::string& name) {
 }
 
 std::vector<std::string> shape_preset_names() {
-  return {"tinyllama-1.1b", "llama-3-8b",   "qwen2.5-0.5b",    "qwen3-0.6b",
-          "smollm2-1.7b",   "llama-3.2-1b", "gemma-3-4b-shape"};
+  return {"tinyllama-1.1b", "llama-3-8b",   "qwen2.5-0.5b", "qwen3-0.6b",
+          "glm-4-9b",       "smollm2-1.7b", "llama-3.2-1b", "gemma-3-4b-shape"};
 }
 
 SynthReport synth_model(const SynthOptions& opt, const std::string& out_path) {
   model::ModelConfig c = opt.shape;
-  if (c.arch != "llama" && c.arch != "qwen2" && c.arch != "qwen3")
-    throw std::invalid_argument("unsupported architecture '" + c.arch + "'");
+  if (!supported_arch(c.arch))
+    throw std::invalid_argument("unsupported architecture '" + c.arch +
+                                "' (supported: llama, qwen2, qwen3, glm4)");
+  if (c.n_rot == 0) c.n_rot = c.head_dim;
   if (c.n_embd <= 0 || c.n_layer <= 0 || c.n_head <= 0 || c.n_head_kv <= 0 || c.n_ff <= 0 ||
-      c.head_dim <= 0 || c.n_head % c.n_head_kv != 0 || c.head_dim % 2 != 0)
+      c.head_dim <= 0 || c.n_head % c.n_head_kv != 0 || c.head_dim % 2 != 0 || c.n_rot < 2 ||
+      c.n_rot > c.head_dim || c.n_rot % 2 != 0)
     throw std::invalid_argument("invalid model dimensions");
+  const bool glm4 = c.arch == "glm4";
+  // llama.cpp finds K and V in a fused attn_qkv at n_embd and n_embd + kv_dim.
+  if (opt.fused_qkv && (!glm4 || c.q_dim() != c.n_embd))
+    throw std::invalid_argument("--fused-qkv is for glm4 with heads x head size = dim");
   if (opt.type != "Q4_K_M") {
     const GgmlType t = model::parse_type_name(opt.type);
     if (!kernels::can_quantize(t))
@@ -114,7 +128,7 @@ SynthReport synth_model(const SynthOptions& opt, const std::string& out_path) {
   w.set_u32(a + "attention.head_count_kv", static_cast<uint32_t>(c.n_head_kv));
   w.set_u32(a + "attention.key_length", static_cast<uint32_t>(c.head_dim));
   w.set_u32(a + "attention.value_length", static_cast<uint32_t>(c.head_dim));
-  w.set_u32(a + "rope.dimension_count", static_cast<uint32_t>(c.head_dim));
+  w.set_u32(a + "rope.dimension_count", static_cast<uint32_t>(c.n_rot));
   w.set_f32(a + "rope.freq_base", c.rope_freq_base);
   if (c.rope_freq_scale != 1.0f) {
     w.set_string(a + "rope.scaling.type", c.rope_yarn ? "yarn" : "linear");
@@ -154,10 +168,16 @@ SynthReport synth_model(const SynthOptions& opt, const std::string& out_path) {
   for (int64_t l = 0; l < c.n_layer; ++l) {
     const std::string p = "blk." + std::to_string(l) + ".";
     plan_vector(p + "attn_norm.weight", c.n_embd, true);
-    plan_matrix(p + "attn_q.weight", c.n_embd, c.q_dim(), l);
-    plan_matrix(p + "attn_k.weight", c.n_embd, c.kv_dim(), l);
-    plan_matrix(p + "attn_v.weight", c.n_embd, c.kv_dim(), l);
-    if (c.arch == "qwen2") {
+    if (opt.fused_qkv) {
+      plan_matrix(p + "attn_qkv.weight", c.n_embd, c.q_dim() + 2 * c.kv_dim(), l);
+      plan_vector(p + "attn_qkv.bias", c.q_dim() + 2 * c.kv_dim(), false);
+    } else {
+      plan_matrix(p + "attn_q.weight", c.n_embd, c.q_dim(), l);
+      plan_matrix(p + "attn_k.weight", c.n_embd, c.kv_dim(), l);
+      plan_matrix(p + "attn_v.weight", c.n_embd, c.kv_dim(), l);
+    }
+    // GLM-4-0414 has Q/K/V biases (attention_bias) as Qwen2 does.
+    if (c.arch == "qwen2" || (glm4 && !opt.fused_qkv)) {
       plan_vector(p + "attn_q.bias", c.q_dim(), false);
       plan_vector(p + "attn_k.bias", c.kv_dim(), false);
       plan_vector(p + "attn_v.bias", c.kv_dim(), false);
@@ -167,10 +187,16 @@ SynthReport synth_model(const SynthOptions& opt, const std::string& out_path) {
       plan_vector(p + "attn_k_norm.weight", c.head_dim, true);
     }
     plan_matrix(p + "attn_output.weight", c.q_dim(), c.n_embd, l);
+    if (glm4) plan_vector(p + "post_attention_norm.weight", c.n_embd, true);
     plan_vector(p + "ffn_norm.weight", c.n_embd, true);
-    plan_matrix(p + "ffn_gate.weight", c.n_embd, c.n_ff, l);
-    plan_matrix(p + "ffn_up.weight", c.n_embd, c.n_ff, l);
+    if (glm4) {
+      plan_matrix(p + "ffn_up.weight", c.n_embd, 2 * c.n_ff, l);  // gate rows, then up rows
+    } else {
+      plan_matrix(p + "ffn_gate.weight", c.n_embd, c.n_ff, l);
+      plan_matrix(p + "ffn_up.weight", c.n_embd, c.n_ff, l);
+    }
     plan_matrix(p + "ffn_down.weight", c.n_ff, c.n_embd, l);
+    if (glm4) plan_vector(p + "post_ffw_norm.weight", c.n_embd, true);
   }
   plan_vector("output_norm.weight", c.n_embd, true);
   if (!opt.tied_output) plan_matrix("output.weight", c.n_embd, c.n_vocab, c.n_layer);

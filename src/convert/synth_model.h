@@ -10,7 +10,7 @@
 
 namespace tandem::convert {
 
-// A named shape: "tinyllama-1.1b", "llama-3-8b", "qwen2.5-0.5b", "qwen3-0.6b".
+// A named shape: "tinyllama-1.1b", "llama-3-8b", "qwen2.5-0.5b", "qwen3-0.6b", "glm-4-9b", ...
 model::ModelConfig shape_preset(const std::string& name);
 std::vector<std::string> shape_preset_names();
 
@@ -21,6 +21,9 @@ struct SynthOptions {
   uint64_t seed = 1;
   int threads = 1;
   bool tied_output = false;
+  // glm4: one attn_qkv matrix (and bias) instead of attn_q/k/v, the layout llama.cpp also
+  // reads (GLM-4-0414 conversions write separate ones).
+  bool fused_qkv = false;
   // Called as tensors are generated: (bytes done, bytes total, tensor name).
   std::function<void(size_t, size_t, const std::string&)> progress;
 };

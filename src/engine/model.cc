@@ -26,6 +26,7 @@ class Binder {
   explicit Binder(const GgufFile& f) : f_(f) {}
 
   const GgufTensorInfo* find(const std::string& name) const { return f_.find_tensor(name); }
+  model::ModelFileError error(const std::string& message) const { return f_.error(message); }
 
   const GgufTensorInfo& require(const std::string& name, std::vector<int64_t> dims) const {
     const auto& t = f_.tensor(name);
@@ -75,6 +76,67 @@ class Binder {
   const GgufFile& f_;
 };
 
+// Rows [first, first + count) of a matrix: the parts of a fused tensor (attn_qkv, glm4's
+// gate+up ffn_up) are row ranges of it, so they run as separate matrices with no copy.
+kernels::WeightView row_range(kernels::WeightView v, int64_t first, int64_t count) {
+  v.data = v.row(first);
+  v.rows = count;
+  return v;
+}
+
+// Q, K, V: separate matrices, or one fused attn_qkv (rows q, then k, then v), as llama.cpp
+// reads either for glm4. Biases: required for qwen2, taken when present for glm4.
+void bind_attention(const Binder& b, const model::ModelConfig& c, const std::string& p,
+                    LayerWeights& L) {
+  const bool glm4 = c.arch == "glm4";
+  if (glm4 && b.find(p + "attn_qkv.weight")) {
+    const auto qkv = b.matrix(p + "attn_qkv.weight", c.n_embd, c.q_dim() + 2 * c.kv_dim());
+    L.wq = row_range(qkv, 0, c.q_dim());
+    L.wk = row_range(qkv, c.q_dim(), c.kv_dim());
+    L.wv = row_range(qkv, c.q_dim() + c.kv_dim(), c.kv_dim());
+    if (const float* bias =
+            b.vector(p + "attn_qkv.bias", c.q_dim() + 2 * c.kv_dim(), /*optional=*/true)) {
+      L.q_bias = bias;
+      L.k_bias = bias + c.q_dim();
+      L.v_bias = bias + c.q_dim() + c.kv_dim();
+    }
+  } else {
+    L.wq = b.matrix(p + "attn_q.weight", c.n_embd, c.q_dim());
+    L.wk = b.matrix(p + "attn_k.weight", c.n_embd, c.kv_dim());
+    L.wv = b.matrix(p + "attn_v.weight", c.n_embd, c.kv_dim());
+    if (c.qkv_bias || glm4) {
+      const bool optional = !c.qkv_bias;
+      L.q_bias = b.vector(p + "attn_q.bias", c.q_dim(), optional);
+      L.k_bias = b.vector(p + "attn_k.bias", c.kv_dim(), optional);
+      L.v_bias = b.vector(p + "attn_v.bias", c.kv_dim(), optional);
+      // The forward adds all three or none.
+      if ((L.q_bias || L.k_bias || L.v_bias) && !(L.q_bias && L.k_bias && L.v_bias))
+        throw b.error(p + "attn_q/k/v.bias: some of the three are present, not all");
+    }
+  }
+  L.wo = b.matrix(p + "attn_output.weight", c.q_dim(), c.n_embd);
+  if (c.qk_norm) {
+    L.q_norm = b.vector(p + "attn_q_norm.weight", c.head_dim);
+    L.k_norm = b.vector(p + "attn_k_norm.weight", c.head_dim);
+  }
+  if (c.post_norms) L.attn_post_norm = b.vector(p + "post_attention_norm.weight", c.n_embd);
+}
+
+void bind_ffn(const Binder& b, const model::ModelConfig& c, const std::string& p, LayerWeights& L) {
+  L.ffn_norm = b.vector(p + "ffn_norm.weight", c.n_embd);
+  if (c.fused_gate_up) {
+    // llama.cpp's swiglu of the fused product: silu(first half) * second half.
+    const auto gate_up = b.matrix(p + "ffn_up.weight", c.n_embd, 2 * c.n_ff);
+    L.w_gate = row_range(gate_up, 0, c.n_ff);
+    L.w_up = row_range(gate_up, c.n_ff, c.n_ff);
+  } else {
+    L.w_gate = b.matrix(p + "ffn_gate.weight", c.n_embd, c.n_ff);
+    L.w_up = b.matrix(p + "ffn_up.weight", c.n_embd, c.n_ff);
+  }
+  L.w_down = b.matrix(p + "ffn_down.weight", c.n_ff, c.n_embd);
+  if (c.post_norms) L.ffn_post_norm = b.vector(p + "post_ffw_norm.weight", c.n_embd);
+}
+
 ModelWeights bind_weights(const GgufFile& f, const model::ModelConfig& c) {
   Binder b(f);
   ModelWeights w;
@@ -91,23 +153,8 @@ ModelWeights bind_weights(const GgufFile& f, const model::ModelConfig& c) {
     const std::string p = "blk." + std::to_string(l) + ".";
     LayerWeights L;
     L.attn_norm = b.vector(p + "attn_norm.weight", c.n_embd);
-    L.wq = b.matrix(p + "attn_q.weight", c.n_embd, c.q_dim());
-    L.wk = b.matrix(p + "attn_k.weight", c.n_embd, c.kv_dim());
-    L.wv = b.matrix(p + "attn_v.weight", c.n_embd, c.kv_dim());
-    L.wo = b.matrix(p + "attn_output.weight", c.q_dim(), c.n_embd);
-    if (c.qkv_bias) {
-      L.q_bias = b.vector(p + "attn_q.bias", c.q_dim());
-      L.k_bias = b.vector(p + "attn_k.bias", c.kv_dim());
-      L.v_bias = b.vector(p + "attn_v.bias", c.kv_dim());
-    }
-    if (c.qk_norm) {
-      L.q_norm = b.vector(p + "attn_q_norm.weight", c.head_dim);
-      L.k_norm = b.vector(p + "attn_k_norm.weight", c.head_dim);
-    }
-    L.ffn_norm = b.vector(p + "ffn_norm.weight", c.n_embd);
-    L.w_gate = b.matrix(p + "ffn_gate.weight", c.n_embd, c.n_ff);
-    L.w_up = b.matrix(p + "ffn_up.weight", c.n_embd, c.n_ff);
-    L.w_down = b.matrix(p + "ffn_down.weight", c.n_ff, c.n_embd);
+    bind_attention(b, c, p, L);
+    bind_ffn(b, c, p, L);
     w.layers.push_back(L);
   }
   return w;

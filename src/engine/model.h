@@ -16,13 +16,16 @@ namespace tandem::engine {
 struct LayerWeights {
   const float* attn_norm = nullptr;
   kernels::WeightView wq, wk, wv, wo;
-  const float* q_bias = nullptr;  // qwen2
+  const float* q_bias = nullptr;  // qwen2, glm4 (fused attn_qkv: parts of one vector)
   const float* k_bias = nullptr;
   const float* v_bias = nullptr;
   const float* q_norm = nullptr;  // qwen3, head_dim entries
   const float* k_norm = nullptr;
+  const float* attn_post_norm = nullptr;  // glm4: RMS norm of the attention output
   const float* ffn_norm = nullptr;
+  // glm4's fused ffn_up: w_gate and w_up are its two row halves (no copy).
   kernels::WeightView w_gate, w_up, w_down;
+  const float* ffn_post_norm = nullptr;  // glm4: RMS norm of the FFN output
 };
 
 struct ModelWeights {

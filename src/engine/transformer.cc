@@ -284,10 +284,12 @@ std::span<const float> Transformer::forward(const Batch& b, KvCache& cache,
     if (cache.budget().enabled() && cache.budget().scores()) score_attention(b, cache, l);
     observe(l, LinearGroup::kAttnOutput, attn_.data(), c.q_dim());
     kernels::matmul(L.wo, attn_.data(), N, xn_.data(), pool_);
-    // Residual and the FFN's norm in one pass over the token's row.
+    // Residual and the FFN's norm in one pass over the token's row (glm4 first normalises
+    // the attention output itself).
     for_tokens(n, [&](size_t t) {
       float* x = x_.data() + t * c.n_embd;
       float* xn = xn_.data() + t * c.n_embd;
+      if (L.attn_post_norm) kernels::rmsnorm(xn, L.attn_post_norm, xn, c.n_embd, c.rms_eps);
       kernels::add(x, xn, c.n_embd);
       kernels::rmsnorm(x, L.ffn_norm, xn, c.n_embd, c.rms_eps);
     });
@@ -300,7 +302,9 @@ std::span<const float> Transformer::forward(const Batch& b, KvCache& cache,
     observe(l, LinearGroup::kFfnDown, gate_.data(), c.n_ff);
     kernels::matmul(L.w_down, gate_.data(), N, xn_.data(), pool_);
     for_tokens(n, [&](size_t t) {
-      kernels::add(x_.data() + t * c.n_embd, xn_.data() + t * c.n_embd, c.n_embd);
+      float* xn = xn_.data() + t * c.n_embd;
+      if (L.ffn_post_norm) kernels::rmsnorm(xn, L.ffn_post_norm, xn, c.n_embd, c.rms_eps);
+      kernels::add(x_.data() + t * c.n_embd, xn, c.n_embd);
     });
     if (hooks && hooks->stop_after_layer == l) return {};
   }

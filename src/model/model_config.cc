@@ -57,8 +57,9 @@ void refuse_experts(const GgufFile& f, const std::string& a) {
 ModelConfig ModelConfig::from_gguf(const GgufFile& f) {
   ModelConfig c;
   c.arch = f.get_string("general.architecture");
-  if (c.arch != "llama" && c.arch != "qwen2" && c.arch != "qwen3")
-    throw f.error("unsupported architecture '" + c.arch + "' (supported: llama, qwen2, qwen3)");
+  if (c.arch != "llama" && c.arch != "qwen2" && c.arch != "qwen3" && c.arch != "glm4")
+    throw f.error("unsupported architecture '" + c.arch +
+                  "' (supported: llama, qwen2, qwen3, glm4)");
   const std::string a = c.arch + ".";
   c.name = f.get_string("general.name", c.arch);
   c.n_embd = int_in_range(f, a + "embedding_length", 1, kMaxWidth);
@@ -124,9 +125,12 @@ ModelConfig ModelConfig::from_gguf(const GgufFile& f) {
         static_cast<float>(finite_positive(f, a + "rope.scaling.yarn_beta_slow", 1.0));
   }
   refuse_experts(f, a);
-  c.rope_neox = c.arch != "llama";
+  // GLM-4 rotates adjacent pairs (ggml's "normal" rope) over a partial rotary dimension.
+  c.rope_neox = c.arch == "qwen2" || c.arch == "qwen3";
   c.qkv_bias = c.arch == "qwen2";
   c.qk_norm = c.arch == "qwen3";
+  c.post_norms = c.arch == "glm4";
+  c.fused_gate_up = c.arch == "glm4";
   c.n_vocab = vocab_size(f, a);
   check_special_token_ids(f, c.n_vocab);
   return c;
@@ -135,7 +139,7 @@ ModelConfig ModelConfig::from_gguf(const GgufFile& f) {
 int64_t ModelConfig::n_params(bool tied_output) const {
   const int64_t attn = n_embd * q_dim() * 2 + n_embd * kv_dim() * 2;
   const int64_t ffn = 3 * n_embd * n_ff;
-  const int64_t norms = 2 * n_embd;
+  const int64_t norms = (post_norms ? 4 : 2) * n_embd;
   return n_layer * (attn + ffn + norms) + n_vocab * n_embd * (tied_output ? 1 : 2) + n_embd;
 }
 

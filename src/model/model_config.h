@@ -1,4 +1,4 @@
-// Hyperparameters of a Llama-family model, read from GGUF metadata.
+// Hyperparameters of a Llama-family model (llama, qwen2, qwen3, glm4), read from GGUF metadata.
 #pragma once
 
 #include <cstdint>
@@ -9,7 +9,7 @@ namespace tandem::model {
 class GgufFile;
 
 struct ModelConfig {
-  std::string arch;  // "llama", "qwen2", "qwen3"
+  std::string arch;  // "llama", "qwen2", "qwen3", "glm4"
   std::string name;
   int64_t n_vocab = 0;
   int64_t n_ctx_train = 0;
@@ -31,8 +31,12 @@ struct ModelConfig {
   float yarn_beta_fast = 32.0f;
   float yarn_beta_slow = 1.0f;
   bool rope_neox = false;  // qwen2/qwen3 rotate (i, i + n_rot/2) pairs
-  bool qkv_bias = false;   // qwen2
+  bool qkv_bias = false;   // qwen2 (required); glm4 files may carry them too (optional)
   bool qk_norm = false;    // qwen3
+  // glm4: RMS norms on the attention and FFN outputs before each residual add
+  // (post_attention_norm, post_ffw_norm), and ffn_up holding gate then up (2 x n_ff rows).
+  bool post_norms = false;
+  bool fused_gate_up = false;
 
   // Throws ModelFileError naming the file and key for missing or inconsistent values.
   static ModelConfig from_gguf(const GgufFile& file);

@@ -84,6 +84,15 @@ std::string render_tagged(const std::vector<ChatMessage>& msgs, const ChatRender
   return s;
 }
 
+// GLM-4 as llama.cpp's built-in CHATGLM_4 renders it: one [gMASK]<sop> prefix, each turn
+// "<|role|>\n" + content with no end marker (the next role tag ends it).
+std::string render_glm4(const std::vector<ChatMessage>& msgs, const ChatRenderOptions& o) {
+  std::string s = "[gMASK]<sop>";
+  for (const auto& m : msgs) s += "<|" + m.role + "|>\n" + m.content;
+  if (o.add_generation_prompt) s += "<|assistant|>\n";
+  return s;
+}
+
 std::string render_gemma(const std::vector<ChatMessage>& in, const ChatRenderOptions& o) {
   std::string system;
   const auto msgs = fold_system(in, system);
@@ -134,7 +143,10 @@ std::string render_plain(const std::vector<ChatMessage>& msgs, const ChatRenderO
 ChatTemplate ChatTemplate::detect(std::string_view t, std::string eos_text) {
   using K = ChatTemplateKind;
   K kind = K::kPlain;
-  if (has(t, "<|im_start|>"))
+  // GLM-4's templates also use <|user|>/<|assistant|> tags: the prefix tells them apart.
+  if (has(t, "[gMASK]<sop>"))
+    kind = K::kGlm4;
+  else if (has(t, "<|im_start|>"))
     kind = K::kChatML;
   else if (has(t, "<|start_header_id|>"))
     kind = K::kLlama3;
@@ -163,12 +175,13 @@ std::optional<ChatTemplate> ChatTemplate::by_name(std::string_view n, std::strin
   if (n == "phi3") return ChatTemplate(K::kPhi3, false, eos_text);
   if (n == "gemma") return ChatTemplate(K::kGemma, false, eos_text);
   if (n == "zephyr") return ChatTemplate(K::kZephyr, false, eos_text);
+  if (n == "glm4" || n == "chatglm4") return ChatTemplate(K::kGlm4, false, eos_text);
   return std::nullopt;
 }
 
 std::vector<std::string> ChatTemplate::names() {
-  return {"plain",  "chatml",  "qwen", "qwen3", "llama2",
-          "llama3", "mistral", "phi3", "gemma", "zephyr"};
+  return {"plain",   "chatml", "qwen",  "qwen3",  "llama2", "llama3",
+          "mistral", "phi3",   "gemma", "zephyr", "glm4"};
 }
 
 ChatTemplate ChatTemplate::from_jinja(std::string_view source, std::string bos_text,
@@ -212,6 +225,8 @@ std::string ChatTemplate::family_name() const {
       return "gemma";
     case ChatTemplateKind::kZephyr:
       return "zephyr";
+    case ChatTemplateKind::kGlm4:
+      return "glm4";
     case ChatTemplateKind::kPlain:
       break;
   }
@@ -228,6 +243,8 @@ std::string ChatTemplate::end_of_turn() const {
       return "<|end|>";
     case ChatTemplateKind::kGemma:
       return "<end_of_turn>";
+    case ChatTemplateKind::kGlm4:
+      return "<|user|>";  // GLM-4 ends its turn by opening the user's (an EOG token)
     case ChatTemplateKind::kLlama2:
     case ChatTemplateKind::kMistral:
     case ChatTemplateKind::kZephyr:
@@ -256,6 +273,8 @@ std::string ChatTemplate::render(const std::vector<ChatMessage>& msgs,
       return render_tagged(msgs, o, eos_text_);
     case ChatTemplateKind::kGemma:
       return render_gemma(msgs, o);
+    case ChatTemplateKind::kGlm4:
+      return render_glm4(msgs, o);
     case ChatTemplateKind::kPlain:
       break;
   }

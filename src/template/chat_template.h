@@ -22,7 +22,17 @@ namespace tandem::templates {
 
 class Template;
 
-enum class ChatTemplateKind { kPlain, kChatML, kLlama2, kLlama3, kMistral, kPhi3, kGemma, kZephyr };
+enum class ChatTemplateKind {
+  kPlain,
+  kChatML,
+  kLlama2,
+  kLlama3,
+  kMistral,
+  kPhi3,
+  kGemma,
+  kZephyr,
+  kGlm4
+};
 
 // An assistant's call of a function (OpenAI's message.tool_calls[i]).
 struct ToolCall {
@@ -64,7 +74,8 @@ class ChatTemplate {
  public:
   // Recognises the family from the Jinja source (empty -> plain).
   static ChatTemplate detect(std::string_view jinja, std::string eos_text = "</s>");
-  // By family name: plain, chatml, qwen, qwen3, llama2, llama3, mistral, phi3, gemma, zephyr.
+  // By family name: plain, chatml, qwen, qwen3, llama2, llama3, mistral, phi3, gemma, zephyr,
+  // glm4 (alias chatglm4).
   // Returns nullopt for an unknown name.
   static std::optional<ChatTemplate> by_name(std::string_view name, std::string eos_text = "</s>");
   static std::vector<std::string> names();

@@ -1,5 +1,6 @@
 // `tandem run` on model files that parse as GGUF but cannot be run: an unknown architecture,
-// a missing tensor, a tensor of the wrong shape, an unknown weight type. Each must end with
+// a missing tensor, a tensor of the wrong shape, an unknown weight type; and the same for the
+// tensors only glm4 has (post-norms, the fused gate+up ffn_up). Each must end with
 // exit code 1 and one "error: " line that names the file and the problem.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -93,6 +94,55 @@ TEST(BadModelFile, UnknownWeightType) {
   const uint32_t type = 77;
   std::memcpy(img.data() + info + 4 + 8 * n_dims, &type, 4);
   expect_run_error(write_temp("type.gguf", img), "77");
+}
+
+// A tiny random glm4 model written by `tandem synth`, as bytes.
+Bytes glm4_bytes() {
+  const auto path = (std::filesystem::path(unique_temp_dir()) / "glm4_tiny.gguf").string();
+  const auto r = run_tandem({"synth",
+                             "--like",
+                             "custom",
+                             "--arch",
+                             "glm4",
+                             "--dim",
+                             "64",
+                             "--layers",
+                             "1",
+                             "--heads",
+                             "4",
+                             "--kv-heads",
+                             "2",
+                             "--ff",
+                             "96",
+                             "--type",
+                             "F32",
+                             "--vocab-from",
+                             stories("stories260K-f32.gguf"),
+                             "-o",
+                             path});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const std::string s = read_file(path);
+  return {s.begin(), s.end()};
+}
+
+TEST(BadModelFile, Glm4MissingPostNorm) {
+  Bytes img = glm4_bytes();
+  const size_t p = find(img, "blk.0.post_ffw_norm.weight");
+  img[p + std::strlen("blk.0.post_ffw_norm.weigh")] = 'X';
+  expect_run_error(write_temp("glm4_missing.gguf", img),
+                   "missing tensor 'blk.0.post_ffw_norm.weight'");
+}
+
+TEST(BadModelFile, Glm4UnfusedFfnUp) {
+  Bytes img = glm4_bytes();
+  const size_t info = tensor_info(img, "blk.0.ffn_up.weight");
+  uint64_t rows = 0;
+  std::memcpy(&rows, img.data() + info + 4 + 8, 8);
+  ASSERT_EQ(rows, 192u);  // gate and up, 2 x 96
+  rows = 96;              // a llama-style ffn_up: up alone
+  std::memcpy(img.data() + info + 4 + 8, &rows, 8);
+  expect_run_error(write_temp("glm4_shape.gguf", img),
+                   "tensor 'blk.0.ffn_up.weight' has shape [64, 96], expected [64, 192]");
 }
 
 }  // namespace

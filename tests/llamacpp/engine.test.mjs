@@ -10,7 +10,7 @@
 // (LlamaContextSequence.controlledEvaluate), the same sums llama-perplexity makes.
 //
 // Models: `llama` with a SentencePiece vocabulary (stories260K's) and with a GPT-2 byte-level
-// BPE one (no BOS: the case that was 2% off). Tokenizers: tokenizer.test.mjs, `qwen2` and `qwen3` with the GPT-2 vocabulary;
+// BPE one (no BOS: the case that was 2% off). Tokenizers: tokenizer.test.mjs, `qwen2`, `qwen3` and `glm4` with the GPT-2 vocabulary;
 // dim 256 so that every K-quant block fits; and RoPE scaling (YaRN, linear) on F16 models.
 //
 // Environment: TANDEM_BINARY (set by CTest), TANDEM_SHARED (default ../../../shared beside the
@@ -37,6 +37,12 @@ const ARCHS = [
   { name: 'llama-bpe', arch: 'llama', vocab: 'gpt2' },
   { name: 'qwen2', arch: 'qwen2', vocab: 'gpt2' },
   { name: 'qwen3', arch: 'qwen3', vocab: 'gpt2' },
+  // GLM-4-0414: post-attention/post-FFN norms, gate+up fused in ffn_up, Q/K/V biases, normal
+  // (adjacent-pair) RoPE over half of each head; and the fused attn_qkv layout llama.cpp reads.
+  // Not Q5_K: its check dequantizes the file with `tandem quantize ... F32`, which does not
+  // rewrite glm4's fused ffn_up yet.
+  { name: 'glm4', arch: 'glm4', vocab: 'gpt2', skip: ['Q5_K'] },
+  { name: 'glm4-fused-qkv', arch: 'glm4', vocab: 'gpt2', types: ['F16', 'Q8_0'], extra: ['--fused-qkv'] },
   // RoPE scaling, F16 only (the rotation is independent of the weight type): YaRN with a
   // 32-token original context, so the 64-token chunks run past it, on both pair layouts.
   { name: 'llama-yarn', arch: 'llama', vocab: 'spm', types: ['F16'], extra: ['--rope-scaling', 'yarn', '--rope-factor', '4', '--rope-orig-ctx', '32'] },
@@ -141,7 +147,7 @@ async function checkGreedy(model, ids, tie) {
 }
 
 for (const a of ARCHS) {
-  for (const type of a.types ?? TYPES) {
+  for (const type of (a.types ?? TYPES).filter((t) => !a.skip?.includes(t))) {
     test(`${a.name} ${type}: greedy tokens and perplexity match llama.cpp`, async () => {
       const file = path.join(dir, `${a.name}-${type}.gguf`);
       tandem('synth', '--like', 'custom', '--arch', a.arch, '--dim', '256', '--layers', '2', '--heads', '4',

@@ -39,6 +39,9 @@ TEST(ChatTemplate, DetectsFamiliesFromJinja) {
        ChatTemplateKind::kGemma, "gemma"},
       {"{{ '<|user|>\\n' + message['content'] + eos_token }}{{ '<|assistant|>' }}",
        ChatTemplateKind::kZephyr, "zephyr"},
+      // GLM-4 uses <|user|>/<|assistant|> tags as Zephyr does; its prefix decides.
+      {"[gMASK]<sop>{% for m in messages %}<|{{ m.role }}|>\n{{ m.content }}{% endfor %}",
+       ChatTemplateKind::kGlm4, "glm4"},
       {"", ChatTemplateKind::kPlain, "plain"},
       {"{{ something unknown }}", ChatTemplateKind::kPlain, "plain"},
   };
@@ -104,6 +107,14 @@ TEST(ChatTemplate, GemmaUsesModelRoleAndFoldsSystem) {
             "<end_of_turn>\n<start_of_turn>user\n2+2?<end_of_turn>\n<start_of_turn>model\n");
 }
 
+// llama.cpp's built-in CHATGLM_4 rendering (llama-chat.cpp), byte for byte.
+TEST(ChatTemplate, Glm4AsLlamaCpp) {
+  EXPECT_EQ(render("glm4"),
+            "[gMASK]<sop><|system|>\nBe brief.<|user|>\nHi<|assistant|>\nHello!<|user|>\n2+2?"
+            "<|assistant|>\n");
+  EXPECT_EQ(render("chatglm4"), render("glm4"));
+}
+
 TEST(ChatTemplate, PlainFallback) {
   EXPECT_EQ(render("plain"),
             "system: Be brief.\nuser: Hi\nassistant: Hello!\nuser: 2+2?\nassistant:");
@@ -119,6 +130,7 @@ TEST(ChatTemplate, NamesAndEndOfTurn) {
   EXPECT_EQ(ChatTemplate::by_name("chatml")->end_of_turn(), "<|im_end|>");
   EXPECT_EQ(ChatTemplate::by_name("llama3")->end_of_turn(), "<|eot_id|>");
   EXPECT_EQ(ChatTemplate::by_name("gemma")->end_of_turn(), "<end_of_turn>");
+  EXPECT_EQ(ChatTemplate::by_name("glm4")->end_of_turn(), "<|user|>");
   EXPECT_EQ(ChatTemplate::by_name("plain")->end_of_turn(), "");
 }
 
@@ -161,6 +173,29 @@ TEST(ChatTemplateJinja, LeadingBosIsStrippedOnlyWhenTheTokenizerAddsIt) {
   EXPECT_EQ(keep.render(basic_chat()), expected);
   EXPECT_EQ(strip.render(basic_chat()), expected.substr(3));
   EXPECT_EQ(strip.end_of_turn(), "<|eot_id|>");
+}
+
+// A glm4 file's template: GLM-4-0414's layout (system turns first, then the others, each
+// "<|role|>\n" + content, written here for the test) through the Jinja renderer gives what
+// llama.cpp's built-in GLM-4 rendering gives; the GLM-4.6 template in testdata is recognised
+// as the same family and still renders as jinja2 does.
+TEST(ChatTemplateJinja, Glm4TemplatesRender) {
+  const char* glm4 =
+      "[gMASK]<sop>{%- for msg in messages %}{%- if msg.role == 'system' %}<|system|>\n"
+      "{{ msg.content }}{%- endif %}{%- endfor %}{%- for message in messages if message.role != "
+      "'system' %}{%- if message.role == 'user' %}<|user|>\n{{ message.content }}{%- elif "
+      "message.role == 'assistant' %}<|assistant|>\n{{ message.content }}{%- endif %}{%- "
+      "endfor %}{% if add_generation_prompt %}<|assistant|>\n{% endif %}";
+  const auto t = ChatTemplate::from_jinja(glm4, "", "<|endoftext|>", false, "test");
+  EXPECT_EQ(t.describe(), "jinja from test (family glm4)");
+  EXPECT_EQ(t.end_of_turn(), "<|user|>");
+  EXPECT_EQ(t.render(basic_chat()), ChatTemplate::by_name("glm4")->render(basic_chat()));
+
+  const auto dir = test::templates_dir();
+  const auto glm46 = ChatTemplate::from_jinja(test::slurp(dir / "GLM-4.6.jinja"), "",
+                                              "<|endoftext|>", false, "test");
+  EXPECT_EQ(glm46.describe(), "jinja from test (family glm4)");
+  EXPECT_EQ(glm46.render(basic_chat()), test::slurp(dir / "expected" / "GLM-4.6.basic.txt"));
 }
 
 TEST(ChatTemplateJinja, ThinkingSwitchReachesTheTemplate) {
