@@ -176,15 +176,23 @@ TEST(CommanderModelsDir, ModelLargerThanTheBudgetIs503) {
 
 TEST(CommanderModelsDir, KeepAlive) {
   ServerProcess c(
-      {"commander", "--models-dir", models_dir(), "-t", "1", "-c", "128", "--keep-alive", "-1"});
+      {"commander", "--models-dir", models_dir(), "-t", "1", "-c", "512", "--keep-alive", "-1"});
   // keep_alive 0: unloaded right after the answer (a streamed one included: the stream keeps
   // its model until the last chunk).
+  // Long enough that a model unloaded under the stream would cut it short.
   auto r = post(c.url(), "/v1/chat/completions",
-                chat(kWeak, {{"keep_alive", 0}, {"stream", true}, {"max_tokens", 32}}));
+                chat(kWeak, {{"keep_alive", 0},
+                             {"stream", true},
+                             {"max_tokens", 400},
+                             {"ignore_eos", true},
+                             {"stream_options", {{"include_usage", true}}}}));
   ASSERT_EQ(r.status, 200) << r.body;
   const auto events = sse_data(r.body);
-  ASSERT_FALSE(events.empty());
+  ASSERT_GE(events.size(), 2u) << r.body;
   EXPECT_EQ(events.back(), "[DONE]") << r.body;
+  const json usage = json::parse(events[events.size() - 2], nullptr, false);
+  EXPECT_EQ(usage["usage"]["completion_tokens"], 400) << events[events.size() - 2];
+  EXPECT_TRUE(c.running());
   EXPECT_EQ(wait_for_state(c.url(), kWeak, "unloaded"), "unloaded");
 
   // A short keep-alive expires on its own (the reaper); the default (-1 here) never does.
