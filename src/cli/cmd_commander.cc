@@ -14,6 +14,9 @@
 #include "cli/sampling_options.h"
 #include "cli/server_options.h"
 #include "commander/engine_service.h"
+#include "commander/model_limits.h"
+#include "commander/model_registry.h"
+#include "commander/model_router.h"
 #include "commander/upstream_service.h"
 #include "http/http_server.h"
 
@@ -28,7 +31,66 @@ struct CommanderOptions {
   int32_t ctx = 0;
   KvBudgetOption kv_budget;
   MmprojOption mmproj;
+  // --models-dir: several models, loaded on demand (docs/MODELS.md).
+  std::string models_dir;
+  std::string models_max_bytes = "0";
+  std::string keep_alive = "5m";
 };
+
+// One model's service, as the single-model path builds it; the --mmproj encoder goes to the
+// -m model only (it is trained against that model's embeddings).
+std::shared_ptr<commander::EngineService> load_engine(const CommanderOptions& o,
+                                                      const commander::ModelFile& f,
+                                                      http::Metrics& metrics, bool with_mmproj) {
+  ModelOptions mo = o.model;
+  mo.model_path = f.path.string();
+  mo.log_load = true;
+  auto m = mo.load();
+  commander::EngineServiceOptions eo = o.engine;
+  eo.scheduler.n_ctx = server_context(*m, o.ctx);
+  eo.scheduler.kv_budget = o.kv_budget.resolve();
+  eo.threads = mo.resolved_threads();
+  eo.model_alias = f.id;
+  eo.model_file = f.path;
+  if (with_mmproj)
+    if (auto enc = o.mmproj.load(m->config().n_embd, eo.threads)) eo.media = std::move(enc);
+  return std::make_shared<commander::EngineService>(std::move(m), std::move(eo), metrics);
+}
+
+// --models-dir: a ModelRouter over every *.gguf there (and -m, loaded at start and kept).
+std::shared_ptr<http::Service> multi_model_service(const CommanderOptions& o,
+                                                   http::Metrics& metrics) {
+  commander::ModelRegistryOptions ro;
+  ro.max_bytes = commander::parse_byte_size(o.models_max_bytes);
+  ro.keep_alive = commander::parse_keep_alive(o.keep_alive);
+  auto files = commander::ModelRegistry::scan_dir(o.models_dir);
+  std::string start_id;
+  if (!o.model.model_path.empty()) {
+    const std::filesystem::path p = o.model.model_path;
+    start_id = o.engine.model_alias.empty() ? p.stem().string() : o.engine.model_alias;
+    std::erase_if(files, [&](const commander::ModelFile& f) {
+      std::error_code ec;
+      if (f.id != start_id) return false;
+      if (std::filesystem::equivalent(f.path, p, ec)) return true;  // the same file, listed once
+      throw std::invalid_argument("the model id '" + start_id + "' is both " + p.string() +
+                                  " (-m) and " + f.path.string() + " (--models-dir)");
+    });
+    files.push_back({start_id, p, std::filesystem::file_size(p)});
+  }
+  if (files.empty())
+    throw std::invalid_argument("--models-dir " + o.models_dir + " has no .gguf file");
+  if (files.size() == 1 && start_id.empty()) start_id = files.front().id;
+  std::string mmproj_id = o.model.model_path.empty() ? "" : start_id;
+  auto registry = std::make_shared<commander::ModelRegistry>(
+      files, ro, [&o, &metrics, mmproj_id](const commander::ModelFile& f) {
+        return load_engine(o, f, metrics, f.id == mmproj_id);
+      });
+  spdlog::info("commander: {} models in {}, budget {}, keep-alive {}", files.size(), o.models_dir,
+               ro.max_bytes ? fmt::format("{} bytes", ro.max_bytes) : "unlimited",
+               commander::describe_keep_alive(ro.keep_alive));
+  if (!o.model.model_path.empty()) registry->acquire(start_id, commander::kKeepForever).reset();
+  return std::make_shared<commander::ModelRouter>(std::move(registry), start_id);
+}
 
 int run_commander(CommanderOptions& o) {
   const sigset_t signals = block_shutdown_signals();
@@ -40,6 +102,8 @@ int run_commander(CommanderOptions& o) {
   if (!o.upstream.url.empty()) {
     api.set_service(std::make_shared<commander::UpstreamService>(o.upstream));
     spdlog::info("commander: forwarding to {}", o.upstream.url);
+  } else if (!o.models_dir.empty()) {
+    api.set_service(multi_model_service(o, metrics));
   } else {
     if (o.model.model_path.empty())
       throw CLI::ValidationError("--model", "required without --upstream");
@@ -110,12 +174,31 @@ CommandAction register_commander(CLI::App& app) {
   o->engine.sampling.temperature = 1.0f;  // OpenAI's default
   add_sampling_options(cmd, o->engine.sampling);
   add_gpu_layers_option(cmd);
+  cmd->add_option("--models-dir", o->models_dir,
+                  "Serve every *.gguf in this directory (id: the file stem), each loaded on "
+                  "first request; -m names one loaded at start")
+      ->check(CLI::ExistingDirectory);
+  cmd->add_option("--models-max-bytes", o->models_max_bytes,
+                  "With --models-dir: bytes of model files loaded at once (500M, 2G; 0: no "
+                  "limit); idle models are unloaded least recently used first to make room")
+      ->capture_default_str();
+  cmd->add_option("--keep-alive", o->keep_alive,
+                  "With --models-dir: how long an idle model stays loaded (5m, 30s, 1h; 0: "
+                  "unload after each request; -1: forever); a request's keep_alive overrides")
+      ->capture_default_str();
+  cmd->get_option("--upstream")->excludes("--models-dir");
   cmd->get_option("--upstream")->excludes("--model");
   cmd->get_option("--upstream")->excludes("--mmproj");
   cmd->callback([o, cmd] {
     o->engine.fixed_seed = cmd->count("--seed") > 0;
-    if (o->model.model_path.empty() && o->upstream.url.empty())
-      throw CLI::RequiredError("--model or --upstream");
+    if (o->model.model_path.empty() && o->upstream.url.empty() && o->models_dir.empty())
+      throw CLI::RequiredError("--model, --models-dir or --upstream");
+    try {  // bad values fail at parse time with one line, not when the first model loads
+      commander::parse_byte_size(o->models_max_bytes);
+      commander::parse_keep_alive(o->keep_alive);
+    } catch (const std::invalid_argument& e) {
+      throw CLI::ValidationError(e.what());
+    }
   });
   return [o]() { return run_commander(*o); };
 }

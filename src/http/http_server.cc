@@ -83,6 +83,14 @@ void Service::delete_cache(const httplib::Request& req, httplib::Response& res) 
   Service::responses(req, res);
 }
 
+void Service::tandem_model_load(const httplib::Request& req, httplib::Response& res) {
+  Service::responses(req, res);
+}
+
+void Service::tandem_model_unload(const httplib::Request& req, httplib::Response& res) {
+  Service::responses(req, res);
+}
+
 nlohmann::json Service::health() const {
   return {{"status", "ok"}};
 }
@@ -222,6 +230,10 @@ ApiServer::ApiServer(HttpOptions opts, Metrics& metrics)
   route("DELETE", R"(/v1/cache/([^/]+))", &Service::delete_cache, "/v1/cache/{id}");
   route("POST", "/v1/tandem/verify", &Service::tandem_verify);
   route("POST", "/v1/route", &Service::route_decision);
+  route("POST", R"(/v1/tandem/models/([^/]+)/load)", &Service::tandem_model_load,
+        "/v1/tandem/models/{id}/load");
+  route("POST", R"(/v1/tandem/models/([^/]+)/unload)", &Service::tandem_model_unload,
+        "/v1/tandem/models/{id}/unload");
 }
 
 ApiServer::~ApiServer() {

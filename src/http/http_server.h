@@ -38,6 +38,10 @@ class Service {
   // (default: 404, the role has none).
   virtual void list_cache(const httplib::Request& req, httplib::Response& res);
   virtual void delete_cache(const httplib::Request& req, httplib::Response& res);
+  // POST /v1/tandem/models/{id}/load and /unload (req.matches[1]): an operator loads or
+  // unloads one of a multi-model Commander's models (default: 404, the role has none).
+  virtual void tandem_model_load(const httplib::Request& req, httplib::Response& res);
+  virtual void tandem_model_unload(const httplib::Request& req, httplib::Response& res);
   // GET /v1/models/{id} (req.matches[1]): the entry of models() with that id, else 404
   // model_not_found.
   virtual void model(const httplib::Request& req, httplib::Response& res);

@@ -1,0 +1,160 @@
+#include "commander/model_router.h"
+
+#include "api/openai_schema.h"
+#include "api/responses/responses.h"
+#include "http/api_error.h"
+#include "http/json_util.h"
+
+namespace tandem::commander {
+namespace {
+
+using nlohmann::json;
+
+std::optional<KeepAlive> keep_alive_of(const json& body) {
+  auto it = body.find("keep_alive");
+  if (it == body.end() || it->is_null()) return std::nullopt;
+  try {
+    return keep_alive_from_json(*it);
+  } catch (const std::invalid_argument& e) {
+    throw http::bad_field("keep_alive", e.what());
+  }
+}
+
+std::string path_id(const httplib::Request& req) {
+  return req.matches.size() > 1 ? req.matches[1].str() : "";
+}
+
+}  // namespace
+
+ModelRouter::ModelRouter(std::shared_ptr<ModelRegistry> registry, std::string default_id)
+    : registry_(std::move(registry)), default_id_(std::move(default_id)) {}
+
+std::string ModelRouter::model_id(const json& body) const {
+  auto it = body.find("model");
+  if (it != body.end() && !it->is_null()) {
+    if (!it->is_string() || it->get<std::string>().empty())
+      throw http::bad_field("model", "model must be a non-empty string");
+    return it->get<std::string>();
+  }
+  if (!default_id_.empty()) return default_id_;
+  std::string known;
+  for (const auto& id : registry_->ids()) known += (known.empty() ? "'" : ", '") + id + "'";
+  throw http::bad_field("model", "this server has several models: name one of " + known);
+}
+
+void ModelRouter::forward(const httplib::Request& req, httplib::Response& res, Handler h) {
+  const json body = api::parse_body(req.body);
+  forward_to(model_id(body), keep_alive_of(body), req, res, h);
+}
+
+void ModelRouter::forward_to(const std::string& id, std::optional<KeepAlive> keep_alive,
+                             const httplib::Request& req, httplib::Response& res, Handler h) {
+  std::shared_ptr<ModelLease> lease = registry_->acquire(id, keep_alive);
+  (lease->service().*h)(req, res);
+  // A stream is written after this returns: its provider holds the lease (and through it the
+  // service) until the last chunk, so keep-alive starts when the answer ends.
+  if (res.content_provider_)
+    res.content_provider_ = [inner = std::move(res.content_provider_), lease](
+                                size_t offset, size_t length, httplib::DataSink& sink) {
+      return inner(offset, length, sink);
+    };
+}
+
+void ModelRouter::chat_completions(const httplib::Request& req, httplib::Response& res) {
+  forward(req, res, &EngineService::chat_completions);
+}
+
+void ModelRouter::completions(const httplib::Request& req, httplib::Response& res) {
+  forward(req, res, &EngineService::completions);
+}
+
+void ModelRouter::embeddings(const httplib::Request& req, httplib::Response& res) {
+  forward(req, res, &EngineService::embeddings);
+}
+
+void ModelRouter::responses(const httplib::Request& req, httplib::Response& res) {
+  forward(req, res, &EngineService::responses);
+}
+
+// Stored responses live in one process-wide store, whichever model wrote them.
+void ModelRouter::retrieve_response(const httplib::Request& req, httplib::Response& res) {
+  api::retrieve_response(req, res);
+}
+
+void ModelRouter::delete_response(const httplib::Request& req, httplib::Response& res) {
+  api::delete_response(req, res);
+}
+
+void ModelRouter::tandem_verify(const httplib::Request& req, httplib::Response& res) {
+  forward(req, res, &EngineService::tandem_verify);
+}
+
+// The named prompt cache is per model; without a model in a GET/DELETE it is the default's.
+void ModelRouter::list_cache(const httplib::Request& req, httplib::Response& res) {
+  const std::string id = req.has_param("model") ? req.get_param_value("model") : model_id(json{});
+  forward_to(id, std::nullopt, req, res, &EngineService::list_cache);
+}
+
+void ModelRouter::delete_cache(const httplib::Request& req, httplib::Response& res) {
+  const std::string id = req.has_param("model") ? req.get_param_value("model") : model_id(json{});
+  forward_to(id, std::nullopt, req, res, &EngineService::delete_cache);
+}
+
+json ModelRouter::model_json(const ModelRegistry::Status& s) const {
+  json m = {{"id", s.file.id},
+            {"object", "model"},
+            {"created", 0},
+            {"owned_by", "tandem"},
+            {"state", model_state_name(s.state)},
+            {"size_bytes", s.file.size_bytes}};
+  if (s.expires_in_s) m["expires_in_s"] = *s.expires_in_s;
+  // A loaded model adds what its service knows (context_length, modalities).
+  if (auto svc = s.state == ModelState::kLoaded ? registry_->peek(s.file.id) : nullptr) {
+    httplib::Request r;
+    httplib::Response one;
+    svc->models(r, one);
+    const json j = json::parse(one.body, nullptr, false);
+    if (j.is_object() && j.contains("data") && j["data"].is_array() && !j["data"].empty())
+      for (const auto& [k, v] : j["data"][0].items())
+        if (!m.contains(k)) m[k] = v;
+  }
+  return m;
+}
+
+void ModelRouter::models(const httplib::Request&, httplib::Response& res) {
+  json data = json::array();
+  for (const auto& s : registry_->status()) data.push_back(model_json(s));
+  res.set_content(http::dump({{"object", "list"}, {"data", std::move(data)}}), "application/json");
+}
+
+void ModelRouter::tandem_model_load(const httplib::Request& req, httplib::Response& res) {
+  const std::string id = path_id(req);
+  const json body = req.body.empty() ? json::object() : api::parse_body(req.body);
+  // Loading is a lease that ends at once: the model then stays for its keep-alive.
+  registry_->acquire(id, keep_alive_of(body)).reset();
+  for (const auto& s : registry_->status())
+    if (s.file.id == id) res.set_content(http::dump(model_json(s)), "application/json");
+}
+
+void ModelRouter::tandem_model_unload(const httplib::Request& req, httplib::Response& res) {
+  const std::string id = path_id(req);
+  registry_->unload(id);
+  for (const auto& s : registry_->status())
+    if (s.file.id == id) res.set_content(http::dump(model_json(s)), "application/json");
+}
+
+json ModelRouter::health() const {
+  json h = {{"status", "ok"}};
+  // A loaded model under memory pressure degrades the node, as with one model.
+  for (const auto& s : registry_->status())
+    if (auto svc = s.state == ModelState::kLoaded ? registry_->peek(s.file.id) : nullptr) {
+      json mh = svc->health();
+      if (mh.value("status", "ok") != "ok") h["status"] = mh["status"];
+      if (s.file.id == default_id_)
+        h.update(json{{"memory", mh["memory"]}, {"cache", mh["cache"]}});
+    }
+  h["models"] = registry_->status_json();
+  return h;
+}
+
+}  // namespace tandem::commander

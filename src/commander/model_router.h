@@ -1,0 +1,48 @@
+// The Commander's multi-model role (--models-dir): the OpenAI endpoints, each routed by the
+// request's "model" to that model's EngineService, loaded on demand through the
+// ModelRegistry; /v1/models lists every model with its state and size, and operators load
+// and unload models by id.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "commander/model_registry.h"
+#include "http/http_server.h"
+
+namespace tandem::commander {
+
+class ModelRouter : public http::Service {
+ public:
+  // default_id: the model a request without "model" gets (empty: such requests are 400s).
+  ModelRouter(std::shared_ptr<ModelRegistry> registry, std::string default_id);
+
+  void chat_completions(const httplib::Request& req, httplib::Response& res) override;
+  void completions(const httplib::Request& req, httplib::Response& res) override;
+  void embeddings(const httplib::Request& req, httplib::Response& res) override;
+  void responses(const httplib::Request& req, httplib::Response& res) override;
+  void retrieve_response(const httplib::Request& req, httplib::Response& res) override;
+  void delete_response(const httplib::Request& req, httplib::Response& res) override;
+  void tandem_verify(const httplib::Request& req, httplib::Response& res) override;
+  void list_cache(const httplib::Request& req, httplib::Response& res) override;
+  void delete_cache(const httplib::Request& req, httplib::Response& res) override;
+  void models(const httplib::Request& req, httplib::Response& res) override;
+  void tandem_model_load(const httplib::Request& req, httplib::Response& res) override;
+  void tandem_model_unload(const httplib::Request& req, httplib::Response& res) override;
+  nlohmann::json health() const override;
+
+ private:
+  using Handler = void (EngineService::*)(const httplib::Request&, httplib::Response&);
+  // Leases the model the body names (or the default), runs `h` on it, and keeps the lease
+  // until a streamed answer has been written.
+  void forward(const httplib::Request& req, httplib::Response& res, Handler h);
+  void forward_to(const std::string& id, std::optional<KeepAlive> keep_alive,
+                  const httplib::Request& req, httplib::Response& res, Handler h);
+  std::string model_id(const nlohmann::json& body) const;
+  nlohmann::json model_json(const ModelRegistry::Status& s) const;
+
+  std::shared_ptr<ModelRegistry> registry_;
+  std::string default_id_;
+};
+
+}  // namespace tandem::commander
