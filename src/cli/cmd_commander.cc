@@ -19,6 +19,7 @@
 #include "commander/model_router.h"
 #include "commander/upstream_service.h"
 #include "http/http_server.h"
+#include "model/gguf_split.h"
 
 namespace tandem::cli {
 namespace {
@@ -67,7 +68,7 @@ std::shared_ptr<http::Service> multi_model_service(const CommanderOptions& o,
   std::string start_id;
   if (!o.model.model_path.empty()) {
     const std::filesystem::path p = o.model.model_path;
-    start_id = o.engine.model_alias.empty() ? p.stem().string() : o.engine.model_alias;
+    start_id = o.engine.model_alias.empty() ? model::split::model_stem(p) : o.engine.model_alias;
     std::erase_if(files, [&](const commander::ModelFile& f) {
       std::error_code ec;
       if (f.id != start_id) return false;
@@ -113,7 +114,7 @@ int run_commander(CommanderOptions& o) {
     o.engine.scheduler.kv_budget = o.kv_budget.resolve();
     o.engine.threads = o.model.resolved_threads();
     if (o.engine.model_alias.empty())
-      o.engine.model_alias = std::filesystem::path(o.model.model_path).stem().string();
+      o.engine.model_alias = model::split::model_stem(o.model.model_path);
     o.engine.model_file = o.model.model_path;
     if (auto enc = o.mmproj.load(m->config().n_embd, o.engine.threads)) {
       spdlog::info("commander: {}", describe(*enc, o.mmproj.path));

@@ -22,6 +22,7 @@
 #include "dispatcher/edge/edge_engine.h"
 #include "dispatcher/routing_pipeline.h"
 #include "http/http_server.h"
+#include "model/gguf_split.h"
 #include "router/data_files.h"
 #include "router/intent_classifier.h"
 #include "router/policy.h"
@@ -91,8 +92,7 @@ int run_dispatcher(DispatcherCliOptions& o) {
   o.model.log_load = true;
   auto m = o.model.load();
   const int32_t n_ctx = server_context(*m, o.ctx);
-  if (o.disp.model_alias.empty())
-    o.disp.model_alias = std::filesystem::path(o.model.model_path).stem().string();
+  if (o.disp.model_alias.empty()) o.disp.model_alias = model::split::model_stem(o.model.model_path);
   o.disp.draft_threads = o.model.resolved_threads();
   if (auto enc = o.mmproj.load(m->config().n_embd, o.model.resolved_threads())) {
     spdlog::info("dispatcher: {}", describe(*enc, o.mmproj.path));

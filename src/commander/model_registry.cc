@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "http/api_error.h"
+#include "model/gguf_split.h"
 
 namespace tandem::commander {
 
@@ -64,7 +65,17 @@ std::vector<ModelFile> ModelRegistry::scan_dir(const std::filesystem::path& dir)
   if (ec) throw std::runtime_error("cannot list " + dir.string() + ": " + ec.message());
   for (const auto& f : it) {
     if (f.path().extension() != ".gguf" || !f.is_regular_file(ec)) continue;  // follows links
-    out.push_back({f.path().stem().string(), f.path(), std::filesystem::file_size(f.path())});
+    // A split model is its first shard (named without the shard suffix, sized as the whole
+    // set); the later shards are not models of their own.
+    const auto shard = model::split::parse_shard_name(f.path().string());
+    if (shard && shard->no != 0) continue;
+    uintmax_t bytes = std::filesystem::file_size(f.path());
+    for (int k = 1; shard && k < shard->count; ++k) {
+      const auto part =
+          std::filesystem::file_size(model::split::shard_path(shard->prefix, k, shard->count), ec);
+      if (!ec) bytes += part;  // a missing shard: the load says which, with its name
+    }
+    out.push_back({model::split::model_stem(f.path()), f.path(), bytes});
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
   return out;

@@ -29,7 +29,7 @@ namespace tandem::commander {
 struct ModelFile {
   std::string id;  // what requests name in "model"
   std::filesystem::path path;
-  uint64_t size_bytes = 0;  // the file's size: what it costs in the budget (mapped)
+  uint64_t size_bytes = 0;  // the file's size (all shards of a split one): its cost in the budget
 };
 
 enum class ModelState { kUnloaded, kLoading, kLoaded };

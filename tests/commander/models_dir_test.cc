@@ -122,6 +122,29 @@ TEST(CommanderModelsDir, ListsEveryModelAndLoadsOnDemand) {
   EXPECT_EQ(health["models"]["bytes_held"], size_of(kWeak) + size_of(kStories)) << health.dump();
 }
 
+// A split model in the directory is one model: named without the shard suffix, sized as
+// all its shards, loaded from the first; the later shards are not listed.
+TEST(CommanderModelsDir, SplitModelIsOneModel) {
+  const fs::path dir = fs::path(unique_temp_dir()) / "split-models";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const auto r = run_tandem({"split", stories(kStories + ".gguf"), (dir / "story").string(),
+                             "--split-max-tensors", "20"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  uint64_t total = 0;
+  int shards = 0;
+  for (const auto& f : fs::directory_iterator(dir)) total += fs::file_size(f.path()), ++shards;
+  ASSERT_GE(shards, 2);
+  ServerProcess c({"commander", "--models-dir", dir.string(), "-t", "1", "-c", "128"});
+  const json list = get(c.url(), "/v1/models").j();
+  ASSERT_EQ(list["data"].size(), 1u) << list.dump();
+  EXPECT_EQ(list["data"][0]["id"], "story");
+  EXPECT_EQ(list["data"][0]["size_bytes"], total);
+  const auto res = post(c.url(), "/v1/chat/completions", chat("story"));
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(state_of(c.url(), "story"), "loaded");
+}
+
 TEST(CommanderModelsDir, UnknownModelIsAnOpenAi404) {
   ServerProcess c({"commander", "--models-dir", models_dir(), "-t", "1", "-c", "128"});
   for (const auto& [path, body] : std::vector<std::pair<std::string, json>>{

@@ -114,6 +114,21 @@ TEST_F(GgufSplit, ParseSize) {
     EXPECT_THROW(parse_split_size(bad), std::invalid_argument) << bad;
 }
 
+TEST_F(GgufSplit, ShardNamesAndModelStems) {
+  const auto s = split::parse_shard_name("/m/qwen-7b-00002-of-00004.gguf");
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->prefix, "/m/qwen-7b");
+  EXPECT_EQ(s->no, 1);
+  EXPECT_EQ(s->count, 4);
+  for (const char* not_a_shard :
+       {"model.gguf", "-00001-of-00002.gguf", "x-00003-of-00002.gguf", "x-00000-of-00002.gguf",
+        "x-0001-of-00002.gguf", "x-00001-of-00002.bin", "x-000a1-of-00002.gguf"})
+    EXPECT_FALSE(split::parse_shard_name(not_a_shard)) << not_a_shard;
+  EXPECT_EQ(split::model_stem("/m/qwen-7b-00001-of-00004.gguf"), "qwen-7b");
+  EXPECT_EQ(split::model_stem("/m/qwen-7b-00002-of-00004.gguf"), "qwen-7b-00002-of-00004");
+  EXPECT_EQ(split::model_stem("/m/stories260K-f32.gguf"), "stories260K-f32");
+}
+
 TEST_F(GgufSplit, ShardsCarryLlamaCppKeysAndLoadFromTheFirst) {
   const auto whole = GgufFile::open(split_seven());
   for (int i = 0; i < 3; ++i) {
