@@ -34,6 +34,18 @@ inline uint8x16_t BytesFromBits(uint32_t bits16, uint8_t value) {
   return vandq_u8(vtstq_u8(b, vld1q_u8(kBit)), vdupq_n_u8(value));
 }
 
+// Q4_K / Q5_K headers: sub-block j's float scale d*sc_j and min coefficient -dmin*m_j.
+template <class Block>
+inline void ScaleMinK(const Block& b, float* scale, float* mc) {
+  const float d = half_to_float(b.d), dmin = half_to_float(b.dmin);
+  for (int j = 0; j < 8; ++j) {
+    uint8_t sc, m;
+    q4k_scale_min(j, b.scales, sc, m);
+    scale[j] = d * sc;
+    mc[j] = -dmin * m;
+  }
+}
+
 struct Q4_0 {
   static constexpr int kGroup = 1;
   static constexpr bool kHasMin = false;  // the -8 offset is applied to the weights
@@ -149,13 +161,7 @@ struct Q4_K {
   float scale[8];
   void Prepare(const uint8_t* row, int64_t g, float* mc) {
     blk = reinterpret_cast<const BlockQ4_K*>(row) + g;
-    const float d = half_to_float(blk->d), dmin = half_to_float(blk->dmin);
-    for (int j = 0; j < 8; ++j) {
-      uint8_t sc, m;
-      q4k_scale_min(j, blk->scales, sc, m);
-      scale[j] = d * sc;
-      mc[j] = -dmin * m;
-    }
+    ScaleMinK(*blk, scale, mc);
   }
   // Bytes 32c..32c+31 hold sub-block 2c in their low nibbles and 2c+1 in their high ones.
   W32 Block(int j) const {
@@ -175,13 +181,7 @@ struct Q5_K {
   float scale[8];
   void Prepare(const uint8_t* row, int64_t g, float* mc) {
     blk = reinterpret_cast<const BlockQ5_K*>(row) + g;
-    const float d = half_to_float(blk->d), dmin = half_to_float(blk->dmin);
-    for (int j = 0; j < 8; ++j) {
-      uint8_t sc, m;
-      q4k_scale_min(j, blk->scales, sc, m);
-      scale[j] = d * sc;
-      mc[j] = -dmin * m;
-    }
+    ScaleMinK(*blk, scale, mc);
   }
   W32 Block(int j) const {
     const uint8_t* q = blk->qs + 32 * (j >> 1);
