@@ -32,7 +32,7 @@ const VOCABS = {
   spm: path.join(SHARED, 'models/stories260K/stories260K-f32.gguf'),
   gpt2: path.join(SHARED, 'tokenizers/ggml-vocab-gpt-2.gguf'),
 };
-const ARCHS = [
+const ALL_ARCHS = [
   { name: 'llama-spm', arch: 'llama', vocab: 'spm' },
   { name: 'llama-bpe', arch: 'llama', vocab: 'gpt2' },
   { name: 'qwen2', arch: 'qwen2', vocab: 'gpt2' },
@@ -51,7 +51,14 @@ const ARCHS = [
   // llama.cpp must load it and agree on it.
   { name: 'qwen2-quantized', arch: 'qwen2', vocab: 'gpt2', types: ['Q4_K_M', 'Q8_0'], quantize: true },
   { name: 'llama-linear', arch: 'llama', vocab: 'spm', types: ['F16'], extra: ['--rope-scaling', 'linear', '--rope-factor', '2'] },
-].filter((a) => !process.env.ORACLE_ARCHS || process.env.ORACLE_ARCHS.split(',').includes(a.name));
+];
+// ORACLE_ARCHS selects entries (CTest runs the suite in groups); a name that matches no entry
+// is an error, not a suite that silently tests nothing.
+const WANTED = process.env.ORACLE_ARCHS ? process.env.ORACLE_ARCHS.split(',') : null;
+for (const name of WANTED ?? []) {
+  if (!ALL_ARCHS.some((a) => a.name === name)) throw new Error(`ORACLE_ARCHS: no entry '${name}'`);
+}
+const ARCHS = ALL_ARCHS.filter((a) => !WANTED || WANTED.includes(a.name));
 const CTX = 64;
 // Largest log-probability gap (nats, under llama.cpp) accepted as a rounding tie when the
 // engines' argmax differ. Both quantize activations to 8 bits for quantized weights, but not
