@@ -214,7 +214,7 @@ CommandAction register_commander(CLI::App& app) {
   add_gpu_layers_option(cmd);
   cmd->add_option("--models-dir", o->models_dir,
                   "Serve every *.gguf in this directory (id: the file stem), each loaded on "
-                  "first request; -m names one loaded at start")
+                  "first request; -m names one loaded at start; SIGHUP re-reads it")
       ->check(CLI::ExistingDirectory);
   cmd->add_option("--models-max-bytes", o->models_max_bytes,
                   "With --models-dir: bytes of model files loaded at once (500M, 2G; 0: no "
