@@ -67,6 +67,11 @@ SwapRequest SwapRequest::from_json(const json& body) {
       throw http::bad_field("timeout_s", "timeout_s must be in (0, 600]");
     r.expect.time_limit = std::chrono::milliseconds(static_cast<int64_t>(it->get<double>() * 1000));
   }
+  if ((it = body.find("max_ppl_ratio")) != body.end() && !it->is_null()) {
+    if (!it->is_number() || !(it->get<double>() >= 1))
+      throw http::bad_field("max_ppl_ratio", "max_ppl_ratio must be a number, at least 1");
+    r.expect.max_ppl_ratio = it->get<double>();
+  }
   if ((it = body.find("allow_different_model")) != body.end() && !it->is_null()) {
     if (!it->is_boolean())
       throw http::bad_field("allow_different_model", "allow_different_model must be a boolean");
@@ -91,10 +96,10 @@ SwapOutcome ModelSwapper::swap(const std::string& id, const SwapRequest& req) {
                          "invalid_request_error", "", "swap_in_progress");
 
   const auto t0 = std::chrono::steady_clock::now();
-  ModelFile file{id, req.path, std::filesystem::file_size(req.path)};
   std::string digest;
   SelfTestReport rep;
   try {
+    const ModelFile file{id, req.path, std::filesystem::file_size(req.path)};
     // 1. The checksum, before spending memory on the file.
     std::optional<std::string> want = req.sha256;
     if (!want) {
@@ -133,7 +138,17 @@ SwapOutcome ModelSwapper::swap(const std::string& id, const SwapRequest& req) {
     }
     // 4. The self-test, then the serving side.
     try {
-      rep = run_self_test(*m, hooks_.threads, req.expect);
+      SelfTestExpectations expect = req.expect;
+      if (expect.max_ppl_ratio) {
+        auto old = registry_->peek(id);
+        if (!old)
+          throw SwapFailure{409, "model_not_loaded",
+                            "max_ppl_ratio compares with the current model, and '" + id +
+                                "' is not loaded; load it first",
+                            ""};
+        expect.baseline_ppl = builtin_perplexity(old->model(), hooks_.threads, expect.time_limit);
+      }
+      rep = run_self_test(*m, hooks_.threads, expect);
     } catch (const SelfTestFailure& e) {
       throw SwapFailure{422, "self_test_failed", e.what(), e.check};
     }

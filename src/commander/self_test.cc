@@ -30,7 +30,42 @@ constexpr const char* kPerplexityText =
 // Thrown from the engine's callbacks once the deadline passes.
 struct TimeUp {};
 
+// The perplexity of kPerplexityText, in chunks of half its tokens (llama.cpp's method scores
+// the second half of each chunk). Throws SelfTestFailure.
+template <class TimeUpError>
+double paragraph_perplexity(engine::Transformer& tf, Clock::time_point deadline,
+                            const TimeUpError& time_up, int* n_scored) {
+  const auto& model = tf.model();
+  const auto tokens = model.tokenizer().encode(kPerplexityText, /*add_special=*/true, false);
+  int64_t ctx = std::min<int64_t>(static_cast<int64_t>(tokens.size()) / 2, 128);
+  if (model.config().n_ctx_train > 0) ctx = std::min(ctx, model.config().n_ctx_train);
+  if (ctx < 8)
+    throw SelfTestFailure("perplexity",
+                          fmt::format("the built-in text is only {} tokens", tokens.size()));
+  try {
+    const auto r = engine::perplexity(tf, tokens, static_cast<int32_t>(ctx), [&](int64_t, double) {
+      if (Clock::now() > deadline) throw TimeUp{};
+    });
+    if (n_scored) *n_scored = static_cast<int>(r.n_scored);
+    return r.ppl;
+  } catch (const TimeUp&) {
+    throw time_up();
+  }
+}
+
 }  // namespace
+
+double builtin_perplexity(const engine::Model& model, int threads,
+                          std::chrono::milliseconds time_limit) {
+  engine::Transformer tf(model, std::max(1, threads));
+  const auto time_up = [&] {
+    return SelfTestFailure("time_limit",
+                           fmt::format("measuring the current model's perplexity took longer "
+                                       "than {} ms",
+                                       time_limit.count()));
+  };
+  return paragraph_perplexity(tf, Clock::now() + time_limit, time_up, nullptr);
+}
 
 SelfTestReport run_self_test(const engine::Model& model, int threads,
                              const SelfTestExpectations& want) {
@@ -71,31 +106,19 @@ SelfTestReport run_self_test(const engine::Model& model, int threads,
                                           *want.greedy + "\"");
   }
 
-  // 2. Perplexity of the built-in paragraph, in chunks of half its tokens (llama.cpp's
-  // method scores the second half of each chunk).
-  {
-    const auto tokens = tok.encode(kPerplexityText, /*add_special=*/true, false);
-    int64_t ctx = std::min<int64_t>(static_cast<int64_t>(tokens.size()) / 2, 128);
-    if (model.config().n_ctx_train > 0) ctx = std::min(ctx, model.config().n_ctx_train);
-    if (ctx < 8)
-      throw SelfTestFailure("perplexity",
-                            fmt::format("the built-in text is only {} tokens", tokens.size()));
-    try {
-      const auto r =
-          engine::perplexity(tf, tokens, static_cast<int32_t>(ctx), [&](int64_t, double) {
-            if (Clock::now() > deadline) throw TimeUp{};
-          });
-      rep.ppl = r.ppl;
-      rep.n_ppl_tokens = static_cast<int>(r.n_scored);
-    } catch (const TimeUp&) {
-      throw time_up();
-    }
-    if (!std::isfinite(rep.ppl) || rep.ppl > want.max_ppl)
-      throw SelfTestFailure("perplexity",
-                            fmt::format("perplexity {:.4g} on the built-in text is not finite or "
-                                        "exceeds the bound {:.4g}",
-                                        rep.ppl, want.max_ppl));
-  }
+  // 2. Perplexity of the built-in paragraph: under the bound, and within a factor of the old
+  // model's when that was measured.
+  rep.ppl = paragraph_perplexity(tf, deadline, time_up, &rep.n_ppl_tokens);
+  if (!std::isfinite(rep.ppl) || rep.ppl > want.max_ppl)
+    throw SelfTestFailure("perplexity",
+                          fmt::format("perplexity {:.4g} on the built-in text is not finite or "
+                                      "exceeds the bound {:.4g}",
+                                      rep.ppl, want.max_ppl));
+  if (want.baseline_ppl && rep.ppl > *want.baseline_ppl * want.max_ppl_ratio.value_or(1))
+    throw SelfTestFailure("perplexity",
+                          fmt::format("perplexity {:.4g} on the built-in text is more than {:.4g} "
+                                      "times the current model's {:.4g}",
+                                      rep.ppl, want.max_ppl_ratio.value_or(1), *want.baseline_ppl));
   rep.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   return rep;
 }

@@ -15,6 +15,10 @@ namespace tandem::commander {
 struct SelfTestExpectations {
   std::optional<std::string> greedy;  // the exact greedy text, if known
   double max_ppl = 1e4;               // generous: catches garbage weights, not a weaker model
+  // With baseline_ppl (the current model's builtin_perplexity): the new one's must be at
+  // most max_ppl_ratio times it.
+  std::optional<double> max_ppl_ratio;
+  std::optional<double> baseline_ppl;
   int greedy_tokens = 16;
   std::chrono::milliseconds time_limit = std::chrono::seconds(60);
 };
@@ -32,6 +36,11 @@ struct SelfTestFailure : std::runtime_error {
       : std::runtime_error(why), check(std::move(check)) {}
   std::string check;
 };
+
+// The perplexity of the built-in paragraph (the self-test's second check), to compare the
+// current model with its replacement. Throws SelfTestFailure.
+double builtin_perplexity(const engine::Model& model, int threads,
+                          std::chrono::milliseconds time_limit);
 
 // Runs both checks on its own transformer (the model is only read). Throws SelfTestFailure.
 SelfTestReport run_self_test(const engine::Model& model, int threads,

@@ -135,7 +135,9 @@ TEST(CommanderHotSwap, SwapUnder32StreamingClientsDropsNothing) {
   const json ls = last_swap(c.url());
   EXPECT_EQ(ls["ok"], true) << ls.dump();
   EXPECT_EQ(ls["path"], weak_file()) << ls.dump();
-  ASSERT_EQ(swap(c.url(), {{"path", stories_file()}}).status, 200);
+  // stories260K is the stronger model: within 1x of weak281K's perplexity.
+  const auto back = swap(c.url(), {{"path", stories_file()}, {"max_ppl_ratio", 1.0}});
+  ASSERT_EQ(back.status, 200) << back.body;
   EXPECT_EQ(greedy(c.url()), before);
 }
 
@@ -167,6 +169,8 @@ TEST(CommanderHotSwap, FailedSwapsKeepTheOldModelServing) {
        "self_test_failed",
        "greedy"},
       {{{"path", weak_file()}, {"max_ppl", 1.5}}, "self_test_failed", "perplexity"},
+      // weak281K is the weaker model: more perplexed than stories260K by the built-in text.
+      {{{"path", weak_file()}, {"max_ppl_ratio", 1.0}}, "self_test_failed", "perplexity"},
   };
   for (const auto& k : cases) {
     const auto r = swap(c.url(), k.body);
@@ -190,6 +194,7 @@ TEST(CommanderHotSwap, FailedSwapsKeepTheOldModelServing) {
   EXPECT_EQ(swap(c.url(), {{"path", 3}}).status, 400);
   EXPECT_EQ(swap(c.url(), {{"path", (tmp / "missing.gguf").string()}}).status, 400);
   EXPECT_EQ(swap(c.url(), {{"path", weak_file()}, {"sha256", "abc"}}).status, 400);
+  EXPECT_EQ(swap(c.url(), {{"path", weak_file()}, {"max_ppl_ratio", 0.5}}).status, 400);
   EXPECT_EQ(post(c.url(), "/v1/tandem/models/nope/swap", json{{"path", weak_file()}}).status, 404);
   EXPECT_EQ(greedy(c.url()), before);
 }
