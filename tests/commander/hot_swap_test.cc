@@ -169,6 +169,7 @@ TEST(CommanderHotSwap, FailedSwapsKeepTheOldModelServing) {
        "self_test_failed",
        "greedy"},
       {{{"path", weak_file()}, {"max_ppl", 1.5}}, "self_test_failed", "perplexity"},
+      {{{"path", weak_file()}, {"timeout_s", 1e-6}}, "self_test_failed", "time_limit"},
       // weak281K is the weaker model: more perplexed than stories260K by the built-in text.
       {{{"path", weak_file()}, {"max_ppl_ratio", 1.0}}, "self_test_failed", "perplexity"},
   };
