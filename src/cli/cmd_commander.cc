@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <filesystem>
+#include <functional>
 
 #include "cli/commands.h"
 #include "cli/gpu_layers_option.h"
@@ -13,10 +14,12 @@
 #include "cli/prompt_cache_option.h"
 #include "cli/sampling_options.h"
 #include "cli/server_options.h"
+#include "cli/sighup_watcher.h"
 #include "commander/engine_service.h"
 #include "commander/model_limits.h"
 #include "commander/model_registry.h"
 #include "commander/model_router.h"
+#include "commander/model_swap.h"
 #include "commander/upstream_service.h"
 #include "http/http_server.h"
 #include "model/gguf_split.h"
@@ -38,19 +41,25 @@ struct CommanderOptions {
   std::string keep_alive = "5m";
 };
 
-// One model's service, as the single-model path builds it; the --mmproj encoder goes to the
-// -m model only (it is trained against that model's embeddings).
-std::shared_ptr<commander::EngineService> load_engine(const CommanderOptions& o,
-                                                      const commander::ModelFile& f,
-                                                      http::Metrics& metrics, bool with_mmproj) {
+// One model's file, mapped (the first step of a load, and of a hot swap before its self-test).
+std::unique_ptr<engine::Model> load_model_file(const CommanderOptions& o,
+                                               const commander::ModelFile& f) {
   ModelOptions mo = o.model;
   mo.model_path = f.path.string();
   mo.log_load = true;
-  auto m = mo.load();
+  return mo.load();
+}
+
+// One model's service, as the single-model path builds it; the --mmproj encoder goes to the
+// -m model only (it is trained against that model's embeddings).
+std::shared_ptr<commander::EngineService> build_engine(const CommanderOptions& o,
+                                                       std::unique_ptr<engine::Model> m,
+                                                       const commander::ModelFile& f,
+                                                       http::Metrics& metrics, bool with_mmproj) {
   commander::EngineServiceOptions eo = o.engine;
   eo.scheduler.n_ctx = server_context(*m, o.ctx);
   eo.scheduler.kv_budget = o.kv_budget.resolve();
-  eo.threads = mo.resolved_threads();
+  eo.threads = o.model.resolved_threads();
   eo.model_alias = f.id;
   eo.model_file = f.path;
   if (with_mmproj)
@@ -58,9 +67,13 @@ std::shared_ptr<commander::EngineService> load_engine(const CommanderOptions& o,
   return std::make_shared<commander::EngineService>(std::move(m), std::move(eo), metrics);
 }
 
+struct MultiModel {
+  std::shared_ptr<http::Service> router;
+  std::function<void()> reload;  // SIGHUP: re-read the directory, re-swap -m
+};
+
 // --models-dir: a ModelRouter over every *.gguf there (and -m, loaded at start and kept).
-std::shared_ptr<http::Service> multi_model_service(const CommanderOptions& o,
-                                                   http::Metrics& metrics) {
+MultiModel multi_model_service(const CommanderOptions& o, http::Metrics& metrics) {
   commander::ModelRegistryOptions ro;
   ro.max_bytes = commander::parse_byte_size(o.models_max_bytes);
   ro.keep_alive = commander::parse_keep_alive(o.keep_alive);
@@ -84,16 +97,36 @@ std::shared_ptr<http::Service> multi_model_service(const CommanderOptions& o,
   std::string mmproj_id = o.model.model_path.empty() ? "" : start_id;
   auto registry = std::make_shared<commander::ModelRegistry>(
       files, ro, [&o, &metrics, mmproj_id](const commander::ModelFile& f) {
-        return load_engine(o, f, metrics, f.id == mmproj_id);
+        return build_engine(o, load_model_file(o, f), f, metrics, f.id == mmproj_id);
       });
+  commander::SwapHooks hooks;
+  hooks.load_model = [&o](const commander::ModelFile& f) { return load_model_file(o, f); };
+  hooks.make_service = [&o, &metrics, mmproj_id](std::unique_ptr<engine::Model> m,
+                                                 const commander::ModelFile& f) {
+    return build_engine(o, std::move(m), f, metrics, f.id == mmproj_id);
+  };
+  hooks.threads = o.model.resolved_threads();
+  auto swapper = std::make_shared<commander::ModelSwapper>(registry, std::move(hooks));
   spdlog::info("commander: {} models in {}, budget {}, keep-alive {}", files.size(), o.models_dir,
                ro.max_bytes ? fmt::format("{} bytes", ro.max_bytes) : "unlimited",
                commander::describe_keep_alive(ro.keep_alive));
   if (!o.model.model_path.empty()) registry->acquire(start_id, commander::kKeepForever).reset();
-  return std::make_shared<commander::ModelRouter>(std::move(registry), start_id);
+  auto reload = [registry, swapper, dir = o.models_dir, start_path = o.model.model_path, start_id] {
+    for (auto& f : commander::ModelRegistry::scan_dir(dir)) {
+      const std::string id = f.id, path = f.path.string();
+      if (registry->add(std::move(f))) spdlog::info("SIGHUP: new model '{}' ({})", id, path);
+    }
+    if (start_path.empty()) return;
+    commander::SwapRequest r;  // -m: the same path, through the swap and its self-test
+    r.path = start_path;
+    const auto out = swapper->swap(start_id, r);
+    if (out.status == 200) spdlog::info("SIGHUP: '{}' reloaded from {}", start_id, start_path);
+  };
+  return {std::make_shared<commander::ModelRouter>(registry, start_id, swapper), reload};
 }
 
 int run_commander(CommanderOptions& o) {
+  if (!o.models_dir.empty()) block_sighup();  // before any thread: only the watcher takes it
   const sigset_t signals = block_shutdown_signals();
   http::Metrics metrics;
   http::ApiServer api(o.http, metrics);
@@ -104,7 +137,11 @@ int run_commander(CommanderOptions& o) {
     api.set_service(std::make_shared<commander::UpstreamService>(o.upstream));
     spdlog::info("commander: forwarding to {}", o.upstream.url);
   } else if (!o.models_dir.empty()) {
-    api.set_service(multi_model_service(o, metrics));
+    auto mm = multi_model_service(o, metrics);
+    api.set_service(mm.router);
+    SighupWatcher hup(mm.reload);
+    serve_until_signal(api, signals, "commander");
+    return 0;
   } else {
     if (o.model.model_path.empty())
       throw CLI::ValidationError("--model", "required without --upstream");
@@ -177,7 +214,7 @@ CommandAction register_commander(CLI::App& app) {
   add_gpu_layers_option(cmd);
   cmd->add_option("--models-dir", o->models_dir,
                   "Serve every *.gguf in this directory (id: the file stem), each loaded on "
-                  "first request; -m names one loaded at start")
+                  "first request; -m names one loaded at start; SIGHUP re-reads it")
       ->check(CLI::ExistingDirectory);
   cmd->add_option("--models-max-bytes", o->models_max_bytes,
                   "With --models-dir: bytes of model files loaded at once (500M, 2G; 0: no "

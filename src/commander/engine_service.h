@@ -66,6 +66,7 @@ class EngineService : public http::Service {
   void delete_cache(const httplib::Request& req, httplib::Response& res) override;
 
   const templates::ChatTemplate& chat_template() const { return template_; }
+  const engine::Model& model() const { return *model_; }
   nlohmann::json health() const override;
 
  private:

@@ -42,6 +42,7 @@ ModelRegistry::ModelRegistry(std::vector<ModelFile> models, ModelRegistryOptions
     const std::string id = m.id;
     Entry e;
     e.file = std::move(m);
+    e.keep_alive = opts_.keep_alive;
     if (!entries_.emplace(id, std::move(e)).second)
       throw std::invalid_argument("two models have the id '" + id + "'");
   }
@@ -163,6 +164,7 @@ std::unique_ptr<ModelLease> ModelRegistry::acquire(const std::string& id,
       ++e.active;
       e.last_use = Clock::now();
       e.deadline = Clock::time_point::max();  // busy: no expiry until the last lease ends
+      e.keep_alive = ka;
       return std::make_unique<ModelLease>(shared_from_this(), id, e.generation, ka, e.svc);
     }
     if (e.state == ModelState::kLoading) {
@@ -243,12 +245,48 @@ std::shared_ptr<EngineService> ModelRegistry::peek(const std::string& id) const 
   return it == entries_.end() ? nullptr : it->second.svc;
 }
 
+void ModelRegistry::replace(const std::string& id, std::shared_ptr<EngineService> svc,
+                            ModelFile file) {
+  std::shared_ptr<EngineService> old;  // destroyed after unlocking (its leases permitting)
+  {
+    std::unique_lock lock(mu_);
+    Entry& e = entry(id);
+    loaded_cv_.wait(lock, [&] { return e.state != ModelState::kLoading || stopping_; });
+    old = std::move(e.svc);
+    file.id = id;
+    e.file = std::move(file);
+    e.svc = std::move(svc);
+    e.state = ModelState::kLoaded;
+    e.last_error.clear();
+    ++e.generation;  // the old service's leases no longer count
+    e.active = 0;
+    e.last_use = Clock::now();
+    e.deadline = e.keep_alive.count() < 0 ? Clock::time_point::max() : e.last_use + e.keep_alive;
+    loaded_cv_.notify_all();
+  }
+  reaper_cv_.notify_all();
+}
+
+void ModelRegistry::record_swap(const std::string& id, SwapRecord r) {
+  std::lock_guard lock(mu_);
+  entry(id).last_swap = std::move(r);
+}
+
+bool ModelRegistry::add(ModelFile file) {
+  std::lock_guard lock(mu_);
+  const std::string id = file.id;
+  Entry e;
+  e.file = std::move(file);
+  e.keep_alive = opts_.keep_alive;
+  return entries_.emplace(id, std::move(e)).second;
+}
+
 std::vector<ModelRegistry::Status> ModelRegistry::status() const {
   std::lock_guard lock(mu_);
   const auto now = Clock::now();
   std::vector<Status> out;
   for (const auto& [id, e] : entries_) {
-    Status s{e.file, e.state, e.active, std::nullopt, e.last_error};
+    Status s{e.file, e.state, e.active, std::nullopt, e.last_error, e.last_swap};
     if (e.state == ModelState::kLoaded && e.active == 0 && e.deadline != Clock::time_point::max())
       s.expires_in_s = std::max(0.0, std::chrono::duration<double>(e.deadline - now).count());
     out.push_back(std::move(s));
@@ -266,6 +304,11 @@ nlohmann::json ModelRegistry::status_json() const {
                         {"active_requests", s.active}};
     if (s.expires_in_s) m["expires_in_s"] = *s.expires_in_s;
     if (!s.last_error.empty()) m["last_error"] = s.last_error;
+    if (s.last_swap)
+      m["last_swap"] = {{"ok", s.last_swap->ok},
+                        {"reason", s.last_swap->reason},
+                        {"path", s.last_swap->path},
+                        {"at", s.last_swap->at}};
     if (s.state != ModelState::kUnloaded) held += s.file.size_bytes;
     models.push_back(std::move(m));
   }

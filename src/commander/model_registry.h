@@ -35,6 +35,14 @@ struct ModelFile {
 enum class ModelState { kUnloaded, kLoading, kLoaded };
 const char* model_state_name(ModelState s);
 
+// The outcome of the last hot swap of a model (model_swap.h), shown in /health.
+struct SwapRecord {
+  bool ok = false;
+  std::string reason;  // "" when ok, else the failure's code and message
+  std::string path;    // the file it tried
+  std::string at;      // UTC, ISO 8601
+};
+
 struct ModelRegistryOptions {
   uint64_t max_bytes = 0;  // 0: no budget
   KeepAlive keep_alive = std::chrono::minutes(5);
@@ -89,12 +97,21 @@ class ModelRegistry : public std::enable_shared_from_this<ModelRegistry> {
   // The loaded service, without touching last use or keep-alive (null unless loaded).
   std::shared_ptr<EngineService> peek(const std::string& id) const;
 
+  // Hot swap: makes `svc` (built from `file`, already self-tested) the model `id`'s service
+  // for new requests, loaded, under a new generation; requests holding the old service
+  // finish on it, and it is destroyed with their last lease. 404 unknown id.
+  void replace(const std::string& id, std::shared_ptr<EngineService> svc, ModelFile file);
+  void record_swap(const std::string& id, SwapRecord r);
+  // A model found later (SIGHUP re-reading the models dir), unloaded; false if the id exists.
+  bool add(ModelFile file);
+
   struct Status {
     ModelFile file;
     ModelState state = ModelState::kUnloaded;
     int active = 0;                      // requests in flight
     std::optional<double> expires_in_s;  // loaded, idle, finite keep-alive
     std::string last_error;              // the last failed load
+    std::optional<SwapRecord> last_swap;
   };
   std::vector<Status> status() const;
   nlohmann::json status_json() const;  // for /health
@@ -112,6 +129,8 @@ class ModelRegistry : public std::enable_shared_from_this<ModelRegistry> {
     Clock::time_point last_use{};
     Clock::time_point deadline = Clock::time_point::max();
     std::string last_error;
+    KeepAlive keep_alive{0};  // of the last lease: a swapped-in service starts with it
+    std::optional<SwapRecord> last_swap;
   };
 
   void release(const std::string& id, uint64_t generation, KeepAlive keep_alive);

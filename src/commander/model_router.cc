@@ -26,8 +26,11 @@ std::string path_id(const httplib::Request& req) {
 
 }  // namespace
 
-ModelRouter::ModelRouter(std::shared_ptr<ModelRegistry> registry, std::string default_id)
-    : registry_(std::move(registry)), default_id_(std::move(default_id)) {}
+ModelRouter::ModelRouter(std::shared_ptr<ModelRegistry> registry, std::string default_id,
+                         std::shared_ptr<ModelSwapper> swapper)
+    : registry_(std::move(registry)),
+      default_id_(std::move(default_id)),
+      swapper_(std::move(swapper)) {}
 
 std::string ModelRouter::model_id(const json& body) const {
   auto it = body.find("model");
@@ -141,6 +144,14 @@ void ModelRouter::tandem_model_unload(const httplib::Request& req, httplib::Resp
   registry_->unload(id);
   for (const auto& s : registry_->status())
     if (s.file.id == id) res.set_content(http::dump(model_json(s)), "application/json");
+}
+
+void ModelRouter::tandem_model_swap(const httplib::Request& req, httplib::Response& res) {
+  if (!swapper_) return http::Service::tandem_model_swap(req, res);
+  const std::string id = path_id(req);
+  const SwapOutcome out = swapper_->swap(id, SwapRequest::from_json(api::parse_body(req.body)));
+  res.status = out.status;
+  res.set_content(http::dump(out.body), "application/json");
 }
 
 json ModelRouter::health() const {

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "commander/model_registry.h"
+#include "commander/model_swap.h"
 #include "http/http_server.h"
 
 namespace tandem::commander {
@@ -15,7 +16,9 @@ namespace tandem::commander {
 class ModelRouter : public http::Service {
  public:
   // default_id: the model a request without "model" gets (empty: such requests are 400s).
-  ModelRouter(std::shared_ptr<ModelRegistry> registry, std::string default_id);
+  // swapper: null when hot swap is off (the endpoint is then a 404).
+  ModelRouter(std::shared_ptr<ModelRegistry> registry, std::string default_id,
+              std::shared_ptr<ModelSwapper> swapper = nullptr);
 
   void chat_completions(const httplib::Request& req, httplib::Response& res) override;
   void completions(const httplib::Request& req, httplib::Response& res) override;
@@ -29,6 +32,7 @@ class ModelRouter : public http::Service {
   void models(const httplib::Request& req, httplib::Response& res) override;
   void tandem_model_load(const httplib::Request& req, httplib::Response& res) override;
   void tandem_model_unload(const httplib::Request& req, httplib::Response& res) override;
+  void tandem_model_swap(const httplib::Request& req, httplib::Response& res) override;
   nlohmann::json health() const override;
 
  private:
@@ -43,6 +47,7 @@ class ModelRouter : public http::Service {
 
   std::shared_ptr<ModelRegistry> registry_;
   std::string default_id_;
+  std::shared_ptr<ModelSwapper> swapper_;
 };
 
 }  // namespace tandem::commander

@@ -91,6 +91,10 @@ void Service::tandem_model_unload(const httplib::Request& req, httplib::Response
   Service::responses(req, res);
 }
 
+void Service::tandem_model_swap(const httplib::Request& req, httplib::Response& res) {
+  Service::responses(req, res);
+}
+
 nlohmann::json Service::health() const {
   return {{"status", "ok"}};
 }
@@ -234,6 +238,8 @@ ApiServer::ApiServer(HttpOptions opts, Metrics& metrics)
         "/v1/tandem/models/{id}/load");
   route("POST", R"(/v1/tandem/models/([^/]+)/unload)", &Service::tandem_model_unload,
         "/v1/tandem/models/{id}/unload");
+  route("POST", R"(/v1/tandem/models/([^/]+)/swap)", &Service::tandem_model_swap,
+        "/v1/tandem/models/{id}/swap");
 }
 
 ApiServer::~ApiServer() {

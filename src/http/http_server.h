@@ -42,6 +42,9 @@ class Service {
   // unloads one of a multi-model Commander's models (default: 404, the role has none).
   virtual void tandem_model_load(const httplib::Request& req, httplib::Response& res);
   virtual void tandem_model_unload(const httplib::Request& req, httplib::Response& res);
+  // POST /v1/tandem/models/{id}/swap: replace the model's file after a self-test (default:
+  // 404).
+  virtual void tandem_model_swap(const httplib::Request& req, httplib::Response& res);
   // GET /v1/models/{id} (req.matches[1]): the entry of models() with that id, else 404
   // model_not_found.
   virtual void model(const httplib::Request& req, httplib::Response& res);

@@ -21,6 +21,7 @@ class ServerProcess {
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }  // for signals (SIGHUP)
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   std::string log() const;  // stdout + stderr so far
   bool running();           // false once the process has exited

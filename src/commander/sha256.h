@@ -1,0 +1,21 @@
+// SHA-256 of a model file, for the hot swap's checksum check (sha256sum's hex digest).
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace tandem::commander {
+
+// The lowercase hex digest of the file's bytes; throws std::runtime_error naming the file
+// if it cannot be read.
+std::string sha256_file(const std::filesystem::path& path);
+
+// The digest in `path` + ".sha256" if that sidecar exists (sha256sum's "HEX  name" line, or
+// the bare hex), lowercased; throws std::runtime_error if it exists but holds no digest.
+std::optional<std::string> sha256_sidecar(const std::filesystem::path& path);
+
+// Whether `s` is 64 hex digits.
+bool is_sha256_hex(const std::string& s);
+
+}  // namespace tandem::commander
