@@ -89,7 +89,7 @@ MultiModel multi_model_service(const CommanderOptions& o, http::Metrics& metrics
       throw std::invalid_argument("the model id '" + start_id + "' is both " + p.string() +
                                   " (-m) and " + f.path.string() + " (--models-dir)");
     });
-    files.push_back({start_id, p, std::filesystem::file_size(p)});
+    files.push_back(commander::model_file(start_id, p));
   }
   if (files.empty())
     throw std::invalid_argument("--models-dir " + o.models_dir + " has no .gguf file");

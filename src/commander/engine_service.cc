@@ -185,7 +185,7 @@ std::shared_ptr<serving::SeqStream> EngineService::submit(serving::SeqRequest re
   }
 }
 
-void EngineService::models(const httplib::Request&, httplib::Response& res) {
+json EngineService::model_card() const {
   json m = {{"id", opts_.model_alias},
             {"object", "model"},
             {"created", 0},
@@ -196,7 +196,12 @@ void EngineService::models(const httplib::Request&, httplib::Response& res) {
   for (auto k : {media::Modality::kImage, media::Modality::kAudio})
     if (opts_.media && opts_.media->supports(k)) modalities.push_back(media::modality_name(k));
   m["modalities"] = std::move(modalities);
-  res.set_content(http::dump({{"object", "list"}, {"data", json::array({m})}}), "application/json");
+  return m;
+}
+
+void EngineService::models(const httplib::Request&, httplib::Response& res) {
+  res.set_content(http::dump({{"object", "list"}, {"data", json::array({model_card()})}}),
+                  "application/json");
 }
 
 void EngineService::chat_completions(const httplib::Request& http_req, httplib::Response& res) {

@@ -65,6 +65,8 @@ class EngineService : public http::Service {
   void list_cache(const httplib::Request& req, httplib::Response& res) override;
   void delete_cache(const httplib::Request& req, httplib::Response& res) override;
 
+  // This model's entry in /v1/models (id, context_length, modalities).
+  nlohmann::json model_card() const;
   const templates::ChatTemplate& chat_template() const { return template_; }
   const engine::Model& model() const { return *model_; }
   nlohmann::json health() const override;

@@ -59,6 +59,18 @@ ModelRegistry::~ModelRegistry() {
   reaper_.join();
 }
 
+ModelFile model_file(std::string id, const std::filesystem::path& path) {
+  uint64_t bytes = std::filesystem::file_size(path);
+  if (const auto shard = model::split::parse_shard_name(path.string()); shard && shard->no == 0)
+    for (int k = 1; k < shard->count; ++k) {
+      std::error_code ec;
+      const auto part =
+          std::filesystem::file_size(model::split::shard_path(shard->prefix, k, shard->count), ec);
+      if (!ec) bytes += part;  // a missing shard: the load says which, with its name
+    }
+  return {std::move(id), path, bytes};
+}
+
 std::vector<ModelFile> ModelRegistry::scan_dir(const std::filesystem::path& dir) {
   std::vector<ModelFile> out;
   std::error_code ec;
@@ -66,17 +78,10 @@ std::vector<ModelFile> ModelRegistry::scan_dir(const std::filesystem::path& dir)
   if (ec) throw std::runtime_error("cannot list " + dir.string() + ": " + ec.message());
   for (const auto& f : it) {
     if (f.path().extension() != ".gguf" || !f.is_regular_file(ec)) continue;  // follows links
-    // A split model is its first shard (named without the shard suffix, sized as the whole
-    // set); the later shards are not models of their own.
+    // A split model is its first shard; the later shards are not models of their own.
     const auto shard = model::split::parse_shard_name(f.path().string());
     if (shard && shard->no != 0) continue;
-    uintmax_t bytes = std::filesystem::file_size(f.path());
-    for (int k = 1; shard && k < shard->count; ++k) {
-      const auto part =
-          std::filesystem::file_size(model::split::shard_path(shard->prefix, k, shard->count), ec);
-      if (!ec) bytes += part;  // a missing shard: the load says which, with its name
-    }
-    out.push_back({model::split::model_stem(f.path()), f.path(), bytes});
+    out.push_back(model_file(model::split::model_stem(f.path()), f.path()));
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
   return out;

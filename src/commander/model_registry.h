@@ -32,6 +32,9 @@ struct ModelFile {
   uint64_t size_bytes = 0;  // the file's size (all shards of a split one): its cost in the budget
 };
 
+// The model at `path` named `id`, sized as all its shards when it is a split set's first.
+ModelFile model_file(std::string id, const std::filesystem::path& path);
+
 enum class ModelState { kUnloaded, kLoading, kLoaded };
 const char* model_state_name(ModelState s);
 

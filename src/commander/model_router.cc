@@ -92,15 +92,17 @@ void ModelRouter::tandem_verify(const httplib::Request& req, httplib::Response& 
   forward(req, res, &EngineService::tandem_verify);
 }
 
-// The named prompt cache is per model; without a model in a GET/DELETE it is the default's.
+// The named prompt cache is per model; without ?model= in a GET/DELETE it is the default's.
+std::string ModelRouter::cache_model_id(const httplib::Request& req) const {
+  return req.has_param("model") ? req.get_param_value("model") : model_id(json{});
+}
+
 void ModelRouter::list_cache(const httplib::Request& req, httplib::Response& res) {
-  const std::string id = req.has_param("model") ? req.get_param_value("model") : model_id(json{});
-  forward_to(id, std::nullopt, req, res, &EngineService::list_cache);
+  forward_to(cache_model_id(req), std::nullopt, req, res, &EngineService::list_cache);
 }
 
 void ModelRouter::delete_cache(const httplib::Request& req, httplib::Response& res) {
-  const std::string id = req.has_param("model") ? req.get_param_value("model") : model_id(json{});
-  forward_to(id, std::nullopt, req, res, &EngineService::delete_cache);
+  forward_to(cache_model_id(req), std::nullopt, req, res, &EngineService::delete_cache);
 }
 
 json ModelRouter::model_json(const ModelRegistry::Status& s) const {
@@ -113,13 +115,9 @@ json ModelRouter::model_json(const ModelRegistry::Status& s) const {
   if (s.expires_in_s) m["expires_in_s"] = *s.expires_in_s;
   // A loaded model adds what its service knows (context_length, modalities).
   if (auto svc = s.state == ModelState::kLoaded ? registry_->peek(s.file.id) : nullptr) {
-    httplib::Request r;
-    httplib::Response one;
-    svc->models(r, one);
-    const json j = json::parse(one.body, nullptr, false);
-    if (j.is_object() && j.contains("data") && j["data"].is_array() && !j["data"].empty())
-      for (const auto& [k, v] : j["data"][0].items())
-        if (!m.contains(k)) m[k] = v;
+    const json card = svc->model_card();  // (items() of a temporary would dangle)
+    for (const auto& [k, v] : card.items())
+      if (!m.contains(k)) m[k] = v;
   }
   return m;
 }
@@ -135,13 +133,16 @@ void ModelRouter::tandem_model_load(const httplib::Request& req, httplib::Respon
   const json body = req.body.empty() ? json::object() : api::parse_body(req.body);
   // Loading is a lease that ends at once: the model then stays for its keep-alive.
   registry_->acquire(id, keep_alive_of(body)).reset();
-  for (const auto& s : registry_->status())
-    if (s.file.id == id) res.set_content(http::dump(model_json(s)), "application/json");
+  write_model(id, res);
 }
 
 void ModelRouter::tandem_model_unload(const httplib::Request& req, httplib::Response& res) {
   const std::string id = path_id(req);
   registry_->unload(id);
+  write_model(id, res);
+}
+
+void ModelRouter::write_model(const std::string& id, httplib::Response& res) const {
   for (const auto& s : registry_->status())
     if (s.file.id == id) res.set_content(http::dump(model_json(s)), "application/json");
 }

@@ -44,6 +44,10 @@ class ModelRouter : public http::Service {
                   const httplib::Request& req, httplib::Response& res, Handler h);
   std::string model_id(const nlohmann::json& body) const;
   nlohmann::json model_json(const ModelRegistry::Status& s) const;
+  // GET/DELETE /v1/cache carry no body: the model comes from ?model= or the default.
+  std::string cache_model_id(const httplib::Request& req) const;
+  // The model's /v1/models entry as the answer to an operator's load or unload.
+  void write_model(const std::string& id, httplib::Response& res) const;
 
   std::shared_ptr<ModelRegistry> registry_;
   std::string default_id_;

@@ -31,11 +31,6 @@ struct SwapFailure {
   std::string check;
 };
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 }  // namespace
 
 SwapRequest SwapRequest::from_json(const json& body) {
@@ -49,9 +44,8 @@ SwapRequest SwapRequest::from_json(const json& body) {
   if (!std::filesystem::is_regular_file(r.path, ec))
     throw http::bad_field("path", "no such file: " + r.path.string());
   if ((it = body.find("sha256")) != body.end() && !it->is_null()) {
-    if (!it->is_string() || !is_sha256_hex(it->get<std::string>()))
-      throw http::bad_field("sha256", "sha256 must be 64 hex digits");
-    r.sha256 = lower(it->get<std::string>());
+    if (it->is_string()) r.sha256 = sha256_hex(it->get<std::string>());
+    if (!r.sha256) throw http::bad_field("sha256", "sha256 must be 64 hex digits");
   }
   if ((it = body.find("expect_greedy")) != body.end() && !it->is_null()) {
     if (!it->is_string()) throw http::bad_field("expect_greedy", "expect_greedy must be a string");
@@ -99,7 +93,7 @@ SwapOutcome ModelSwapper::swap(const std::string& id, const SwapRequest& req) {
   std::string digest;
   SelfTestReport rep;
   try {
-    const ModelFile file{id, req.path, std::filesystem::file_size(req.path)};
+    const ModelFile file = model_file(id, req.path);
     // 1. The checksum, before spending memory on the file.
     std::optional<std::string> want = req.sha256;
     if (!want) {
@@ -158,14 +152,10 @@ SwapOutcome ModelSwapper::swap(const std::string& id, const SwapRequest& req) {
     registry_->record_swap(id, {false, f.code + ": " + f.message, req.path.string(), utc_now()});
     spdlog::warn("models: swap of '{}' to {} failed, '{}' keeps serving {}: {}: {}", id,
                  req.path.string(), id, current->path.string(), f.code, f.message);
-    json err = {{"message", f.message},
-                {"type", "invalid_request_error"},
-                {"param", nullptr},
-                {"code", f.code}};
-    if (!f.check.empty()) err["check"] = f.check;
-    return {f.status,
-            {{"error", err},
-             {"swap", {{"id", id}, {"ok", false}, {"serving", current->path.string()}}}}};
+    json body = http::ApiError(f.status, f.message, "invalid_request_error", "", f.code).to_json();
+    if (!f.check.empty()) body["error"]["check"] = f.check;
+    body["swap"] = {{"id", id}, {"ok", false}, {"serving", current->path.string()}};
+    return {f.status, std::move(body)};
   } catch (const std::exception& e) {  // building the service, reading the file
     const std::string why = std::string("swap failed: ") + e.what();
     registry_->record_swap(id, {false, why, req.path.string(), utc_now()});

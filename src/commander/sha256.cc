@@ -21,9 +21,12 @@ struct MdCtxFree {
 
 }  // namespace
 
-bool is_sha256_hex(const std::string& s) {
-  return s.size() == 64 &&
-         std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isxdigit(c) != 0; });
+std::optional<std::string> sha256_hex(std::string s) {
+  if (s.size() != 64 ||
+      !std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isxdigit(c) != 0; }))
+    return std::nullopt;
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
 }
 
 std::string sha256_file(const std::filesystem::path& path) {
@@ -56,10 +59,10 @@ std::optional<std::string> sha256_sidecar(const std::filesystem::path& path) {
   if (!in) return std::nullopt;
   std::string hex;
   in >> hex;  // "HEX  name" or "HEX": the first word
-  for (auto& c : hex) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (!is_sha256_hex(hex))
+  auto digest = sha256_hex(std::move(hex));
+  if (!digest)
     throw std::runtime_error(side.string() + " does not start with a SHA-256 hex digest");
-  return hex;
+  return digest;
 }
 
 }  // namespace tandem::commander

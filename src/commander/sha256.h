@@ -15,7 +15,7 @@ std::string sha256_file(const std::filesystem::path& path);
 // the bare hex), lowercased; throws std::runtime_error if it exists but holds no digest.
 std::optional<std::string> sha256_sidecar(const std::filesystem::path& path);
 
-// Whether `s` is 64 hex digits.
-bool is_sha256_hex(const std::string& s);
+// `s` lowercased when it is 64 hex digits (a digest as sha256sum prints it), else nothing.
+std::optional<std::string> sha256_hex(std::string s);
 
 }  // namespace tandem::commander
