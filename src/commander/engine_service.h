@@ -18,6 +18,7 @@
 #include "engine/transformer.h"
 #include "http/http_server.h"
 #include "media/media_encoder.h"
+#include "registry/served_model.h"
 #include "serving/scheduler.h"
 #include "template/chat_template.h"
 #include "verify/verify_service.h"
@@ -46,7 +47,7 @@ struct EngineServiceOptions {
   std::shared_ptr<const media::MediaEncoder> media;
 };
 
-class EngineService : public http::Service {
+class EngineService : public registry::ServedModel {
  public:
   EngineService(std::unique_ptr<engine::Model> model, EngineServiceOptions opts,
                 http::Metrics& metrics);
@@ -65,10 +66,9 @@ class EngineService : public http::Service {
   void list_cache(const httplib::Request& req, httplib::Response& res) override;
   void delete_cache(const httplib::Request& req, httplib::Response& res) override;
 
-  // This model's entry in /v1/models (id, context_length, modalities).
-  nlohmann::json model_card() const;
+  nlohmann::json model_card() const override;
   const templates::ChatTemplate& chat_template() const { return template_; }
-  const engine::Model& model() const { return *model_; }
+  const engine::Model& model() const override { return *model_; }
   nlohmann::json health() const override;
 
  private:

@@ -105,7 +105,7 @@ void DispatcherService::check_model(const std::string& requested) const {
                          "invalid_request_error", "model", "model_not_found");
 }
 
-void DispatcherService::models(const httplib::Request&, httplib::Response& res) {
+json DispatcherService::model_card() const {
   json m = {{"id", opts_.model_alias},
             {"object", "model"},
             {"created", 0},
@@ -117,7 +117,16 @@ void DispatcherService::models(const httplib::Request&, httplib::Response& res) 
     if (opts_.media && opts_.media->supports(k)) modalities.push_back(media::modality_name(k));
   m["modalities"] = std::move(modalities);
   m["media_policy"] = std::string(media_policy_name(opts_.media_policy));
-  res.set_content(http::dump({{"object", "list"}, {"data", json::array({m})}}), "application/json");
+  return m;
+}
+
+const engine::Model& DispatcherService::model() const {
+  return edge_->model();
+}
+
+void DispatcherService::models(const httplib::Request&, httplib::Response& res) {
+  res.set_content(http::dump({{"object", "list"}, {"data", json::array({model_card()})}}),
+                  "application/json");
 }
 
 void DispatcherService::embeddings(const httplib::Request& http_req, httplib::Response& res) {

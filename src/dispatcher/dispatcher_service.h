@@ -29,6 +29,7 @@
 #include "http/http_server.h"
 #include "http/metrics.h"
 #include "privacy/masker.h"
+#include "registry/served_model.h"
 #include "spec/drafter.h"
 #include "spec/speculative.h"
 
@@ -85,7 +86,7 @@ class ConversationMaskers {
   std::unordered_map<std::string, privacy::Masker> by_id_;
 };
 
-class DispatcherService : public http::Service {
+class DispatcherService : public registry::ServedModel {
  public:
   DispatcherService(std::unique_ptr<EdgeEngine> edge, std::unique_ptr<RoutingPipeline> routing,
                     DispatcherOptions opts, http::Metrics& metrics);
@@ -106,6 +107,9 @@ class DispatcherService : public http::Service {
   void delete_cache(const httplib::Request& req, httplib::Response& res) override;
   // {"status":"ok"} or {"status":"degraded","reason":...}, with the Commander's link state.
   nlohmann::json health() const override;
+  // The edge model's /v1/models entry (id, context_length, modalities, media_policy).
+  nlohmann::json model_card() const override;
+  const engine::Model& model() const override;
 
   struct Walk;  // one request's state (dispatcher_walk.h)
 

@@ -256,5 +256,37 @@ TEST(CommanderHotSwap, SighupPicksUpNewFilesAndReloadsTheStartModel) {
   EXPECT_TRUE(c.running());
 }
 
+// A Commander started with -m alone is a registry of one model: swap, rollback and SIGHUP
+// work there as with --models-dir, and /v1/models and /health keep their single-model fields.
+TEST(CommanderHotSwap, PlainModelCommanderSwapsAndReloads) {
+  ServerProcess c({"commander", "-m", stories_file(), "-a", kId, "-t", "1", "-c", "128"});
+  const std::string before = greedy(c.url());
+  ASSERT_EQ(before.rfind("status", 0), std::string::npos) << before;
+  const json models = get(c.url(), "/v1/models").j();
+  ASSERT_EQ(models["data"].size(), 1u) << models.dump();
+  EXPECT_EQ(models["data"][0]["id"], kId);
+  EXPECT_EQ(models["data"][0]["state"], "loaded");
+  EXPECT_TRUE(models["data"][0].contains("context_length")) << models.dump();
+  const json health = get(c.url(), "/health").j();
+  EXPECT_TRUE(health.contains("memory") && health.contains("cache")) << health.dump();
+
+  auto r = swap(c.url(), {{"path", weak_file()}, {"max_ppl_ratio", 1.0}});
+  EXPECT_EQ(r.status, 422) << r.body;  // weaker than stories260K on the built-in text
+  EXPECT_EQ(greedy(c.url()), before);
+  EXPECT_EQ(last_swap(c.url())["ok"], false);
+  r = swap(c.url(), {{"path", weak_file()}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(greedy(c.url()), before);
+
+  ASSERT_EQ(::kill(c.pid(), SIGHUP), 0);  // -m again, through the self-test
+  bool reloaded = false;
+  for (int i = 0; i < 200 && !reloaded; ++i) {
+    reloaded = c.log().find("SIGHUP: 'story' reloaded") != std::string::npos;
+    if (!reloaded) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(reloaded) << c.log();
+  EXPECT_EQ(greedy(c.url()), before);
+}
+
 }  // namespace
 }  // namespace tandem::test

@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-namespace tandem::commander {
+namespace tandem::registry {
 
 // The lowercase hex digest of the file's bytes; throws std::runtime_error naming the file
 // if it cannot be read.
@@ -18,4 +18,4 @@ std::optional<std::string> sha256_sidecar(const std::filesystem::path& path);
 // `s` lowercased when it is 64 hex digits (a digest as sha256sum prints it), else nothing.
 std::optional<std::string> sha256_hex(std::string s);
 
-}  // namespace tandem::commander
+}  // namespace tandem::registry

@@ -1,4 +1,4 @@
-#include "commander/model_limits.h"
+#include "registry/model_limits.h"
 
 #include <cctype>
 #include <cmath>
@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-namespace tandem::commander {
+namespace tandem::registry {
 namespace {
 
 // Ten years: past it a value is a mistake (or an attack on the arithmetic), not a wish.
@@ -129,4 +129,4 @@ std::string describe_keep_alive(KeepAlive k) {
   return fmt::format("{}s", s);
 }
 
-}  // namespace tandem::commander
+}  // namespace tandem::registry

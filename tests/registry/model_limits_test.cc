@@ -1,11 +1,11 @@
 // The --models-max-bytes sizes and Ollama-style keep_alive durations, and their refusals.
-#include "commander/model_limits.h"
+#include "registry/model_limits.h"
 
 #include <gtest/gtest.h>
 
 #include <stdexcept>
 
-namespace tandem::commander {
+namespace tandem::registry {
 namespace {
 
 TEST(ModelLimits, ByteSizes) {
@@ -42,4 +42,4 @@ TEST(ModelLimits, KeepAlive) {
 }
 
 }  // namespace
-}  // namespace tandem::commander
+}  // namespace tandem::registry

@@ -1,11 +1,11 @@
-#include "commander/model_router.h"
+#include "registry/model_router.h"
 
 #include "api/openai_schema.h"
 #include "api/responses/responses.h"
 #include "http/api_error.h"
 #include "http/json_util.h"
 
-namespace tandem::commander {
+namespace tandem::registry {
 namespace {
 
 using nlohmann::json;
@@ -33,11 +33,14 @@ ModelRouter::ModelRouter(std::shared_ptr<ModelRegistry> registry, std::string de
       swapper_(std::move(swapper)) {}
 
 std::string ModelRouter::model_id(const json& body) const {
+  // One model: the request goes to it whatever it names, and the service checks the name in
+  // its own order (a request invalid otherwise stays a 400 naming that field).
+  if (auto ids = registry_->ids(); ids.size() == 1) return ids.front();
   auto it = body.find("model");
   if (it != body.end() && !it->is_null()) {
-    if (!it->is_string() || it->get<std::string>().empty())
-      throw http::bad_field("model", "model must be a non-empty string");
-    return it->get<std::string>();
+    if (!it->is_string()) throw http::bad_field("model", "model must be a string");
+    // "" is the default model, as a node with one model has always taken it.
+    if (!it->get<std::string>().empty()) return it->get<std::string>();
   }
   if (!default_id_.empty()) return default_id_;
   std::string known;
@@ -47,7 +50,9 @@ std::string ModelRouter::model_id(const json& body) const {
 
 void ModelRouter::forward(const httplib::Request& req, httplib::Response& res, Handler h) {
   const json body = api::parse_body(req.body);
-  forward_to(model_id(body), keep_alive_of(body), req, res, h);
+  const auto keep_alive =
+      registry_->options().request_keep_alive ? keep_alive_of(body) : std::nullopt;
+  forward_to(model_id(body), keep_alive, req, res, h);
 }
 
 void ModelRouter::forward_to(const std::string& id, std::optional<KeepAlive> keep_alive,
@@ -64,19 +69,19 @@ void ModelRouter::forward_to(const std::string& id, std::optional<KeepAlive> kee
 }
 
 void ModelRouter::chat_completions(const httplib::Request& req, httplib::Response& res) {
-  forward(req, res, &EngineService::chat_completions);
+  forward(req, res, &ServedModel::chat_completions);
 }
 
 void ModelRouter::completions(const httplib::Request& req, httplib::Response& res) {
-  forward(req, res, &EngineService::completions);
+  forward(req, res, &ServedModel::completions);
 }
 
 void ModelRouter::embeddings(const httplib::Request& req, httplib::Response& res) {
-  forward(req, res, &EngineService::embeddings);
+  forward(req, res, &ServedModel::embeddings);
 }
 
 void ModelRouter::responses(const httplib::Request& req, httplib::Response& res) {
-  forward(req, res, &EngineService::responses);
+  forward(req, res, &ServedModel::responses);
 }
 
 // Stored responses live in one process-wide store, whichever model wrote them.
@@ -89,7 +94,11 @@ void ModelRouter::delete_response(const httplib::Request& req, httplib::Response
 }
 
 void ModelRouter::tandem_verify(const httplib::Request& req, httplib::Response& res) {
-  forward(req, res, &EngineService::tandem_verify);
+  forward(req, res, &ServedModel::tandem_verify);
+}
+
+void ModelRouter::route_decision(const httplib::Request& req, httplib::Response& res) {
+  forward(req, res, &ServedModel::route_decision);
 }
 
 // The named prompt cache is per model; without ?model= in a GET/DELETE it is the default's.
@@ -98,11 +107,11 @@ std::string ModelRouter::cache_model_id(const httplib::Request& req) const {
 }
 
 void ModelRouter::list_cache(const httplib::Request& req, httplib::Response& res) {
-  forward_to(cache_model_id(req), std::nullopt, req, res, &EngineService::list_cache);
+  forward_to(cache_model_id(req), std::nullopt, req, res, &ServedModel::list_cache);
 }
 
 void ModelRouter::delete_cache(const httplib::Request& req, httplib::Response& res) {
-  forward_to(cache_model_id(req), std::nullopt, req, res, &EngineService::delete_cache);
+  forward_to(cache_model_id(req), std::nullopt, req, res, &ServedModel::delete_cache);
 }
 
 json ModelRouter::model_json(const ModelRegistry::Status& s) const {
@@ -157,16 +166,18 @@ void ModelRouter::tandem_model_swap(const httplib::Request& req, httplib::Respon
 
 json ModelRouter::health() const {
   json h = {{"status", "ok"}};
-  // A loaded model under memory pressure degrades the node, as with one model.
+  // The default model's own health (memory, cache, the Dispatcher's Commander link) is the
+  // node's, as with one model; any loaded model that is not ok degrades the node.
   for (const auto& s : registry_->status())
     if (auto svc = s.state == ModelState::kLoaded ? registry_->peek(s.file.id) : nullptr) {
       json mh = svc->health();
-      if (mh.value("status", "ok") != "ok") h["status"] = mh["status"];
-      if (s.file.id == default_id_)
-        h.update(json{{"memory", mh["memory"]}, {"cache", mh["cache"]}});
+      const std::string status = h["status"];
+      if (s.file.id == default_id_) h.update(mh);
+      if (status != "ok") h["status"] = status;
+      if (mh.value("status", "ok") != "ok" && h["status"] == "ok") h["status"] = mh["status"];
     }
   h["models"] = registry_->status_json();
   return h;
 }
 
-}  // namespace tandem::commander
+}  // namespace tandem::registry

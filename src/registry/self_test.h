@@ -10,7 +10,7 @@
 
 #include "engine/model.h"
 
-namespace tandem::commander {
+namespace tandem::registry {
 
 struct SelfTestExpectations {
   std::optional<std::string> greedy;  // the exact greedy text, if known
@@ -46,4 +46,4 @@ double builtin_perplexity(const engine::Model& model, int threads,
 SelfTestReport run_self_test(const engine::Model& model, int threads,
                              const SelfTestExpectations& want);
 
-}  // namespace tandem::commander
+}  // namespace tandem::registry

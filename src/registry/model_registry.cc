@@ -1,4 +1,4 @@
-#include "commander/model_registry.h"
+#include "registry/model_registry.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -9,7 +9,7 @@
 #include "http/api_error.h"
 #include "model/gguf_split.h"
 
-namespace tandem::commander {
+namespace tandem::registry {
 
 const char* model_state_name(ModelState s) {
   switch (s) {
@@ -24,7 +24,7 @@ const char* model_state_name(ModelState s) {
 }
 
 ModelLease::ModelLease(std::shared_ptr<ModelRegistry> reg, std::string id, uint64_t generation,
-                       KeepAlive keep_alive, std::shared_ptr<EngineService> svc)
+                       KeepAlive keep_alive, std::shared_ptr<ServedModel> svc)
     : reg_(std::move(reg)),
       id_(std::move(id)),
       generation_(generation),
@@ -118,7 +118,7 @@ uint64_t ModelRegistry::bytes_held() const {
 }
 
 void ModelRegistry::make_room(const Entry& want,
-                              std::vector<std::shared_ptr<EngineService>>& dropped) {
+                              std::vector<std::shared_ptr<ServedModel>>& dropped) {
   const uint64_t max = opts_.max_bytes;
   if (max == 0) return;
   if (want.file.size_bytes > max)
@@ -160,7 +160,8 @@ void ModelRegistry::make_room(const Entry& want,
 
 std::unique_ptr<ModelLease> ModelRegistry::acquire(const std::string& id,
                                                    std::optional<KeepAlive> keep_alive) {
-  const KeepAlive ka = keep_alive.value_or(opts_.keep_alive);
+  const KeepAlive ka =
+      opts_.request_keep_alive ? keep_alive.value_or(opts_.keep_alive) : opts_.keep_alive;
   std::unique_lock lock(mu_);
   Entry& e = entry(id);
   for (;;) {
@@ -180,12 +181,12 @@ std::unique_ptr<ModelLease> ModelRegistry::acquire(const std::string& id,
       continue;
     }
     // Unloaded: this request loads it; others wait for this load.
-    std::vector<std::shared_ptr<EngineService>> dropped;
+    std::vector<std::shared_ptr<ServedModel>> dropped;
     make_room(e, dropped);
     e.state = ModelState::kLoading;
     lock.unlock();
     dropped.clear();  // their schedulers stop here, outside the lock
-    std::shared_ptr<EngineService> svc;
+    std::shared_ptr<ServedModel> svc;
     std::string error;
     const auto t0 = Clock::now();
     try {
@@ -231,7 +232,7 @@ void ModelRegistry::release(const std::string& id, uint64_t generation, KeepAliv
 }
 
 void ModelRegistry::unload(const std::string& id) {
-  std::shared_ptr<EngineService> dropped;
+  std::shared_ptr<ServedModel> dropped;
   {
     std::unique_lock lock(mu_);
     Entry& e = entry(id);
@@ -244,15 +245,15 @@ void ModelRegistry::unload(const std::string& id) {
   }
 }
 
-std::shared_ptr<EngineService> ModelRegistry::peek(const std::string& id) const {
+std::shared_ptr<ServedModel> ModelRegistry::peek(const std::string& id) const {
   std::lock_guard lock(mu_);
   auto it = entries_.find(id);
   return it == entries_.end() ? nullptr : it->second.svc;
 }
 
-void ModelRegistry::replace(const std::string& id, std::shared_ptr<EngineService> svc,
+void ModelRegistry::replace(const std::string& id, std::shared_ptr<ServedModel> svc,
                             ModelFile file) {
-  std::shared_ptr<EngineService> old;  // destroyed after unlocking (its leases permitting)
+  std::shared_ptr<ServedModel> old;  // destroyed after unlocking (its leases permitting)
   {
     std::unique_lock lock(mu_);
     Entry& e = entry(id);
@@ -328,7 +329,7 @@ void ModelRegistry::reap_loop() {
   while (!stopping_) {
     const auto now = Clock::now();
     auto next = now + std::chrono::seconds(60);  // bounded wait even without deadlines
-    std::vector<std::shared_ptr<EngineService>> dropped;
+    std::vector<std::shared_ptr<ServedModel>> dropped;
     for (auto& [id, e] : entries_) {
       if (e.state != ModelState::kLoaded || e.active > 0) continue;
       if (e.deadline <= now) {
@@ -349,4 +350,4 @@ void ModelRegistry::reap_loop() {
   }
 }
 
-}  // namespace tandem::commander
+}  // namespace tandem::registry

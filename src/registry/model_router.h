@@ -1,17 +1,17 @@
-// The Commander's multi-model role (--models-dir): the OpenAI endpoints, each routed by the
-// request's "model" to that model's EngineService, loaded on demand through the
-// ModelRegistry; /v1/models lists every model with its state and size, and operators load
-// and unload models by id.
+// A node's models by id (either role: --models-dir, or -m alone as a registry of one): the
+// OpenAI endpoints, each routed by the request's "model" to that model's ServedModel, loaded
+// on demand through the ModelRegistry; /v1/models lists every model with its state and size,
+// operators load, unload and swap models by id.
 #pragma once
 
 #include <memory>
 #include <string>
 
-#include "commander/model_registry.h"
-#include "commander/model_swap.h"
 #include "http/http_server.h"
+#include "registry/model_registry.h"
+#include "registry/model_swap.h"
 
-namespace tandem::commander {
+namespace tandem::registry {
 
 class ModelRouter : public http::Service {
  public:
@@ -27,6 +27,7 @@ class ModelRouter : public http::Service {
   void retrieve_response(const httplib::Request& req, httplib::Response& res) override;
   void delete_response(const httplib::Request& req, httplib::Response& res) override;
   void tandem_verify(const httplib::Request& req, httplib::Response& res) override;
+  void route_decision(const httplib::Request& req, httplib::Response& res) override;
   void list_cache(const httplib::Request& req, httplib::Response& res) override;
   void delete_cache(const httplib::Request& req, httplib::Response& res) override;
   void models(const httplib::Request& req, httplib::Response& res) override;
@@ -36,7 +37,7 @@ class ModelRouter : public http::Service {
   nlohmann::json health() const override;
 
  private:
-  using Handler = void (EngineService::*)(const httplib::Request&, httplib::Response&);
+  using Handler = void (ServedModel::*)(const httplib::Request&, httplib::Response&);
   // Leases the model the body names (or the default), runs `h` on it, and keeps the lease
   // until a streamed answer has been written.
   void forward(const httplib::Request& req, httplib::Response& res, Handler h);
@@ -54,4 +55,4 @@ class ModelRouter : public http::Service {
   std::shared_ptr<ModelSwapper> swapper_;
 };
 
-}  // namespace tandem::commander
+}  // namespace tandem::registry

@@ -1,4 +1,4 @@
-#include "commander/sha256.h"
+#include "registry/sha256.h"
 
 #include <openssl/evp.h>
 
@@ -11,7 +11,7 @@
 #include <stdexcept>
 #include <vector>
 
-namespace tandem::commander {
+namespace tandem::registry {
 namespace {
 
 // OpenSSL's EVP digest (libcrypto, already beside cpp-httplib): not our own crypto.
@@ -65,4 +65,4 @@ std::optional<std::string> sha256_sidecar(const std::filesystem::path& path) {
   return digest;
 }
 
-}  // namespace tandem::commander
+}  // namespace tandem::registry

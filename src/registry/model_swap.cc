@@ -1,4 +1,4 @@
-#include "commander/model_swap.h"
+#include "registry/model_swap.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -6,10 +6,10 @@
 #include <chrono>
 #include <ctime>
 
-#include "commander/sha256.h"
 #include "http/api_error.h"
+#include "registry/sha256.h"
 
-namespace tandem::commander {
+namespace tandem::registry {
 namespace {
 
 using nlohmann::json;
@@ -179,4 +179,4 @@ SwapOutcome ModelSwapper::swap(const std::string& id, const SwapRequest& req) {
   return {200, body};
 }
 
-}  // namespace tandem::commander
+}  // namespace tandem::registry

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-namespace tandem::commander {
+namespace tandem::registry {
 
 // How long an idle loaded model stays: < 0 forever, 0 unload right after the request.
 using KeepAlive = std::chrono::milliseconds;
@@ -26,4 +26,4 @@ KeepAlive keep_alive_from_json(const nlohmann::json& value);
 // "5m0s"-like text for logs and JSON ("forever" for a negative value).
 std::string describe_keep_alive(KeepAlive k);
 
-}  // namespace tandem::commander
+}  // namespace tandem::registry

@@ -1,4 +1,4 @@
-#include "commander/self_test.h"
+#include "registry/self_test.h"
 
 #include <fmt/format.h>
 
@@ -10,7 +10,7 @@
 #include "engine/sampler.h"
 #include "engine/transformer.h"
 
-namespace tandem::commander {
+namespace tandem::registry {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -123,4 +123,4 @@ SelfTestReport run_self_test(const engine::Model& model, int threads,
   return rep;
 }
 
-}  // namespace tandem::commander
+}  // namespace tandem::registry

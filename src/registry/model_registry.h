@@ -2,7 +2,7 @@
 // its id, loaded on demand within a byte budget, unloaded by least-recent use when another
 // needs the room, and by a reaper once its keep-alive has run out (Ollama's semantics).
 //
-// Requests hold a ModelLease: a shared_ptr to the model's EngineService, so an unload (or,
+// Requests hold a ModelLease: a shared_ptr to the model's ServedModel, so an unload (or,
 // later, a hot swap) only drops the registry's pointer and in-flight requests finish on the
 // service they started with.
 #pragma once
@@ -21,10 +21,10 @@
 #include <thread>
 #include <vector>
 
-#include "commander/engine_service.h"
-#include "commander/model_limits.h"
+#include "registry/model_limits.h"
+#include "registry/served_model.h"
 
-namespace tandem::commander {
+namespace tandem::registry {
 
 struct ModelFile {
   std::string id;  // what requests name in "model"
@@ -49,11 +49,13 @@ struct SwapRecord {
 struct ModelRegistryOptions {
   uint64_t max_bytes = 0;  // 0: no budget
   KeepAlive keep_alive = std::chrono::minutes(5);
+  // false: a request's keep_alive is ignored (a node's only model, -m alone, stays loaded).
+  bool request_keep_alive = true;
 };
 
 // Builds a model's service; throws with context on failure. Called without the registry's
 // lock held, on the thread of the request that needs the model.
-using ModelLoader = std::function<std::shared_ptr<EngineService>(const ModelFile&)>;
+using ModelLoader = std::function<std::shared_ptr<ServedModel>(const ModelFile&)>;
 
 class ModelRegistry;
 
@@ -61,18 +63,18 @@ class ModelRegistry;
 class ModelLease {
  public:
   ModelLease(std::shared_ptr<ModelRegistry> reg, std::string id, uint64_t generation,
-             KeepAlive keep_alive, std::shared_ptr<EngineService> svc);
+             KeepAlive keep_alive, std::shared_ptr<ServedModel> svc);
   ~ModelLease();
   ModelLease(const ModelLease&) = delete;
   ModelLease& operator=(const ModelLease&) = delete;
-  EngineService& service() const { return *svc_; }
+  ServedModel& service() const { return *svc_; }
 
  private:
   std::shared_ptr<ModelRegistry> reg_;
   std::string id_;
   uint64_t generation_;
   KeepAlive keep_alive_;
-  std::shared_ptr<EngineService> svc_;
+  std::shared_ptr<ServedModel> svc_;
 };
 
 class ModelRegistry : public std::enable_shared_from_this<ModelRegistry> {
@@ -98,12 +100,12 @@ class ModelRegistry : public std::enable_shared_from_this<ModelRegistry> {
   void unload(const std::string& id);
 
   // The loaded service, without touching last use or keep-alive (null unless loaded).
-  std::shared_ptr<EngineService> peek(const std::string& id) const;
+  std::shared_ptr<ServedModel> peek(const std::string& id) const;
 
   // Hot swap: makes `svc` (built from `file`, already self-tested) the model `id`'s service
   // for new requests, loaded, under a new generation; requests holding the old service
   // finish on it, and it is destroyed with their last lease. 404 unknown id.
-  void replace(const std::string& id, std::shared_ptr<EngineService> svc, ModelFile file);
+  void replace(const std::string& id, std::shared_ptr<ServedModel> svc, ModelFile file);
   void record_swap(const std::string& id, SwapRecord r);
   // A model found later (SIGHUP re-reading the models dir), unloaded; false if the id exists.
   bool add(ModelFile file);
@@ -125,7 +127,7 @@ class ModelRegistry : public std::enable_shared_from_this<ModelRegistry> {
   struct Entry {
     ModelFile file;
     ModelState state = ModelState::kUnloaded;
-    std::shared_ptr<EngineService> svc;
+    std::shared_ptr<ServedModel> svc;
     uint64_t generation = 0;  // bumped per load: leases of an older load do not count
     uint64_t loads_finished = 0;
     int active = 0;
@@ -140,7 +142,7 @@ class ModelRegistry : public std::enable_shared_from_this<ModelRegistry> {
   Entry& entry(const std::string& id);  // 404 ApiError if unknown
   // Unloads idle models, least recently used first, until `e` fits; throws 503 if it cannot.
   // Their services are moved to `dropped`, destroyed by the caller after unlocking.
-  void make_room(const Entry& e, std::vector<std::shared_ptr<EngineService>>& dropped);
+  void make_room(const Entry& e, std::vector<std::shared_ptr<ServedModel>>& dropped);
   uint64_t bytes_held() const;  // loaded + loading
   void reap_loop();
 
@@ -154,4 +156,4 @@ class ModelRegistry : public std::enable_shared_from_this<ModelRegistry> {
   std::thread reaper_;  // last: it uses everything above
 };
 
-}  // namespace tandem::commander
+}  // namespace tandem::registry

@@ -13,10 +13,10 @@
 #include <optional>
 #include <string>
 
-#include "commander/model_registry.h"
-#include "commander/self_test.h"
+#include "registry/model_registry.h"
+#include "registry/self_test.h"
 
-namespace tandem::commander {
+namespace tandem::registry {
 
 struct SwapRequest {
   std::filesystem::path path;
@@ -31,7 +31,7 @@ struct SwapHooks {
   // Loads (maps) the model file; throws with context.
   std::function<std::unique_ptr<engine::Model>(const ModelFile&)> load_model;
   // Builds the serving side (scheduler, caches) over a loaded, self-tested model.
-  std::function<std::shared_ptr<EngineService>(std::unique_ptr<engine::Model>, const ModelFile&)>
+  std::function<std::shared_ptr<ServedModel>(std::unique_ptr<engine::Model>, const ModelFile&)>
       make_service;
   int threads = 1;
 };
@@ -56,4 +56,4 @@ class ModelSwapper {
   std::mutex busy_;
 };
 
-}  // namespace tandem::commander
+}  // namespace tandem::registry
