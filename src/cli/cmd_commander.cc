@@ -36,15 +36,6 @@ struct CommanderOptions {
   ServedModelsOptions models;
 };
 
-// One model's file, mapped (the first step of a load, and of a hot swap before its self-test).
-std::unique_ptr<engine::Model> load_model_file(const CommanderOptions& o,
-                                               const registry::ModelFile& f) {
-  ModelOptions mo = o.model;
-  mo.model_path = f.path.string();
-  mo.log_load = true;
-  return mo.load();
-}
-
 // One model's service, as the single-model path builds it; the --mmproj encoder goes to the
 // -m model only (it is trained against that model's embeddings).
 std::shared_ptr<commander::EngineService> build_engine(const CommanderOptions& o,
@@ -82,16 +73,12 @@ int run_commander(CommanderOptions& o) {
     serve_until_signal(api, signals, "commander");
     return 0;
   }
-  ServedModelsHooks hooks;
-  hooks.load_model = [&o](const registry::ModelFile& f) { return load_model_file(o, f); };
-  hooks.make_service = [&o, &metrics](std::unique_ptr<engine::Model> m,
-                                      const registry::ModelFile& f, bool start) {
-    return build_engine(o, std::move(m), f, metrics, start);
-  };
-  o.models.start_path = o.model.model_path;
-  o.models.start_alias = o.engine.model_alias;
-  o.models.threads = o.model.resolved_threads();
-  auto served = serve_models(o.models, std::move(hooks), "commander");
+  auto served = serve_models(
+      o.models, o.model, o.engine.model_alias,
+      [&o, &metrics](std::unique_ptr<engine::Model> m, const registry::ModelFile& f, bool start) {
+        return build_engine(o, std::move(m), f, metrics, start);
+      },
+      "commander");
   api.set_service(served.router);
   SighupWatcher hup(served.reload);
   serve_until_signal(api, signals, "commander");

@@ -127,21 +127,12 @@ int run_dispatcher(DispatcherCliOptions& o) {
   const int port = api.start();
   spdlog::info("dispatcher: listening on http://{}:{}", o.http.host, port);
 
-  ServedModelsHooks hooks;
-  hooks.load_model = [&o](const registry::ModelFile& f) {
-    ModelOptions mo = o.model;
-    mo.model_path = f.path.string();
-    mo.log_load = true;
-    return mo.load();
-  };
-  hooks.make_service = [&o, &metrics](std::unique_ptr<engine::Model> m,
-                                      const registry::ModelFile& f, bool start) {
-    return build_dispatcher(o, std::move(m), f, metrics, start);
-  };
-  o.models.start_path = o.model.model_path;
-  o.models.start_alias = o.disp.model_alias;
-  o.models.threads = o.model.resolved_threads();
-  auto served = serve_models(o.models, std::move(hooks), "dispatcher");
+  auto served = serve_models(
+      o.models, o.model, o.disp.model_alias,
+      [&o, &metrics](std::unique_ptr<engine::Model> m, const registry::ModelFile& f, bool start) {
+        return build_dispatcher(o, std::move(m), f, metrics, start);
+      },
+      "dispatcher");
   api.set_service(served.router);
   SighupWatcher hup(served.reload);
   serve_until_signal(api, signals, "dispatcher");

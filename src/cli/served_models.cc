@@ -41,12 +41,14 @@ namespace {
 
 // The files served: every *.gguf of --models-dir, and -m under its alias (listed once when
 // the directory holds it too). Sets start_id to -m's id, or to the only model's.
-std::vector<registry::ModelFile> model_files(const ServedModelsOptions& o, std::string& start_id) {
+std::vector<registry::ModelFile> model_files(const ServedModelsOptions& o,
+                                             const std::string& start_path,
+                                             const std::string& alias, std::string& start_id) {
   std::vector<registry::ModelFile> files;
   if (!o.models_dir.empty()) files = registry::ModelRegistry::scan_dir(o.models_dir);
-  if (!o.start_path.empty()) {
-    const std::filesystem::path p = o.start_path;
-    start_id = o.start_alias.empty() ? model::split::model_stem(p) : o.start_alias;
+  if (!start_path.empty()) {
+    const std::filesystem::path p = start_path;
+    start_id = alias.empty() ? model::split::model_stem(p) : alias;
     std::erase_if(files, [&](const registry::ModelFile& f) {
       std::error_code ec;
       if (f.id != start_id) return false;
@@ -64,8 +66,15 @@ std::vector<registry::ModelFile> model_files(const ServedModelsOptions& o, std::
 
 }  // namespace
 
-ServedModels serve_models(const ServedModelsOptions& o, ServedModelsHooks hooks,
+ServedModels serve_models(const ServedModelsOptions& o, const ModelOptions& model,
+                          const std::string& alias, MakeServedModel make_service,
                           const std::string& role) {
+  auto load_model = [model](const registry::ModelFile& f) {
+    ModelOptions mo = model;
+    mo.model_path = f.path.string();
+    mo.log_load = true;  // mapped, not read: a log line with its time, no progress bar
+    return mo.load();
+  };
   const bool single = o.models_dir.empty();
   registry::ModelRegistryOptions ro;
   if (single) {  // -m alone: the model stays, whatever a request's keep_alive says
@@ -76,32 +85,33 @@ ServedModels serve_models(const ServedModelsOptions& o, ServedModelsHooks hooks,
     ro.keep_alive = registry::parse_keep_alive(o.keep_alive);
   }
   std::string start_id;
-  auto files = model_files(o, start_id);
-  const std::string mmproj_id = o.start_path.empty() ? "" : start_id;
+  const std::string start_path = model.model_path;
+  auto files = model_files(o, start_path, alias, start_id);
+  const std::string mmproj_id = start_path.empty() ? "" : start_id;
   auto registry = std::make_shared<registry::ModelRegistry>(
-      files, ro, [hooks, mmproj_id](const registry::ModelFile& f) {
-        return hooks.make_service(hooks.load_model(f), f, f.id == mmproj_id);
+      files, ro, [load_model, make_service, mmproj_id](const registry::ModelFile& f) {
+        return make_service(load_model(f), f, f.id == mmproj_id);
       });
   registry::SwapHooks swap_hooks;
-  swap_hooks.load_model = hooks.load_model;
-  swap_hooks.make_service = [hooks, mmproj_id](std::unique_ptr<engine::Model> m,
-                                               const registry::ModelFile& f) {
-    return hooks.make_service(std::move(m), f, f.id == mmproj_id);
+  swap_hooks.load_model = load_model;
+  swap_hooks.make_service = [make_service, mmproj_id](std::unique_ptr<engine::Model> m,
+                                                      const registry::ModelFile& f) {
+    return make_service(std::move(m), f, f.id == mmproj_id);
   };
-  swap_hooks.threads = o.threads;
+  swap_hooks.threads = model.resolved_threads();
   auto swapper = std::make_shared<registry::ModelSwapper>(registry, std::move(swap_hooks));
   if (!single)
     spdlog::info("{}: {} models in {}, budget {}, keep-alive {}", role, files.size(), o.models_dir,
                  ro.max_bytes ? fmt::format("{} bytes", ro.max_bytes) : "unlimited",
                  registry::describe_keep_alive(ro.keep_alive));
-  if (!o.start_path.empty()) {
+  if (!start_path.empty()) {
     // Loaded here rather than through acquire(), so that its failure is the command's own
     // error line; then leased once to keep it for good.
     const registry::ModelFile& f = files.back();
-    registry->replace(start_id, hooks.make_service(hooks.load_model(f), f, true), f);
+    registry->replace(start_id, make_service(load_model(f), f, true), f);
     registry->acquire(start_id, registry::kKeepForever).reset();
   }
-  auto reload = [registry, swapper, dir = o.models_dir, start_path = o.start_path, start_id] {
+  auto reload = [registry, swapper, dir = o.models_dir, start_path, start_id] {
     if (!dir.empty())
       for (auto& f : registry::ModelRegistry::scan_dir(dir)) {
         const std::string id = f.id, path = f.path.string();

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "cli/model_options.h"
 #include "engine/model.h"
 #include "http/http_server.h"
 #include "registry/model_registry.h"
@@ -16,12 +17,9 @@
 namespace tandem::cli {
 
 struct ServedModelsOptions {
-  std::string start_path;   // -m (empty: only --models-dir)
-  std::string start_alias;  // -a (empty: the file stem)
-  std::string models_dir;   // --models-dir (empty: -m alone)
+  std::string models_dir;  // --models-dir (empty: -m alone)
   std::string max_bytes = "0";
   std::string keep_alive = "5m";
-  int threads = 1;  // the self-test's
 };
 
 // --models-dir, --models-max-bytes, --keep-alive; and a check of the two values at parse time
@@ -29,14 +27,9 @@ struct ServedModelsOptions {
 void add_served_models_options(CLI::App* cmd, ServedModelsOptions& o);
 void validate(const ServedModelsOptions& o);
 
-struct ServedModelsHooks {
-  // Maps one model file (a load's first step, and a swap's before its self-test).
-  std::function<std::unique_ptr<engine::Model>(const registry::ModelFile&)> load_model;
-  // The node's service over a loaded model; `start`: the -m model (its --mmproj goes there).
-  std::function<std::shared_ptr<registry::ServedModel>(std::unique_ptr<engine::Model>,
-                                                       const registry::ModelFile&, bool start)>
-      make_service;
-};
+// The node's service over a loaded model; `start`: the -m model (its --mmproj goes there).
+using MakeServedModel = std::function<std::shared_ptr<registry::ServedModel>(
+    std::unique_ptr<engine::Model>, const registry::ModelFile&, bool start)>;
 
 struct ServedModels {
   std::shared_ptr<http::Service> router;
@@ -44,9 +37,11 @@ struct ServedModels {
   std::string start_id;          // the model a request without "model" gets ("" if none)
 };
 
-// Loads the -m model before returning (its failure throws with context); the others load on
-// their first request. `role` names the node in log lines.
-ServedModels serve_models(const ServedModelsOptions& o, ServedModelsHooks hooks,
+// `model`: -m (may be empty with --models-dir), -z and the threads, applied to every file;
+// `alias`: -m's id (empty: its stem). Loads the -m model before returning (its failure throws
+// with context); the others load on their first request. `role` names the node in log lines.
+ServedModels serve_models(const ServedModelsOptions& o, const ModelOptions& model,
+                          const std::string& alias, MakeServedModel make_service,
                           const std::string& role);
 
 }  // namespace tandem::cli
