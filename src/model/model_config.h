@@ -39,14 +39,14 @@ struct ModelConfig {
   bool post_norms = false;
   bool fused_gate_up = false;
   // gemma2/gemma3 (llama.cpp's GEMMA2/GEMMA3 graphs):
-  bool embd_scale = false;        // token embeddings times sqrt(n_embd)
-  bool gelu_ffn = false;          // GeGLU, gelu_tanh(gate) * up, instead of SwiGLU
-  float attn_scale = 0.0f;        // query scale; 0: 1 / sqrt(head_dim)
-  float attn_softcap = 0.0f;      // gemma2: scores -> cap * tanh(score / cap); 0: none
-  float final_softcap = 0.0f;     // gemma2: the logits likewise
-  int64_t n_swa = 0;              // attention.sliding_window (keys seen); 0: no sliding layers
-  int64_t swa_pattern = 0;        // of every swa_pattern layers all but the last slide (2, 6)
-  float rope_freq_base_swa = 0;   // gemma3: sliding layers' RoPE base, unscaled; 0: the global
+  bool embd_scale = false;       // token embeddings times sqrt(n_embd)
+  bool gelu_ffn = false;         // GeGLU, gelu_tanh(gate) * up, instead of SwiGLU
+  float attn_scale = 0.0f;       // query scale; 0: 1 / sqrt(head_dim)
+  float attn_softcap = 0.0f;     // gemma2: scores -> cap * tanh(score / cap); 0: none
+  float final_softcap = 0.0f;    // gemma2: the logits likewise
+  int64_t n_swa = 0;             // attention.sliding_window (keys seen); 0: no sliding layers
+  int64_t swa_pattern = 0;       // of every swa_pattern layers all but the last slide (2, 6)
+  float rope_freq_base_swa = 0;  // gemma3: sliding layers' RoPE base, unscaled; 0: the global
 
   // Whether a layer attends over a sliding window of n_swa keys (llama.cpp's set_swa_pattern).
   bool is_swa(int64_t layer) const {
