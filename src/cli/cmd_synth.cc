@@ -14,6 +14,8 @@ struct SynthCli {
   std::string arch = "llama";
   int64_t dim = 0, layers = 0, heads = 0, kv_heads = 0, ff = 0, head_dim = 0, ctx = 2048;
   int64_t rope_dims = 0;
+  int64_t sliding_window = 0;
+  float attn_softcap = 0.0f, final_softcap = 0.0f;
   float rope_base = 10000.0f;
   std::string rope_scaling = "none";
   float rope_factor = 1.0f;
@@ -99,6 +101,11 @@ int run_synth(SynthCli& s) {
       c.rope_yarn = s.rope_scaling == "yarn";
       c.rope_n_ctx_orig = s.rope_orig_ctx > 0 ? s.rope_orig_ctx : s.ctx;
     }
+    if (s.arch == "gemma2" || s.arch == "gemma3") {
+      c.attn_softcap = s.attn_softcap;
+      c.final_softcap = s.final_softcap;
+      convert::gemma_defaults(c, s.sliding_window);
+    }
   } else {
     s.opt.shape = convert::shape_preset(s.like);
     if (s.like.rfind("qwen", 0) == 0) s.opt.tied_output = true;
@@ -146,7 +153,8 @@ CommandAction register_synth(CLI::App& app) {
   cmd->add_option("-o,--output", s->out, "Output GGUF path of the language model");
   cmd->add_option("-s,--seed", s->opt.seed, "Seed of the random weights")->capture_default_str();
   cmd->add_option("-t,--threads", s->threads, "Threads (default 2)");
-  cmd->add_option("--arch", s->arch, "custom: llama|qwen2|qwen3|glm4")->capture_default_str();
+  cmd->add_option("--arch", s->arch, "custom: llama|qwen2|qwen3|glm4|gemma2|gemma3")
+      ->capture_default_str();
   cmd->add_option("--dim", s->dim, "custom: embedding size");
   cmd->add_option("--layers", s->layers, "custom: layer count");
   cmd->add_option("--heads", s->heads, "custom: attention heads");
@@ -158,6 +166,13 @@ CommandAction register_synth(CLI::App& app) {
                   "size; glm4 half of it)");
   cmd->add_flag("--fused-qkv", s->opt.fused_qkv,
                 "glm4: write one attn_qkv tensor (and bias) instead of attn_q/k/v");
+  cmd->add_option("--sliding-window", s->sliding_window,
+                  "custom gemma2/gemma3: attention.sliding_window, the keys a sliding layer sees "
+                  "(default 4096 / 1024)");
+  cmd->add_option("--attn-softcap", s->attn_softcap,
+                  "custom gemma2: attn_logit_softcapping (default 50)");
+  cmd->add_option("--final-softcap", s->final_softcap,
+                  "custom gemma2: final_logit_softcapping (default 30)");
   cmd->add_option("--ctx", s->ctx, "custom: training context length")->capture_default_str();
   cmd->add_option("--rope-base", s->rope_base, "custom: RoPE base")->capture_default_str();
   cmd->add_option("--rope-scaling", s->rope_scaling, "custom: RoPE scaling none|linear|yarn")

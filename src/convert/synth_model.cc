@@ -15,6 +15,8 @@ namespace {
 
 using model::GgmlType;
 
+constexpr const char* kArchs = "llama, qwen2, qwen3, glm4, gemma2, gemma3";
+
 model::ModelConfig make(std::string arch, int64_t embd, int64_t layers, int64_t heads, int64_t kv,
                         int64_t ff, int64_t ctx, float base, int64_t head_dim = 0) {
   model::ModelConfig c;
@@ -31,11 +33,19 @@ model::ModelConfig make(std::string arch, int64_t embd, int64_t layers, int64_t 
   c.rms_eps = c.arch == "qwen2" || c.arch == "qwen3" ? 1e-6f : 1e-5f;
   // GLM-4 rotates half of each head (partial_rotary_factor 0.5).
   if (c.arch == "glm4") c.n_rot = c.head_dim / 2;
+  if (c.arch == "gemma2" || c.arch == "gemma3") gemma_defaults(c, 0);
+  return c;
+}
+
+model::ModelConfig with_rope_scale(model::ModelConfig c, float factor) {
+  c.rope_freq_scale = 1.0f / factor;
+  c.rope_n_ctx_orig = c.n_ctx_train;
   return c;
 }
 
 bool supported_arch(const std::string& a) {
-  return a == "llama" || a == "qwen2" || a == "qwen3" || a == "glm4";
+  return a == "llama" || a == "qwen2" || a == "qwen3" || a == "glm4" || a == "gemma2" ||
+         a == "gemma3";
 }
 
 // The type a tensor gets under a file type, following llama.cpp's choices for its mixes.
@@ -64,12 +74,34 @@ GgmlType fitting_type(GgmlType want, int64_t cols) {
 
 }  // namespace
 
+void gemma_defaults(model::ModelConfig& c, int64_t n_swa) {
+  const bool g2 = c.arch == "gemma2";
+  c.rms_eps = 1e-6f;
+  c.post_norms = true;
+  c.qk_norm = !g2;
+  c.n_swa = n_swa > 0 ? n_swa : (g2 ? 4096 : 1024);
+  if (g2) {
+    if (c.attn_softcap <= 0.0f) c.attn_softcap = 50.0f;
+    if (c.final_softcap <= 0.0f) c.final_softcap = 30.0f;
+  }
+}
+
 model::ModelConfig shape_preset(const std::string& name) {
   if (name == "tinyllama-1.1b") return make("llama", 2048, 22, 32, 4, 5632, 2048, 10000.0f);
   if (name == "llama-3-8b") return make("llama", 4096, 32, 32, 8, 14336, 8192, 500000.0f);
   if (name == "qwen2.5-0.5b") return make("qwen2", 896, 24, 14, 2, 4864, 32768, 1000000.0f);
   if (name == "qwen3-0.6b") return make("qwen3", 1024, 28, 16, 8, 3072, 40960, 1000000.0f, 128);
   if (name == "glm-4-9b") return make("glm4", 4096, 40, 32, 2, 13696, 32768, 10000.0f, 128);
+  if (name == "gemma-2-2b") return make("gemma2", 2304, 26, 8, 4, 9216, 8192, 10000.0f, 256);
+  if (name == "gemma-2-9b") return make("gemma2", 3584, 42, 16, 8, 14336, 8192, 10000.0f, 256);
+  if (name == "gemma-3-1b") {
+    auto c = make("gemma3", 1152, 26, 4, 1, 6912, 32768, 1000000.0f, 256);
+    c.n_swa = 512;
+    return c;
+  }
+  // Gemma 3 4B's global layers stretch RoPE 8x (linear); its sliding ones do not.
+  if (name == "gemma-3-4b")
+    return with_rope_scale(make("gemma3", 2560, 34, 8, 4, 10240, 131072, 1000000.0f, 256), 8.0f);
   // The text halves of the multimodal pairs (synth --like smolvlm|gemma3|ultravox).
   if (name == "smollm2-1.7b") return make("llama", 2048, 24, 32, 32, 8192, 8192, 130000.0f);
   if (name == "llama-3.2-1b") return make("llama", 2048, 16, 32, 8, 8192, 131072, 500000.0f, 64);
@@ -84,20 +116,23 @@ model::ModelConfig shape_preset(const std::string& name) {
 
 std::vector<std::string> shape_preset_names() {
   return {"tinyllama-1.1b", "llama-3-8b",   "qwen2.5-0.5b", "qwen3-0.6b",
-          "glm-4-9b",       "smollm2-1.7b", "llama-3.2-1b", "gemma-3-4b-shape"};
+          "glm-4-9b",       "gemma-2-2b",   "gemma-2-9b",   "gemma-3-1b",
+          "gemma-3-4b",     "smollm2-1.7b", "llama-3.2-1b", "gemma-3-4b-shape"};
 }
 
 SynthReport synth_model(const SynthOptions& opt, const std::string& out_path) {
   model::ModelConfig c = opt.shape;
   if (!supported_arch(c.arch))
-    throw std::invalid_argument("unsupported architecture '" + c.arch +
-                                "' (supported: llama, qwen2, qwen3, glm4)");
+    throw std::invalid_argument("unsupported architecture '" + c.arch + "' (supported: " + kArchs +
+                                ")");
   if (c.n_rot == 0) c.n_rot = c.head_dim;
   if (c.n_embd <= 0 || c.n_layer <= 0 || c.n_head <= 0 || c.n_head_kv <= 0 || c.n_ff <= 0 ||
       c.head_dim <= 0 || c.n_head % c.n_head_kv != 0 || c.head_dim % 2 != 0 || c.n_rot < 2 ||
       c.n_rot > c.head_dim || c.n_rot % 2 != 0)
     throw std::invalid_argument("invalid model dimensions");
   const bool glm4 = c.arch == "glm4";
+  const bool gemma = c.arch == "gemma2" || c.arch == "gemma3";
+  if (gemma && c.n_swa <= 0) throw std::invalid_argument("gemma needs a sliding window > 0");
   // llama.cpp finds K and V in a fused attn_qkv at n_embd and n_embd + kv_dim.
   if (opt.fused_qkv && (!glm4 || c.q_dim() != c.n_embd))
     throw std::invalid_argument("--fused-qkv is for glm4 with heads x head size = dim");
@@ -138,6 +173,11 @@ SynthReport synth_model(const SynthOptions& opt, const std::string& out_path) {
                 static_cast<uint32_t>(c.rope_n_ctx_orig));
   }
   w.set_f32(a + "attention.layer_norm_rms_epsilon", c.rms_eps);
+  if (gemma) w.set_u32(a + "attention.sliding_window", static_cast<uint32_t>(c.n_swa));
+  if (c.arch == "gemma2") {
+    w.set_f32(a + "attn_logit_softcapping", c.attn_softcap);
+    w.set_f32(a + "final_logit_softcapping", c.final_softcap);
+  }
   for (const auto& [k, v] : vocab.metadata())
     if (k.rfind("tokenizer.", 0) == 0) w.set(k, v);
 
@@ -182,12 +222,12 @@ SynthReport synth_model(const SynthOptions& opt, const std::string& out_path) {
       plan_vector(p + "attn_k.bias", c.kv_dim(), false);
       plan_vector(p + "attn_v.bias", c.kv_dim(), false);
     }
-    if (c.arch == "qwen3") {
+    if (c.arch == "qwen3" || c.arch == "gemma3") {
       plan_vector(p + "attn_q_norm.weight", c.head_dim, true);
       plan_vector(p + "attn_k_norm.weight", c.head_dim, true);
     }
     plan_matrix(p + "attn_output.weight", c.q_dim(), c.n_embd, l);
-    if (glm4) plan_vector(p + "post_attention_norm.weight", c.n_embd, true);
+    if (glm4 || gemma) plan_vector(p + "post_attention_norm.weight", c.n_embd, true);
     plan_vector(p + "ffn_norm.weight", c.n_embd, true);
     if (glm4) {
       plan_matrix(p + "ffn_up.weight", c.n_embd, 2 * c.n_ff, l);  // gate rows, then up rows
@@ -196,10 +236,11 @@ SynthReport synth_model(const SynthOptions& opt, const std::string& out_path) {
       plan_matrix(p + "ffn_up.weight", c.n_embd, c.n_ff, l);
     }
     plan_matrix(p + "ffn_down.weight", c.n_ff, c.n_embd, l);
-    if (glm4) plan_vector(p + "post_ffw_norm.weight", c.n_embd, true);
+    if (glm4 || gemma) plan_vector(p + "post_ffw_norm.weight", c.n_embd, true);
   }
   plan_vector("output_norm.weight", c.n_embd, true);
-  if (!opt.tied_output) plan_matrix("output.weight", c.n_embd, c.n_vocab, c.n_layer);
+  // Gemma checkpoints always tie the output to the embedding.
+  if (!opt.tied_output && !gemma) plan_matrix("output.weight", c.n_embd, c.n_vocab, c.n_layer);
 
   for (const auto& t : plan) {
     const int64_t cols = t.dims[0], rows = t.dims.size() > 1 ? t.dims[1] : 1;
@@ -231,7 +272,7 @@ SynthReport synth_model(const SynthOptions& opt, const std::string& out_path) {
   }
   w.write(out_path);
   report.bytes = total;
-  report.n_params = c.n_params(opt.tied_output);
+  report.n_params = c.n_params(opt.tied_output || gemma);
   return report;
 }
 

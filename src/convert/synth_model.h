@@ -10,9 +10,15 @@
 
 namespace tandem::convert {
 
-// A named shape: "tinyllama-1.1b", "llama-3-8b", "qwen2.5-0.5b", "qwen3-0.6b", "glm-4-9b", ...
+// A named shape: "tinyllama-1.1b", "llama-3-8b", "qwen2.5-0.5b", "qwen3-0.6b", "glm-4-9b",
+// "gemma-2-2b", "gemma-3-1b", ...
 model::ModelConfig shape_preset(const std::string& name);
 std::vector<std::string> shape_preset_names();
+
+// Gemma's fixed settings on a gemma2/gemma3 shape: RMS epsilon 1e-6, post-norms (gemma3 QK
+// norms), the sliding window n_swa (0: 4096 for gemma2, 1024 for gemma3) and gemma2's
+// soft-capping (50 on attention scores, 30 on logits, where not already set).
+void gemma_defaults(model::ModelConfig& c, int64_t n_swa);
 
 struct SynthOptions {
   model::ModelConfig shape;   // n_vocab is taken from the vocabulary file

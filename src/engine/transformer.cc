@@ -111,7 +111,7 @@ void Transformer::prepare(const Batch& b, KvCache& cache) {
 void Transformer::score_attention(const Batch& b, KvCache& cache, int64_t layer) {
   const auto& c = model_.config();
   const int64_t group = c.n_head / c.n_head_kv;
-  const float scale = 1.0f / std::sqrt(static_cast<float>(c.head_dim));
+  const float scale = c.attention_scale();
   const bool snap = cache.budget().policy == KvPolicy::kSnapKv;
   // One unit per (sequence, KV head): its score rows have a single writer.
   std::vector<int32_t> seqs;
@@ -144,12 +144,22 @@ void Transformer::score_attention(const Batch& b, KvCache& cache, int64_t layer)
         for (int64_t h = g * group; h < (g + 1) * group; ++h) {
           const float* q =
               q_.data() + t * static_cast<size_t>(c.q_dim()) + static_cast<size_t>(h * c.head_dim);
-          kernels::attention_weights(q, n_kv, view, c.head_dim, scale, w.data());
+          kernels::attention_weights(q, n_kv, view, c.head_dim, scale, w.data(),
+                                     first_key(layer, t), c.attn_softcap);
           for (int32_t j = 0; j < n_kv; ++j) acc[j] += w[static_cast<size_t>(j)];
         }
       }
     }
   });
+}
+
+int32_t Transformer::first_key(int64_t layer, size_t t) const {
+  const auto& c = model_.config();
+  if (!c.is_swa(layer)) return 0;
+  // llama.cpp masks key position p0 for query position p1 when p1 - p0 >= n_swa. Cells are
+  // positions (cell = position - shift in a bounded cache's tail): approximate only where a
+  // bounded cache has evicted positions inside the window.
+  return std::max<int32_t>(0, cells_[t] - static_cast<int32_t>(c.n_swa) + 1);
 }
 
 void Transformer::ensure_workspace(size_t n, int32_t n_ctx) {
@@ -168,7 +178,8 @@ void Transformer::attention(const Batch& b, KvCache& cache, int64_t layer) {
   constexpr size_t kQueryBlock = 16;
   const auto& c = model_.config();
   const int64_t group = c.n_head / c.n_head_kv;
-  const float scale = 1.0f / std::sqrt(static_cast<float>(c.head_dim));
+  const float scale = c.attention_scale();
+  const bool swa = c.is_swa(layer);
   attn_items_.clear();
   for (size_t i = 0; i < b.size();) {
     size_t j = i + 1;
@@ -187,21 +198,26 @@ void Transformer::attention(const Batch& b, KvCache& cache, int64_t layer) {
   auto run_item = [&](int64_t it) {
     thread_local std::vector<const float*> qs;
     thread_local std::vector<float*> outs;
-    thread_local std::vector<int32_t> lens;
+    thread_local std::vector<int32_t> lens, firsts;
     const auto& item = attn_items_[static_cast<size_t>(it)];
     qs.clear();
     outs.clear();
     lens.clear();
+    firsts.clear();
     for (size_t t = item.first; t < item.first + item.count; ++t) {
       for (int64_t h = item.kv_head * group; h < (item.kv_head + 1) * group; ++h) {
         const size_t off = t * static_cast<size_t>(c.q_dim()) + static_cast<size_t>(h * c.head_dim);
         qs.push_back(q_.data() + off);
         outs.push_back(attn_.data() + off);
         lens.push_back(cells_[t] + 1);
+        if (swa) firsts.push_back(first_key(layer, t));
       }
     }
+    kernels::AttendOptions opt;
+    opt.first = firsts;
+    opt.softcap = c.attn_softcap;
     kernels::attend_block(qs, outs, lens, cache.head(layer, b.seq_ids[item.first], item.kv_head),
-                          c.head_dim, scale);
+                          c.head_dim, scale, opt);
   };
   // Captures one reference so std::function stores it inline (no allocation); several
   // chunks per thread even out what the ordering above leaves unequal.
@@ -223,6 +239,7 @@ std::span<const float> Transformer::forward(const Batch& b, KvCache& cache,
   const int64_t N = static_cast<int64_t>(n);
   ensure_workspace(n, cache.n_ctx());
   n_hidden_rows_ = 0;
+  const float embd_scale = std::sqrt(static_cast<float>(c.n_embd));
 
   for (size_t t = 0; t < n; ++t) {
     float* row = x_.data() + t * c.n_embd;
@@ -230,6 +247,9 @@ std::span<const float> Transformer::forward(const Batch& b, KvCache& cache,
       std::copy_n(b.embeds[t], c.n_embd, row);
     else
       kernels::dequantize_row(w.tok_embd, b.tokens[t], row);
+    // Gemma scales token embeddings (not media embeddings, as llama.cpp's gemma3 graph).
+    if (c.embd_scale && !b.is_embedding(t))
+      for (int64_t i = 0; i < c.n_embd; ++i) row[i] *= embd_scale;
   }
 
   kernels::RopeParams rope;
@@ -245,6 +265,15 @@ std::span<const float> Transformer::forward(const Batch& b, KvCache& cache,
     kernels::yarn_corr_dims(c.n_rot, c.rope_n_ctx_orig, c.rope_freq_base, c.yarn_beta_fast,
                             c.yarn_beta_slow, rope.corr_dims);
   }
+  // gemma3's sliding layers rotate with their own base and no scaling.
+  kernels::RopeParams rope_swa = rope;
+  if (c.rope_freq_base_swa > 0.0f) {
+    rope_swa = kernels::RopeParams{};
+    rope_swa.head_dim = c.head_dim;
+    rope_swa.rot_dims = c.n_rot;
+    rope_swa.freq_base = c.rope_freq_base_swa;
+    rope_swa.neox = c.rope_neox;
+  }
 
   auto observe = [&](int64_t l, LinearGroup g, const float* x, int64_t cols) {
     if (hooks && hooks->on_linear_input) hooks->on_linear_input(l, g, x, N, cols);
@@ -252,6 +281,7 @@ std::span<const float> Transformer::forward(const Batch& b, KvCache& cache,
   for (int64_t l = 0; l < c.n_layer; ++l) {
     const LayerWeights* over = hooks && hooks->layer_weights ? hooks->layer_weights(l) : nullptr;
     const auto& L = over ? *over : w.layers[static_cast<size_t>(l)];
+    const auto& rope_l = c.is_swa(l) ? rope_swa : rope;
     // Element-wise work runs on all threads too: at prefill sizes it is a few percent of
     // the layer, which one thread alone would leave the others waiting on.
     for_tokens(n, [&](size_t t) {
@@ -276,16 +306,16 @@ std::span<const float> Transformer::forward(const Batch& b, KvCache& cache,
         for (int64_t h = 0; h < c.n_head_kv; ++h)
           kernels::rmsnorm(k + h * c.head_dim, L.k_norm, k + h * c.head_dim, c.head_dim, c.rms_eps);
       }
-      kernels::rope(q, c.n_head, b.positions[t], rope);
-      kernels::rope(k, c.n_head_kv, b.positions[t], rope);
+      kernels::rope(q, c.n_head, b.positions[t], rope_l);
+      kernels::rope(k, c.n_head_kv, b.positions[t], rope_l);
       cache.store(l, b.seq_ids[t], cells_[t], k, v);  // distinct (seq, cell) per token
     });
     attention(b, cache, l);
     if (cache.budget().enabled() && cache.budget().scores()) score_attention(b, cache, l);
     observe(l, LinearGroup::kAttnOutput, attn_.data(), c.q_dim());
     kernels::matmul(L.wo, attn_.data(), N, xn_.data(), pool_);
-    // Residual and the FFN's norm in one pass over the token's row (glm4 first normalises
-    // the attention output itself).
+    // Residual and the FFN's norm in one pass over the token's row (glm4 and gemma first
+    // normalise the attention output itself).
     for_tokens(n, [&](size_t t) {
       float* x = x_.data() + t * c.n_embd;
       float* xn = xn_.data() + t * c.n_embd;
@@ -297,7 +327,10 @@ std::span<const float> Transformer::forward(const Batch& b, KvCache& cache,
     const kernels::MatmulJob gate_up[] = {{&L.w_gate, gate_.data()}, {&L.w_up, up_.data()}};
     kernels::matmul_many(gate_up, xn_.data(), N, pool_);
     for_tokens(n, [&](size_t t) {
-      kernels::silu_mul(gate_.data() + t * c.n_ff, up_.data() + t * c.n_ff, c.n_ff);
+      if (c.gelu_ffn)
+        kernels::gelu_mul(gate_.data() + t * c.n_ff, up_.data() + t * c.n_ff, c.n_ff);
+      else
+        kernels::silu_mul(gate_.data() + t * c.n_ff, up_.data() + t * c.n_ff, c.n_ff);
     });
     observe(l, LinearGroup::kFfnDown, gate_.data(), c.n_ff);
     kernels::matmul(L.w_down, gate_.data(), N, xn_.data(), pool_);
@@ -344,6 +377,11 @@ std::span<const float> Transformer::forward(const Batch& b, KvCache& cache,
   logits_.resize(n_out * c.n_vocab);
   if (n_out > 0)
     kernels::matmul(w.output, out_rows_.data(), static_cast<int64_t>(n_out), logits_.data(), pool_);
+  // gemma2's final logit soft-capping.
+  if (c.final_softcap > 0.0f) {
+    const float cap = c.final_softcap, inv = 1.0f / cap;
+    for (auto& x : logits_) x = cap * std::tanh(x * inv);
+  }
   return {logits_.data(), logits_.size()};
 }
 

@@ -57,6 +57,8 @@ class Transformer {
   void attention(const Batch& batch, KvCache& cache, int64_t layer);
   // Attention weights for the budget policies that keep the most attended entries.
   void score_attention(const Batch& batch, KvCache& cache, int64_t layer);
+  // The first KV cell batch entry t sees in a layer: its sliding window's start (0: global).
+  int32_t first_key(int64_t layer, size_t t) const;
   void ensure_workspace(size_t n_tokens, int32_t n_ctx);
   // f(t) for every token t < n, split across the pool when there are enough tokens.
   template <class PerToken>

@@ -55,12 +55,13 @@ HWY_INLINE void LoadTile(const uint8_t* base, size_t stride, model::GgmlType typ
 // is per lane too. Keys and values stay rows, converted to float once per tile and shared
 // by every group.
 struct GroupState {
-  const float* qt;   // [head_dim][N]
-  float* acc;        // [head_dim][N]
-  const float* lim;  // [N] keys each query sees
-  float* m;          // [N]
-  float* l;          // [N]
-  int64_t max_lim;   // the most keys any of its queries sees
+  const float* qt;     // [head_dim][N]
+  float* acc;          // [head_dim][N]
+  const float* lim;    // [N] keys each query sees: [first, lim)
+  const float* first;  // [N]
+  float* m;            // [N]
+  float* l;            // [N]
+  int64_t max_lim;     // the most keys any of its queries sees
 };
 
 // Query groups scored per pass over a tile: two share every key / value broadcast where
@@ -73,20 +74,22 @@ constexpr int kGroupsPerPass = 2;
 
 // Scores one key tile for G groups, updates their softmax state and accumulates the
 // tile's values. p holds G * kTile score vectors.
+// softcap > 0: scores become softcap * tanh(score / softcap) (Gemma 2), before the mask.
 template <int G, class DF>
 HWY_INLINE void ScoreTile(DF df, const GroupState* const* g, int64_t j0, const float* kf,
-                          const float* vf, int64_t nt, int64_t head_dim, float* p) {
+                          const float* vf, int64_t nt, int64_t head_dim, float* p, float softcap) {
   using V = hn::Vec<DF>;
   const int64_t N = static_cast<int64_t>(hn::Lanes(df));
   const V masked = hn::Set(df, -1e30f);
   float* pg[G];
-  V lim[G], vmax[G];
+  V lim[G], first[G], vmax[G];
   // Keys no query of these groups sees need no weights or values: a causal block's last
   // tile, and values a query cannot see stay out of its sums even if they are not finite.
   int64_t nv = 0;
   for (int i = 0; i < G; ++i) {
     pg[i] = p + i * kTile * N;
     lim[i] = hn::LoadU(df, g[i]->lim);
+    first[i] = hn::LoadU(df, g[i]->first);
     vmax[i] = masked;
     nv = std::max(nv, std::min(nt, g[i]->max_lim - j0));
   }
@@ -102,11 +105,18 @@ HWY_INLINE void ScoreTile(DF df, const GroupState* const* g, int64_t j0, const f
         for (int i = 0; i < G; ++i) s[i][k] = hn::MulAdd(key, q[i], s[i][k]);
       }
     }
+    if (softcap > 0.0f) {
+      const V cap = hn::Set(df, softcap), inv_cap = hn::Set(df, 1.0f / softcap);
+      for (int i = 0; i < G; ++i)
+        for (int k = 0; k < kKeys; ++k)
+          s[i][k] = hn::Mul(cap, hn::Tanh(df, hn::Mul(s[i][k], inv_cap)));
+    }
     for (int k = 0; k < kKeys; ++k) {
       const V pos = hn::Set(df, static_cast<float>(j0 + j + k));
       for (int i = 0; i < G; ++i) {
-        // Keys at or past a query's limit score -1e30, so they never set the max.
-        const V sk = hn::IfThenElse(hn::Lt(pos, lim[i]), s[i][k], masked);
+        // Keys outside a query's [first, limit) score -1e30, so they never set the max.
+        const auto seen = hn::And(hn::Lt(pos, lim[i]), hn::Ge(pos, first[i]));
+        const V sk = hn::IfThenElse(seen, s[i][k], masked);
         vmax[i] = hn::Max(vmax[i], sk);
         hn::StoreU(sk, df, pg[i] + (j + k) * N);
       }
@@ -119,7 +129,8 @@ HWY_INLINE void ScoreTile(DF df, const GroupState* const* g, int64_t j0, const f
     rescale[i] = hn::Exp(df, hn::Sub(m, new_m));  // 0 once a first real key arrives
     V sum = hn::Zero(df);
     for (int64_t j = 0; j < nv; ++j) {
-      const auto valid = hn::Lt(hn::Set(df, static_cast<float>(j0 + j)), lim[i]);
+      const V pos = hn::Set(df, static_cast<float>(j0 + j));
+      const auto valid = hn::And(hn::Lt(pos, lim[i]), hn::Ge(pos, first[i]));
       const V e =
           hn::IfThenElseZero(valid, hn::Exp(df, hn::Sub(hn::LoadU(df, pg[i] + j * N), new_m)));
       sum = hn::Add(sum, e);
@@ -158,12 +169,11 @@ HWY_INLINE void ScoreTile(DF df, const GroupState* const* g, int64_t j0, const f
 template <class DF>
 HWY_INLINE void AttendGroups(DF df, std::span<const float* const> q, std::span<float* const> out,
                              std::span<const int32_t> n_kv, const KvHeadView& kv, int64_t head_dim,
-                             float scale) {
-  using V = hn::Vec<DF>;
+                             float scale, const AttendOptions& opt) {
   const int64_t N = static_cast<int64_t>(hn::Lanes(df));
   const int64_t nq = static_cast<int64_t>(q.size());
   const int64_t n_groups = (nq + N - 1) / N;
-  thread_local std::vector<float> kf, vf, qt, acc, p, lim, m, l;  // vectors: unaligned access
+  thread_local std::vector<float> kf, vf, qt, acc, p, lim, first, m, l;  // unaligned access
   kf.resize(static_cast<size_t>(kTile * head_dim));
   vf.resize(kf.size());
   const size_t group_floats = static_cast<size_t>(head_dim * N);
@@ -171,9 +181,12 @@ HWY_INLINE void AttendGroups(DF df, std::span<const float* const> q, std::span<f
   acc.assign(qt.size(), 0.0f);
   p.resize(static_cast<size_t>(kGroupsPerPass * kTile * N));
   lim.assign(static_cast<size_t>(n_groups * N), 0.0f);  // padding lanes see no keys
+  first.assign(lim.size(), 0.0f);
   m.assign(lim.size(), -1e30f);
   l.assign(lim.size(), 0.0f);
   int32_t max_kv = 0;
+  // Tiles wholly before every query's window hold nothing to score.
+  int32_t min_first = opt.first.empty() ? 0 : (1 << 30);
   for (int64_t i = 0; i < nq; ++i) {
     const int64_t g = i / N, lane = i % N;
     for (int64_t d = 0; d < head_dim; ++d)
@@ -181,15 +194,20 @@ HWY_INLINE void AttendGroups(DF df, std::span<const float* const> q, std::span<f
           q[static_cast<size_t>(i)][d] * scale;
     lim[static_cast<size_t>(i)] = static_cast<float>(n_kv[static_cast<size_t>(i)]);
     max_kv = std::max(max_kv, n_kv[static_cast<size_t>(i)]);
+    if (!opt.first.empty()) {
+      const int32_t f = opt.first[static_cast<size_t>(i)];
+      first[static_cast<size_t>(i)] = static_cast<float>(f);
+      min_first = std::min(min_first, f);
+    }
   }
   thread_local std::vector<GroupState> groups;
   groups.clear();
   for (int64_t g = 0; g < n_groups; ++g)
     groups.push_back(
         {qt.data() + g * group_floats, acc.data() + g * group_floats, lim.data() + g * N,
-         m.data() + g * N, l.data() + g * N,
+         first.data() + g * N, m.data() + g * N, l.data() + g * N,
          static_cast<int64_t>(*std::max_element(lim.begin() + g * N, lim.begin() + (g + 1) * N))});
-  for (int64_t j0 = 0; j0 < max_kv; j0 += kTile) {
+  for (int64_t j0 = std::max<int64_t>(0, min_first) / kTile * kTile; j0 < max_kv; j0 += kTile) {
     const int64_t nt = std::min<int64_t>(kTile, max_kv - j0);
     // The cache is rarely in any cache level (the weights stream through it between
     // layers) and its rows are strided: request the next tile while this one is scored.
@@ -205,20 +223,24 @@ HWY_INLINE void AttendGroups(DF df, std::span<const float* const> q, std::span<f
              kf.data());
     LoadTile(kv.v + static_cast<size_t>(j0) * kv.stride, kv.stride, kv.type, nt, head_dim,
              vf.data());
-    // Groups whose queries all end before this tile have nothing to add; the rest go
-    // kGroupsPerPass at a time.
+    // Groups whose queries all end before this tile (or start after it) have nothing to add;
+    // the rest go kGroupsPerPass at a time.
     const GroupState* active[kGroupsPerPass];
     int n_active = 0;
     for (const auto& g : groups) {
-      if (hn::AllFalse(df, hn::Lt(hn::Set(df, static_cast<float>(j0)), hn::LoadU(df, g.lim))))
-        continue;
+      const auto sees =
+          hn::And(hn::Lt(hn::Set(df, static_cast<float>(j0)), hn::LoadU(df, g.lim)),
+                  hn::Lt(hn::LoadU(df, g.first), hn::Set(df, static_cast<float>(j0 + nt))));
+      if (hn::AllFalse(df, sees)) continue;
       active[n_active++] = &g;
       if (n_active == kGroupsPerPass) {
-        ScoreTile<kGroupsPerPass>(df, active, j0, kf.data(), vf.data(), nt, head_dim, p.data());
+        ScoreTile<kGroupsPerPass>(df, active, j0, kf.data(), vf.data(), nt, head_dim, p.data(),
+                                  opt.softcap);
         n_active = 0;
       }
     }
-    if (n_active == 1) ScoreTile<1>(df, active, j0, kf.data(), vf.data(), nt, head_dim, p.data());
+    if (n_active == 1)
+      ScoreTile<1>(df, active, j0, kf.data(), vf.data(), nt, head_dim, p.data(), opt.softcap);
   }
   for (int64_t i = 0; i < nq; ++i) {
     const float sum = l[static_cast<size_t>(i)];
@@ -232,13 +254,15 @@ HWY_INLINE void AttendGroups(DF df, std::span<const float* const> q, std::span<f
 // One query's softmax weights over keys [0, n_kv): the scores tile by tile as AttendGroups
 // converts them, a vector dot per key, then the softmax.
 void AttentionWeights(const float* q, int32_t n_kv, const KvHeadView& kv, int64_t head_dim,
-                      float scale, float* w) {
+                      float scale, float* w, int32_t first, float softcap) {
   const hn::ScalableTag<float> df;
   const int64_t N = static_cast<int64_t>(hn::Lanes(df));
   thread_local std::vector<float> kf;
   kf.resize(static_cast<size_t>(kTile * head_dim));
   float mx = -1e30f;
-  for (int64_t j0 = 0; j0 < n_kv; j0 += kTile) {
+  first = std::clamp(first, 0, n_kv);
+  std::fill(w, w + first, 0.0f);
+  for (int64_t j0 = first; j0 < n_kv; j0 += kTile) {
     const int64_t nt = std::min<int64_t>(kTile, n_kv - j0);
     LoadTile(kv.k + static_cast<size_t>(j0) * kv.stride, kv.stride, kv.type, nt, head_dim,
              kf.data());
@@ -250,27 +274,29 @@ void AttentionWeights(const float* q, int32_t n_kv, const KvHeadView& kv, int64_
         acc = hn::MulAdd(hn::LoadU(df, q + d), hn::LoadU(df, row + d), acc);
       float s = hn::GetLane(hn::SumOfLanes(df, acc));
       for (; d < head_dim; ++d) s += q[d] * row[d];
-      w[j0 + j] = s * scale;
-      mx = std::max(mx, w[j0 + j]);
+      s *= scale;
+      if (softcap > 0.0f) s = softcap * std::tanh(s / softcap);
+      w[j0 + j] = s;
+      mx = std::max(mx, s);
     }
   }
   float sum = 0;
-  for (int32_t j = 0; j < n_kv; ++j) sum += (w[j] = std::exp(w[j] - mx));
+  for (int32_t j = first; j < n_kv; ++j) sum += (w[j] = std::exp(w[j] - mx));
   const float inv = sum > 0 ? 1.0f / sum : 0.0f;
-  for (int32_t j = 0; j < n_kv; ++j) w[j] *= inv;
+  for (int32_t j = first; j < n_kv; ++j) w[j] *= inv;
 }
 
 void AttendBlock(std::span<const float* const> q, std::span<float* const> out,
-                 std::span<const int32_t> n_kv, const KvHeadView& kv, int64_t head_dim,
-                 float scale) {
+                 std::span<const int32_t> n_kv, const KvHeadView& kv, int64_t head_dim, float scale,
+                 const AttendOptions& opt) {
   // A decode step's group (8 heads per KV head in Llama-style GQA) fills half an AVX-512
   // vector: use 8 lanes there rather than compute 8 empty ones.
   const hn::ScalableTag<float> df;
   const hn::CappedTag<float, 8> d8;
   if (q.size() <= 8 && hn::Lanes(df) > 8) {
-    AttendGroups(d8, q, out, n_kv, kv, head_dim, scale);
+    AttendGroups(d8, q, out, n_kv, kv, head_dim, scale, opt);
   } else {
-    AttendGroups(df, q, out, n_kv, kv, head_dim, scale);
+    AttendGroups(df, q, out, n_kv, kv, head_dim, scale, opt);
   }
 }
 

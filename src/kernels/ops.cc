@@ -13,6 +13,8 @@
 #include "kernels/ops-inl.h"
 
 #if HWY_ONCE
+#include "kernels/activations.h"
+
 namespace tandem::kernels {
 
 HWY_EXPORT(ScaleMul);
@@ -101,6 +103,11 @@ void softmax(float* x, int64_t n) {
 
 void silu_mul(float* gate, const float* up, int64_t n) {
   if (n > 0) HWY_DYNAMIC_DISPATCH(SiluMul)(gate, up, n);
+}
+
+void gelu_mul(float* gate, const float* up, int64_t n) {
+  gelu_tanh(gate, n);
+  for (int64_t i = 0; i < n; ++i) gate[i] *= up[i];
 }
 
 void add(float* y, const float* x, int64_t n) {

@@ -37,6 +37,9 @@ void softmax(float* x, int64_t n);
 // gate[i] = silu(gate[i]) * up[i]
 void silu_mul(float* gate, const float* up, int64_t n);
 
+// gate[i] = gelu_tanh(gate[i]) * up[i]  (GeGLU, Gemma's FFN)
+void gelu_mul(float* gate, const float* up, int64_t n);
+
 // y[i] += x[i]
 void add(float* y, const float* x, int64_t n);
 

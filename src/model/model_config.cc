@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "model/gguf_file.h"
 #include "model/metadata_checks.h"
 
@@ -52,14 +54,48 @@ void refuse_experts(const GgufFile& f, const std::string& a) {
                               experts));
 }
 
+// Gemma 2 and 3 as llama.cpp reads them (load_hparams): NeoX RoPE, post-norms, GeGLU, scaled
+// embeddings; sliding-window layers in a fixed pattern (gemma2: even layers; gemma3: five of
+// every six); gemma2's soft-capping (llama.cpp's defaults 50 and 30 when the keys are absent);
+// gemma3's sliding layers rotate with base 10000, unscaled. The norm weights are used as
+// stored: the converter already added Gemma's 1.
+void read_gemma(const GgufFile& f, const std::string& a, ModelConfig& c) {
+  const bool g2 = c.arch == "gemma2";
+  c.rope_neox = true;
+  c.post_norms = true;
+  c.qk_norm = !g2;
+  c.embd_scale = true;
+  c.gelu_ffn = true;
+  c.swa_pattern = g2 ? 2 : 6;
+  // gemma2 defaults to 4096; gemma3 files must carry it.
+  c.n_swa = g2 ? int_in_range(f, a + "attention.sliding_window", 0, limits::kMaxContext, 4096)
+               : int_in_range(f, a + "attention.sliding_window", 0, limits::kMaxContext);
+  if (g2) {
+    c.attn_softcap = static_cast<float>(finite_positive(f, a + "attn_logit_softcapping", 50.0));
+    c.final_softcap = static_cast<float>(finite_positive(f, a + "final_logit_softcapping", 30.0));
+  } else {
+    c.rope_freq_base_swa = 10000.0f;
+  }
+  // Gemma's 27B models scale queries by 1/sqrt(n_embd / n_head) (query_pre_attn_scalar); llama.cpp
+  // recognises them by their layer count.
+  const bool is_27b = c.n_layer == (g2 ? 46 : 62);
+  c.attn_scale = is_27b ? 1.0f / std::sqrt(static_cast<float>(c.n_embd / c.n_head))
+                        : 1.0f / std::sqrt(static_cast<float>(c.head_dim));
+}
+
 }  // namespace
+
+float ModelConfig::attention_scale() const {
+  return attn_scale > 0.0f ? attn_scale : 1.0f / std::sqrt(static_cast<float>(head_dim));
+}
 
 ModelConfig ModelConfig::from_gguf(const GgufFile& f) {
   ModelConfig c;
   c.arch = f.get_string("general.architecture");
-  if (c.arch != "llama" && c.arch != "qwen2" && c.arch != "qwen3" && c.arch != "glm4")
+  if (c.arch != "llama" && c.arch != "qwen2" && c.arch != "qwen3" && c.arch != "glm4" &&
+      c.arch != "gemma2" && c.arch != "gemma3")
     throw f.error("unsupported architecture '" + c.arch +
-                  "' (supported: llama, qwen2, qwen3, glm4)");
+                  "' (supported: llama, qwen2, qwen3, glm4, gemma2, gemma3)");
   const std::string a = c.arch + ".";
   c.name = f.get_string("general.name", c.arch);
   c.n_embd = int_in_range(f, a + "embedding_length", 1, kMaxWidth);
@@ -131,6 +167,7 @@ ModelConfig ModelConfig::from_gguf(const GgufFile& f) {
   c.qk_norm = c.arch == "qwen3";
   c.post_norms = c.arch == "glm4";
   c.fused_gate_up = c.arch == "glm4";
+  if (c.arch == "gemma2" || c.arch == "gemma3") read_gemma(f, a, c);
   c.n_vocab = vocab_size(f, a);
   check_special_token_ids(f, c.n_vocab);
   return c;

@@ -1,4 +1,5 @@
-// Hyperparameters of a Llama-family model (llama, qwen2, qwen3, glm4), read from GGUF metadata.
+// Hyperparameters of a Llama-family model (llama, qwen2, qwen3, glm4, gemma2, gemma3), read from
+// GGUF metadata.
 #pragma once
 
 #include <cstdint>
@@ -9,7 +10,7 @@ namespace tandem::model {
 class GgufFile;
 
 struct ModelConfig {
-  std::string arch;  // "llama", "qwen2", "qwen3", "glm4"
+  std::string arch;  // "llama", "qwen2", "qwen3", "glm4", "gemma2", "gemma3"
   std::string name;
   int64_t n_vocab = 0;
   int64_t n_ctx_train = 0;
@@ -32,11 +33,26 @@ struct ModelConfig {
   float yarn_beta_slow = 1.0f;
   bool rope_neox = false;  // qwen2/qwen3 rotate (i, i + n_rot/2) pairs
   bool qkv_bias = false;   // qwen2 (required); glm4 files may carry them too (optional)
-  bool qk_norm = false;    // qwen3
-  // glm4: RMS norms on the attention and FFN outputs before each residual add
+  bool qk_norm = false;    // qwen3, gemma3
+  // glm4, gemma2/3: RMS norms on the attention and FFN outputs before each residual add
   // (post_attention_norm, post_ffw_norm), and ffn_up holding gate then up (2 x n_ff rows).
   bool post_norms = false;
   bool fused_gate_up = false;
+  // gemma2/gemma3 (llama.cpp's GEMMA2/GEMMA3 graphs):
+  bool embd_scale = false;       // token embeddings times sqrt(n_embd)
+  bool gelu_ffn = false;         // GeGLU, gelu_tanh(gate) * up, instead of SwiGLU
+  float attn_scale = 0.0f;       // query scale; 0: 1 / sqrt(head_dim)
+  float attn_softcap = 0.0f;     // gemma2: scores -> cap * tanh(score / cap); 0: none
+  float final_softcap = 0.0f;    // gemma2: the logits likewise
+  int64_t n_swa = 0;             // attention.sliding_window (keys seen); 0: no sliding layers
+  int64_t swa_pattern = 0;       // of every swa_pattern layers all but the last slide (2, 6)
+  float rope_freq_base_swa = 0;  // gemma3: sliding layers' RoPE base, unscaled; 0: the global
+
+  // Whether a layer attends over a sliding window of n_swa keys (llama.cpp's set_swa_pattern).
+  bool is_swa(int64_t layer) const {
+    return n_swa > 0 && swa_pattern > 0 && layer % swa_pattern < swa_pattern - 1;
+  }
+  float attention_scale() const;
 
   // Throws ModelFileError naming the file and key for missing or inconsistent values.
   static ModelConfig from_gguf(const GgufFile& file);

@@ -1,6 +1,7 @@
 // `tandem run` on model files that parse as GGUF but cannot be run: an unknown architecture,
 // a missing tensor, a tensor of the wrong shape, an unknown weight type; and the same for the
-// tensors only glm4 has (post-norms, the fused gate+up ffn_up). Each must end with
+// tensors only glm4 has (post-norms, the fused gate+up ffn_up) and gemma's (post-norms, gemma3's
+// QK norms, its required sliding window). Each must end with
 // exit code 1 and one "error: " line that names the file and the problem.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -96,14 +97,14 @@ TEST(BadModelFile, UnknownWeightType) {
   expect_run_error(write_temp("type.gguf", img), "77");
 }
 
-// A tiny random glm4 model written by `tandem synth`, as bytes.
-Bytes glm4_bytes() {
-  const auto path = (std::filesystem::path(unique_temp_dir()) / "glm4_tiny.gguf").string();
+// A tiny random model of an architecture written by `tandem synth`, as bytes.
+Bytes synth_bytes(const std::string& arch) {
+  const auto path = (std::filesystem::path(unique_temp_dir()) / (arch + "_tiny.gguf")).string();
   const auto r = run_tandem({"synth",
                              "--like",
                              "custom",
                              "--arch",
-                             "glm4",
+                             arch,
                              "--dim",
                              "64",
                              "--layers",
@@ -125,6 +126,10 @@ Bytes glm4_bytes() {
   return {s.begin(), s.end()};
 }
 
+Bytes glm4_bytes() {
+  return synth_bytes("glm4");
+}
+
 TEST(BadModelFile, Glm4MissingPostNorm) {
   Bytes img = glm4_bytes();
   const size_t p = find(img, "blk.0.post_ffw_norm.weight");
@@ -143,6 +148,27 @@ TEST(BadModelFile, Glm4UnfusedFfnUp) {
   std::memcpy(img.data() + info + 4 + 8, &rows, 8);
   expect_run_error(write_temp("glm4_shape.gguf", img),
                    "tensor 'blk.0.ffn_up.weight' has shape [64, 96], expected [64, 192]");
+}
+
+TEST(BadModelFile, GemmaMissingPostAndQkNorms) {
+  Bytes g2 = synth_bytes("gemma2");
+  size_t p = find(g2, "blk.0.post_attention_norm.weight");
+  g2[p + std::strlen("blk.0.post_attention_norm.weigh")] = 'X';
+  expect_run_error(write_temp("gemma2_missing.gguf", g2),
+                   "missing tensor 'blk.0.post_attention_norm.weight'");
+  Bytes g3 = synth_bytes("gemma3");
+  p = find(g3, "blk.0.attn_q_norm.weight");
+  g3[p + std::strlen("blk.0.attn_q_norm.weigh")] = 'X';
+  expect_run_error(write_temp("gemma3_missing.gguf", g3),
+                   "missing tensor 'blk.0.attn_q_norm.weight'");
+}
+
+TEST(BadModelFile, Gemma3WithoutSlidingWindow) {
+  Bytes img = synth_bytes("gemma3");
+  // Renames the key (same length), so the file lacks the one llama.cpp requires for gemma3.
+  const size_t p = find(img, "gemma3.attention.sliding_window");
+  img[p + std::strlen("gemma3.attention.sliding_windo")] = 'X';
+  expect_run_error(write_temp("gemma3_noswa.gguf", img), "gemma3.attention.sliding_window");
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <vector>
 
@@ -138,6 +139,53 @@ TEST(Attention, WeightsAreTheSoftmaxAttendBlockUses) {
       EXPECT_NEAR(mixed[static_cast<size_t>(d)], out[static_cast<size_t>(d)], 1e-4)
           << model::type_name(type);
   }
+}
+
+// Sliding windows (a first key per query, some past a tile boundary, one seeing nothing) and
+// soft-capped scores (Gemma 2), on every Highway target, against the scalar reference; and
+// attention_weights with the same window gives zero weight before it.
+TEST(Attention, WindowsAndSoftCapMatchTheReference) {
+  std::mt19937 rng(13);
+  std::normal_distribution<float> dist(0.0f, 1.0f);
+  for (int64_t target : hwy::SupportedAndGeneratedTargets()) {
+    hwy::SetSupportedTargetsForTest(target);
+    SCOPED_TRACE(hwy::TargetName(target));
+    for (GgmlType type : {GgmlType::F32, GgmlType::F16}) {
+      const int n = 100;
+      const int64_t head_dim = 32;
+      const auto cache = make_cache(type, n, head_dim, 0, rng);
+      const int nq = 19;
+      std::vector<std::vector<float>> q(nq, std::vector<float>(head_dim)), out = q;
+      std::vector<const float*> qp;
+      std::vector<float*> op;
+      std::vector<int32_t> lens, firsts;
+      for (int i = 0; i < nq; ++i) {
+        for (auto& x : q[static_cast<size_t>(i)]) x = 3.0f * dist(rng);
+        qp.push_back(q[static_cast<size_t>(i)].data());
+        op.push_back(out[static_cast<size_t>(i)].data());
+        lens.push_back(n - 4 * i);
+        firsts.push_back(i == 5 ? lens.back() : std::max(0, lens.back() - 1 - 7 * i));
+      }
+      for (float cap : {0.0f, 1.5f}) {
+        AttendOptions opt;
+        opt.first = firsts;
+        opt.softcap = cap;
+        attend_block(qp, op, lens, cache.view, head_dim, 0.2f, opt);
+        std::vector<float> want(head_dim), w(n);
+        for (int i = 0; i < nq; ++i) {
+          const auto u = static_cast<size_t>(i);
+          attend_reference(qp[u], want.data(), lens[u], cache.view, head_dim, 0.2f, firsts[u], cap);
+          if (firsts[u] == lens[u]) std::fill(want.begin(), want.end(), 0.0f);  // no keys: zeros
+          for (int64_t d = 0; d < head_dim; ++d)
+            ASSERT_NEAR(out[u][static_cast<size_t>(d)], want[static_cast<size_t>(d)], 2e-4)
+                << "query " << i << " cap " << cap;
+          attention_weights(qp[u], lens[u], cache.view, head_dim, 0.2f, w.data(), firsts[u], cap);
+          for (int j = 0; j < firsts[u]; ++j) ASSERT_EQ(w[static_cast<size_t>(j)], 0.0f);
+        }
+      }
+    }
+  }
+  hwy::SetSupportedTargetsForTest(0);
 }
 
 TEST(Attention, RejectsMismatchedSpansAndBadTypes) {
