@@ -21,6 +21,7 @@
 #include "commander/model_router.h"
 #include "commander/model_swap.h"
 #include "commander/upstream_service.h"
+#include "console/console_routes.h"
 #include "http/http_server.h"
 #include "model/gguf_split.h"
 
@@ -39,6 +40,7 @@ struct CommanderOptions {
   std::string models_dir;
   std::string models_max_bytes = "0";
   std::string keep_alive = "5m";
+  bool console = true;  // --no-console
 };
 
 // One model's file, mapped (the first step of a load, and of a hot swap before its self-test).
@@ -130,6 +132,9 @@ int run_commander(CommanderOptions& o) {
   const sigset_t signals = block_shutdown_signals();
   http::Metrics metrics;
   http::ApiServer api(o.http, metrics);
+  if (o.console)
+    console::add_console_routes(api,
+                                {.role = "commander", .key_required = !o.http.api_key.empty()});
   const int port = api.start();
   spdlog::info("commander: listening on http://{}:{}", o.http.host, port);
 
@@ -181,6 +186,7 @@ CommandAction register_commander(CLI::App& app) {
   cmd->add_option("-t,--threads", o->model.threads, "Threads (default: all cores)")
       ->check(CLI::Range(0, 1024));
   add_http_options(cmd, o->http);
+  add_console_option(cmd, o->console);
   cmd->add_option("--parallel", o->engine.scheduler.n_slots, "(-np) Slots decoded together")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));

@@ -292,6 +292,7 @@ void DispatcherService::route_decision(const httplib::Request& http_req, httplib
   json out = routing_->explain_json(signals, d);
   out["prompt_tokens"] = fits ? json(tokens.size()) : json(nullptr);  // not counted
   out["commander"] = link_->status_json();
+  out["pii_spans"] = routing_->pii_spans(r.messages);
   // The outcome a chat request would get (unless the Commander lacks the verify endpoint).
   if (d.route == router::Route::kCloud && speculative_allowed(r) && !w.has_media)
     out["route"] = kRouteCloudSpeculative;

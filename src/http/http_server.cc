@@ -296,6 +296,15 @@ void ApiServer::route(const std::string& method, const std::string& path, Handle
     http_.Get(path, handler);
 }
 
+void ApiServer::page(const std::string& pattern, PageHandler handler, const std::string& label) {
+  http_.Get(pattern, [this, handler = std::move(handler), label](const httplib::Request& req,
+                                                                 httplib::Response& res) {
+    handler(req, res);
+    if (res.status == -1) res.status = 200;
+    metrics_.count_request(label, res.status);
+  });
+}
+
 void ApiServer::check_key(const httplib::Request& req, const std::string& key) {
   if (key.empty()) return;
   const std::string auth = req.get_header_value("Authorization");
