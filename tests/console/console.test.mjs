@@ -29,6 +29,7 @@ const CODING = `Write a Python function that sends an SMS to ${PHONE} and return
 
 let commander, dispatcher, browser, page, dir, requestLog;
 const problems = [];  // console errors, page errors, requests to other hosts
+const allowedOrigins = new Set();  // the node under test (the Dispatcher, later the Commander)
 
 async function shot(name) {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
@@ -91,11 +92,11 @@ before(async () => {
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
   });
   page = await browser.newPage();
-  const origin = new URL(dispatcher.root).origin;
+  allowedOrigins.add(new URL(dispatcher.root).origin);
   await page.setRequestInterception(true);
   page.on('request', (req) => {
     const url = req.url();
-    if (url.startsWith('data:') || url.startsWith('blob:') || new URL(url).origin === origin) return req.continue();
+    if (url.startsWith('data:') || url.startsWith('blob:') || allowedOrigins.has(new URL(url).origin)) return req.continue();
     problems.push(`request to another host: ${url}`);
     return req.abort();
   });
@@ -220,6 +221,27 @@ test('the layout holds at phone width', async () => {
   assert.ok(width <= 375, `horizontal overflow at 375 px: scrollWidth ${width}`);
   assert.ok(await page.$$eval('.message.assistant', (l) => l.length) >= 2, 'the conversation was not kept');
   await shot('05-phone');
+});
+
+test('a Commander serves the console too: chat and status, no routing', async () => {
+  const origin = new URL(commander.root).origin;
+  allowedOrigins.add(origin);
+  await page.setViewport({ width: 1280, height: 900 });
+  await page.goto(commander.root, { waitUntil: 'networkidle0' });
+  assert.equal(await page.$eval('#role', (e) => e.textContent), 'commander');
+  assert.ok(await page.$eval('#playground', (e) => e.classList.contains('hidden')), 'a Commander has no router playground');
+  await page.waitForSelector('#key-form:not(.hidden)');  // another origin: the key is asked again
+  await page.type('#key-input', API_KEY);
+  await page.click('#key-form button[type=submit]');
+  await page.waitForFunction(() => document.querySelectorAll('#model option').length > 0);
+  const seen = await sendAndWait(STORY);
+  const a = await lastAnswer();
+  assert.equal(a.error, null);
+  assert.ok(seen > 1, `the answer appeared in one piece (${seen} states), not streamed`);
+  assert.equal(a.route, 'commander');
+  assert.equal(await page.$eval('#decision-route', (e) => e.textContent), 'cloud/commander');
+  await page.waitForFunction(() => document.getElementById('status-facts').textContent.includes('generated tokens'));
+  await shot('06-commander');
 });
 
 test('no console errors and no request left this host', () => {

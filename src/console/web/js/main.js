@@ -51,7 +51,7 @@ async function main() {
   // Without a key a protected endpoint would answer 401 (which the browser logs as an error):
   // nothing protected is asked for until the user has given one.
   const haveKey = () => !config.key_required || Boolean(apiKey());
-  const status = new Status({ onAuthError, haveKey });
+  const status = new Status({ onAuthError, haveKey, role: config.role });
   if (config.role === 'dispatcher') new Playground({ onAuthError });
 
   $('key-form').addEventListener('submit', (e) => {

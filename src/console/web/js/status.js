@@ -31,7 +31,8 @@ function bucketLabel(le) {
 }
 
 export class Status {
-  constructor({ onAuthError, haveKey }) {
+  constructor({ onAuthError, haveKey, role }) {
+    this.role = role;
     this.onAuthError = onAuthError;
     this.haveKey = haveKey;
     this.previousBuckets = null;
@@ -70,8 +71,10 @@ export class Status {
     fillFacts($('status-facts'), [
       ['node', health?.status + (health?.reason ? ` (${health.reason})` : '')],
       ['Commander', link ? `${link.reachable ? 'reachable' : 'unreachable'}, circuit ${link.circuit}` : null],
-      ['edge answers', metrics.length ? route('edge') : null],
-      ['cloud answers', metrics.length ? route('cloud') + route('cloud-speculative') : null],
+      // A Commander routes nothing: it answers every request itself.
+      ['edge answers', metrics.length && this.role === 'dispatcher' ? route('edge') : null],
+      ['cloud answers', metrics.length && this.role === 'dispatcher' ? route('cloud') + route('cloud-speculative') : null],
+      ['generated tokens', metrics.length ? sum(metrics, 'tandem_generated_tokens_total') : null],
       ['requests', metrics.length ? sum(metrics, 'tandem_requests_total', (l) => (l.endpoint ?? '').startsWith('/v1/')) : null],
       ['cache hit rate', prompt > 0 ? `${fmt((100 * cached) / prompt, 0)}% of prompt tokens` : (metrics.length ? 'no prompts yet' : null)],
       ['memory guard', memory ? `${memory.pressure ? 'under pressure' : 'ok'}, ${fmt(memory.available_bytes / 2 ** 30)} GiB free`
