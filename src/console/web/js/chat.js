@@ -48,6 +48,7 @@ export class Chat {
       const t = m.trace;
       if (t?.ttft_ms != null) meta.append(el('span', { text: `TTFT ${fmt(t.ttft_ms, 0)} ms` }));
       if (t?.tokens_per_s != null) meta.append(el('span', { text: `${fmt(t.tokens_per_s)} tok/s` }));
+      if (!t && m.browserTtftMs != null) meta.append(el('span', { text: `first text after ${fmt(m.browserTtftMs, 0)} ms (browser)` }));
       if (m.pending) meta.append(el('span', { class: 'pending', text: 'streaming…' }));
       if (m.stopped) meta.append(el('span', { class: 'stopped', text: 'stopped' }));
       if (m.error) meta.append(el('span', { class: 'error', text: m.error }));
@@ -84,6 +85,7 @@ export class Chat {
     this.setBusy(true);
     this.render();
     const index = c.messages.length - 1;
+    const sentAt = performance.now();
     const repaint = () => {
       const old = this.list.querySelector(`[data-index="${index}"]`);
       if (old) old.replaceWith(this.renderMessage(answer, index));
@@ -98,6 +100,8 @@ export class Chat {
           onHeaders: (headers) => { answer.headerRoute = headers.get('x-tandem-route'); },
           onChunk: (chunk) => {
             const delta = chunk.choices?.[0]?.delta;
+            // Measured here too, for answers without x_tandem (a Commander's).
+            if (delta?.content && answer.browserTtftMs == null) answer.browserTtftMs = performance.now() - sentAt;
             if (delta?.content) answer.content += delta.content;
             if (delta?.reasoning_content) answer.reasoning += delta.reasoning_content;
             if (chunk.x_tandem) answer.trace = chunk.x_tandem;

@@ -11,6 +11,12 @@ function load() {
   }
 }
 
+// crypto.randomUUID exists only in secure contexts (HTTPS, localhost): a console opened over
+// plain HTTP on a LAN address must work too.
+function newId() {
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
 export class Store {
   constructor() {
     this.conversations = load();
@@ -19,7 +25,7 @@ export class Store {
   }
 
   create() {
-    const c = { id: crypto.randomUUID(), title: 'New chat', created: new Date().toISOString(), messages: [] };
+    const c = { id: newId(), title: 'New chat', created: new Date().toISOString(), messages: [] };
     this.conversations.unshift(c);
     this.currentId = c.id;
     this.save();
