@@ -194,8 +194,9 @@ bool DispatcherService::answer_from_cloud(std::shared_ptr<Walk> w, httplib::Resp
   maskers_.store(w->conversation, w->masker);
   // After masking: the placeholders are what compression keeps whole.
   const std::string kept = compress_for_cloud(*w, out);
-  w->sent_to_cloud = w->chat() ? out.value("messages", nlohmann::ordered_json())
-                               : out.value("prompt", nlohmann::ordered_json());
+  if (w->wants_sent_to_cloud && opts_.trace)
+    w->sent_to_cloud = w->chat() ? out.value("messages", nlohmann::ordered_json())
+                                 : out.value("prompt", nlohmann::ordered_json());
   auto set_headers = [&] {  // once the Commander answers (not when the edge takes over)
     set_route_headers(*w, res);
     if (!kept.empty()) res.set_header("x-tandem-compressed", kept);

@@ -127,6 +127,10 @@ class DispatcherService : public http::Service {
     std::optional<spec::SpecStats> speculation;
   };
   nlohmann::json trace_json(const Walk& w, const TraceFacts& facts) const;
+  // Whether the request asks for x_tandem.sent_to_cloud (header X-Tandem-Trace:
+  // sent_to_cloud): the masked conversation is echoed only to a client that wants it (the
+  // web console), not grown onto every cloud answer.
+  static bool wants_sent_to_cloud(const httplib::Request& req);
   // The SSE chunk (no choices) carrying x_tandem, sent before [DONE]; empty under --no-trace.
   std::string trace_event(const Walk& w, const api::ResponseMeta& meta,
                           const TraceFacts& facts) const;

@@ -68,7 +68,8 @@ DispatcherService::SpecResult DispatcherService::answer_speculative(std::shared_
   w->masker = maskers_.checkout(w->conversation);
   const auto masked = masked_chat_body(w->body, w->masker, opts_.commander_model);
   maskers_.store(w->conversation, w->masker);
-  w->sent_to_cloud = masked.value("messages", nlohmann::ordered_json());
+  if (w->wants_sent_to_cloud && opts_.trace)
+    w->sent_to_cloud = masked.value("messages", nlohmann::ordered_json());
   const auto masked_req = api::parse_chat_request(masked, opts_.sampling);
   templates::ChatRenderOptions ro_render;
   ro_render.enable_thinking = masked_req.enable_thinking.value_or(true);  // as the Commander

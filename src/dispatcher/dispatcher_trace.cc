@@ -21,6 +21,10 @@ double ms_between(TokenClock::Clock::time_point a, TokenClock::Clock::time_point
 
 }  // namespace
 
+bool DispatcherService::wants_sent_to_cloud(const httplib::Request& req) {
+  return req.get_header_value("X-Tandem-Trace") == "sent_to_cloud";
+}
+
 json DispatcherService::trace_json(const Walk& w, const TraceFacts& facts) const {
   json t = routing_->explain_json(w.signals, w.decision);
   t["route"] = facts.route;

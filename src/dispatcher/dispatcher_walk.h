@@ -50,7 +50,9 @@ struct DispatcherService::Walk {
   std::unique_ptr<EdgeSession> session;  // holds the prefilled edge cache
   privacy::Masker masker;
   // What the Commander received of the conversation (masked messages, or a completion's
-  // masked prompt): x_tandem.sent_to_cloud. Null on the edge.
+  // masked prompt): x_tandem.sent_to_cloud, kept only when the request asked for it
+  // (X-Tandem-Trace: sent_to_cloud). Null on the edge.
+  bool wants_sent_to_cloud = false;
   nlohmann::ordered_json sent_to_cloud;
   CompressRequest compress;  // the request's "compress" field
   TokenClock clock;

@@ -217,7 +217,8 @@ ApiServer::ApiServer(HttpOptions opts, Metrics& metrics)
     http_.Options(R"(/.*)", [this](const httplib::Request& req, httplib::Response& res) {
       add_cors(req, res);
       res.set_header("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS");
-      res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Request-Id");
+      res.set_header("Access-Control-Allow-Headers",
+                     "Authorization, Content-Type, X-Request-Id, X-Tandem-Trace");
       res.set_header("Access-Control-Max-Age", "600");
       res.status = 204;
     });

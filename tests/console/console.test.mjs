@@ -36,8 +36,13 @@ async function shot(name) {
 }
 
 // Sends `text` with the keyboard (Enter) and waits for the answer to finish; returns how many
-// different non-empty texts the answer showed on the way (> 1: it streamed in).
+// different non-empty texts the answer showed on the way (> 1: it streamed in). On loopback a
+// short answer can arrive in one read; the page's connection is throttled (16 kB/s) so the
+// SSE events reach it spread out as they would over a real link, and the count does not
+// depend on the machine's speed. (That the servers stream is tested without a browser:
+// test_console, tests/clients.)
 async function sendAndWait(text) {
+  await page.emulateNetworkConditions({ download: 16_000, upload: 1_000_000, latency: 0 });
   const before = await page.$$eval('.message.assistant', (l) => l.length);
   await page.evaluate(() => {
     window.__seen = new Set();
@@ -57,6 +62,7 @@ async function sendAndWait(text) {
     const answers = document.querySelectorAll('.message.assistant');
     return answers.length > n && !answers[answers.length - 1].querySelector('.pending');
   }, { timeout: 120_000 }, before);
+  await page.emulateNetworkConditions(null);
   return page.evaluate(() => window.__seen.size);
 }
 
@@ -134,6 +140,9 @@ test('a story prompt streams in from the edge', async () => {
   assert.equal(a.route, 'edge');
   assert.equal(await page.$eval('#decision-route', (e) => e.textContent), 'edge');
   assert.ok(await page.$eval('#sent-view', (e) => e.classList.contains('hidden')), 'an edge answer sent nothing');
+  // The status panel refreshes after each answer: /metrics counts it on the edge.
+  await page.waitForFunction(() => /edge answers1/.test(document.getElementById('status-facts').textContent),
+    { timeout: 10_000 });
   await shot('02-edge-answer');
 });
 
@@ -155,6 +164,8 @@ test('a coding prompt with a phone number goes to the Commander masked', async (
   const received = readFileSync(requestLog, 'utf8');
   assert.ok(!received.includes(PHONE), 'the number reached the Commander');
   assert.match(received, /<PHONE_\d+>/);
+  await page.waitForFunction(() => /cloud answers1/.test(document.getElementById('status-facts').textContent),
+    { timeout: 10_000 });
   await shot('03-cloud-answer-masked');
 });
 

@@ -26,6 +26,16 @@ json trace_of(const HttpReply& r, bool stream) {
   return trace;
 }
 
+// A chat POST asking for x_tandem.sent_to_cloud, as the console does.
+HttpReply post_traced(const std::string& url, const json& body) {
+  httplib::Client cli(url);
+  cli.set_read_timeout(120, 0);
+  auto r = cli.Post("/v1/chat/completions", {{"X-Tandem-Trace", "sent_to_cloud"}}, body.dump(),
+                    "application/json");
+  if (!r) return {-1, httplib::to_string(r.error()), {}};
+  return {r->status, r->body, r->headers};
+}
+
 struct Pair {
   ServerProcess commander{{"commander", "-m", edge_model(), "-t", "1", "-c", "512"}};
   TempFile policy;
@@ -53,8 +63,8 @@ struct Pair {
 TEST(XTandem, CloudAnswersCarryTheRouteTimingsAndTheMaskedMessages) {
   Pair pair("ppl_threshold = 1.0\ncloud_intents = []\n");
   for (bool stream : {false, true}) {
-    const auto r = post(pair.dispatcher.url(), "/v1/chat/completions",
-                        chat("Write code that calls " + kPhone, 8, stream));
+    const auto r =
+        post_traced(pair.dispatcher.url(), chat("Write code that calls " + kPhone, 8, stream));
     ASSERT_EQ(r.status, 200) << r.body;
     const json t = trace_of(r, stream);
     ASSERT_TRUE(t.is_object()) << r.body;
@@ -69,6 +79,14 @@ TEST(XTandem, CloudAnswersCarryTheRouteTimingsAndTheMaskedMessages) {
     const std::string sent = t["sent_to_cloud"][0]["content"].get<std::string>();
     EXPECT_NE(sent.find("<PHONE_1>"), std::string::npos) << sent;
     EXPECT_EQ(sent.find(kPhone), std::string::npos) << sent;
+    EXPECT_EQ(r.body.find(kPhone), std::string::npos) << "the answer echoes only the masked text";
+    // Not asked for: the trace without the conversation, and no placeholder in the answer.
+    const auto plain = post(pair.dispatcher.url(), "/v1/chat/completions",
+                            chat("Write code that calls " + kPhone, 8, stream));
+    ASSERT_EQ(plain.status, 200) << plain.body;
+    EXPECT_EQ(trace_of(plain, stream)["route"], "cloud");
+    EXPECT_FALSE(trace_of(plain, stream).contains("sent_to_cloud"));
+    EXPECT_EQ(plain.body.find("<PHONE_1>"), std::string::npos) << plain.body;
   }
 }
 
@@ -90,8 +108,8 @@ TEST(XTandem, EdgeAnswersSayEdgeAndSendNothing) {
 TEST(XTandem, NoTraceFlagLeavesTheAnswersAsBefore) {
   Pair pair("ppl_threshold = 1.0\ncloud_intents = []\n", {"--no-trace"});
   for (bool stream : {false, true}) {
-    const auto r = post(pair.dispatcher.url(), "/v1/chat/completions",
-                        chat("Write code that calls " + kPhone, 8, stream));
+    const auto r =
+        post_traced(pair.dispatcher.url(), chat("Write code that calls " + kPhone, 8, stream));
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(r.body.find("x_tandem"), std::string::npos) << r.body;
     EXPECT_EQ(header(r, "x-tandem-route"), "cloud");

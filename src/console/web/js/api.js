@@ -52,8 +52,10 @@ export async function postJson(path, body) {
 // Streams a chat completion: onHeaders(headers) once the answer starts, onChunk(chunk) for
 // every SSE data event (x_tandem arrives on the last one before [DONE]).
 export async function streamChat(body, { signal, onHeaders, onChunk }) {
+  // X-Tandem-Trace: the Dispatcher adds the masked messages it sent to x_tandem (the decision
+  // panel's "what left the device"); a Commander ignores it.
   const r = await fetch('/v1/chat/completions', {
-    method: 'POST', headers: headers(true), body: JSON.stringify({ ...body, stream: true }), signal,
+    method: 'POST', headers: { ...headers(true), 'x-tandem-trace': 'sent_to_cloud' }, body: JSON.stringify({ ...body, stream: true }), signal,
   });
   await checked(r);
   onHeaders?.(r.headers);

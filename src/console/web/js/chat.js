@@ -4,8 +4,9 @@ import { streamChat, AuthError } from './api.js';
 import { $, el, fmt } from './dom.js';
 
 export class Chat {
-  constructor({ store, decision, onAuthError, role }) {
+  constructor({ store, decision, onAuthError, onAnswered, role }) {
     this.store = store;
+    this.onAnswered = onAnswered;
     this.decision = decision;
     this.onAuthError = onAuthError;
     this.role = role;
@@ -118,6 +119,7 @@ export class Chat {
       this.setBusy(false);
       this.store.save();
       this.render();
+      this.onAnswered?.();
     }
   }
 

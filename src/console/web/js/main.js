@@ -47,11 +47,12 @@ async function main() {
   const onAuthError = () => showKeyForm('This node needs its API key (--api-key).');
   const store = new Store();
   const decision = new Decision(config.role);
-  const chat = new Chat({ store, decision, onAuthError, role: config.role });
   // Without a key a protected endpoint would answer 401 (which the browser logs as an error):
   // nothing protected is asked for until the user has given one.
   const haveKey = () => !config.key_required || Boolean(apiKey());
   const status = new Status({ onAuthError, haveKey, role: config.role });
+  // The counters move with every answer: the status panel need not wait for its next tick.
+  const chat = new Chat({ store, decision, onAuthError, onAnswered: () => status.refresh(), role: config.role });
   if (config.role === 'dispatcher') new Playground({ onAuthError });
 
   $('key-form').addEventListener('submit', (e) => {
