@@ -224,6 +224,22 @@ test('the status panel and the router playground', async () => {
   await shot('04-desktop-status-playground');
 });
 
+test('the conversation exports as JSON with each answer\'s trace', async () => {
+  const downloads = path.join(dir, 'downloads');
+  mkdirSync(downloads, { recursive: true });
+  const cdp = await page.createCDPSession();
+  await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
+  await page.click('#export-chat');
+  const file = path.join(downloads, 'tandem-conversation.json');
+  for (let i = 0; i < 100 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 100));
+  const exported = JSON.parse(readFileSync(file, 'utf8'));
+  const answers = exported.messages.filter((m) => m.role === 'assistant');
+  assert.ok(answers.length >= 2);
+  assert.equal(answers[0].trace.route, 'edge');
+  assert.equal(answers[1].trace.route, 'cloud');
+  assert.ok(!JSON.stringify(answers[1].trace.sent_to_cloud).includes(PHONE));
+});
+
 test('the layout holds at phone width', async () => {
   await page.setViewport({ width: 375, height: 812, isMobile: true, hasTouch: true });
   await page.reload({ waitUntil: 'networkidle0' });
