@@ -16,6 +16,8 @@ packages=(
   python3-numpy python3-scipy python3-torch libopenblas0-pthread
   # The SDK's Java binding (JNI; bindings/java) is built and tested with Debian's JDK.
   default-jdk
+  # The web console's browser test (tests/console): Debian's chromium, driven headless.
+  chromium
 )
 # The aarch64 cross-build tested under qemu-user (scripts/arm-test.sh): the cross compiler,
 # qemu, and the arm64 multiarch builds of the libraries the kernel, model, tokenizer and
@@ -52,7 +54,7 @@ if ! command -v npm >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends nodejs npm
 fi
 # The JavaScript test dependencies, exactly as locked: tests/clients (the openai, LangChain and
-# AI SDK clients, ajv) and tests/llamacpp (node-llama-cpp with llama.cpp's prebuilt
+# AI SDK clients, ajv), tests/console (puppeteer-core) and tests/llamacpp (node-llama-cpp with llama.cpp's prebuilt
 # linux-x64 CPU binaries only: --omit=optional skips the CUDA/Vulkan/other-platform builds, and
 # --ignore-scripts its postinstall, which would look for a GPU build). A stamp in node_modules
 # holds the lock file's hash and the flags; `npm ci` runs only when they changed (or
@@ -76,4 +78,6 @@ npm_locked() {
 }
 npm_locked "$root/tests/clients"
 npm_locked "$root/tests/llamacpp" --omit=optional --ignore-scripts
+# puppeteer-core drives the system chromium; it downloads no browser of its own.
+npm_locked "$root/tests/console"
 echo "setup: all packages present"

@@ -18,6 +18,7 @@
 #include "cli/sighup_watcher.h"
 #include "commander/engine_service.h"
 #include "commander/upstream_service.h"
+#include "console/console_routes.h"
 #include "http/http_server.h"
 #include "model/gguf_split.h"
 
@@ -34,6 +35,7 @@ struct CommanderOptions {
   MmprojOption mmproj;
   // -m and --models-dir: the models served, loaded on demand (docs/MODELS.md).
   ServedModelsOptions models;
+  bool console = true;  // --no-console
 };
 
 // One model's service, as the single-model path builds it; the --mmproj encoder goes to the
@@ -65,6 +67,9 @@ int run_commander(CommanderOptions& o) {
   const sigset_t signals = block_shutdown_signals();
   http::Metrics metrics;
   http::ApiServer api(o.http, metrics);
+  if (o.console)
+    console::add_console_routes(api,
+                                {.role = "commander", .key_required = !o.http.api_key.empty()});
   const int port = api.start();
   spdlog::info("commander: listening on http://{}:{}", o.http.host, port);
   if (!local) {
@@ -99,6 +104,7 @@ CommandAction register_commander(CLI::App& app) {
   cmd->add_option("-t,--threads", o->model.threads, "Threads (default: all cores)")
       ->check(CLI::Range(0, 1024));
   add_http_options(cmd, o->http);
+  add_console_option(cmd, o->console);
   cmd->add_option("--parallel", o->engine.scheduler.n_slots, "(-np) Slots decoded together")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));

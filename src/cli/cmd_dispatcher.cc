@@ -20,6 +20,7 @@
 #include "cli/served_models.h"
 #include "cli/server_options.h"
 #include "cli/sighup_watcher.h"
+#include "console/console_routes.h"
 #include "dispatcher/dispatcher_service.h"
 #include "dispatcher/edge/edge_engine.h"
 #include "dispatcher/routing_pipeline.h"
@@ -53,6 +54,7 @@ struct DispatcherCliOptions {
   std::string media_policy = "edge-only";
   // -m and --models-dir: the edge models served, loaded on demand (docs/MODELS.md).
   ServedModelsOptions models;
+  bool console = true;  // --no-console
 };
 
 int to_ms(double seconds) {
@@ -124,6 +126,10 @@ int run_dispatcher(DispatcherCliOptions& o) {
   }
   http::Metrics metrics;
   http::ApiServer api(o.http, metrics);
+  if (o.console)
+    console::add_console_routes(
+        api,
+        {.role = "dispatcher", .trace = o.disp.trace, .key_required = !o.http.api_key.empty()});
   const int port = api.start();
   spdlog::info("dispatcher: listening on http://{}:{}", o.http.host, port);
 
@@ -208,6 +214,11 @@ CommandAction register_dispatcher(CLI::App& app) {
       ->capture_default_str();
   o->http.port = 8080;  // the edge default; set first so --help shows it
   add_http_options(cmd, o->http);
+  add_console_option(cmd, o->console);
+  cmd->add_flag_callback(
+      "--no-trace", [o] { o->disp.trace = false; },
+      "Answers carry no x_tandem object (the route, its reasons, timings and the masked text "
+      "sent to the Commander; docs/API.md)");
   cmd->add_option("--parallel", o->parallel,
                   "(-np) Sequences the edge model decodes together (continuous batching; each "
                   "has its own --ctx-size of KV cache)")

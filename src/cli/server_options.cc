@@ -58,6 +58,12 @@ void add_http_options(CLI::App* cmd, http::HttpOptions& http) {
       ->check(CLI::PositiveNumber);
 }
 
+void add_console_option(CLI::App* cmd, bool& enabled) {
+  cmd->add_flag_callback(
+      "--no-console", [&enabled] { enabled = false; },
+      "Do not serve the web console at / and /console (docs/CONSOLE.md)");
+}
+
 void add_pooling_option(CLI::App* cmd, std::optional<engine::Pooling>& pooling) {
   cmd->add_option_function<std::string>(
          "--pooling", [&pooling](const std::string& v) { pooling = engine::parse_pooling(v); },

@@ -17,6 +17,10 @@ namespace tandem::cli {
 // as soon as the command line is parsed).
 void add_http_options(CLI::App* cmd, http::HttpOptions& http);
 
+// --no-console: the web console (src/console, docs/CONSOLE.md) is not served; its paths
+// answer 404. `enabled` stays true without it.
+void add_console_option(CLI::App* cmd, bool& enabled);
+
 // --pooling mean|cls|last: how /v1/embeddings pools (unset: the model file's, else mean).
 void add_pooling_option(CLI::App* cmd, std::optional<engine::Pooling>& pooling);
 

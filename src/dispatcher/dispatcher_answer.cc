@@ -26,6 +26,7 @@ void TokenClock::tick(http::Metrics& m, int64_t n) {
   if (first) {
     m.observe_ttft(seconds(now - start));
     first = false;
+    first_at = now;
     --n;
   } else {
     const double each = seconds(now - last) / static_cast<double>(n);
@@ -122,7 +123,11 @@ void DispatcherService::answer_on_edge(std::shared_ptr<Walk> w, httplib::Respons
     account();
     if (step.finish == serving::FinishReason::kError)
       throw http::ApiError(500, "generation failed: " + step.error, "server_error");
-    res.set_content(http::dump(writer->body(step.finish, usage())), "application/json");
+    json body = writer->body(step.finish, usage());
+    if (opts_.trace)
+      body["x_tandem"] = trace_json(
+          *w, {std::string(router::route_name(w->decision.route)), w->session->n_generated()});
+    res.set_content(http::dump(body), "application/json");
     return;
   }
   set_stream_headers(res);
@@ -132,26 +137,28 @@ void DispatcherService::answer_on_edge(std::shared_ptr<Walk> w, httplib::Respons
   std::shared_ptr<api::PrefillProgressEvents> progress;
   if (w->gen().return_progress)
     progress = std::make_shared<api::PrefillProgressEvents>(meta, w->chat());
-  res.set_chunked_content_provider(
-      "text/event-stream",
-      [this, w, writer, first, usage, account, progress](size_t, httplib::DataSink& sink) {
-        if (progress && progress->active())
-          return write(sink, progress->next(*w->session->seq_stream()));
-        std::string out;
-        if (*first) {
-          out = writer->open();
-          *first = false;
-        }
-        const auto step = w->session->next();
-        w->clock.tick(metrics_, static_cast<int64_t>(step.tokens.size()));
-        out += writer->step(step.delta, step.tokens);
-        if (step.done) out += writer->finish(step.finish, step.error, usage());
-        if (!write(sink, out)) return false;
-        if (!step.done) return true;
-        account();
-        w->session.reset();  // frees the edge for the next request
-        return write_done(sink);
-      });
+  res.set_chunked_content_provider("text/event-stream", [this, w, writer, first, usage, account,
+                                                         progress,
+                                                         meta](size_t, httplib::DataSink& sink) {
+    if (progress && progress->active())
+      return write(sink, progress->next(*w->session->seq_stream()));
+    std::string out;
+    if (*first) {
+      out = writer->open();
+      *first = false;
+    }
+    const auto step = w->session->next();
+    w->clock.tick(metrics_, static_cast<int64_t>(step.tokens.size()));
+    out += writer->step(step.delta, step.tokens);
+    if (step.done) out += writer->finish(step.finish, step.error, usage());
+    if (!write(sink, out)) return false;
+    if (!step.done) return true;
+    account();
+    const std::string trace = trace_event(
+        *w, meta, {std::string(router::route_name(w->decision.route)), w->session->n_generated()});
+    w->session.reset();  // frees the edge for the next request
+    return write(sink, trace) && write_done(sink);
+  });
 }
 
 namespace {
@@ -172,6 +179,7 @@ struct CloudStream {
   bool done = false;   // [DONE] goes out next
   std::unique_ptr<api::AnswerWriter> edge;  // the failover continuation, once the Commander broke
   int64_t n_before = 0;  // edge tokens of the text the Commander gave before it broke
+  int64_t n_edge = 0;    // tokens the edge added after it broke (x_tandem)
 };
 
 }  // namespace
@@ -186,6 +194,9 @@ bool DispatcherService::answer_from_cloud(std::shared_ptr<Walk> w, httplib::Resp
   maskers_.store(w->conversation, w->masker);
   // After masking: the placeholders are what compression keeps whole.
   const std::string kept = compress_for_cloud(*w, out);
+  if (w->wants_sent_to_cloud && opts_.trace)
+    w->sent_to_cloud = w->chat() ? out.value("messages", nlohmann::ordered_json())
+                                 : out.value("prompt", nlohmann::ordered_json());
   auto set_headers = [&] {  // once the Commander answers (not when the edge takes over)
     set_route_headers(*w, res);
     if (!kept.empty()) res.set_header("x-tandem-compressed", kept);
@@ -217,11 +228,18 @@ bool DispatcherService::answer_from_cloud(std::shared_ptr<Walk> w, httplib::Resp
     }
     if (status == 200) {
       auto j = nlohmann::ordered_json::parse(body, nullptr, false);
+      w->clock.tick(metrics_);  // the client's first token is the whole answer
       if (!j.is_discarded()) {
         unmask_answer(j, w->kind, w->masker, opts_.model_alias);
+        if (opts_.trace && j.is_object()) {
+          int64_t n = 0;
+          if (j.contains("usage") && j["usage"].is_object())
+            n = j["usage"].value("completion_tokens", int64_t{0});
+          j["x_tandem"] = nlohmann::ordered_json::parse(
+              trace_json(*w, {std::string(router::route_name(w->decision.route)), n}).dump());
+        }
         body = dump_ordered(j);
       }
-      w->clock.tick(metrics_);  // the client's first token is the whole answer
     } else {
       body = w->masker.unmask(body);  // errors may quote the (masked) prompt
     }
@@ -263,6 +281,7 @@ bool DispatcherService::answer_from_cloud(std::shared_ptr<Walk> w, httplib::Resp
                                     api::usage_json(static_cast<int64_t>(w.tokens.size()),
                                                     st->n_before + w.session->n_generated()));
             metrics_.add_generated_tokens(w.session->n_generated());
+            st->n_edge = w.session->n_generated();
             w.session.reset();
             st->done = true;
           }
@@ -323,6 +342,17 @@ bool DispatcherService::answer_from_cloud(std::shared_ptr<Walk> w, httplib::Resp
               }
             }
           }
+        }
+        if (st->done && opts_.trace) {
+          // The Commander's chunks may carry several tokens each: the text is counted in edge
+          // tokens instead (the tokenizer edge answers are counted in), less encode_plain's BOS.
+          const bool failover = st->edge != nullptr;
+          const auto n_cloud = std::max<int64_t>(
+              0, static_cast<int64_t>(edge_->encode_plain(st->relay->received()).size()) - 1);
+          out += trace_event(
+              w, st->relay->meta(),
+              {failover ? std::string("edge") : std::string(router::route_name(w.decision.route)),
+               n_cloud + st->n_edge, failover});
         }
         if (!write(sink, out)) return false;
         return st->done ? write_done(sink) : true;

@@ -14,6 +14,7 @@ namespace tandem::dispatcher {
 
 void DispatcherService::completions(const httplib::Request& http_req, httplib::Response& res) {
   auto w = std::make_shared<Walk>();
+  w->wants_sent_to_cloud = wants_sent_to_cloud(http_req);
   w->kind = AnswerKind::kCompletion;
   w->body = api::parse_body_ordered(http_req.body);
   w->creq = api::parse_completion_request(w->body, opts_.sampling);

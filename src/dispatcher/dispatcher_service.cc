@@ -301,6 +301,7 @@ void DispatcherService::route_decision(const httplib::Request& http_req, httplib
   json out = routing_->explain_json(signals, d);
   out["prompt_tokens"] = fits ? json(tokens.size()) : json(nullptr);  // not counted
   out["commander"] = link_->status_json();
+  out["pii_spans"] = routing_->pii_spans(r.messages);
   // The outcome a chat request would get (unless the Commander lacks the verify endpoint).
   if (d.route == router::Route::kCloud && speculative_allowed(r) && !w.has_media)
     out["route"] = kRouteCloudSpeculative;
@@ -311,6 +312,7 @@ void DispatcherService::route_decision(const httplib::Request& http_req, httplib
 
 void DispatcherService::chat_completions(const httplib::Request& http_req, httplib::Response& res) {
   auto w = std::make_shared<Walk>();
+  w->wants_sent_to_cloud = wants_sent_to_cloud(http_req);
   w->body = api::parse_body_ordered(http_req.body);  // key order kept to the Commander
   // Image or audio parts: read on the edge when its encoder can; otherwise the edge parses
   // and routes the text, and a cloud route sends the Commander all of it.

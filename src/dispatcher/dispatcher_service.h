@@ -71,6 +71,9 @@ struct DispatcherOptions {
   // the edge). --media: whether media may leave the device (media_policy.h).
   std::shared_ptr<const media::MediaEncoder> media;
   MediaPolicy media_policy = MediaPolicy::kEdgeOnly;
+  // Answers carry an `x_tandem` object: the route, its reasons, timings and, on the cloud
+  // route, the masked messages the Commander received (dispatcher_trace.h; --no-trace: off).
+  bool trace = true;
 };
 
 // Per-conversation Maskers, so a value keeps its placeholder across the turns of a chat.
@@ -114,6 +117,28 @@ class DispatcherService : public registry::ServedModel {
   struct Walk;  // one request's state (dispatcher_walk.h)
 
  private:
+  // dispatcher_trace.cc: what an answer's x_tandem object reports beside the Walk.
+  struct TraceFacts {
+    TraceFacts(std::string route, int64_t completion_tokens, bool failover = false,
+               std::optional<spec::SpecStats> speculation = std::nullopt)
+        : route(std::move(route)),
+          completion_tokens(completion_tokens),
+          failover(failover),
+          speculation(speculation) {}
+    std::string route;  // the x-tandem-route value
+    int64_t completion_tokens = 0;
+    bool failover = false;  // the Commander broke off and the edge finished the answer
+    std::optional<spec::SpecStats> speculation;
+  };
+  nlohmann::json trace_json(const Walk& w, const TraceFacts& facts) const;
+  // Whether the request asks for x_tandem.sent_to_cloud (header X-Tandem-Trace:
+  // sent_to_cloud): the masked conversation is echoed only to a client that wants it (the
+  // web console), not grown onto every cloud answer.
+  static bool wants_sent_to_cloud(const httplib::Request& req);
+  // The SSE chunk (no choices) carrying x_tandem, sent before [DONE]; empty under --no-trace.
+  std::string trace_event(const Walk& w, const api::ResponseMeta& meta,
+                          const TraceFacts& facts) const;
+
   engine::SamplerParams sampling_for(const api::GenerationParams& g) const;
   // A model other than ours is a 404 model_not_found (empty or missing: ours).
   void check_model(const std::string& requested) const;

@@ -28,6 +28,7 @@ struct SpecStream {
   std::shared_ptr<DispatcherService::Walk> w;
   std::shared_ptr<SpeculativeAnswer> answer;
   std::unique_ptr<api::AnswerWriter> writer;
+  api::ResponseMeta meta;                // the writer's, for the x_tandem chunk
   std::unique_lock<std::mutex> drafter;  // held until the answer ends
   SpeculativeAnswer::Step first;         // the pass run before answering (fallback decided by it)
   bool first_sent = false;
@@ -67,6 +68,8 @@ DispatcherService::SpecResult DispatcherService::answer_speculative(std::shared_
   w->masker = maskers_.checkout(w->conversation);
   const auto masked = masked_chat_body(w->body, w->masker, opts_.commander_model);
   maskers_.store(w->conversation, w->masker);
+  if (w->wants_sent_to_cloud && opts_.trace)
+    w->sent_to_cloud = masked.value("messages", nlohmann::ordered_json());
   const auto masked_req = api::parse_chat_request(masked, opts_.sampling);
   templates::ChatRenderOptions ro_render;
   ro_render.enable_thinking = masked_req.enable_thinking.value_or(true);  // as the Commander
@@ -134,7 +137,8 @@ DispatcherService::SpecResult DispatcherService::answer_speculative(std::shared_
   st->w = w;
   st->drafter = std::move(drafter);
   st->answer = answer;
-  st->writer = writer_for(*w, {api::new_id("chatcmpl"), opts_.model_alias, api::unix_now()});
+  st->meta = {api::new_id("chatcmpl"), opts_.model_alias, api::unix_now()};
+  st->writer = writer_for(*w, st->meta);
   set_route_headers(*w, res, /*speculative=*/true);
   metrics_.add_prompt_tokens(answer->n_prompt());
   auto account = [this](const SpeculativeAnswer& a) {
@@ -179,7 +183,11 @@ DispatcherService::SpecResult DispatcherService::answer_speculative(std::shared_
     w->session.reset();
     res.set_header("x-tandem-speculation", stats_header(answer->stats()));
     const json usage = api::usage_json(answer->n_prompt(), answer->n_generated() + n_edge);
-    res.set_content(http::dump(writer.body(step.finish, usage)), "application/json");
+    json body = writer.body(step.finish, usage);
+    if (opts_.trace)
+      body["x_tandem"] = trace_json(*w, {kRouteCloudSpeculative, answer->n_generated() + n_edge,
+                                         n_edge > 0, answer->stats()});
+    res.set_content(http::dump(body), "application/json");
     return SpecResult::kAnswered;
   }
 
@@ -240,6 +248,11 @@ DispatcherService::SpecResult DispatcherService::answer_speculative(std::shared_
         }
         if (!out.empty() && !sink.write(out.data(), out.size())) return false;
         if (done) {
+          const int64_t n_edge = st->failover && st->w->session ? st->w->session->n_generated() : 0;
+          const std::string trace = trace_event(
+              *st->w, st->meta,
+              {kRouteCloudSpeculative, a.n_generated() + n_edge, st->failover, a.stats()});
+          if (!trace.empty() && !sink.write(trace.data(), trace.size())) return false;
           st->w->session.reset();  // frees the edge for the next request
           if (!sink.write(api::kSseDone, std::strlen(api::kSseDone))) return false;
           sink.done();

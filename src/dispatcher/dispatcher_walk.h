@@ -18,6 +18,7 @@ namespace tandem::dispatcher {
 struct TokenClock {
   using Clock = std::chrono::steady_clock;
   Clock::time_point start = Clock::now(), last;
+  Clock::time_point first_at;  // when the first token became available (x_tandem's TTFT)
   bool first = true;
   // n tokens became available now (a verification pass yields several: they share its time).
   void tick(http::Metrics& m, int64_t n = 1);
@@ -48,6 +49,11 @@ struct DispatcherService::Walk {
   engine::SamplerParams sampling;
   std::unique_ptr<EdgeSession> session;  // holds the prefilled edge cache
   privacy::Masker masker;
+  // What the Commander received of the conversation (masked messages, or a completion's
+  // masked prompt): x_tandem.sent_to_cloud, kept only when the request asked for it
+  // (X-Tandem-Trace: sent_to_cloud). Null on the edge.
+  bool wants_sent_to_cloud = false;
+  nlohmann::ordered_json sent_to_cloud;
   CompressRequest compress;  // the request's "compress" field
   TokenClock clock;
 

@@ -44,6 +44,17 @@ router::Decision RoutingPipeline::decide(const router::RoutingSignals& s) const 
   return router::decide(s, policy_);
 }
 
+json RoutingPipeline::pii_spans(const std::vector<templates::ChatMessage>& messages) const {
+  json spans = json::array();
+  for (size_t i = 0; i < messages.size(); ++i)
+    for (const auto& match : detector_.detect(messages[i].content))
+      spans.push_back({{"message", i},
+                       {"type", std::string(privacy::pii_key(match.type))},
+                       {"begin", match.begin},
+                       {"end", match.end}});
+  return spans;
+}
+
 json RoutingPipeline::explain_json(const router::RoutingSignals& s,
                                    const router::Decision& d) const {
   json pii = json::array();

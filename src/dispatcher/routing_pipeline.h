@@ -30,6 +30,9 @@ class RoutingPipeline {
   router::Decision decide(const router::RoutingSignals& s) const;
 
   // The body of POST /v1/route: decision and every signal (PII types, never values).
+  // Where PII was found: [{"message": index, "type", "begin", "end"}] with byte offsets into
+  // each message's content (the /v1/route playground highlights them).
+  nlohmann::json pii_spans(const std::vector<templates::ChatMessage>& messages) const;
   nlohmann::json explain_json(const router::RoutingSignals& s, const router::Decision& d) const;
 
   const router::RoutingPolicy& policy() const { return policy_; }

@@ -217,7 +217,8 @@ ApiServer::ApiServer(HttpOptions opts, Metrics& metrics)
     http_.Options(R"(/.*)", [this](const httplib::Request& req, httplib::Response& res) {
       add_cors(req, res);
       res.set_header("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS");
-      res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Request-Id");
+      res.set_header("Access-Control-Allow-Headers",
+                     "Authorization, Content-Type, X-Request-Id, X-Tandem-Trace");
       res.set_header("Access-Control-Max-Age", "600");
       res.status = 204;
     });
@@ -294,6 +295,15 @@ void ApiServer::route(const std::string& method, const std::string& path, Handle
     http_.Delete(path, handler);
   else
     http_.Get(path, handler);
+}
+
+void ApiServer::page(const std::string& pattern, PageHandler handler, const std::string& label) {
+  http_.Get(pattern, [this, handler = std::move(handler), label](const httplib::Request& req,
+                                                                 httplib::Response& res) {
+    handler(req, res);
+    if (res.status == -1) res.status = 200;
+    metrics_.count_request(label, res.status);
+  });
 }
 
 void ApiServer::check_key(const httplib::Request& req, const std::string& key) {

@@ -5,6 +5,7 @@
 
 #include <httplib.h>
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -79,6 +80,11 @@ class ApiServer {
   int start();
   void set_service(std::shared_ptr<Service> s);
   void stop();
+  // A GET route outside the API (the web console's pages, src/console): served whether or
+  // not a service is set, with no API-key check, counted in /metrics as `label`. Call
+  // before start().
+  using PageHandler = std::function<void(const httplib::Request&, httplib::Response&)>;
+  void page(const std::string& pattern, PageHandler handler, const std::string& label);
 
  private:
   using Handler = void (Service::*)(const httplib::Request&, httplib::Response&);
