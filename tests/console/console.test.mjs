@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import puppeteer from 'puppeteer-core';
 import { fileURLToPath } from 'node:url';
-import { startProcess } from '../clients/processes.mjs';
+import { execFileSync } from 'node:child_process';
+import { BINARY, startProcess } from '../clients/processes.mjs';
 
 const SOURCE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const MODEL = process.env.TANDEM_MODEL
@@ -26,6 +27,7 @@ const SHOTS = process.env.CONSOLE_SCREENSHOTS ?? path.join(SOURCE_DIR, 'build/co
 const PHONE = '415-555-0172';
 const STORY = 'Once upon a time, there was a little dog named Max. One day';
 const CODING = `Write a Python function that sends an SMS to ${PHONE} and returns the status code`;
+const IMAGE = path.join(SOURCE_DIR, 'tests/vision/fixtures/tiny_45x37.png');
 
 let commander, dispatcher, browser, page, dir, requestLog;
 const problems = [];  // console errors, page errors, requests to other hosts
@@ -89,7 +91,13 @@ before(async () => {
   writeFileSync(policy, '[routing]\nppl_threshold = 500.0\ncloud_intents = ["coding"]\n');
   commander = await startProcess('commander', ['-m', MODEL, '-t', '1', '-c', '2048', '--api-key', API_KEY,
     '--model-alias', 'stories', '--log-requests', requestLog]);
-  dispatcher = await startProcess('dispatcher', ['-m', MODEL, '-t', '1', '-c', '2048', '--commander', commander.root,
+  // The edge reads images through a tiny synthesized encoder for stories260K's 64-wide
+  // embeddings (the attachment test).
+  const mmproj = path.join(dir, 'mmproj.gguf');
+  execFileSync(BINARY, ['synth', '--mmproj-out', mmproj, '--projector', 'gemma3', '--vision', 'tiny',
+    '--n-embd-text', '64'], { stdio: 'ignore' });
+  dispatcher = await startProcess('dispatcher', ['-m', MODEL, '-t', '1', '-c', '2048', '--mmproj', mmproj,
+    '--commander', commander.root,
     '--commander-key', API_KEY, '--api-key', API_KEY, '--model-alias', 'stories',
     '--intent-model', path.join(SOURCE_DIR, 'data/intent/intent_model.bin'), '--policy', policy]);
   browser = await puppeteer.launch({
@@ -240,6 +248,33 @@ test('the conversation exports as JSON with each answer\'s trace', async () => {
   assert.ok(!JSON.stringify(answers[1].trace.sent_to_cloud).includes(PHONE));
 });
 
+test('an attached image is sent as a content part and answered by the edge encoder', async () => {
+  const bodies = [];
+  const onRequest = (req) => {
+    if (req.method() === 'POST' && req.url().endsWith('/v1/chat/completions')) bodies.push(req.postData() ?? '');
+  };
+  page.on('request', onRequest);
+  const input = await page.$('#attach');
+  await input.uploadFile(IMAGE);
+  await page.waitForSelector('#attachments .attachment img.thumb');
+  const seen = await sendAndWait('Once upon a time, a girl looked at this picture');
+  page.off('request', onRequest);
+  const a = await lastAnswer();
+  assert.equal(a.error, null, `the image answer failed: ${a.error}`);
+  assert.ok(seen >= 1 && a.text.length > 0, 'no answer text');
+  assert.equal(a.route, 'edge', 'media is read on the edge (--media edge-only)');
+  assert.equal(await page.$$eval('#attachments .attachment', (l) => l.length), 0, 'the attachment was not taken');
+  assert.ok(await page.$$eval('.message.user', (l) => l[l.length - 1].querySelector('img.thumb') !== null),
+    'the user message shows no thumbnail');
+  const body = JSON.parse(bodies[bodies.length - 1]);
+  const parts = body.messages[body.messages.length - 1].content;
+  assert.ok(Array.isArray(parts), 'the message was not sent as content parts');
+  assert.equal(parts[0].type, 'text');
+  assert.equal(parts[1].type, 'image_url');
+  assert.match(parts[1].image_url.url, /^data:image\/png;base64,/);
+  await shot('05-image-attachment');
+});
+
 test('the layout holds at phone width', async () => {
   await page.setViewport({ width: 375, height: 812, isMobile: true, hasTouch: true });
   await page.reload({ waitUntil: 'networkidle0' });
@@ -247,7 +282,7 @@ test('the layout holds at phone width', async () => {
   const width = await page.evaluate(() => document.scrollingElement.scrollWidth);
   assert.ok(width <= 375, `horizontal overflow at 375 px: scrollWidth ${width}`);
   assert.ok(await page.$$eval('.message.assistant', (l) => l.length) >= 2, 'the conversation was not kept');
-  await shot('05-phone');
+  await shot('06-phone');
 });
 
 test('a Commander serves the console too: chat and status, no routing', async () => {
@@ -268,7 +303,7 @@ test('a Commander serves the console too: chat and status, no routing', async ()
   assert.equal(a.route, 'commander');
   assert.equal(await page.$eval('#decision-route', (e) => e.textContent), 'cloud/commander');
   await page.waitForFunction(() => document.getElementById('status-facts').textContent.includes('generated tokens'));
-  await shot('06-commander');
+  await shot('07-commander');
 });
 
 test('no console errors and no request left this host', () => {

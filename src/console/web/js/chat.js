@@ -2,6 +2,7 @@
 // answer's x_tandem trace to the decision panel.
 import { streamChat, AuthError } from './api.js';
 import { $, el, fmt } from './dom.js';
+import { attachmentView, contentPart } from './attachments.js';
 
 export class Chat {
   constructor({ store, decision, onAuthError, onAnswered, role }) {
@@ -38,6 +39,7 @@ export class Chat {
       item.append(el('details', { class: 'thinking' }, el('summary', { text: 'Thinking' }), el('pre', { text: m.reasoning })));
     }
     item.append(el('div', { class: 'text', text: m.content }));
+    if (m.media?.length) item.append(el('div', { class: 'media' }, ...m.media.map(attachmentView)));
     if (m.role === 'assistant') {
       const meta = el('div', { class: 'meta' });
       const route = routeOf(m, this.role);
@@ -71,14 +73,15 @@ export class Chat {
     this.controller?.abort();
   }
 
-  async send(text) {
+  // media: attachments (attachments.js) sent with the text as content parts.
+  async send(text, media = []) {
     if (this.busy() || !text.trim()) return;
     const c = this.store.current();
     const s = this.settings();
-    c.messages.push({ role: 'user', content: text });
+    c.messages.push(media.length ? { role: 'user', content: text, media } : { role: 'user', content: text });
     const history = [];
     if (s.system) history.push({ role: 'system', content: s.system });
-    for (const m of c.messages) history.push({ role: m.role, content: m.content });
+    for (const m of c.messages) history.push({ role: m.role, content: messageContent(m) });
     const answer = { role: 'assistant', content: '', reasoning: '', pending: true, sent: history };
     c.messages.push(answer);
     this.store.save();
@@ -140,4 +143,12 @@ export function routeOf(m, role) {
   }
   if (m.headerRoute) return m.headerRoute;
   return role === 'commander' && !m.pending && !m.error ? 'commander' : null;
+}
+
+// What the API is sent for a stored message: its text, plus its media as content parts (those
+// whose data was too big to keep in localStorage are left out).
+function messageContent(m) {
+  const media = (m.media ?? []).filter((a) => a.url);
+  if (media.length === 0) return m.content;
+  return [{ type: 'text', text: m.content }, ...media.map(contentPart)];
 }

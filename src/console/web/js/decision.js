@@ -6,9 +6,17 @@ import { routeOf } from './chat.js';
 
 const PLACEHOLDER = /<[A-Z][A-Z_]*_\d+>/g;
 
+// A message's content as text: its text parts, and a short mark for each media part (a data:
+// URL would fill the view).
+function contentText(content) {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return JSON.stringify(content);
+  return content.map((p) => (p.type === 'text' ? p.text : `[${p.type === 'image_url' ? 'image' : 'audio'}]`)).join(' ');
+}
+
 function transcript(messages) {
   if (typeof messages === 'string') return messages;  // a completion's prompt
-  return (messages ?? []).map((m) => `${m.role}: ${typeof m.content === 'string' ? m.content : JSON.stringify(m.content)}`).join('\n');
+  return (messages ?? []).map((m) => `${m.role}: ${contentText(m.content)}`).join('\n');
 }
 
 function placeholderRanges(text) {

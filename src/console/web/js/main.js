@@ -6,6 +6,7 @@ import { Chat } from './chat.js';
 import { Decision } from './decision.js';
 import { Status } from './status.js';
 import { Playground } from './playground.js';
+import { Attachments } from './attachments.js';
 
 function showKeyForm(message) {
   $('key-form').classList.remove('hidden');
@@ -65,12 +66,14 @@ async function main() {
   $('key-button').addEventListener('click', () => showKeyForm());
   if (config.key_required && !apiKey()) showKeyForm('This node needs its API key (--api-key).');
 
+  const attachments = new Attachments({ onError: (message) => { $('attach-message').textContent = message; } });
   const prompt = $('prompt');
   const send = () => {
     const text = prompt.value;
     if (!text.trim() || chat.busy()) return;
     prompt.value = '';
-    chat.send(text).then(() => renderConversationList(store));
+    $('attach-message').textContent = '';
+    chat.send(text, attachments.take()).then(() => renderConversationList(store));
   };
   $('composer').addEventListener('submit', (e) => {
     e.preventDefault();

@@ -44,7 +44,12 @@ export class Store {
     const c = this.current();
     const firstUser = c?.messages.find((m) => m.role === 'user');
     if (firstUser) c.title = firstUser.content.slice(0, 40);
-    localStorage.setItem(STORAGE, JSON.stringify(this.conversations));
+    try {
+      localStorage.setItem(STORAGE, JSON.stringify(this.conversations));
+    } catch {
+      // Over the browser's quota (a few MiB): keep the texts, drop the attachments' data.
+      localStorage.setItem(STORAGE, JSON.stringify(this.conversations, (k, v) => ((k === 'url' || k === 'data') && typeof v === 'string' && v.length > 1000 ? undefined : v)));
+    }
   }
 
   exportJson() {
