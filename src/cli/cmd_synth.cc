@@ -95,12 +95,14 @@ int run_synth(SynthCli& s) {
     c.n_rot = s.rope_dims > 0 ? s.rope_dims : (s.arch == "glm4" ? c.head_dim / 2 : c.head_dim);
     c.n_ctx_train = s.ctx;
     c.rope_freq_base = s.rope_base;
-    c.rms_eps = s.arch == "glm4" ? 1e-5f : 1e-6f;
+    c.rms_eps = s.arch == "glm4" || s.arch == "phi3" ? 1e-5f : 1e-6f;
     if (s.rope_scaling != "none") {
       c.rope_freq_scale = 1.0f / s.rope_factor;
       c.rope_yarn = s.rope_scaling == "yarn";
       c.rope_n_ctx_orig = s.rope_orig_ctx > 0 ? s.rope_orig_ctx : s.ctx;
     }
+    // phi3 LongRoPE: the factors switch at --rope-orig-ctx.
+    if (s.opt.rope_factors) c.rope_n_ctx_orig = s.rope_orig_ctx > 0 ? s.rope_orig_ctx : s.ctx;
     if (s.arch == "gemma2" || s.arch == "gemma3") {
       c.attn_softcap = s.attn_softcap;
       c.final_softcap = s.final_softcap;
@@ -153,7 +155,7 @@ CommandAction register_synth(CLI::App& app) {
   cmd->add_option("-o,--output", s->out, "Output GGUF path of the language model");
   cmd->add_option("-s,--seed", s->opt.seed, "Seed of the random weights")->capture_default_str();
   cmd->add_option("-t,--threads", s->threads, "Threads (default 2)");
-  cmd->add_option("--arch", s->arch, "custom: llama|qwen2|qwen3|glm4|gemma2|gemma3")
+  cmd->add_option("--arch", s->arch, "custom: llama|qwen2|qwen3|glm4|gemma2|gemma3|phi3")
       ->capture_default_str();
   cmd->add_option("--dim", s->dim, "custom: embedding size");
   cmd->add_option("--layers", s->layers, "custom: layer count");
@@ -164,8 +166,11 @@ CommandAction register_synth(CLI::App& app) {
   cmd->add_option("--rope-dims", s->rope_dims,
                   "custom: rope.dimension_count, the rotated dims of a head (default: the head "
                   "size; glm4 half of it)");
-  cmd->add_flag("--fused-qkv", s->opt.fused_qkv,
-                "glm4: write one attn_qkv tensor (and bias) instead of attn_q/k/v");
+  cmd->add_flag(
+      "--fused-qkv", s->opt.fused_qkv,
+      "glm4: write one attn_qkv tensor (and bias) instead of attn_q/k/v (phi3 always does)");
+  cmd->add_flag("--rope-factors", s->opt.rope_factors,
+                "phi3: LongRoPE factor tensors (long/short) switching at --rope-orig-ctx");
   cmd->add_option("--sliding-window", s->sliding_window,
                   "custom gemma2/gemma3: attention.sliding_window, the keys a sliding layer sees "
                   "(default 4096 / 1024)");
@@ -182,8 +187,9 @@ CommandAction register_synth(CLI::App& app) {
                   "custom: rope.scaling.factor (context extension; with --rope-scaling)")
       ->check(CLI::Range(1.0f, 1024.0f))
       ->capture_default_str();
-  cmd->add_option("--rope-orig-ctx", s->rope_orig_ctx,
-                  "custom: yarn's rope.scaling.original_context_length (default --ctx)");
+  cmd->add_option(
+      "--rope-orig-ctx", s->rope_orig_ctx,
+      "custom: rope.scaling.original_context_length of yarn or phi3 LongRoPE (default --ctx)");
   cmd->add_flag("--tied", s->opt.tied_output, "Share the embedding as output projection");
   std::string towers;
   for (const auto& n : convert::vision_preset_names()) towers += (towers.empty() ? "" : "|") + n;

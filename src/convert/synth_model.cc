@@ -1,6 +1,7 @@
 #include "convert/synth_model.h"
 #include "convert/synth_random.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -15,7 +16,7 @@ namespace {
 
 using model::GgmlType;
 
-constexpr const char* kArchs = "llama, qwen2, qwen3, glm4, gemma2, gemma3";
+constexpr const char* kArchs = "llama, qwen2, qwen3, glm4, gemma2, gemma3, phi3";
 
 model::ModelConfig make(std::string arch, int64_t embd, int64_t layers, int64_t heads, int64_t kv,
                         int64_t ff, int64_t ctx, float base, int64_t head_dim = 0) {
@@ -45,7 +46,7 @@ model::ModelConfig with_rope_scale(model::ModelConfig c, float factor) {
 
 bool supported_arch(const std::string& a) {
   return a == "llama" || a == "qwen2" || a == "qwen3" || a == "glm4" || a == "gemma2" ||
-         a == "gemma3";
+         a == "gemma3" || a == "phi3";
 }
 
 // The type a tensor gets under a file type, following llama.cpp's choices for its mixes.
@@ -72,6 +73,29 @@ GgmlType fitting_type(GgmlType want, int64_t cols) {
   return GgmlType::F16;
 }
 
+// LongRoPE factor sets of rot/2 entries, shaped like Phi-3-128k's (frequency divisors: near 1
+// for the fast pairs, growing towards the slow ones; the short set stays close to 1).
+std::vector<float> longrope_factors(int64_t rot, bool long_set) {
+  const int64_t half = rot / 2;
+  std::vector<float> f(static_cast<size_t>(half));
+  for (int64_t i = 0; i < half; ++i) {
+    const float t = half > 1 ? static_cast<float>(i) / static_cast<float>(half - 1) : 0.0f;
+    f[static_cast<size_t>(i)] = long_set ? 1.0f + 15.0f * t * t : 1.0f + 0.5f * t;
+  }
+  return f;
+}
+
+// llama.cpp marks Phi-3's special tokens by looking up <unk>, <s>, </s> and <|endoftext|> in
+// any model whose general.name contains "phi3", and fails to load one whose vocabulary lacks
+// them (a GPT-2 one): such a phi3 file is named without the architecture.
+std::string model_name(const std::string& arch, const model::GgufValue& tokens) {
+  if (arch != "phi3") return "tandem-synth-" + arch;
+  const auto list = tokens.as_string_list();
+  for (const char* t : {"<unk>", "<s>", "</s>", "<|endoftext|>"})
+    if (std::find(list.begin(), list.end(), t) == list.end()) return "tandem-synth";
+  return "tandem-synth-phi3";
+}
+
 }  // namespace
 
 void gemma_defaults(model::ModelConfig& c, int64_t n_swa) {
@@ -92,6 +116,14 @@ model::ModelConfig shape_preset(const std::string& name) {
   if (name == "qwen2.5-0.5b") return make("qwen2", 896, 24, 14, 2, 4864, 32768, 1000000.0f);
   if (name == "qwen3-0.6b") return make("qwen3", 1024, 28, 16, 8, 3072, 40960, 1000000.0f, 128);
   if (name == "glm-4-9b") return make("glm4", 4096, 40, 32, 2, 13696, 32768, 10000.0f, 128);
+  // Phi-3-mini (4k and 128k: LongRoPE over an original 4096 context) and Phi-3-medium (GQA).
+  if (name == "phi-3-mini") return make("phi3", 3072, 32, 32, 32, 8192, 4096, 10000.0f);
+  if (name == "phi-3-mini-128k") {
+    auto c = make("phi3", 3072, 32, 32, 32, 8192, 131072, 10000.0f);
+    c.rope_n_ctx_orig = 4096;
+    return c;
+  }
+  if (name == "phi-3-medium") return make("phi3", 5120, 40, 40, 10, 17920, 4096, 10000.0f);
   if (name == "gemma-2-2b") return make("gemma2", 2304, 26, 8, 4, 9216, 8192, 10000.0f, 256);
   if (name == "gemma-2-9b") return make("gemma2", 3584, 42, 16, 8, 14336, 8192, 10000.0f, 256);
   if (name == "gemma-3-1b") {
@@ -115,9 +147,9 @@ model::ModelConfig shape_preset(const std::string& name) {
 }
 
 std::vector<std::string> shape_preset_names() {
-  return {"tinyllama-1.1b", "llama-3-8b",   "qwen2.5-0.5b", "qwen3-0.6b",
-          "glm-4-9b",       "gemma-2-2b",   "gemma-2-9b",   "gemma-3-1b",
-          "gemma-3-4b",     "smollm2-1.7b", "llama-3.2-1b", "gemma-3-4b-shape"};
+  return {"tinyllama-1.1b",  "llama-3-8b",   "qwen2.5-0.5b", "qwen3-0.6b",   "glm-4-9b",
+          "gemma-2-2b",      "gemma-2-9b",   "gemma-3-1b",   "gemma-3-4b",   "phi-3-mini",
+          "phi-3-mini-128k", "phi-3-medium", "smollm2-1.7b", "llama-3.2-1b", "gemma-3-4b-shape"};
 }
 
 SynthReport synth_model(const SynthOptions& opt, const std::string& out_path) {
@@ -131,11 +163,19 @@ SynthReport synth_model(const SynthOptions& opt, const std::string& out_path) {
       c.n_rot > c.head_dim || c.n_rot % 2 != 0)
     throw std::invalid_argument("invalid model dimensions");
   const bool glm4 = c.arch == "glm4";
+  const bool phi3 = c.arch == "phi3";
+  // Phi-3 checkpoints always fuse Q/K/V (no biases) and gate/up.
+  const bool fused_qkv = opt.fused_qkv || phi3;
+  const bool rope_factors = opt.rope_factors || (phi3 && c.rope_n_ctx_orig > 0);
+  if (rope_factors && !phi3) throw std::invalid_argument("--rope-factors is for phi3 (LongRoPE)");
+  if (phi3 && c.rope_freq_scale != 1.0f)
+    throw std::invalid_argument("phi3 scales RoPE with LongRoPE factors (--rope-factors)");
+  if (rope_factors && c.rope_n_ctx_orig <= 0) c.rope_n_ctx_orig = c.n_ctx_train;
   const bool gemma = c.arch == "gemma2" || c.arch == "gemma3";
   if (gemma && c.n_swa <= 0) throw std::invalid_argument("gemma needs a sliding window > 0");
   // llama.cpp finds K and V in a fused attn_qkv at n_embd and n_embd + kv_dim.
-  if (opt.fused_qkv && (!glm4 || c.q_dim() != c.n_embd))
-    throw std::invalid_argument("--fused-qkv is for glm4 with heads x head size = dim");
+  if (fused_qkv && ((!glm4 && !phi3) || c.q_dim() != c.n_embd))
+    throw std::invalid_argument("--fused-qkv is for glm4 or phi3 with heads x head size = dim");
   if (opt.type != "Q4_K_M") {
     const GgmlType t = model::parse_type_name(opt.type);
     if (!kernels::can_quantize(t))
@@ -151,7 +191,7 @@ SynthReport synth_model(const SynthOptions& opt, const std::string& out_path) {
   model::GgufWriter w;
   const std::string a = c.arch + ".";
   w.set_string("general.architecture", c.arch);
-  w.set_string("general.name", "tandem-synth-" + c.arch);
+  w.set_string("general.name", model_name(c.arch, *tokens));
   w.set_string("general.tandem.note", "random weights, for speed measurements only");
   if (const int64_t ftype = model::file_type_number(opt.type); ftype >= 0)
     w.set_u32("general.file_type", static_cast<uint32_t>(ftype));
@@ -172,6 +212,18 @@ SynthReport synth_model(const SynthOptions& opt, const std::string& out_path) {
       w.set_u32(a + "rope.scaling.original_context_length",
                 static_cast<uint32_t>(c.rope_n_ctx_orig));
   }
+  if (rope_factors) {
+    // As convert_hf_to_gguf writes Phi-3-128k: the original context and LongRoPE's attention
+    // factor sqrt(1 + ln(scale) / ln(original)).
+    w.set_u32(a + "rope.scaling.original_context_length", static_cast<uint32_t>(c.rope_n_ctx_orig));
+    const double scale =
+        static_cast<double>(c.n_ctx_train) / static_cast<double>(c.rope_n_ctx_orig);
+    const double attn =
+        scale <= 1.0
+            ? 1.0
+            : std::sqrt(1.0 + std::log(scale) / std::log(static_cast<double>(c.rope_n_ctx_orig)));
+    w.set_f32(a + "rope.scaling.attn_factor", static_cast<float>(attn));
+  }
   w.set_f32(a + "attention.layer_norm_rms_epsilon", c.rms_eps);
   if (gemma) w.set_u32(a + "attention.sliding_window", static_cast<uint32_t>(c.n_swa));
   if (c.arch == "gemma2") {
@@ -190,6 +242,7 @@ SynthReport synth_model(const SynthOptions& opt, const std::string& out_path) {
     std::vector<int64_t> dims;
     float scale;
     bool is_norm;
+    std::vector<float> values;  // fixed contents (LongRoPE factors) instead of random ones
   };
   std::vector<Planned> plan;
   auto plan_matrix = [&](const std::string& name, int64_t n_in, int64_t n_out, int64_t layer) {
@@ -199,18 +252,26 @@ SynthReport synth_model(const SynthOptions& opt, const std::string& out_path) {
       report.fallbacks.push_back(name + ": " + std::string(model::type_name(want)) + " -> " +
                                  std::string(model::type_name(t)) + " (rows of " +
                                  std::to_string(n_in) + " are not whole blocks)");
-    plan.push_back({name, t, {n_in, n_out}, 1.0f / std::sqrt(static_cast<float>(n_in)), false});
+    plan.push_back({name, t, {n_in, n_out}, 1.0f / std::sqrt(static_cast<float>(n_in)), false, {}});
   };
   auto plan_vector = [&](const std::string& name, int64_t n, bool norm) {
-    plan.push_back({name, GgmlType::F32, {n}, norm ? 1.0f : 0.02f, norm});
+    plan.push_back({name, GgmlType::F32, {n}, norm ? 1.0f : 0.02f, norm, {}});
   };
   plan_matrix("token_embd.weight", c.n_embd, c.n_vocab, 0);
+  if (rope_factors)
+    for (const bool long_set : {true, false})
+      plan.push_back({long_set ? "rope_factors_long.weight" : "rope_factors_short.weight",
+                      GgmlType::F32,
+                      {c.n_rot / 2},
+                      1.0f,
+                      false,
+                      longrope_factors(c.n_rot, long_set)});
   for (int64_t l = 0; l < c.n_layer; ++l) {
     const std::string p = "blk." + std::to_string(l) + ".";
     plan_vector(p + "attn_norm.weight", c.n_embd, true);
-    if (opt.fused_qkv) {
+    if (fused_qkv) {
       plan_matrix(p + "attn_qkv.weight", c.n_embd, c.q_dim() + 2 * c.kv_dim(), l);
-      plan_vector(p + "attn_qkv.bias", c.q_dim() + 2 * c.kv_dim(), false);
+      if (glm4) plan_vector(p + "attn_qkv.bias", c.q_dim() + 2 * c.kv_dim(), false);
     } else {
       plan_matrix(p + "attn_q.weight", c.n_embd, c.q_dim(), l);
       plan_matrix(p + "attn_k.weight", c.n_embd, c.kv_dim(), l);
@@ -229,7 +290,7 @@ SynthReport synth_model(const SynthOptions& opt, const std::string& out_path) {
     plan_matrix(p + "attn_output.weight", c.q_dim(), c.n_embd, l);
     if (glm4 || gemma) plan_vector(p + "post_attention_norm.weight", c.n_embd, true);
     plan_vector(p + "ffn_norm.weight", c.n_embd, true);
-    if (glm4) {
+    if (glm4 || phi3) {
       plan_matrix(p + "ffn_up.weight", c.n_embd, 2 * c.n_ff, l);  // gate rows, then up rows
     } else {
       plan_matrix(p + "ffn_gate.weight", c.n_embd, c.n_ff, l);
@@ -257,6 +318,11 @@ SynthReport synth_model(const SynthOptions& opt, const std::string& out_path) {
           pool->parallel_for(rows, [&](int64_t begin, int64_t end, int) {
             std::vector<float> row(static_cast<size_t>(cols));
             for (int64_t r = begin; r < end; ++r) {
+              if (!t.values.empty()) {
+                kernels::quantize(t.type, t.values.data(), out.data() + static_cast<size_t>(r) * rb,
+                                  cols);
+                continue;
+              }
               uint64_t s = mix(seed + static_cast<uint64_t>(r));
               for (auto& x : row) {
                 s = mix(s);

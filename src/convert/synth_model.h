@@ -11,7 +11,7 @@
 namespace tandem::convert {
 
 // A named shape: "tinyllama-1.1b", "llama-3-8b", "qwen2.5-0.5b", "qwen3-0.6b", "glm-4-9b",
-// "gemma-2-2b", "gemma-3-1b", ...
+// "gemma-2-2b", "gemma-3-1b", "phi-3-mini", "phi-3-mini-128k", ...
 model::ModelConfig shape_preset(const std::string& name);
 std::vector<std::string> shape_preset_names();
 
@@ -30,6 +30,10 @@ struct SynthOptions {
   // glm4: one attn_qkv matrix (and bias) instead of attn_q/k/v, the layout llama.cpp also
   // reads (GLM-4-0414 conversions write separate ones).
   bool fused_qkv = false;
+  // phi3: LongRoPE factor tensors (rope_factors_long/short) over shape.rope_n_ctx_orig (0: the
+  // training context), with rope.scaling.attn_factor. Implied by a phi3 shape with an original
+  // context (phi-3-mini-128k). phi3 always fuses Q/K/V and gate/up.
+  bool rope_factors = false;
   // Called as tensors are generated: (bytes done, bytes total, tensor name).
   std::function<void(size_t, size_t, const std::string&)> progress;
 };

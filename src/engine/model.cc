@@ -85,11 +85,13 @@ kernels::WeightView row_range(kernels::WeightView v, int64_t first, int64_t coun
 }
 
 // Q, K, V: separate matrices, or one fused attn_qkv (rows q, then k, then v), as llama.cpp
-// reads either for glm4. Biases: required for qwen2, taken when present for glm4.
+// reads either for glm4 and phi3. Biases: required for qwen2, taken when present for glm4.
 void bind_attention(const Binder& b, const model::ModelConfig& c, const std::string& p,
                     LayerWeights& L) {
   const bool glm4 = c.arch == "glm4";
-  if (glm4 && b.find(p + "attn_qkv.weight")) {
+  // Phi-3 conversions write attn_qkv; a file with neither layout is refused naming attn_qkv.
+  const bool phi3_fused = c.arch == "phi3" && !b.find(p + "attn_q.weight");
+  if (phi3_fused || (glm4 && b.find(p + "attn_qkv.weight"))) {
     const auto qkv = b.matrix(p + "attn_qkv.weight", c.n_embd, c.q_dim() + 2 * c.kv_dim());
     L.wq = row_range(qkv, 0, c.q_dim());
     L.wk = row_range(qkv, c.q_dim(), c.kv_dim());
@@ -149,6 +151,13 @@ ModelWeights bind_weights(const GgufFile& f, const model::ModelConfig& c) {
     w.tied_output = true;
   }
   w.rope_factors = b.vector("rope_freqs.weight", c.n_rot / 2, /*optional=*/true);
+  if (c.arch == "phi3") {
+    w.rope_factors_long = b.vector("rope_factors_long.weight", c.n_rot / 2, /*optional=*/true);
+    w.rope_factors_short = b.vector("rope_factors_short.weight", c.n_rot / 2, /*optional=*/true);
+    if (!w.rope_factors_long != !w.rope_factors_short)
+      throw b.error(std::string(w.rope_factors_long ? "rope_factors_short" : "rope_factors_long") +
+                    ".weight is missing (LongRoPE needs both factor sets)");
+  }
   for (int64_t l = 0; l < c.n_layer; ++l) {
     const std::string p = "blk." + std::to_string(l) + ".";
     LayerWeights L;

@@ -33,6 +33,10 @@ struct ModelWeights {
   const float* output_norm = nullptr;
   kernels::WeightView output;           // == tok_embd when the embedding is tied
   const float* rope_factors = nullptr;  // Llama 3 rope_freqs.weight, n_rot/2 entries, or null
+  // phi3 LongRoPE (rope_factors_long/short.weight, n_rot/2 frequency divisors each): long for a
+  // context past rope.scaling.original_context_length, short otherwise; both or neither.
+  const float* rope_factors_long = nullptr;
+  const float* rope_factors_short = nullptr;
   std::vector<LayerWeights> layers;
   bool tied_output = false;
 };

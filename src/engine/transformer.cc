@@ -259,9 +259,15 @@ std::span<const float> Transformer::forward(const Batch& b, KvCache& cache,
   rope.freq_scale = c.rope_freq_scale;
   rope.neox = c.rope_neox;
   rope.freq_factors = w.rope_factors;
+  // phi3 LongRoPE: llama.cpp picks the factor set by the context per sequence against the
+  // original (pre-extension) context, and scales cos/sin by rope.scaling.attn_factor.
+  if (!rope.freq_factors && w.rope_factors_long)
+    rope.freq_factors =
+        cache.n_ctx() > c.rope_n_ctx_orig ? w.rope_factors_long : w.rope_factors_short;
+  rope.attn_factor = c.rope_attn_factor;
   if (c.rope_yarn) {
     rope.ext_factor = 1.0f;
-    rope.attn_factor = c.yarn_attn_factor;
+    rope.attn_factor *= c.yarn_attn_factor;
     kernels::yarn_corr_dims(c.n_rot, c.rope_n_ctx_orig, c.rope_freq_base, c.yarn_beta_fast,
                             c.yarn_beta_slow, rope.corr_dims);
   }

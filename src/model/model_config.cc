@@ -83,6 +83,26 @@ void read_gemma(const GgufFile& f, const std::string& a, ModelConfig& c) {
                         : 1.0f / std::sqrt(static_cast<float>(c.head_dim));
 }
 
+// Phi-3 as llama.cpp reads it: Q, K, V in one attn_qkv, gate and up in one ffn_up, NeoX RoPE.
+// Its attention.sliding_window key is read and ignored: llama.cpp disables Phi's sliding
+// window (every layer attends to the whole context), and Tandem follows the oracle.
+void read_phi3(const GgufFile& f, const std::string& a, ModelConfig& c) {
+  int_in_range(f, a + "attention.sliding_window", 0, limits::kMaxContext, 0);
+  // LongRoPE (rope_factors_long/short tensors): the factor set is chosen against the original
+  // context, and cos/sin are scaled by attn_factor (llama.cpp reads it for any architecture).
+  if (!c.rope_yarn)
+    c.rope_n_ctx_orig = int_in_range(f, a + "rope.scaling.original_context_length", 1,
+                                     int64_t{1} << 24, c.n_ctx_train);
+  c.rope_attn_factor =
+      static_cast<float>(finite_positive(f, a + "rope.scaling.attn_factor", 1.0, 16.0));
+  // llama.cpp sizes attn_output as n_embd x n_embd.
+  if (c.q_dim() != c.n_embd)
+    throw f.error(
+        fmt::format("phi3: attention.head_count x key_length = {} differs from "
+                    "embedding_length {} (not supported)",
+                    c.q_dim(), c.n_embd));
+}
+
 }  // namespace
 
 float ModelConfig::attention_scale() const {
@@ -93,9 +113,9 @@ ModelConfig ModelConfig::from_gguf(const GgufFile& f) {
   ModelConfig c;
   c.arch = f.get_string("general.architecture");
   if (c.arch != "llama" && c.arch != "qwen2" && c.arch != "qwen3" && c.arch != "glm4" &&
-      c.arch != "gemma2" && c.arch != "gemma3")
+      c.arch != "gemma2" && c.arch != "gemma3" && c.arch != "phi3")
     throw f.error("unsupported architecture '" + c.arch +
-                  "' (supported: llama, qwen2, qwen3, glm4, gemma2, gemma3)");
+                  "' (supported: llama, qwen2, qwen3, glm4, gemma2, gemma3, phi3)");
   const std::string a = c.arch + ".";
   c.name = f.get_string("general.name", c.arch);
   c.n_embd = int_in_range(f, a + "embedding_length", 1, kMaxWidth);
@@ -162,11 +182,12 @@ ModelConfig ModelConfig::from_gguf(const GgufFile& f) {
   }
   refuse_experts(f, a);
   // GLM-4 rotates adjacent pairs (ggml's "normal" rope) over a partial rotary dimension.
-  c.rope_neox = c.arch == "qwen2" || c.arch == "qwen3";
+  c.rope_neox = c.arch == "qwen2" || c.arch == "qwen3" || c.arch == "phi3";
   c.qkv_bias = c.arch == "qwen2";
   c.qk_norm = c.arch == "qwen3";
   c.post_norms = c.arch == "glm4";
-  c.fused_gate_up = c.arch == "glm4";
+  c.fused_gate_up = c.arch == "glm4" || c.arch == "phi3";
+  if (c.arch == "phi3") read_phi3(f, a, c);
   if (c.arch == "gemma2" || c.arch == "gemma3") read_gemma(f, a, c);
   c.n_vocab = vocab_size(f, a);
   check_special_token_ids(f, c.n_vocab);

@@ -1,5 +1,5 @@
-// Hyperparameters of a Llama-family model (llama, qwen2, qwen3, glm4, gemma2, gemma3), read from
-// GGUF metadata.
+// Hyperparameters of a Llama-family model (llama, qwen2, qwen3, glm4, gemma2, gemma3, phi3), read
+// from GGUF metadata.
 #pragma once
 
 #include <cstdint>
@@ -10,7 +10,7 @@ namespace tandem::model {
 class GgufFile;
 
 struct ModelConfig {
-  std::string arch;  // "llama", "qwen2", "qwen3", "glm4", "gemma2", "gemma3"
+  std::string arch;  // "llama", "qwen2", "qwen3", "glm4", "gemma2", "gemma3", "phi3"
   std::string name;
   int64_t n_vocab = 0;
   int64_t n_ctx_train = 0;
@@ -31,12 +31,14 @@ struct ModelConfig {
   float yarn_attn_factor = 1.0f;
   float yarn_beta_fast = 32.0f;
   float yarn_beta_slow = 1.0f;
-  bool rope_neox = false;  // qwen2/qwen3 rotate (i, i + n_rot/2) pairs
-  bool qkv_bias = false;   // qwen2 (required); glm4 files may carry them too (optional)
-  bool qk_norm = false;    // qwen3, gemma3
+  float rope_attn_factor = 1.0f;  // rope.scaling.attn_factor: cos/sin scale (phi3 LongRoPE)
+  bool rope_neox = false;         // qwen2/qwen3/gemma/phi3 rotate (i, i + n_rot/2) pairs
+  bool qkv_bias = false;          // qwen2 (required); glm4 files may carry them too (optional)
+  bool qk_norm = false;           // qwen3, gemma3
   // glm4, gemma2/3: RMS norms on the attention and FFN outputs before each residual add
-  // (post_attention_norm, post_ffw_norm), and ffn_up holding gate then up (2 x n_ff rows).
+  // (post_attention_norm, post_ffw_norm).
   bool post_norms = false;
+  // glm4, phi3: ffn_up holds gate then up (2 x n_ff rows).
   bool fused_gate_up = false;
   // gemma2/gemma3 (llama.cpp's GEMMA2/GEMMA3 graphs):
   bool embd_scale = false;       // token embeddings times sqrt(n_embd)

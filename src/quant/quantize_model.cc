@@ -83,8 +83,8 @@ class Quantizer {
         model_(engine::Model::load(opt.input)),
         pool_(std::max(1, opt.threads)),
         policy_(make_policy(opt, model_->config().n_layer)) {
-    // The per-layer stores hold attn_q/k/v and ffn_gate/up as separate tensors; glm4 keeps
-    // gate and up in one ffn_up (and may fuse Q/K/V), which they cannot write back yet.
+    // The per-layer stores hold attn_q/k/v and ffn_gate/up as separate tensors; glm4 and phi3
+    // keep gate and up in one ffn_up (and fuse Q/K/V), which they cannot write back yet.
     if (model_->config().fused_gate_up)
       throw model_->file().error("tandem quantize does not handle " + model_->config().arch +
                                  " files yet (gate and up fused in ffn_up)");

@@ -306,10 +306,11 @@ ChatTemplate chat_template_for(const engine::Model& model, const std::string& na
   const bool strip_bos = tok.vocab().add_bos;
   if (name.empty()) {
     const std::string source = model.file().get_string("tokenizer.chat_template", "");
-    // A Gemma model without a template of its own still speaks Gemma's turns.
+    // A Gemma (Phi-3) model without a template of its own still speaks Gemma's (Phi-3's) turns.
     const std::string& arch = model.config().arch;
     if (source.empty() && (arch == "gemma2" || arch == "gemma3"))
       return *ChatTemplate::by_name("gemma", eos);
+    if (source.empty() && arch == "phi3") return *ChatTemplate::by_name("phi3", eos);
     if (source.empty()) return ChatTemplate::detect(source, eos);
     try {
       return ChatTemplate::from_jinja(source, bos, eos, strip_bos, "the model file");

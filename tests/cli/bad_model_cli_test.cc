@@ -1,7 +1,7 @@
 // `tandem run` on model files that parse as GGUF but cannot be run: an unknown architecture,
 // a missing tensor, a tensor of the wrong shape, an unknown weight type; and the same for the
 // tensors only glm4 has (post-norms, the fused gate+up ffn_up) and gemma's (post-norms, gemma3's
-// QK norms, its required sliding window). Each must end with
+// QK norms, its required sliding window) and phi3's fused attn_qkv. Each must end with
 // exit code 1 and one "error: " line that names the file and the problem.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -169,6 +169,13 @@ TEST(BadModelFile, Gemma3WithoutSlidingWindow) {
   const size_t p = find(img, "gemma3.attention.sliding_window");
   img[p + std::strlen("gemma3.attention.sliding_windo")] = 'X';
   expect_run_error(write_temp("gemma3_noswa.gguf", img), "gemma3.attention.sliding_window");
+}
+
+TEST(BadModelFile, Phi3MissingAttnQkv) {
+  Bytes img = synth_bytes("phi3");
+  const size_t p = find(img, "blk.0.attn_qkv.weight");
+  img[p + std::strlen("blk.0.attn_qkv.weigh")] = 'X';
+  expect_run_error(write_temp("phi3_no_qkv.gguf", img), "missing tensor 'blk.0.attn_qkv.weight'");
 }
 
 }  // namespace

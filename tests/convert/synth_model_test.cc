@@ -91,6 +91,37 @@ TEST(Synth, Qwen3StyleModelWithQkNormAndWideHeadsLoadsAndRuns) {
   check_runs(path, o.shape);
 }
 
+// Phi-3: one attn_qkv (no bias) and one 2 x n_ff ffn_up; LongRoPE's two factor sets and keys
+// when asked; a GPT-2 vocabulary gets a general.name llama.cpp does not treat as Phi-3's.
+TEST(Synth, Phi3ModelWithLongRopeLoadsAndRuns) {
+  SynthOptions o;
+  o.shape = small("phi3");
+  o.shape.rope_n_ctx_orig = 64;
+  o.type = "Q8_0";
+  o.vocab_from = test::shared("tokenizers/ggml-vocab-gpt-2.gguf");
+  o.rope_factors = true;
+  o.threads = 2;
+  const auto path = temp_path("phi3.gguf");
+  synth_model(o, path);
+  const auto f = model::GgufFile::open(path);
+  EXPECT_EQ(f.tensor("blk.0.attn_qkv.weight").dims, (std::vector<int64_t>{128, 128 + 2 * 64}));
+  EXPECT_EQ(f.find_tensor("blk.0.attn_qkv.bias"), nullptr);
+  EXPECT_EQ(f.find_tensor("blk.0.attn_q.weight"), nullptr);
+  EXPECT_EQ(f.find_tensor("blk.0.ffn_gate.weight"), nullptr);
+  EXPECT_EQ(f.tensor("blk.1.ffn_up.weight").dims, (std::vector<int64_t>{128, 512}));
+  EXPECT_EQ(f.tensor("rope_factors_long.weight").dims, (std::vector<int64_t>{16}));
+  EXPECT_NE(f.find_tensor("rope_factors_short.weight"), nullptr);
+  EXPECT_EQ(f.get_int("phi3.rope.scaling.original_context_length"), 64);
+  // sqrt(1 + ln(256 / 64) / ln(64)), as convert_hf_to_gguf computes it.
+  EXPECT_NEAR(f.get_double("phi3.rope.scaling.attn_factor"),
+              std::sqrt(1.0 + std::log(4.0) / std::log(64.0)), 1e-6);
+  EXPECT_EQ(f.get_string("general.name"), "tandem-synth");
+  check_runs(path, o.shape);
+  const auto m = engine::Model::load(path);
+  EXPECT_NE(m->weights().rope_factors_long, nullptr);
+  EXPECT_EQ(m->config().rope_n_ctx_orig, 64);
+}
+
 TEST(Synth, PresetsHaveRealShapes) {
   const auto t = shape_preset("tinyllama-1.1b");
   EXPECT_EQ(t.n_embd, 2048);
@@ -98,6 +129,14 @@ TEST(Synth, PresetsHaveRealShapes) {
   EXPECT_EQ(t.n_head_kv, 4);
   EXPECT_EQ(t.n_ff, 5632);
   EXPECT_EQ(shape_preset("llama-3-8b").n_ff, 14336);
+  const auto phi = shape_preset("phi-3-mini");
+  EXPECT_EQ(phi.arch, "phi3");
+  EXPECT_EQ(phi.n_embd, 3072);
+  EXPECT_EQ(phi.n_layer, 32);
+  EXPECT_EQ(phi.n_head, 32);
+  EXPECT_EQ(phi.n_ff, 8192);
+  EXPECT_EQ(shape_preset("phi-3-mini-128k").rope_n_ctx_orig, 4096);
+  EXPECT_EQ(shape_preset("phi-3-medium").n_head_kv, 10);
   EXPECT_THROW(shape_preset("gpt-5"), std::invalid_argument);
 }
 

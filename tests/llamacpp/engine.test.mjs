@@ -11,7 +11,7 @@
 //
 // Models: `llama` with a SentencePiece vocabulary (stories260K's) and with a GPT-2 byte-level
 // BPE one (no BOS: the case that was 2% off). Tokenizers: tokenizer.test.mjs, `qwen2`, `qwen3`, `glm4`, `gemma2` and `gemma3` with the GPT-2
-// vocabulary; dim 256 so that every K-quant block fits; and RoPE scaling (YaRN, linear) on F16 models.
+// vocabulary, `phi3` with Phi-3's (llama.cpp needs its special tokens in a model named phi3); dim 256 so that every K-quant block fits; and RoPE scaling (YaRN, linear) on F16 models.
 //
 // Environment: TANDEM_BINARY (set by CTest), TANDEM_SHARED (default ../../../shared beside the
 // checkout), ORACLE_TYPES (comma list, default F16,Q8_0,Q4_0,Q4_K_M,Q5_1,Q5_K,IQ4_NL), ORACLE_ARCHS.
@@ -31,6 +31,7 @@ const TYPES = (process.env.ORACLE_TYPES ?? 'F16,Q8_0,Q4_0,Q4_K_M,Q5_1,Q5_K,IQ4_N
 const VOCABS = {
   spm: path.join(SHARED, 'models/stories260K/stories260K-f32.gguf'),
   gpt2: path.join(SHARED, 'tokenizers/ggml-vocab-gpt-2.gguf'),
+  phi3: path.join(SHARED, 'tokenizers/ggml-vocab-phi-3.gguf'),
 };
 const ALL_ARCHS = [
   { name: 'llama-spm', arch: 'llama', vocab: 'spm' },
@@ -52,6 +53,15 @@ const ALL_ARCHS = [
   // drifts apart — Q5_1 0.29% (Tandem 0.08% from the exact product, llama.cpp 0.21%), Q5_K
   // Tandem 0.29% off the exact product where llama.cpp is 0.085% (open).
   { name: 'gemma3', arch: 'gemma3', vocab: 'gpt2', layers: 6, skip: ['Q5_1', 'Q5_K'], extra: ['--sliding-window', '16', '--rope-base', '1000000'] },
+  // Phi-3 (with Phi-3's own SentencePiece vocabulary, 32064 tokens): Q/K/V fused in attn_qkv, gate+up fused in ffn_up, NeoX RoPE, a separate output matrix;
+  // and LongRoPE (rope_factors_long/short over a 32-token original context: the long set, as both
+  // engines' contexts are past it; rope.scaling.attn_factor). Not Q5_K: `tandem quantize` does
+  // not rewrite fused tensors yet.
+  { name: 'phi3', arch: 'phi3', vocab: 'phi3', skip: ['Q5_K'] },
+  { name: 'phi3-longrope', arch: 'phi3', vocab: 'phi3', types: ['F16', 'Q8_0'], extra: ['--rope-factors', '--rope-orig-ctx', '32'] },
+  // The short set: an original context of 256, the model's whole context, which neither engine's
+  // context exceeds (llama.cpp pads its 64/128 to 256 per sequence; `tandem run` uses 256).
+  { name: 'phi3-longrope-short', arch: 'phi3', vocab: 'phi3', types: ['F16'], extra: ['--rope-factors', '--rope-orig-ctx', '256'] },
   // RoPE scaling, F16 only (the rotation is independent of the weight type): YaRN with a
   // 32-token original context, so the 64-token chunks run past it, on both pair layouts.
   { name: 'llama-yarn', arch: 'llama', vocab: 'spm', types: ['F16'], extra: ['--rope-scaling', 'yarn', '--rope-factor', '4', '--rope-orig-ctx', '32'] },

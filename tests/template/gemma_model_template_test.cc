@@ -1,5 +1,6 @@
 // A gemma2/gemma3 file without a tokenizer.chat_template of its own still renders Gemma's
-// turns (and stops at <end_of_turn>); a llama file without one keeps the plain fallback.
+// turns (and stops at <end_of_turn>), a phi3 one Phi-3's (stopping at <|end|>); a llama file
+// without one keeps the plain fallback.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -39,7 +40,14 @@ std::string tiny_model(const std::string& arch) {
       {"blk.0.attn_output.weight", {kEmbd, kEmbd}}, {"blk.0.ffn_norm.weight", {kEmbd}},
       {"blk.0.ffn_gate.weight", {kEmbd, kFf}},      {"blk.0.ffn_up.weight", {kEmbd, kFf}},
       {"blk.0.ffn_down.weight", {kFf, kEmbd}}};
-  if (arch != "llama") {
+  if (arch == "phi3") {  // Q/K/V fused in attn_qkv, gate and up in ffn_up
+    tensors = {
+        {"token_embd.weight", {kEmbd, n_vocab}},      {"output_norm.weight", {kEmbd}},
+        {"blk.0.attn_norm.weight", {kEmbd}},          {"blk.0.attn_qkv.weight", {kEmbd, 3 * kEmbd}},
+        {"blk.0.attn_output.weight", {kEmbd, kEmbd}}, {"blk.0.ffn_norm.weight", {kEmbd}},
+        {"blk.0.ffn_up.weight", {kEmbd, 2 * kFf}},    {"blk.0.ffn_down.weight", {kFf, kEmbd}}};
+  }
+  if (arch == "gemma2" || arch == "gemma3") {
     tensors.push_back({"blk.0.post_attention_norm.weight", {kEmbd}});
     tensors.push_back({"blk.0.post_ffw_norm.weight", {kEmbd}});
   }
@@ -72,6 +80,15 @@ TEST(GemmaModelTemplate, GemmaFilesWithoutATemplateGetGemmaTurns) {
   }
   const auto llama = engine::Model::load(tiny_model("llama"));
   EXPECT_EQ(chat_template_for(*llama, "").name(), "plain");
+}
+
+TEST(GemmaModelTemplate, Phi3FilesWithoutATemplateGetPhi3Turns) {
+  const auto m = engine::Model::load(tiny_model("phi3"));
+  const ChatTemplate t = chat_template_for(*m, "");
+  EXPECT_EQ(t.name(), "phi3");
+  EXPECT_EQ(t.end_of_turn(), "<|end|>");
+  EXPECT_EQ(t.render({{"system", "Be brief."}, {"user", "Hi"}}, {}),
+            "<|system|>\nBe brief.<|end|>\n<|user|>\nHi<|end|>\n<|assistant|>\n");
 }
 
 }  // namespace
