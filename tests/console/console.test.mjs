@@ -50,7 +50,17 @@ async function sendAndWait(text) {
     window.__seen = new Set();
     const list = document.getElementById('messages');
     window.__observer?.disconnect();
-    window.__observer = new MutationObserver(() => {
+    // Each repaint replaces the answer's element: the records' added nodes keep every state
+    // the page drew, even when a busy machine hands the page several SSE events in one read
+    // and the observer runs only after the last of them. Only the answer being streamed is
+    // marked pending, so earlier answers redrawn by a full render do not count.
+    window.__observer = new MutationObserver((records) => {
+      for (const r of records)
+        for (const n of r.addedNodes) {
+          if (n.nodeType !== 1 || !n.matches('.message.assistant') || !n.querySelector('.pending')) continue;
+          const text = n.querySelector('.text')?.textContent;
+          if (text) window.__seen.add(text);
+        }
       const answers = list.querySelectorAll('.message.assistant .text');
       const last = answers[answers.length - 1];
       if (last?.textContent) window.__seen.add(last.textContent);
