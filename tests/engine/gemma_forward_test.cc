@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/forward_reference.h"
 #include "engine/model.h"
 #include "engine/transformer.h"
 #include "model/gguf_file.h"
@@ -26,7 +27,7 @@ namespace {
 using model::GgmlType;
 using model::GgufFile;
 using model::GgufWriter;
-using Floats = std::vector<float>;
+using reference::Floats;
 
 constexpr int64_t kEmbd = 64, kHeads = 4, kKvHeads = 2, kHeadDim = 16, kFf = 96;
 constexpr int64_t kSwa = 4;  // keys a sliding layer sees: shorter than the test sequences
@@ -45,31 +46,12 @@ struct Spec {
 };
 
 // A model's tensors, row-major [rows][cols] as GGUF stores them (dims = {cols, rows}).
-struct Weights {
+struct Weights : reference::TensorSet {
   Spec spec;
   int64_t n_vocab = 0;
-  std::map<std::string, Floats> t;
-  std::map<std::string, std::vector<int64_t>> dims;
-
-  void add(const std::string& name, std::vector<int64_t> d, float scale, float offset,
-           std::mt19937& rng) {
-    int64_t n = 1;
-    for (auto x : d) n *= x;
-    std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-    Floats v(static_cast<size_t>(n));
-    for (auto& x : v) x = offset + scale * u(rng);
-    t[name] = std::move(v);
-    dims[name] = std::move(d);
-  }
-  void erase(const std::string& name) {
-    t.erase(name);
-    dims.erase(name);
-  }
 };
 
-int64_t stories_vocab() {
-  return GgufFile::open(test::stories("stories260K-f32.gguf")).tensor("token_embd.weight").dims[1];
-}
+using reference::stories_vocab;
 
 Weights make_weights(const Spec& spec) {
   Weights w;
@@ -135,23 +117,11 @@ std::string write_model(const Weights& w, const std::string& file) {
 // ---- The reference: one token at a time, in double where it sums. ----
 
 Floats rmsnorm(const Floats& x, const Floats& w, size_t off = 0, size_t n = 0) {
-  if (n == 0) n = x.size();
-  double ss = 0;
-  for (size_t i = 0; i < n; ++i) ss += double(x[off + i]) * x[off + i];
-  const double r = 1.0 / std::sqrt(ss / double(n) + kEps);
-  Floats y(n);
-  for (size_t i = 0; i < n; ++i) y[i] = float(x[off + i] * r) * w[i];
-  return y;
+  return reference::rmsnorm(x, w, kEps, off, n);
 }
 
 Floats matvec(const Floats& m, int64_t cols, const Floats& x, int64_t rows) {
-  Floats y(static_cast<size_t>(rows));
-  for (int64_t r = 0; r < rows; ++r) {
-    double acc = 0;
-    for (int64_t c = 0; c < cols; ++c) acc += double(m[size_t(r * cols + c)]) * x[size_t(c)];
-    y[size_t(r)] = float(acc);
-  }
-  return y;
+  return reference::matvec(m, cols, x, 0, rows);
 }
 
 // NeoX rope: pairs (i, i + head_dim/2) of each head.
@@ -272,15 +242,9 @@ std::vector<Floats> tandem_logits(const std::string& path, const std::vector<int
   return rows;
 }
 
-const std::vector<int32_t> kTokens = {1, 403, 407, 261, 378, 429, 290, 394, 284, 58, 300, 17};
+using reference::kTokens;
 
-void expect_close(const std::vector<Floats>& got, const std::vector<Floats>& want) {
-  ASSERT_EQ(got.size(), want.size());
-  for (size_t t = 0; t < got.size(); ++t)
-    for (size_t i = 0; i < got[t].size(); ++i)
-      ASSERT_NEAR(got[t][i], want[t][i], 2e-3f + 1e-3f * std::abs(want[t][i]))
-          << "position " << t << " logit " << i;
-}
+using reference::expect_close;
 
 double max_diff(const Floats& a, const Floats& b) {
   double d = 0;

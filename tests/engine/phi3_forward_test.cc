@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/forward_reference.h"
 #include "engine/model.h"
 #include "engine/transformer.h"
 #include "model/gguf_file.h"
@@ -25,7 +26,7 @@ namespace {
 using model::GgmlType;
 using model::GgufFile;
 using model::GgufWriter;
-using Floats = std::vector<float>;
+using reference::Floats;
 
 constexpr int64_t kEmbd = 64, kHeads = 4, kKvHeads = 2, kHeadDim = 16, kFf = 96;
 constexpr int64_t kLayers = 2;
@@ -33,28 +34,11 @@ constexpr int64_t kQ = kHeads * kHeadDim, kKv = kKvHeads * kHeadDim;
 constexpr float kEps = 1e-5f, kBase = 10000.0f;
 
 // A phi3 model's tensors, row-major [rows][cols] as GGUF stores them (dims = {cols, rows}).
-struct Weights {
+struct Weights : reference::TensorSet {
   int64_t n_vocab = 0;
-  std::map<std::string, Floats> t;
-  std::map<std::string, std::vector<int64_t>> dims;
   // LongRoPE metadata, written when the factor tensors are present.
   uint32_t orig_ctx = 0;
   float attn_factor = 1.0f;
-
-  void add(const std::string& name, std::vector<int64_t> d, float scale, float offset,
-           std::mt19937& rng) {
-    int64_t n = 1;
-    for (auto x : d) n *= x;
-    std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-    Floats v(static_cast<size_t>(n));
-    for (auto& x : v) x = offset + scale * u(rng);
-    t[name] = std::move(v);
-    dims[name] = std::move(d);
-  }
-  void erase(const std::string& name) {
-    t.erase(name);
-    dims.erase(name);
-  }
 };
 
 Weights make_weights(int64_t n_vocab) {
@@ -145,25 +129,10 @@ std::string write_model(const Weights& w, const std::string& file) {
 // ---- The reference: one token at a time, in double where it sums. ----
 
 Floats rmsnorm(const Floats& x, const Floats& w) {
-  double ss = 0;
-  for (float v : x) ss += double(v) * v;
-  const double r = 1.0 / std::sqrt(ss / double(x.size()) + kEps);
-  Floats y(x.size());
-  for (size_t i = 0; i < x.size(); ++i) y[i] = float(x[i] * r) * w[i];
-  return y;
+  return reference::rmsnorm(x, w, kEps);
 }
 
-// rows [first, first + n) of a row-major matrix with `cols` columns, times x.
-Floats matvec(const Floats& m, int64_t cols, const Floats& x, int64_t first, int64_t n) {
-  Floats y(static_cast<size_t>(n));
-  for (int64_t r = 0; r < n; ++r) {
-    double acc = 0;
-    for (int64_t c = 0; c < cols; ++c)
-      acc += double(m[size_t((first + r) * cols + c)]) * x[size_t(c)];
-    y[size_t(r)] = float(acc);
-  }
-  return y;
-}
+using reference::matvec;
 
 // NeoX rope: pairs (i, i + d/2) of each head; frequency i divided by factors[i] when given,
 // cos and sin scaled by mscale.
@@ -241,32 +210,13 @@ std::vector<Floats> reference(Weights& w, const std::vector<int32_t>& tokens,
   return out;
 }
 
-std::vector<Floats> tandem_logits(const std::string& path, const std::vector<int32_t>& tokens,
-                                  int32_t n_ctx = 64) {
-  const auto m = Model::load(path);
-  Transformer tf(*m, 2);
-  auto cache = tf.make_cache(n_ctx, 1, GgmlType::F32);
-  const auto all = tf.forward(Batch::sequence(tokens, 0, 0, true), cache);
-  const size_t n_vocab = static_cast<size_t>(m->config().n_vocab);
-  std::vector<Floats> rows;
-  for (size_t t = 0; t < tokens.size(); ++t)
-    rows.emplace_back(all.begin() + t * n_vocab, all.begin() + (t + 1) * n_vocab);
-  return rows;
-}
+using reference::tandem_logits;
 
-const std::vector<int32_t> kTokens = {1, 403, 407, 261, 378, 429, 290, 394, 284, 58, 300, 17};
+using reference::kTokens;
 
-int64_t stories_vocab() {
-  return GgufFile::open(test::stories("stories260K-f32.gguf")).tensor("token_embd.weight").dims[1];
-}
+using reference::stories_vocab;
 
-void expect_close(const std::vector<Floats>& got, const std::vector<Floats>& want) {
-  ASSERT_EQ(got.size(), want.size());
-  for (size_t t = 0; t < got.size(); ++t)
-    for (size_t i = 0; i < got[t].size(); ++i)
-      ASSERT_NEAR(got[t][i], want[t][i], 2e-3f + 1e-3f * std::abs(want[t][i]))
-          << "position " << t << " logit " << i;
-}
+using reference::expect_close;
 
 // Largest logit difference: for checks that a change is visible at all.
 float max_diff(const std::vector<Floats>& a, const std::vector<Floats>& b) {
