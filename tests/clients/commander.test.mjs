@@ -2,9 +2,8 @@
 // Run by CTest (test_api_openai_client) with TANDEM_BINARY and TANDEM_MODEL set.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import net from 'node:net';
 import OpenAI from 'openai';
+import { startProcess } from './processes.mjs';
 
 const binary = process.env.TANDEM_BINARY;
 const model = process.env.TANDEM_MODEL;
@@ -12,44 +11,15 @@ const apiKey = 'sk-tandem-test';
 let server;
 let baseURL;
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitHealthy(url, proc, log) {
-  for (let i = 0; i < 600; i++) {
-    if (proc.exitCode !== null) throw new Error(`commander exited: ${log.join('')}`);
-    try {
-      const r = await fetch(`${url}/health`);
-      if (r.status === 200) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`commander not healthy: ${log.join('')}`);
-}
-
 before(async () => {
   assert.ok(binary && model, 'TANDEM_BINARY and TANDEM_MODEL must be set');
-  const port = await freePort();
-  const log = [];
-  server = spawn(binary, ['commander', '-m', model, '--host', '127.0.0.1', '--port', String(port),
-    '--api-key', apiKey, '--parallel', '4', '-t', '2', '--model-alias', 'stories'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  server.stdout.on('data', (d) => log.push(d.toString()));
-  server.stderr.on('data', (d) => log.push(d.toString()));
-  const root = `http://127.0.0.1:${port}`;
-  await waitHealthy(root, server, log);
-  baseURL = `${root}/v1`;
+  server = await startProcess('commander', ['-m', model, '--api-key', apiKey, '--parallel', '4',
+    '-t', '2', '--model-alias', 'stories']);
+  baseURL = server.baseURL;
 });
 
 after(() => {
-  server?.kill('SIGTERM');
+  server?.stop();
 });
 
 const client = () => new OpenAI({ apiKey, baseURL, maxRetries: 0 });
