@@ -137,6 +137,8 @@ def images():
     pixels = row * h
     put("image", "rgb_3x2.bmp", b"BM" + struct.pack("<IHHI", 54 + len(pixels), 0, 0, 54)
         + struct.pack("<IiiHHIIiiII", 40, w, h, 1, 24, 0, len(pixels), 2835, 2835, 0, 0) + pixels)
+    # rgb_16x12.jpg (committed, not written here: Python's standard library has no JPEG
+    # encoder) is a 16x12 crop of the fixture, written by stb_image_write at quality 75.
     # The smallest GIF: 1x1, a two-colour table, one LZW-coded pixel.
     put("image", "one_pixel.gif", bytes.fromhex(
         "474946383961010001008000000000ffffff21f90401000000002c00000000010001000002024401003b"))

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "vision/image.h"
+#include "vision/stb_guards.h"
 
 // stb_image's implementation lives in this file only; the four formats we accept.
 #define STB_IMAGE_IMPLEMENTATION
@@ -50,47 +51,6 @@ const char* format_name(Format f) {
   return "unknown";
 }
 
-// stb's JPEG decoder fills a cut-off scan with zeros instead of failing, so a truncated
-// upload would pass as a grey-bottomed image. Entropy-coded data stuffs 0xFF as FF 00, so
-// an end-of-image marker (FF D9) after the first start-of-scan marker means the scan ended.
-bool jpeg_has_end(std::span<const uint8_t> b) {
-  size_t i = 2;
-  for (; i + 1 < b.size(); ++i)
-    if (b[i] == 0xFF && b[i + 1] == 0xDA) break;
-  for (; i + 1 < b.size(); ++i)
-    if (b[i] == 0xFF && b[i + 1] == 0xD9) return true;
-  return false;
-}
-
-uint32_t be32(const uint8_t* p) {
-  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
-}
-
-// stb_image copies a zero-length IDAT chunk with memcpy(NULL, src, 0) before it has allocated
-// the image data (undefined behaviour the fuzzer found). An empty IDAT carries no data, so the
-// PNG without it decodes to the same pixels. Returns the cleaned copy, or nothing to change.
-std::optional<std::vector<uint8_t>> without_empty_idat(std::span<const uint8_t> png) {
-  constexpr size_t kSignature = 8, kHeader = 8, kCrc = 4;
-  std::vector<uint8_t> out;
-  bool dropped = false;
-  size_t pos = kSignature, copied = 0;
-  while (pos + kHeader + kCrc <= png.size()) {
-    const uint32_t len = be32(png.data() + pos);
-    if (len > png.size() - pos - kHeader - kCrc) break;  // malformed: stb reports it
-    const size_t chunk = kHeader + len + kCrc;
-    if (len == 0 && std::memcmp(png.data() + pos + 4, "IDAT", 4) == 0) {
-      out.insert(out.end(), png.begin() + static_cast<std::ptrdiff_t>(copied),
-                 png.begin() + static_cast<std::ptrdiff_t>(pos));
-      copied = pos + chunk;
-      dropped = true;
-    }
-    pos += chunk;
-  }
-  if (!dropped) return std::nullopt;
-  out.insert(out.end(), png.begin() + static_cast<std::ptrdiff_t>(copied), png.end());
-  return out;
-}
-
 struct StbFree {
   void operator()(stbi_uc* p) const { stbi_image_free(p); }
 };
@@ -101,9 +61,11 @@ RgbImage decode_image(std::span<const uint8_t> bytes, const DecodeLimits& limits
   if (bytes.empty()) throw ImageError("empty image");
   const Format f = sniff(bytes);
   std::optional<std::vector<uint8_t>> cleaned;
-  if (f == Format::Png && (cleaned = without_empty_idat(bytes))) bytes = *cleaned;
+  if (f == Format::Png && (cleaned = png_without_empty_idat(bytes))) bytes = *cleaned;
   if (f == Format::Unknown)
     throw ImageError("unsupported image format (expected PNG, JPEG, BMP or GIF)");
+  if (f == Format::Jpeg && !jpeg_huffman_tables_fit(bytes))
+    throw ImageError("corrupt JPEG image: a Huffman table declares more than 256 codes");
   if (bytes.size() > static_cast<size_t>(INT32_MAX)) throw ImageError("image too large (bytes)");
   const int len = static_cast<int>(bytes.size());
   int w = 0, h = 0, channels = 0;

@@ -1,6 +1,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "vision/image.h"
@@ -23,6 +24,8 @@ void append(void* ctx, void* data, int size) {
   auto* out = static_cast<std::vector<uint8_t>*>(ctx);
   out->insert(out->end(), static_cast<uint8_t*>(data), static_cast<uint8_t*>(data) + size);
 }
+
+const std::vector<uint8_t> kDht = {0xff, 0xc4};
 
 // The fixture re-encoded as JPEG or BMP with stb_image_write.
 std::vector<uint8_t> encode_as(const std::string& format, const RgbImage& img) {
@@ -114,6 +117,37 @@ TEST(DecodeImage, EveryFailureIsAnImageErrorSayingWhy) {
   EXPECT_THAT([&] { decode_image(png, {.max_pixels = 45 * 37 - 1}); },
               ThrowsMessage<ImageError>(HasSubstr("image too large: 45x37 = 1665 pixels")));
   EXPECT_NO_THROW(decode_image(png, {.max_pixels = 45 * 37}));
+}
+
+// The fuzzer's input that made stb 2.27 write past its Huffman size table: one DHT whose 16
+// code-length counts add up to far more than 256 symbols.
+TEST(DecodeImage, JpegHuffmanTableWithMoreThan256CodesIsRefused) {
+  const uint8_t fuzzed[] = {0xff, 0xd8, 0xff, 0xc4, 0xf4, 0xf4, 0x00, 0xf4, 0x4e, 0x82};
+  EXPECT_THAT([&] { decode_image(fuzzed); },
+              ThrowsMessage<ImageError>(HasSubstr("Huffman table declares more than 256")));
+  // A real JPEG with the counts of its first table raised to 2 x 255.
+  auto jpg = encode_as("jpeg", decode_image(fixture()));
+  const auto dht = std::search(jpg.begin(), jpg.end(), kDht.begin(), kDht.end());
+  ASSERT_NE(dht, jpg.end());
+  dht[5 + 14] = 255;
+  dht[5 + 15] = 255;
+  EXPECT_THAT([&] { decode_image(jpg); }, ThrowsMessage<ImageError>(HasSubstr("Huffman")));
+}
+
+// The check follows the segment structure: an application segment whose payload happens to
+// contain the bytes of an oversized DHT is not a DHT, and the image decodes as before.
+TEST(DecodeImage, HuffmanCheckSkipsWhatIsNotADhtSegment) {
+  const RgbImage ref = decode_image(fixture());
+  const auto jpg = encode_as("jpeg", ref);
+  std::vector<uint8_t> payload = {0xff, 0xc4, 0x00, 0x40, 0x00};
+  payload.resize(64, 0xee);
+  std::vector<uint8_t> with_app1 = {0xff, 0xd8, 0xff,
+                                    0xe1, 0x00, static_cast<uint8_t>(payload.size() + 2)};
+  with_app1.reserve(with_app1.size() + payload.size() + jpg.size());
+  with_app1.insert(with_app1.end(), payload.begin(), payload.end());
+  with_app1.insert(with_app1.end(), jpg.begin() + 2, jpg.end());
+  const RgbImage a = decode_image(jpg), b = decode_image(with_app1);
+  EXPECT_EQ(a.pixels, b.pixels);
 }
 
 TEST(DecodeImage, CorruptPngDataIsCaught) {
