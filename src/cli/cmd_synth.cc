@@ -96,7 +96,10 @@ int run_synth(SynthCli& s) {
     c.n_ctx_train = s.ctx;
     c.rope_freq_base = s.rope_base;
     c.rms_eps = s.arch == "glm4" || s.arch == "phi3" ? 1e-5f : 1e-6f;
-    if (s.rope_scaling != "none") {
+    if (s.rope_scaling == "llama3") {
+      s.opt.llama3_rope_factor = s.rope_factor;
+      c.rope_n_ctx_orig = s.rope_orig_ctx > 0 ? s.rope_orig_ctx : s.ctx;
+    } else if (s.rope_scaling != "none") {
       c.rope_freq_scale = 1.0f / s.rope_factor;
       c.rope_yarn = s.rope_scaling == "yarn";
       c.rope_n_ctx_orig = s.rope_orig_ctx > 0 ? s.rope_orig_ctx : s.ctx;
@@ -180,16 +183,18 @@ CommandAction register_synth(CLI::App& app) {
                   "custom gemma2: final_logit_softcapping (default 30)");
   cmd->add_option("--ctx", s->ctx, "custom: training context length")->capture_default_str();
   cmd->add_option("--rope-base", s->rope_base, "custom: RoPE base")->capture_default_str();
-  cmd->add_option("--rope-scaling", s->rope_scaling, "custom: RoPE scaling none|linear|yarn")
-      ->check(CLI::IsMember({"none", "linear", "yarn"}))
+  cmd->add_option("--rope-scaling", s->rope_scaling,
+                  "custom: RoPE scaling none|linear|yarn|llama3 (llama3: Llama 3.1's "
+                  "rope_freqs.weight tensor from --rope-factor and --rope-orig-ctx)")
+      ->check(CLI::IsMember({"none", "linear", "yarn", "llama3"}))
       ->capture_default_str();
   cmd->add_option("--rope-factor", s->rope_factor,
                   "custom: rope.scaling.factor (context extension; with --rope-scaling)")
       ->check(CLI::Range(1.0f, 1024.0f))
       ->capture_default_str();
-  cmd->add_option(
-      "--rope-orig-ctx", s->rope_orig_ctx,
-      "custom: rope.scaling.original_context_length of yarn or phi3 LongRoPE (default --ctx)");
+  cmd->add_option("--rope-orig-ctx", s->rope_orig_ctx,
+                  "custom: rope.scaling.original_context_length of yarn, llama3 or phi3 LongRoPE "
+                  "(default --ctx)");
   cmd->add_flag("--tied", s->opt.tied_output, "Share the embedding as output projection");
   std::string towers;
   for (const auto& n : convert::vision_preset_names()) towers += (towers.empty() ? "" : "|") + n;

@@ -85,6 +85,31 @@ std::vector<float> longrope_factors(int64_t rot, bool long_set) {
   return f;
 }
 
+// Llama 3.1's frequency divisors, as convert_hf_to_gguf computes them from rope_scaling
+// (low_freq_factor 1, high_freq_factor 4): high-frequency pairs (wavelength under
+// original/4) keep their speed, low-frequency ones (over the original context) are slowed by
+// the factor, the band between is interpolated.
+std::vector<float> llama3_rope_freqs(int64_t rot, float base, float factor, int64_t orig_ctx) {
+  constexpr double kLow = 1.0, kHigh = 4.0, kPi = 3.14159265358979323846;
+  const double old_ctx = static_cast<double>(orig_ctx);
+  const double low_wavelen = old_ctx / kLow, high_wavelen = old_ctx / kHigh;
+  std::vector<float> f(static_cast<size_t>(rot / 2));
+  for (int64_t i = 0; i < rot / 2; ++i) {
+    const double freq = std::pow(static_cast<double>(base),
+                                 -2.0 * static_cast<double>(i) / static_cast<double>(rot));
+    const double wavelen = 2.0 * kPi / freq;
+    double d = factor;
+    if (wavelen < high_wavelen) {
+      d = 1.0;
+    } else if (wavelen <= low_wavelen) {
+      const double smooth = (old_ctx / wavelen - kLow) / (kHigh - kLow);
+      d = 1.0 / ((1.0 - smooth) / factor + smooth);
+    }
+    f[static_cast<size_t>(i)] = static_cast<float>(d);
+  }
+  return f;
+}
+
 // llama.cpp marks Phi-3's special tokens by looking up <unk>, <s>, </s> and <|endoftext|> in
 // any model whose general.name contains "phi3", and fails to load one whose vocabulary lacks
 // them (a GPT-2 one): such a phi3 file is named without the architecture.
@@ -171,6 +196,11 @@ SynthReport synth_model(const SynthOptions& opt, const std::string& out_path) {
   if (phi3 && c.rope_freq_scale != 1.0f)
     throw std::invalid_argument("phi3 scales RoPE with LongRoPE factors (--rope-factors)");
   if (rope_factors && c.rope_n_ctx_orig <= 0) c.rope_n_ctx_orig = c.n_ctx_train;
+  const bool llama3_freqs = opt.llama3_rope_factor > 0.0f;
+  if (llama3_freqs && (c.arch != "llama" || c.rope_freq_scale != 1.0f || c.rope_n_ctx_orig <= 0))
+    throw std::invalid_argument(
+        "Llama 3.1 rope_freqs are for llama without other RoPE scaling and need an original "
+        "context");
   const bool gemma = c.arch == "gemma2" || c.arch == "gemma3";
   if (gemma && c.n_swa <= 0) throw std::invalid_argument("gemma needs a sliding window > 0");
   // llama.cpp finds K and V in a fused attn_qkv at n_embd and n_embd + kv_dim.
@@ -266,6 +296,14 @@ SynthReport synth_model(const SynthOptions& opt, const std::string& out_path) {
                       1.0f,
                       false,
                       longrope_factors(c.n_rot, long_set)});
+  if (llama3_freqs)
+    plan.push_back(
+        {"rope_freqs.weight",
+         GgmlType::F32,
+         {c.n_rot / 2},
+         1.0f,
+         false,
+         llama3_rope_freqs(c.n_rot, c.rope_freq_base, opt.llama3_rope_factor, c.rope_n_ctx_orig)});
   for (int64_t l = 0; l < c.n_layer; ++l) {
     const std::string p = "blk." + std::to_string(l) + ".";
     plan_vector(p + "attn_norm.weight", c.n_embd, true);

@@ -34,6 +34,10 @@ struct SynthOptions {
   // training context), with rope.scaling.attn_factor. Implied by a phi3 shape with an original
   // context (phi-3-mini-128k). phi3 always fuses Q/K/V and gate/up.
   bool rope_factors = false;
+  // llama: Llama 3.1's rope_freqs.weight (frequency divisors: 1 for wavelengths under
+  // original/4, this factor above original/1, smooth between) over shape.rope_n_ctx_orig.
+  // 0: none. The rotation itself is not marked as scaled in the metadata, as in Meta's files.
+  float llama3_rope_factor = 0.0f;
   // Called as tensors are generated: (bytes done, bytes total, tensor name).
   std::function<void(size_t, size_t, const std::string&)> progress;
 };

@@ -122,6 +122,41 @@ TEST(Synth, Phi3ModelWithLongRopeLoadsAndRuns) {
   EXPECT_EQ(m->config().rope_n_ctx_orig, 64);
 }
 
+// Llama 3.1's rope_freqs.weight: over head size 32 and base 10000 with a 32-token original
+// context, pair 0 (wavelength 2 pi < 32 / 4) keeps its speed, pairs whose wavelength passes 32
+// are slowed by the whole factor, the ones between are interpolated, in order.
+TEST(Synth, Llama3RopeFreqsFollowTheConversionFormula) {
+  SynthOptions o;
+  o.shape = small("llama");
+  o.shape.rope_freq_base = 10000.0f;
+  o.shape.rope_n_ctx_orig = 32;
+  o.type = "F16";
+  o.vocab_from = test::shared("tokenizers/ggml-vocab-gpt-2.gguf");
+  o.llama3_rope_factor = 8.0f;
+  o.threads = 2;
+  const auto path = temp_path("llama3.gguf");
+  synth_model(o, path);
+  const auto f = model::GgufFile::open(path);
+  const auto& t = f.tensor("rope_freqs.weight");
+  ASSERT_EQ(t.dims, (std::vector<int64_t>{16}));
+  const auto* d = reinterpret_cast<const float*>(t.data);
+  EXPECT_FLOAT_EQ(d[0], 1.0f);
+  EXPECT_FLOAT_EQ(d[15], 8.0f);
+  int between = 0;
+  for (int i = 1; i < 16; ++i) {
+    EXPECT_GE(d[i], d[i - 1]);
+    between += d[i] > 1.0f && d[i] < 8.0f;
+  }
+  // 2 pi * 10000^(2i/32) lies in [8, 32] for i = 1, 2 (11.2, 19.9; i = 3 gives 35.3).
+  EXPECT_EQ(between, 2);
+  EXPECT_FALSE(f.has("llama.rope.scaling.type"));  // as in Meta's files
+  const auto m = engine::Model::load(path);
+  ASSERT_NE(m->weights().rope_factors, nullptr);
+  EXPECT_FLOAT_EQ(m->weights().rope_factors[15], 8.0f);
+  o.shape.arch = "qwen2";
+  EXPECT_THROW(synth_model(o, temp_path("x.gguf")), std::invalid_argument);
+}
+
 TEST(Synth, PresetsHaveRealShapes) {
   const auto t = shape_preset("tinyllama-1.1b");
   EXPECT_EQ(t.n_embd, 2048);

@@ -70,6 +70,9 @@ const ALL_ARCHS = [
   // llama.cpp must load it and agree on it.
   { name: 'qwen2-quantized', arch: 'qwen2', vocab: 'gpt2', types: ['Q4_K_M', 'Q8_0'], quantize: true },
   { name: 'llama-linear', arch: 'llama', vocab: 'spm', types: ['F16'], extra: ['--rope-scaling', 'linear', '--rope-factor', '2'] },
+  // Llama 3.1's rope_freqs.weight (factor 8 over a 32-token original context: with head size 64
+  // one pair keeps its speed, five are interpolated, the rest slowed 8x).
+  { name: 'llama-rope-freqs', arch: 'llama', vocab: 'gpt2', types: ['F16'], extra: ['--rope-scaling', 'llama3', '--rope-factor', '8', '--rope-orig-ctx', '32'] },
 ];
 // ORACLE_ARCHS selects entries (CTest runs the suite in groups); a name that matches no entry
 // is an error, not a suite that silently tests nothing.
