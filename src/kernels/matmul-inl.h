@@ -19,7 +19,7 @@
 #include <immintrin.h>
 #endif
 #include "kernels/packed_weights.h"
-#include "kernels/quant_blocks.h"
+#include "kernels/quant/quant_blocks.h"
 #include "model/ggml_types.h"
 
 HWY_BEFORE_NAMESPACE();

@@ -15,7 +15,7 @@
 
 #include "kernels/matmul_internal.h"
 #include "kernels/packed_weights.h"
-#include "kernels/quant_formats.h"
+#include "kernels/quant/quant_formats.h"
 
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "kernels/matmul-inl.h"

@@ -9,7 +9,7 @@
 
 #include "engine/model.h"
 #include "engine/transformer.h"
-#include "kernels/quant_formats.h"
+#include "kernels/quant/quant_formats.h"
 #include "model/file_type.h"
 #include "model/gguf_split.h"
 #include "model/gguf_writer.h"

@@ -14,7 +14,7 @@
 #include "hwy/targets.h"
 #include "kernels/matmul_internal.h"
 #include "kernels/packed_weights.h"
-#include "kernels/quant_formats.h"
+#include "kernels/quant/quant_formats.h"
 #include "matmul_reference.h"
 
 namespace tandem::kernels {

@@ -1,12 +1,12 @@
-#include "kernels/quant_formats.h"
+#include "kernels/quant/quant_formats.h"
 
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
 #include <string>
 
-#include "kernels/quant_blocks.h"
-#include "kernels/quant_internal.h"
+#include "kernels/quant/quant_blocks.h"
+#include "kernels/quant/quant_internal.h"
 
 namespace tandem::kernels {
 

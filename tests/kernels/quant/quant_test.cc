@@ -1,4 +1,4 @@
-#include "kernels/quant_formats.h"
+#include "kernels/quant/quant_formats.h"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 #include <random>
 #include <vector>
 
-#include "kernels/quant_blocks.h"
+#include "kernels/quant/quant_blocks.h"
 
 namespace tandem::kernels {
 namespace {
