@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "kernels/attention.h"
-#include "kernels/quant_formats.h"
+#include "kernels/quant/quant_formats.h"
 
 namespace {
 

@@ -21,7 +21,7 @@
 #include "bench_pool.h"
 #include "kernels/matmul.h"
 #include "kernels/packed_weights.h"
-#include "kernels/quant_formats.h"
+#include "kernels/quant/quant_formats.h"
 #include "kernels/simd_target.h"
 #include "kernels/thread_pool.h"
 

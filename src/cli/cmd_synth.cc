@@ -149,8 +149,9 @@ CommandAction register_synth(CLI::App& app) {
                       "widths as a llama model + SigLIP-400M 896 px), ultravox (Llama 3.2 1B + "
                       "Whisper-large encoder)")
       ->capture_default_str();
-  cmd->add_option("--type", s->opt.type,
-                  "F32|F16|BF16|Q8_0|Q6_K|Q5_K|Q5_1|Q5_0|Q4_K|Q4_K_M|Q4_1|Q4_0|IQ4_NL")
+  cmd->add_option(
+         "--type", s->opt.type,
+         "F32|F16|BF16|Q8_0|Q6_K|Q5_K|Q5_1|Q5_0|Q4_K|Q4_K_M|Q4_1|Q4_0|IQ4_NL|IQ4_XS|Q3_K|Q2_K")
       ->capture_default_str();
   cmd->add_option("--vocab-from", s->opt.vocab_from,
                   "GGUF file whose tokenizer is copied (needed with -o)")

@@ -19,7 +19,7 @@ struct Entry {
 
 // Only types tandem::quant can write. Q4_K_M is rebuilt as llama.cpp's mix (quant/presets.h);
 // Q4_K_S would need Q5_K, which the quantizer cannot write, so it stays uniform Q4_K.
-constexpr std::array<Entry, 11> kTypes{{
+constexpr std::array<Entry, 14> kTypes{{
     {"F32", 0, GgmlType::F32, ""},
     {"F16", 1, GgmlType::F16, ""},
     {"BF16", 32, GgmlType::BF16, ""},
@@ -31,6 +31,9 @@ constexpr std::array<Entry, 11> kTypes{{
     {"Q4_K", -1, GgmlType::Q4_K, ""},
     {"Q4_1", 3, GgmlType::Q4_1, ""},
     {"Q4_0", 2, GgmlType::Q4_0, ""},
+    {"IQ4_XS", 30, GgmlType::IQ4_XS, ""},
+    {"Q3_K", -1, GgmlType::Q3_K, ""},
+    {"Q2_K", 10, GgmlType::Q2_K, "Q2_K -> Q2_K for every matrix (llama-quantize mixes in Q4_K)"},
 }};
 
 std::string upper(std::string s) {

@@ -20,7 +20,7 @@ struct QuantTarget {
 
 // Case-insensitive; accepts llama-quantize's names and numbers and Tandem's own lower-case
 // type names (q4_0, q4_k, ...). Throws std::invalid_argument naming the supported types for
-// anything else, including llama.cpp types Tandem cannot write (Q5_K_M, IQ4_XS, ...).
+// anything else, including llama.cpp types Tandem cannot write (Q5_K_M, IQ2_XS, ...).
 QuantTarget parse_quant_type(const std::string& name);
 
 // "F32, F16, BF16, Q8_0, ..." for help text and errors.

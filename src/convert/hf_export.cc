@@ -10,7 +10,7 @@
 #include "convert/hf_config.h"
 #include "convert/hf_tokenizer.h"
 #include "convert/safetensors.h"
-#include "kernels/quant_formats.h"
+#include "kernels/quant/quant_formats.h"
 #include "model/gguf_file.h"
 #include "model/llama2c.h"
 #include "model/model_config.h"

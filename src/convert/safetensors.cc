@@ -6,7 +6,7 @@
 #include <cstring>
 #include <fstream>
 
-#include "kernels/quant_formats.h"
+#include "kernels/quant/quant_formats.h"
 #include "model/gguf_file.h"
 #include "model/mapped_file.h"
 

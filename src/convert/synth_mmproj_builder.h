@@ -9,7 +9,7 @@
 
 #include "convert/synth_mmproj.h"
 #include "convert/synth_random.h"
-#include "kernels/quant_formats.h"
+#include "kernels/quant/quant_formats.h"
 #include "model/ggml_types.h"
 #include "model/gguf_writer.h"
 

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "kernels/quant_formats.h"
+#include "kernels/quant/quant_formats.h"
 #include "kernels/thread_pool.h"
 #include "model/file_type.h"
 #include "model/gguf_file.h"

@@ -14,7 +14,7 @@
 #include "hwy/contrib/math/math-inl.h"
 #include "hwy/highway.h"
 #include "kernels/attention.h"
-#include "kernels/quant_formats.h"
+#include "kernels/quant/quant_formats.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace tandem::kernels::HWY_NAMESPACE {

@@ -13,7 +13,7 @@
 #include "kernels/attention-inl.h"
 
 #if HWY_ONCE
-#include "kernels/quant_formats.h"
+#include "kernels/quant/quant_formats.h"
 
 namespace tandem::kernels {
 

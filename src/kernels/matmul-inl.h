@@ -19,7 +19,7 @@
 #include <immintrin.h>
 #endif
 #include "kernels/packed_weights.h"
-#include "kernels/quant_blocks.h"
+#include "kernels/quant/quant_blocks.h"
 #include "model/ggml_types.h"
 
 HWY_BEFORE_NAMESPACE();
@@ -354,6 +354,8 @@ HWY_INLINE void DotQ6_K(const uint8_t* row, int64_t nsb, const TokenPtrs<T>& x, 
   Finish<T>(acc, accs, res);
 }
 
+#include "kernels/matmul_lowbit-inl.h"
+
 // Float weights (F32, F16, BF16): plain FMA against float activations.
 template <model::GgmlType kType>
 struct FloatWeights;
@@ -458,6 +460,12 @@ HWY_INLINE void RowDot(const detail::MatmulArgs& a, int64_t r, int64_t t0, float
       return DotQ5_K<T>(row, cols / 256, x, res);
     case GgmlType::Q6_K:
       return DotQ6_K<T>(row, cols / 256, x, res);
+    case GgmlType::Q2_K:
+      return DotQ2_K<T>(row, cols / 256, x, res);
+    case GgmlType::Q3_K:
+      return DotQ3_K<T>(row, cols / 256, x, res);
+    case GgmlType::IQ4_XS:
+      return DotIQ4_XS<T>(row, cols / 256, x, res);
     default:
       for (int t = 0; t < T; ++t) res[t] = 0.0f;  // matmul() rejects other types up front
   }

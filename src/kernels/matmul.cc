@@ -15,7 +15,7 @@
 
 #include "kernels/matmul_internal.h"
 #include "kernels/packed_weights.h"
-#include "kernels/quant_formats.h"
+#include "kernels/quant/quant_formats.h"
 
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "kernels/matmul-inl.h"
@@ -127,6 +127,9 @@ bool matmul_supports(GgmlType t) {
     case GgmlType::Q4_K:
     case GgmlType::Q5_K:
     case GgmlType::Q6_K:
+    case GgmlType::Q2_K:
+    case GgmlType::Q3_K:
+    case GgmlType::IQ4_XS:
       return true;
     default:
       return false;

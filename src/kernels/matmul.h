@@ -12,9 +12,8 @@ namespace tandem::kernels {
 
 // out[t * w.rows + r] = sum_c W[r, c] * x[t * w.cols + c] for t < n_tokens, r < w.rows.
 // n_tokens == 1 is decode (matvec); larger n_tokens is prefill / verification.
-// Supports F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, IQ4_NL, Q4_K, Q5_K, Q6_K; throws
-// std::invalid_argument
-// otherwise.
+// Supports F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, IQ4_NL, Q2_K, Q3_K, Q4_K, Q5_K,
+// Q6_K, IQ4_XS; throws std::invalid_argument otherwise.
 // True for the weight types matmul computes with.
 bool matmul_supports(model::GgmlType t);
 

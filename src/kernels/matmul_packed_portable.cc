@@ -5,7 +5,7 @@
 
 #include "kernels/matmul_internal.h"
 #include "kernels/packed_weights.h"
-#include "kernels/quant_blocks.h"
+#include "kernels/quant/quant_blocks.h"
 
 namespace tandem::kernels::detail {
 namespace {

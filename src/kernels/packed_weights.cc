@@ -8,7 +8,7 @@
 #include <string>
 
 #include "kernels/matmul_internal.h"
-#include "kernels/quant_blocks.h"
+#include "kernels/quant/quant_blocks.h"
 
 namespace tandem::kernels {
 namespace {

@@ -4,7 +4,7 @@
 #include <stdexcept>
 
 #include "kernels/matmul.h"
-#include "kernels/quant_formats.h"
+#include "kernels/quant/quant_formats.h"
 
 namespace tandem::mmproj {
 namespace {

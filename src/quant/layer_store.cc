@@ -1,6 +1,6 @@
 #include "quant/layer_store.h"
 
-#include "kernels/quant_formats.h"
+#include "kernels/quant/quant_formats.h"
 
 namespace tandem::quant {
 namespace {

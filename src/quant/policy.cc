@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "kernels/quant_formats.h"
+#include "kernels/quant/quant_formats.h"
 
 namespace tandem::quant {
 namespace {
@@ -39,8 +39,9 @@ GgmlType parse_policy_type(const std::string& s, const std::string& where) {
     throw PolicyError(where + ": unknown type '" + s + "'");
   }
   if (!kernels::can_quantize(t))
-    throw PolicyError(where + ": Tandem cannot write type '" + s +
-                      "' (use f32, f16, bf16, q8_0, q4_0, q4_1, q4_k, q6_k or base)");
+    throw PolicyError(
+        where + ": Tandem cannot write type '" + s +
+        "' (use f32, f16, bf16, q8_0, q4_0, q4_1, q4_k, q6_k, q3_k, q2_k, iq4_xs or base)");
   return t;
 }
 
@@ -184,6 +185,11 @@ GgmlType fitting_type(GgmlType want, int64_t cols, std::string* why) {
         break;
       case GgmlType::Q6_K:
         t = GgmlType::Q8_0;
+        break;
+      case GgmlType::Q2_K:  // llama.cpp's fallback for these three
+      case GgmlType::Q3_K:
+      case GgmlType::IQ4_XS:
+        t = GgmlType::IQ4_NL;
         break;
       default:
         t = GgmlType::F16;

@@ -9,7 +9,7 @@
 
 #include "engine/model.h"
 #include "engine/transformer.h"
-#include "kernels/quant_formats.h"
+#include "kernels/quant/quant_formats.h"
 #include "model/file_type.h"
 #include "model/gguf_split.h"
 #include "model/gguf_writer.h"
@@ -48,6 +48,12 @@ uint32_t llama_ftype(GgmlType t) {
       return 14;  // Q4_K_S
     case GgmlType::Q6_K:
       return 18;
+    case GgmlType::Q2_K:
+      return 10;
+    case GgmlType::Q3_K:
+      return 11;  // Q3_K_S
+    case GgmlType::IQ4_XS:
+      return 30;
     case GgmlType::BF16:
       return 32;
     default:

@@ -7,8 +7,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "kernels/quant_blocks.h"
-#include "kernels/quant_formats.h"
+#include "kernels/quant/quant_blocks.h"
+#include "kernels/quant/quant_formats.h"
 
 namespace tandem::quant {
 namespace {

@@ -33,7 +33,7 @@
 #include "audio/decode.h"
 #include "audio/log_mel.h"
 #include "audio/mel_filterbank.h"
-#include "kernels/quant_formats.h"
+#include "kernels/quant/quant_formats.h"
 #include "kernels/thread_pool.h"
 
 namespace {

@@ -93,7 +93,7 @@ TEST(CliQuantizePositional, Q4KMIsLlamaQuantizesMix) {
 TEST(CliQuantizePositional, UnsupportedTypeListsTheSupportedOnes) {
   const std::string dir = unique_temp_dir();
   const std::string in = stories("stories260K-f32.gguf");
-  for (const char* type : {"Q5_K_M", "IQ4_XS", "Q2_K", "bogus", "17"}) {
+  for (const char* type : {"Q5_K_M", "IQ2_XS", "Q3_K_M", "bogus", "17"}) {
     const std::string out = dir + "/never.gguf";
     const auto r = run_tandem({"quantize", in, out, type});
     expect_usage_error(r);

@@ -14,7 +14,7 @@
 #include "convert/hf_import.h"
 #include "convert/safetensors.h"
 #include "engine/generate.h"
-#include "kernels/quant_formats.h"
+#include "kernels/quant/quant_formats.h"
 #include "model/gguf_file.h"
 #include "support/paths.h"
 #include "support/process.h"

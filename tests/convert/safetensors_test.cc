@@ -9,7 +9,7 @@
 #include <numeric>
 
 #include "convert/hf_config.h"
-#include "kernels/quant_formats.h"
+#include "kernels/quant/quant_formats.h"
 #include "model/gguf_file.h"
 #include "support/paths.h"
 

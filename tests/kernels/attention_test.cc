@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "hwy/targets.h"
-#include "kernels/quant_formats.h"
+#include "kernels/quant/quant_formats.h"
 #include "model/ggml_types.h"
 
 namespace tandem::kernels {

@@ -11,7 +11,7 @@
 
 #include "kernels/matmul.h"
 #include "kernels/packed_weights.h"
-#include "kernels/quant_formats.h"
+#include "kernels/quant/quant_formats.h"
 
 namespace tandem::kernels::test {
 

@@ -14,7 +14,7 @@
 #include "hwy/targets.h"
 #include "kernels/matmul_internal.h"
 #include "kernels/packed_weights.h"
-#include "kernels/quant_formats.h"
+#include "kernels/quant/quant_formats.h"
 #include "matmul_reference.h"
 
 namespace tandem::kernels {
@@ -28,7 +28,8 @@ using test::Matrix;
 const GgmlType kFloatTypes[] = {GgmlType::F32, GgmlType::F16, GgmlType::BF16};
 const GgmlType kBlock32Types[] = {GgmlType::Q4_0, GgmlType::Q4_1,   GgmlType::Q5_0,
                                   GgmlType::Q5_1, GgmlType::IQ4_NL, GgmlType::Q8_0};
-const GgmlType kKTypes[] = {GgmlType::Q4_K, GgmlType::Q5_K, GgmlType::Q6_K};
+const GgmlType kKTypes[] = {GgmlType::Q2_K, GgmlType::Q3_K, GgmlType::Q4_K,
+                            GgmlType::Q5_K, GgmlType::Q6_K, GgmlType::IQ4_XS};
 
 void check_all_shapes(ThreadPool& pool, bool quick) {
   std::mt19937 rng(1234);
@@ -143,12 +144,12 @@ TEST(Matmul, RejectsUnsupportedAndMalformed) {
   ThreadPool pool(1);
   std::vector<uint8_t> bytes(4096);
   std::vector<float> x(256), out(4);
-  WeightView w{GgmlType::Q3_K, 2, 256, bytes.data(), model::row_bytes(GgmlType::Q3_K, 256)};
+  WeightView w{GgmlType::IQ2_XS, 2, 256, bytes.data(), model::row_bytes(GgmlType::IQ2_XS, 256)};
   try {
     matmul(w, x.data(), 1, out.data(), pool);
     FAIL() << "expected std::invalid_argument";
   } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find("Q3_K"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("IQ2_XS"), std::string::npos) << e.what();
   }
   WeightView short_rows{GgmlType::Q4_0, 2, 256, bytes.data(), 10};
   EXPECT_THROW(matmul(short_rows, x.data(), 1, out.data(), pool), std::invalid_argument);

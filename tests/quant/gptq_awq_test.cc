@@ -5,7 +5,7 @@
 #include <cmath>
 #include <random>
 
-#include "kernels/quant_formats.h"
+#include "kernels/quant/quant_formats.h"
 #include "quant/awq.h"
 #include "quant/gptq.h"
 #include "quant/input_stats.h"

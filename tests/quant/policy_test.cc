@@ -42,7 +42,7 @@ TEST(Policy, RejectsUnknownKeysClassesAndTypes) {
   EXPECT_THROW(Policy::parse("[[rules]]\ntensors=[\"x\"]\ntype=\"q4_0\"\n", "p", GgmlType::Q4_0),
                PolicyError);
   EXPECT_THROW(
-      Policy::parse("[[rules]]\ntensors=[\"attn_q\"]\ntype=\"q3_k\"\n", "p", GgmlType::Q4_0),
+      Policy::parse("[[rules]]\ntensors=[\"attn_q\"]\ntype=\"iq2_xs\"\n", "p", GgmlType::Q4_0),
       PolicyError);
   EXPECT_THROW(Policy::parse("[[rules]]\ntensors=[\"attn_q\"]\n", "p", GgmlType::Q4_0),
                PolicyError);
@@ -59,6 +59,10 @@ TEST(Policy, FallbackRule) {
   EXPECT_NE(why.find("Q4_0 -> F16"), std::string::npos);
   EXPECT_EQ(fitting_type(GgmlType::Q4_K, 64, &why), GgmlType::Q4_1);
   EXPECT_EQ(fitting_type(GgmlType::Q6_K, 96, &why), GgmlType::Q8_0);
+  // llama.cpp's fallback for the low-bit types, then F16 where IQ4_NL does not fit either.
+  EXPECT_EQ(fitting_type(GgmlType::Q2_K, 64, &why), GgmlType::IQ4_NL);
+  EXPECT_EQ(fitting_type(GgmlType::Q3_K, 96, &why), GgmlType::IQ4_NL);
+  EXPECT_EQ(fitting_type(GgmlType::IQ4_XS, 172, &why), GgmlType::F16);
   EXPECT_EQ(fitting_type(GgmlType::Q4_0, 64, &why), GgmlType::Q4_0);
   EXPECT_TRUE(why.empty());
 }

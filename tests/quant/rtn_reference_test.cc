@@ -7,7 +7,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "kernels/quant_formats.h"
+#include "kernels/quant/quant_formats.h"
 #include "model/gguf_file.h"
 #include "support/paths.h"
 #include "support/process.h"

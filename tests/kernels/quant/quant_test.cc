@@ -1,4 +1,4 @@
-#include "kernels/quant_formats.h"
+#include "kernels/quant/quant_formats.h"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 #include <random>
 #include <vector>
 
-#include "kernels/quant_blocks.h"
+#include "kernels/quant/quant_blocks.h"
 
 namespace tandem::kernels {
 namespace {
@@ -136,9 +136,9 @@ TEST(Quant, Q8_0KnownAnswer) {
 }
 
 TEST(Quant, AllZeroBlocks) {
-  for (GgmlType t :
-       {GgmlType::Q4_0, GgmlType::Q4_1, GgmlType::Q5_0, GgmlType::Q5_1, GgmlType::IQ4_NL,
-        GgmlType::Q8_0, GgmlType::Q4_K, GgmlType::Q5_K, GgmlType::Q6_K}) {
+  for (GgmlType t : {GgmlType::Q4_0, GgmlType::Q4_1, GgmlType::Q5_0, GgmlType::Q5_1,
+                     GgmlType::IQ4_NL, GgmlType::Q8_0, GgmlType::Q4_K, GgmlType::Q5_K,
+                     GgmlType::Q6_K, GgmlType::Q2_K, GgmlType::Q3_K, GgmlType::IQ4_XS}) {
     std::vector<float> x(512, 0.0f), y(512, 1.0f);
     std::vector<uint8_t> q(model::row_bytes(t, 512));
     quantize(t, x.data(), q.data(), 512);
@@ -222,14 +222,15 @@ TEST(Quant, RejectsPartialBlocksAndUnknownTypes) {
   std::vector<uint8_t> q(1024);
   EXPECT_THROW(quantize(GgmlType::Q4_0, x.data(), q.data(), 48), std::invalid_argument);
   EXPECT_THROW(dequantize(GgmlType::Q4_K, q.data(), x.data(), 48), std::invalid_argument);
-  EXPECT_THROW(quantize(GgmlType::Q3_K, x.data(), q.data(), 256), std::invalid_argument);
+  EXPECT_THROW(quantize(GgmlType::IQ3_XXS, x.data(), q.data(), 256), std::invalid_argument);
   EXPECT_THROW(dequantize(GgmlType::IQ2_XS, q.data(), x.data(), 256), std::invalid_argument);
   EXPECT_TRUE(can_quantize(GgmlType::Q6_K));
   EXPECT_TRUE(can_quantize(GgmlType::Q5_0));
   EXPECT_TRUE(can_quantize(GgmlType::Q5_1));
   EXPECT_TRUE(can_quantize(GgmlType::IQ4_NL));
   EXPECT_TRUE(can_quantize(GgmlType::Q5_K));
-  EXPECT_FALSE(can_quantize(GgmlType::Q3_K));
+  EXPECT_TRUE(can_quantize(GgmlType::Q3_K));
+  EXPECT_FALSE(can_quantize(GgmlType::IQ2_XS));
 }
 
 // Hand-built blocks read as ggml's dequantize_row_q5_1 / dequantize_row_iq4_nl define them.

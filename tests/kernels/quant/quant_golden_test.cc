@@ -1,12 +1,14 @@
 // Golden hashes of ggml's reference quantizers (quantize_row_*_ref, ggml-quants.c) on a fixed
-// input. They were produced by compiling ggml's reference code separately; a mismatch means
-// our files would no longer be byte-identical to llama.cpp's.
+// input. They were produced by compiling ggml's reference code separately (Q2_K, Q3_K and
+// IQ4_XS: ggml_quantize_chunk without an importance matrix, from node-llama-cpp 3.21.1's
+// libggml-base.so, which gives the Q4_K hash too); a mismatch means our files would no longer
+// be byte-identical to llama.cpp's.
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <vector>
 
-#include "kernels/quant_formats.h"
+#include "kernels/quant/quant_formats.h"
 
 namespace tandem::kernels {
 namespace {
@@ -45,7 +47,8 @@ TEST(QuantGolden, MatchesGgmlReferenceBytes) {
   const std::pair<GgmlType, uint64_t> cases[] = {
       {GgmlType::Q4_0, 0x0ba417adc1896518ull}, {GgmlType::Q4_1, 0x0f21fb28c653a39eull},
       {GgmlType::Q8_0, 0xcd9d81b1c44bdbedull}, {GgmlType::Q4_K, 0x9eed262099604133ull},
-      {GgmlType::Q6_K, 0x9622106ad12e5c6eull},
+      {GgmlType::Q6_K, 0x9622106ad12e5c6eull}, {GgmlType::Q2_K, 0x5e43c10a3aee5a38ull},
+      {GgmlType::Q3_K, 0x34038721aba3fdd3ull}, {GgmlType::IQ4_XS, 0xf05c1eab61a9657aull},
   };
   for (auto [t, want] : cases) {
     std::vector<uint8_t> q(model::row_bytes(t, n));

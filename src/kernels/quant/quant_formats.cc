@@ -1,12 +1,12 @@
-#include "kernels/quant_formats.h"
+#include "kernels/quant/quant_formats.h"
 
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
 #include <string>
 
-#include "kernels/quant_blocks.h"
-#include "kernels/quant_internal.h"
+#include "kernels/quant/quant_blocks.h"
+#include "kernels/quant/quant_internal.h"
 
 namespace tandem::kernels {
 
@@ -106,6 +106,15 @@ void dequantize(GgmlType type, const void* src, float* dst, int64_t n) {
     case GgmlType::Q6_K:
       check_multiple(type, n);
       return detail::dequantize_q6_k(src, dst, n);
+    case GgmlType::Q2_K:
+      check_multiple(type, n);
+      return detail::dequantize_q2_k(src, dst, n);
+    case GgmlType::Q3_K:
+      check_multiple(type, n);
+      return detail::dequantize_q3_k(src, dst, n);
+    case GgmlType::IQ4_XS:
+      check_multiple(type, n);
+      return detail::dequantize_iq4_xs(src, dst, n);
     default:
       unsupported(type, "dequantize");
   }
@@ -153,6 +162,15 @@ void quantize(GgmlType type, const float* src, void* dst, int64_t n) {
     case GgmlType::Q6_K:
       check_multiple(type, n);
       return detail::quantize_q6_k(src, dst, n);
+    case GgmlType::Q2_K:
+      check_multiple(type, n);
+      return detail::quantize_q2_k(src, dst, n);
+    case GgmlType::Q3_K:
+      check_multiple(type, n);
+      return detail::quantize_q3_k(src, dst, n);
+    case GgmlType::IQ4_XS:
+      check_multiple(type, n);
+      return detail::quantize_iq4_xs(src, dst, n);
     default:
       unsupported(type, "quantize");
   }
@@ -172,6 +190,9 @@ bool can_quantize(GgmlType type) {
     case GgmlType::Q4_K:
     case GgmlType::Q5_K:
     case GgmlType::Q6_K:
+    case GgmlType::Q2_K:
+    case GgmlType::Q3_K:
+    case GgmlType::IQ4_XS:
       return true;
     default:
       return false;

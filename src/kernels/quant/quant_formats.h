@@ -17,7 +17,7 @@ uint16_t f32_to_bf16(float f);  // round to nearest even, NaN preserved, like gg
 void dequantize(model::GgmlType type, const void* src, float* dst, int64_t n);
 // n floats -> n elements of `type` at dst, with ggml's reference quantizers
 // (quantize_row_*_ref). Supports F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, IQ4_NL (not
-// ggml's search), Q4_K, Q6_K.
+// ggml's search), Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, IQ4_XS.
 void quantize(model::GgmlType type, const float* src, void* dst, int64_t n);
 bool can_quantize(model::GgmlType type);
 

@@ -5,9 +5,9 @@
 #include <cmath>
 #include <cstring>
 
-#include "kernels/quant_blocks.h"
-#include "kernels/quant_formats.h"
-#include "kernels/quant_internal.h"
+#include "kernels/quant/quant_blocks.h"
+#include "kernels/quant/quant_formats.h"
+#include "kernels/quant/quant_internal.h"
 
 namespace tandem::kernels::detail {
 namespace {

@@ -60,6 +60,24 @@ struct BlockQ6_K {
   int8_t scales[kQK_K / 16];
   uint16_t d;
 };
+struct BlockQ2_K {
+  uint8_t scales[kQK_K / 16];  // per 16 elements: 4-bit scale (low), 4-bit min (high)
+  uint8_t qs[kQK_K / 4];       // 2-bit codes, element l + 32g of a 128-half at bits 2g of qs[l]
+  uint16_t d;                  // fp16 scale of the scales
+  uint16_t dmin;               // fp16 scale of the mins
+};
+struct BlockQ3_K {
+  uint8_t hmask[kQK_K / 8];  // third bit: element e at bit e / 32 of hmask[e % 32]
+  uint8_t qs[kQK_K / 4];     // low two bits, laid out as Q2_K's
+  uint8_t scales[12];        // 16 six-bit scales (biased by 32), packed; q3k_scale
+  uint16_t d;
+};
+struct BlockIQ4_XS {
+  uint16_t d;
+  uint16_t scales_h;             // high 2 bits of the 8 block scales
+  uint8_t scales_l[kQK_K / 64];  // low 4 bits, two blocks per byte
+  uint8_t qs[kQK_K / 2];         // IQ4_NL indices, per 32-block: element j low, j + 16 high
+};
 struct BlockQ8_K {
   float d;
   int8_t qs[kQK_K];
@@ -76,6 +94,9 @@ static_assert(sizeof(BlockQ4_K) == 144);
 static_assert(sizeof(BlockQ5_K) == 176);
 static_assert(sizeof(BlockQ6_K) == 210);
 static_assert(sizeof(BlockQ8_K) == 292);
+static_assert(sizeof(BlockQ2_K) == 84);
+static_assert(sizeof(BlockQ3_K) == 110);
+static_assert(sizeof(BlockIQ4_XS) == 136);
 
 inline float bits_to_f32(uint32_t u) {
   float f;
@@ -109,6 +130,21 @@ inline void q4k_scale_min(int j, const uint8_t* q, uint8_t& sc, uint8_t& m) {
     sc = static_cast<uint8_t>((q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4));
     m = static_cast<uint8_t>((q[j + 4] >> 4) | ((q[j] >> 6) << 4));
   }
+}
+
+// The signed scale (-32..31) of 16-element sub-block j of a Q3_K super-block: low 4 bits in
+// scales[j] (j < 8) or the high nibble of scales[j - 8], high 2 bits in scales[8 + j % 4].
+inline int q3k_scale(const uint8_t* scales, int j) {
+  const int lo = j < 8 ? scales[j] & 0xF : scales[j - 8] >> 4;
+  const int hi = (scales[8 + j % 4] >> (2 * (j / 4))) & 3;
+  return (lo | (hi << 4)) - 32;
+}
+
+// The signed scale (-32..31) of 32-block ib of an IQ4_XS super-block.
+inline int iq4xs_scale(const BlockIQ4_XS& b, int ib) {
+  const int lo = (b.scales_l[ib / 2] >> (4 * (ib % 2))) & 0xF;
+  const int hi = (b.scales_h >> (2 * ib)) & 3;
+  return (lo | (hi << 4)) - 32;
 }
 
 }  // namespace tandem::kernels

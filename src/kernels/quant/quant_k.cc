@@ -5,22 +5,12 @@
 #include <cmath>
 #include <cstring>
 
-#include "kernels/quant_blocks.h"
-#include "kernels/quant_formats.h"
-#include "kernels/quant_internal.h"
+#include "kernels/quant/quant_blocks.h"
+#include "kernels/quant/quant_formats.h"
+#include "kernels/quant/quant_internal.h"
 
 namespace tandem::kernels::detail {
 namespace {
-
-constexpr float kGroupMaxEps = 1e-15f;
-
-// Round to nearest via the 1.5*2^23 trick (ties to even), valid for |f| <= 2^22.
-int nearest_int(float f) {
-  const float val = f + 12582912.f;
-  int i;
-  std::memcpy(&i, &val, sizeof i);
-  return (i & 0x007fffff) - 0x00400000;
-}
 
 // Symmetric quantization of n values to [-nmax, nmax-1], searching scales near nmax/max to
 // minimise the x^2-weighted error (ggml's make_qx_quants with rmse_type 1, no weights).
@@ -74,10 +64,11 @@ float make_qx_quants(int n, int nmax, const float* x, int8_t* L) {
   return scale;
 }
 
-// Asymmetric quantization to [0, nmax] with a fitted min (ggml's make_qkx2_quants, use_mad
-// false): tries nstep+1 scales and keeps the weighted least-squares best.
+}  // namespace
+
 float make_qkx2_quants(int n, int nmax, const float* x, const float* weights, uint8_t* L,
-                       float* the_min, uint8_t* Laux, float rmin, float rdelta, int nstep) {
+                       float* the_min, uint8_t* Laux, float rmin, float rdelta, int nstep,
+                       bool use_mad) {
   float min = x[0];
   float max = x[0];
   float sum_w = weights[0];
@@ -102,7 +93,7 @@ float make_qkx2_quants(int n, int nmax, const float* x, const float* weights, ui
     const int l = nearest_int(iscale * (x[i] - min));
     L[i] = static_cast<uint8_t>(std::max(0, std::min(nmax, l)));
     float diff = scale * L[i] + min - x[i];
-    diff = diff * diff;
+    diff = use_mad ? std::fabs(diff) : diff * diff;
     best_error += weights[i] * diff;
   }
   if (nstep < 1) {
@@ -132,7 +123,7 @@ float make_qkx2_quants(int n, int nmax, const float* x, const float* weights, ui
       float cur_error = 0;
       for (int i = 0; i < n; ++i) {
         float diff = this_scale * Laux[i] + this_min - x[i];
-        diff = diff * diff;
+        diff = use_mad ? std::fabs(diff) : diff * diff;
         cur_error += weights[i] * diff;
       }
       if (cur_error < best_error) {
@@ -146,8 +137,6 @@ float make_qkx2_quants(int n, int nmax, const float* x, const float* weights, ui
   *the_min = -min;
   return scale;
 }
-
-}  // namespace
 
 namespace {
 
@@ -168,7 +157,7 @@ void quantize_k_superblock(const float* x, int nmax, float rmin, int nstep, uint
     const float av_x = std::sqrt(sum_x2 / 32);
     for (int l = 0; l < 32; ++l) weights[l] = av_x + std::fabs(x[32 * j + l]);
     scales[j] = make_qkx2_quants(32, nmax, x + 32 * j, weights, L + 32 * j, &mins[j], Laux, rmin,
-                                 0.1f, nstep);
+                                 0.1f, nstep, false);
     if (scales[j] > max_scale) max_scale = scales[j];
     if (mins[j] > max_min) max_min = mins[j];
   }
