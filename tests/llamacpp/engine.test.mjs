@@ -71,8 +71,6 @@ const ALL_ARCHS = [
   // 32-token original context, so the 64-token chunks run past it, on both pair layouts.
   { name: 'llama-yarn', arch: 'llama', vocab: 'spm', types: ['F16'], extra: ['--rope-scaling', 'yarn', '--rope-factor', '4', '--rope-orig-ctx', '32'] },
   { name: 'qwen2-yarn', arch: 'qwen2', vocab: 'gpt2', types: ['F16'], extra: ['--rope-scaling', 'yarn', '--rope-factor', '4', '--rope-orig-ctx', '32'] },
-  // `tandem quantize`'s own output (llama-quantize's Q4_K_M mix, rebuilt from the F16 file):
-  // llama.cpp must load it and agree on it.
   // The low-bit types on the llama-spm and qwen2 models, in a CTest group of their own
   // (docs/ORACLE.md); qwen2's exact-product check (twice the time on a 50k vocabulary) only
   // when ORACLE_EXACT=1.
@@ -80,6 +78,8 @@ const ALL_ARCHS = [
   { name: 'qwen2-lowbit', arch: 'qwen2', vocab: 'gpt2', types: LOW_BIT, noExact: process.env.ORACLE_EXACT !== '1' },
   // The same three written by `tandem quantize` from an F16 file.
   { name: 'llama-spm-quantized-lowbit', arch: 'llama', vocab: 'spm', types: LOW_BIT, quantize: true },
+  // `tandem quantize`'s own output (llama-quantize's Q4_K_M mix, rebuilt from the F16 file):
+  // llama.cpp must load it and agree on it.
   { name: 'qwen2-quantized', arch: 'qwen2', vocab: 'gpt2', types: ['Q4_K_M', 'Q8_0'], quantize: true },
   { name: 'llama-linear', arch: 'llama', vocab: 'spm', types: ['F16'], extra: ['--rope-scaling', 'linear', '--rope-factor', '2'] },
   // Llama 3.1's rope_freqs.weight (factor 8 over a 32-token original context: with head size 64
