@@ -16,7 +16,8 @@ namespace {
 
 using model::GgmlType;
 
-constexpr const char* kArchs = "llama, qwen2, qwen3, qwen3moe, glm4, gemma2, gemma3, phi3";
+constexpr const char* kArchs =
+    "llama, qwen2, qwen3, qwen2moe, qwen3moe, glm4, gemma2, gemma3, phi3";
 
 model::ModelConfig make(std::string arch, int64_t embd, int64_t layers, int64_t heads, int64_t kv,
                         int64_t ff, int64_t ctx, float base, int64_t head_dim = 0) {
@@ -45,8 +46,8 @@ model::ModelConfig with_rope_scale(model::ModelConfig c, float factor) {
 }
 
 bool supported_arch(const std::string& a) {
-  return a == "llama" || a == "qwen2" || a == "qwen3" || a == "qwen3moe" || a == "glm4" ||
-         a == "gemma2" || a == "gemma3" || a == "phi3";
+  return a == "llama" || a == "qwen2" || a == "qwen3" || a == "qwen2moe" || a == "qwen3moe" ||
+         a == "glm4" || a == "gemma2" || a == "gemma3" || a == "phi3";
 }
 
 // The type a tensor gets under a file type, following llama.cpp's choices for its mixes.
@@ -181,14 +182,17 @@ SynthReport synth_model(const SynthOptions& opt, const std::string& out_path) {
     throw std::invalid_argument("phi3 scales RoPE with LongRoPE factors (--rope-factors)");
   if (rope_factors && c.rope_n_ctx_orig <= 0) c.rope_n_ctx_orig = c.n_ctx_train;
   const bool gemma = c.arch == "gemma2" || c.arch == "gemma3";
-  const bool moe = c.arch == "qwen3moe";
+  const bool moe = c.arch == "qwen2moe" || c.arch == "qwen3moe";
   if (moe) {
     if (c.n_ff_exp <= 0 && c.n_expert_used > 0) c.n_ff_exp = c.n_ff / c.n_expert_used;
     if (c.n_expert < 1 || c.n_expert_used < 1 || c.n_expert_used > c.n_expert || c.n_ff_exp < 1)
-      throw std::invalid_argument(
-          "qwen3moe needs --experts >= 1, 1 <= --experts-used <= --experts and an expert width");
+      throw std::invalid_argument(c.arch +
+                                  " needs --experts >= 1, 1 <= --experts-used <= --experts and "
+                                  "an expert width");
+    // qwen2moe's shared expert: --ff-shexp, else feed_forward_length (llama.cpp's default).
+    if (c.arch == "qwen2moe" && c.n_ff_shexp <= 0) c.n_ff_shexp = c.n_ff;
   } else if (c.n_expert > 0) {
-    throw std::invalid_argument("--experts is for qwen3moe");
+    throw std::invalid_argument("--experts is for qwen2moe or qwen3moe");
   }
   if (gemma && c.n_swa <= 0) throw std::invalid_argument("gemma needs a sliding window > 0");
   // llama.cpp finds K and V in a fused attn_qkv at n_embd and n_embd + kv_dim.
@@ -247,6 +251,8 @@ SynthReport synth_model(const SynthOptions& opt, const std::string& out_path) {
     w.set_u32(a + "expert_count", static_cast<uint32_t>(c.n_expert));
     w.set_u32(a + "expert_used_count", static_cast<uint32_t>(c.n_expert_used));
     w.set_u32(a + "expert_feed_forward_length", static_cast<uint32_t>(c.n_ff_exp));
+    if (c.n_ff_shexp > 0)
+      w.set_u32(a + "expert_shared_feed_forward_length", static_cast<uint32_t>(c.n_ff_shexp));
   }
   if (gemma) w.set_u32(a + "attention.sliding_window", static_cast<uint32_t>(c.n_swa));
   if (c.arch == "gemma2") {
@@ -305,12 +311,12 @@ SynthReport synth_model(const SynthOptions& opt, const std::string& out_path) {
       plan_matrix(p + "attn_v.weight", c.n_embd, c.kv_dim(), l);
     }
     // GLM-4-0414 has Q/K/V biases (attention_bias) as Qwen2 does.
-    if (c.arch == "qwen2" || (glm4 && !opt.fused_qkv)) {
+    if (c.arch == "qwen2" || c.arch == "qwen2moe" || (glm4 && !opt.fused_qkv)) {
       plan_vector(p + "attn_q.bias", c.q_dim(), false);
       plan_vector(p + "attn_k.bias", c.kv_dim(), false);
       plan_vector(p + "attn_v.bias", c.kv_dim(), false);
     }
-    if (c.arch == "qwen3" || moe || c.arch == "gemma3") {
+    if (c.arch == "qwen3" || c.arch == "qwen3moe" || c.arch == "gemma3") {
       plan_vector(p + "attn_q_norm.weight", c.head_dim, true);
       plan_vector(p + "attn_k_norm.weight", c.head_dim, true);
     }
@@ -328,6 +334,17 @@ SynthReport synth_model(const SynthOptions& opt, const std::string& out_path) {
       plan_matrix(p + "ffn_gate_exps.weight", c.n_embd, c.n_ff_exp, l, c.n_expert);
       plan_matrix(p + "ffn_up_exps.weight", c.n_embd, c.n_ff_exp, l, c.n_expert);
       plan_matrix(p + "ffn_down_exps.weight", c.n_ff_exp, c.n_embd, l, c.n_expert);
+      if (c.n_ff_shexp > 0) {  // qwen2moe's shared expert and its gate (a vector, F32)
+        plan.push_back({p + "ffn_gate_inp_shexp.weight",
+                        GgmlType::F32,
+                        {c.n_embd},
+                        1.0f / std::sqrt(static_cast<float>(c.n_embd)),
+                        false,
+                        {}});
+        plan_matrix(p + "ffn_gate_shexp.weight", c.n_embd, c.n_ff_shexp, l);
+        plan_matrix(p + "ffn_up_shexp.weight", c.n_embd, c.n_ff_shexp, l);
+        plan_matrix(p + "ffn_down_shexp.weight", c.n_ff_shexp, c.n_embd, l);
+      }
     } else if (glm4 || phi3) {
       plan_matrix(p + "ffn_up.weight", c.n_embd, 2 * c.n_ff, l);  // gate rows, then up rows
     } else {

@@ -144,6 +144,12 @@ void bind_ffn(const Binder& b, const model::ModelConfig& c, const std::string& p
     L.gate_exps = b.experts(p + "ffn_gate_exps.weight", c.n_embd, c.n_ff_exp, c.n_expert);
     L.up_exps = b.experts(p + "ffn_up_exps.weight", c.n_embd, c.n_ff_exp, c.n_expert);
     L.down_exps = b.experts(p + "ffn_down_exps.weight", c.n_ff_exp, c.n_embd, c.n_expert);
+    if (c.n_ff_shexp > 0) {
+      L.shexp_gate_inp = b.vector(p + "ffn_gate_inp_shexp.weight", c.n_embd);
+      L.gate_shexp = b.matrix(p + "ffn_gate_shexp.weight", c.n_embd, c.n_ff_shexp);
+      L.up_shexp = b.matrix(p + "ffn_up_shexp.weight", c.n_embd, c.n_ff_shexp);
+      L.down_shexp = b.matrix(p + "ffn_down_shexp.weight", c.n_ff_shexp, c.n_embd);
+    }
     return;
   }
   if (c.fused_gate_up) {
@@ -221,7 +227,8 @@ Model::Model(model::GgufFile file)
                       " tokens but the embedding has " + std::to_string(config_.n_vocab) + " rows");
   std::vector<kernels::WeightView*> matrices;
   for (auto& L : weights_.layers) {
-    for (auto* v : {&L.wq, &L.wk, &L.wv, &L.wo, &L.w_gate, &L.w_up, &L.w_down})
+    for (auto* v : {&L.wq, &L.wk, &L.wv, &L.wo, &L.w_gate, &L.w_up, &L.w_down, &L.gate_shexp,
+                    &L.up_shexp, &L.down_shexp})
       if (!v->empty()) matrices.push_back(v);
     for (auto* experts : {&L.gate_exps, &L.up_exps, &L.down_exps})
       for (auto& v : *experts) matrices.push_back(&v);

@@ -1,6 +1,7 @@
 #include "engine/moe_ffn.h"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 #include "kernels/matmul.h"
@@ -33,7 +34,7 @@ void MoeFfn::route(int64_t n) {
                       [p](int32_t a, int32_t b) { return p[a] > p[b] || (p[a] == p[b] && a < b); });
     float sum = 0.0f;
     for (int64_t i = 0; i < K; ++i) sum += p[order[static_cast<size_t>(i)]];
-    const float inv = 1.0f / std::max(sum, kMinWeightSum);
+    const float inv = c_.expert_weights_norm ? 1.0f / std::max(sum, kMinWeightSum) : 1.0f;
     for (int64_t i = 0; i < K; ++i) {
       chosen_[slot(t, i)] = order[static_cast<size_t>(i)];
       weight_[slot(t, i)] = p[order[static_cast<size_t>(i)]] * inv;
@@ -84,7 +85,29 @@ void MoeFfn::forward(const LayerWeights& L, float* x, int64_t n, kernels::Thread
     kernels::matmul(L.down_exps[E], gate_.data() + r0 * F, count, out_.data() + r0 * D, pool);
   }
 
-  // Weighted sum in slot order (llama.cpp adds the weighted experts slot 0 first).
+  // qwen2moe's shared expert, on every token, while x still holds the input.
+  const bool shared = L.shexp_gate_inp != nullptr;
+  const int64_t S = c_.n_ff_shexp;
+  if (shared) {
+    grow(sh_gate_, static_cast<size_t>(n * S));
+    grow(sh_up_, static_cast<size_t>(n * S));
+    grow(sh_out_, static_cast<size_t>(n * D));
+    const kernels::MatmulJob jobs[] = {{&L.gate_shexp, sh_gate_.data()},
+                                       {&L.up_shexp, sh_up_.data()}};
+    kernels::matmul_many(jobs, x, n, pool);
+    for (int64_t t = 0; t < n; ++t)
+      kernels::silu_mul(sh_gate_.data() + t * S, sh_up_.data() + t * S, S);
+    kernels::matmul(L.down_shexp, sh_gate_.data(), n, sh_out_.data(), pool);
+    for (int64_t t = 0; t < n; ++t) {
+      double logit = 0;
+      for (int64_t d = 0; d < D; ++d) logit += double(L.shexp_gate_inp[d]) * x[t * D + d];
+      const float g = static_cast<float>(1.0 / (1.0 + std::exp(-logit)));
+      for (int64_t d = 0; d < D; ++d) sh_out_[static_cast<size_t>(t * D + d)] *= g;
+    }
+  }
+
+  // Weighted sum in slot order (llama.cpp adds the weighted experts slot 0 first), then the
+  // shared expert's output.
   for (int64_t t = 0; t < n; ++t) {
     float* y = x + t * D;
     std::fill_n(y, D, 0.0f);
@@ -93,6 +116,7 @@ void MoeFfn::forward(const LayerWeights& L, float* x, int64_t n, kernels::Thread
       const float* o = out_.data() + row_of_[slot(t, i)] * D;
       for (int64_t d = 0; d < D; ++d) y[d] += w * o[d];
     }
+    if (shared) kernels::add(y, sh_out_.data() + t * D, D);
   }
 }
 

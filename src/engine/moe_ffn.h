@@ -1,5 +1,6 @@
-// The mixture-of-experts FFN of a qwen3moe layer: a router picks n_expert_used SwiGLU experts
-// per token and the token's output is their weighted sum. Only the chosen experts run, and a
+// The mixture-of-experts FFN of a qwen2moe/qwen3moe layer: a router picks n_expert_used SwiGLU
+// experts per token and the token's output is their weighted sum (qwen2moe: plus a shared
+// expert every token runs, scaled by a sigmoid gate). Only the chosen experts run, and a
 // batch's tokens are grouped by expert so that each expert's weights are read once per batch.
 #pragma once
 
@@ -12,9 +13,9 @@
 
 namespace tandem::engine {
 
-// Router semantics (llama.cpp's build_moe_ffn for qwen3moe): softmax over all experts, the
-// top n_expert_used by probability, their probabilities renormalised to sum to 1 (the sum
-// clamped below at 2^-14, fp16's smallest normal, as llama.cpp clamps it).
+// Router semantics (llama.cpp's build_moe_ffn): softmax over all experts, the top
+// n_expert_used by probability; qwen3moe renormalises their probabilities to sum to 1 (the sum
+// clamped below at 2^-14, fp16's smallest normal, as llama.cpp clamps it), qwen2moe does not.
 class MoeFfn {
  public:
   explicit MoeFfn(const model::ModelConfig& c) : c_(c) {}
@@ -42,7 +43,8 @@ class MoeFfn {
   std::vector<int64_t> first_;   // n_expert + 1 offsets into rows_
   std::vector<int64_t> rows_;    // (token, slot) pairs as t * n_expert_used + i, by expert
   std::vector<int64_t> row_of_;  // inverse of rows_: where pair (t, i) sits
-  std::vector<float> in_, gate_, up_, out_;  // per grouped row: input, gate, up, expert output
+  std::vector<float> in_, gate_, up_, out_;      // per grouped row: input, gate, up, expert output
+  std::vector<float> sh_gate_, sh_up_, sh_out_;  // per token: the shared expert's
 };
 
 }  // namespace tandem::engine

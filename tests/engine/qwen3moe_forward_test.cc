@@ -3,7 +3,9 @@
 // mixture-of-experts FFN: router logits, softmax over all experts, the top n_expert_used,
 // their probabilities renormalised to sum to 1, and the weighted sum of those experts' SwiGLU
 // outputs, each expert a slice of the stacked ffn_{gate,up,down}_exps tensors. The prompt runs
-// as one batch (tokens grouped by expert) and token by token (decode).
+// as one batch (tokens grouped by expert) and token by token (decode). qwen2moe (Qwen1.5/2-MoE,
+// LLM_ARCH_QWEN2MOE): Qwen2 attention (Q/K/V biases, no QK norms), the chosen probabilities
+// not renormalised, and a shared expert every token runs, scaled by sigmoid(gate_inp_shexp . x).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -31,17 +33,20 @@ using model::GgufWriter;
 using reference::Floats;
 
 constexpr int64_t kEmbd = 64, kHeads = 4, kKvHeads = 2, kHeadDim = 16, kLayers = 2;
-constexpr int64_t kExperts = 4, kUsed = 2, kFfExp = 32;
+constexpr int64_t kExperts = 4, kUsed = 2, kFfExp = 32, kFfShexp = 48;
 constexpr int64_t kQ = kHeads * kHeadDim, kKv = kKvHeads * kHeadDim;
 constexpr float kEps = 1e-6f, kBase = 1000000.0f;
 
 struct Weights : reference::TensorSet {
   int64_t n_vocab = 0;
+  std::string arch = "qwen3moe";
 };
 
-Weights make_weights(int64_t n_vocab) {
+Weights make_weights(int64_t n_vocab, const std::string& arch = "qwen3moe") {
+  const bool qwen2 = arch == "qwen2moe";
   Weights w;
   w.n_vocab = n_vocab;
+  w.arch = arch;
   std::mt19937 rng(11);
   const float s = 1.0f / std::sqrt(static_cast<float>(kEmbd));
   w.add("token_embd.weight", {kEmbd, n_vocab}, 1.0f, 0.0f, rng);
@@ -53,8 +58,14 @@ Weights make_weights(int64_t n_vocab) {
     w.add(p + "attn_q.weight", {kEmbd, kQ}, 3 * s, 0.0f, rng);
     w.add(p + "attn_k.weight", {kEmbd, kKv}, 3 * s, 0.0f, rng);
     w.add(p + "attn_v.weight", {kEmbd, kKv}, s, 0.0f, rng);
-    w.add(p + "attn_q_norm.weight", {kHeadDim}, 0.1f, 1.0f, rng);
-    w.add(p + "attn_k_norm.weight", {kHeadDim}, 0.1f, 1.0f, rng);
+    if (qwen2) {
+      w.add(p + "attn_q.bias", {kQ}, 0.5f, 0.0f, rng);
+      w.add(p + "attn_k.bias", {kKv}, 0.5f, 0.0f, rng);
+      w.add(p + "attn_v.bias", {kKv}, 0.5f, 0.0f, rng);
+    } else {
+      w.add(p + "attn_q_norm.weight", {kHeadDim}, 0.1f, 1.0f, rng);
+      w.add(p + "attn_k_norm.weight", {kHeadDim}, 0.1f, 1.0f, rng);
+    }
     w.add(p + "attn_output.weight", {kQ, kEmbd}, 1.0f / std::sqrt(float(kQ)), 0.0f, rng);
     w.add(p + "ffn_norm.weight", {kEmbd}, 0.1f, 1.0f, rng);
     // A sharp router (logits of a few units), so the choice of experts is far from a tie.
@@ -63,6 +74,13 @@ Weights make_weights(int64_t n_vocab) {
     w.add(p + "ffn_up_exps.weight", {kEmbd, kFfExp, kExperts}, s, 0.0f, rng);
     w.add(p + "ffn_down_exps.weight", {kFfExp, kEmbd, kExperts}, 1.0f / std::sqrt(float(kFfExp)),
           0.0f, rng);
+    if (qwen2) {
+      w.add(p + "ffn_gate_inp_shexp.weight", {kEmbd}, 2 * s, 0.0f, rng);
+      w.add(p + "ffn_gate_shexp.weight", {kEmbd, kFfShexp}, s, 0.0f, rng);
+      w.add(p + "ffn_up_shexp.weight", {kEmbd, kFfShexp}, s, 0.0f, rng);
+      w.add(p + "ffn_down_shexp.weight", {kFfShexp, kEmbd}, 1.0f / std::sqrt(float(kFfShexp)), 0.0f,
+            rng);
+    }
   }
   return w;
 }
@@ -70,24 +88,26 @@ Weights make_weights(int64_t n_vocab) {
 std::string write_model(const Weights& w, const std::string& file, bool with_counts = true) {
   const auto vocab = GgufFile::open(test::stories("stories260K-f32.gguf"));
   GgufWriter g;
-  g.set_string("general.architecture", "qwen3moe");
+  const std::string a = w.arch + ".";
+  g.set_string("general.architecture", w.arch);
   for (const auto& [k, v] : vocab.metadata())
     if (k.rfind("tokenizer.", 0) == 0) g.set(k, v);
-  g.set_u32("qwen3moe.context_length", 256);
-  g.set_u32("qwen3moe.embedding_length", kEmbd);
-  g.set_u32("qwen3moe.block_count", kLayers);
-  g.set_u32("qwen3moe.feed_forward_length", 3 * kFfExp);
-  g.set_u32("qwen3moe.attention.head_count", kHeads);
-  g.set_u32("qwen3moe.attention.head_count_kv", kKvHeads);
-  g.set_u32("qwen3moe.attention.key_length", kHeadDim);
-  g.set_u32("qwen3moe.attention.value_length", kHeadDim);
-  g.set_f32("qwen3moe.rope.freq_base", kBase);
-  g.set_f32("qwen3moe.attention.layer_norm_rms_epsilon", kEps);
+  g.set_u32(a + "context_length", 256);
+  g.set_u32(a + "embedding_length", kEmbd);
+  g.set_u32(a + "block_count", kLayers);
+  g.set_u32(a + "feed_forward_length", 3 * kFfExp);
+  g.set_u32(a + "attention.head_count", kHeads);
+  g.set_u32(a + "attention.head_count_kv", kKvHeads);
+  g.set_u32(a + "attention.key_length", kHeadDim);
+  g.set_u32(a + "attention.value_length", kHeadDim);
+  g.set_f32(a + "rope.freq_base", kBase);
+  g.set_f32(a + "attention.layer_norm_rms_epsilon", kEps);
   if (with_counts) {
-    g.set_u32("qwen3moe.expert_count", kExperts);
-    g.set_u32("qwen3moe.expert_used_count", kUsed);
-    g.set_u32("qwen3moe.expert_feed_forward_length", kFfExp);
+    g.set_u32(a + "expert_count", kExperts);
+    g.set_u32(a + "expert_used_count", kUsed);
+    g.set_u32(a + "expert_feed_forward_length", kFfExp);
   }
+  if (w.arch == "qwen2moe") g.set_u32(a + "expert_shared_feed_forward_length", kFfShexp);
   for (const auto& [name, v] : w.t)
     g.add_tensor(name, GgmlType::F32, w.dims.at(name),
                  std::span(reinterpret_cast<const uint8_t*>(v.data()), v.size() * sizeof(float)));
@@ -139,20 +159,26 @@ std::vector<std::pair<int64_t, double>> route(const Floats& router, const Floats
   return chosen;
 }
 
-// Expert e's SwiGLU of f: rows e * kFfExp.. of the stacked gate/up, e * kEmbd.. of down.
-Floats expert(Weights& w, const std::string& p, int64_t e, const Floats& f) {
-  const Floats gate = matvec(w.t[p + "ffn_gate_exps.weight"], kEmbd, f, e * kFfExp, kFfExp);
-  const Floats up = matvec(w.t[p + "ffn_up_exps.weight"], kEmbd, f, e * kFfExp, kFfExp);
-  Floats a(static_cast<size_t>(kFfExp));
-  for (int64_t i = 0; i < kFfExp; ++i) {
+// A SwiGLU FFN of width ff whose gate/up rows start at row ff * e and down rows at kEmbd * e
+// (expert e of a stack; e = 0 for a plain matrix such as the shared expert's).
+Floats swiglu(Weights& w, const std::string& p, const std::string& part, int64_t ff, int64_t e,
+              const Floats& f) {
+  const Floats gate = matvec(w.t[p + "ffn_gate_" + part + ".weight"], kEmbd, f, e * ff, ff);
+  const Floats up = matvec(w.t[p + "ffn_up_" + part + ".weight"], kEmbd, f, e * ff, ff);
+  Floats a(static_cast<size_t>(ff));
+  for (int64_t i = 0; i < ff; ++i) {
     const double g = gate[size_t(i)];
     a[size_t(i)] = float(g / (1.0 + std::exp(-g)) * up[size_t(i)]);
   }
-  return matvec(w.t[p + "ffn_down_exps.weight"], kFfExp, a, e * kEmbd, kEmbd);
+  return matvec(w.t[p + "ffn_down_" + part + ".weight"], ff, a, e * kEmbd, kEmbd);
 }
 
+// raw_weights: the chosen probabilities as they are (qwen2moe unless force_norm). shared:
+// qwen2moe's shared expert (false: left out, to show that it matters).
 std::vector<Floats> reference(Weights& w, const std::vector<int32_t>& tokens,
-                              bool raw_weights = false) {
+                              bool raw_weights = false, bool shared = true,
+                              bool force_norm = false) {
+  const bool qwen2 = w.arch == "qwen2moe";
   std::vector<std::vector<Floats>> keys(kLayers), values(kLayers);
   std::vector<Floats> out;
   for (size_t t = 0; t < tokens.size(); ++t) {
@@ -163,9 +189,15 @@ std::vector<Floats> reference(Weights& w, const std::vector<int32_t>& tokens,
       const Floats h = reference::rmsnorm(x, w.t[p + "attn_norm.weight"], kEps);
       Floats q = matvec(w.t[p + "attn_q.weight"], kEmbd, h, 0, kQ);
       Floats k = matvec(w.t[p + "attn_k.weight"], kEmbd, h, 0, kKv);
-      const Floats v = matvec(w.t[p + "attn_v.weight"], kEmbd, h, 0, kKv);
-      head_norms(q, kHeads, w.t[p + "attn_q_norm.weight"]);
-      head_norms(k, kKvHeads, w.t[p + "attn_k_norm.weight"]);
+      Floats v = matvec(w.t[p + "attn_v.weight"], kEmbd, h, 0, kKv);
+      if (qwen2) {
+        for (int64_t i = 0; i < kQ; ++i) q[size_t(i)] += w.t[p + "attn_q.bias"][size_t(i)];
+        for (int64_t i = 0; i < kKv; ++i) k[size_t(i)] += w.t[p + "attn_k.bias"][size_t(i)];
+        for (int64_t i = 0; i < kKv; ++i) v[size_t(i)] += w.t[p + "attn_v.bias"][size_t(i)];
+      } else {
+        head_norms(q, kHeads, w.t[p + "attn_q_norm.weight"]);
+        head_norms(k, kKvHeads, w.t[p + "attn_k_norm.weight"]);
+      }
       rope(q, kHeads, int32_t(t));
       rope(k, kKvHeads, int32_t(t));
       keys[size_t(l)].push_back(k);
@@ -195,9 +227,16 @@ std::vector<Floats> reference(Weights& w, const std::vector<int32_t>& tokens,
       const Floats o = matvec(w.t[p + "attn_output.weight"], kQ, attn, 0, kEmbd);
       for (int64_t i = 0; i < kEmbd; ++i) x[size_t(i)] += o[size_t(i)];
       const Floats f = reference::rmsnorm(x, w.t[p + "ffn_norm.weight"], kEps);
-      for (const auto& [e, weight] : route(w.t[p + "ffn_gate_inp.weight"], f, raw_weights)) {
-        const Floats d = expert(w, p, e, f);
+      for (const auto& [e, weight] :
+           route(w.t[p + "ffn_gate_inp.weight"], f, raw_weights || (qwen2 && !force_norm))) {
+        const Floats d = swiglu(w, p, "exps", kFfExp, e, f);
         for (int64_t i = 0; i < kEmbd; ++i) x[size_t(i)] += float(weight * d[size_t(i)]);
+      }
+      if (qwen2 && shared) {
+        const Floats gate_logit = matvec(w.t[p + "ffn_gate_inp_shexp.weight"], kEmbd, f, 0, 1);
+        const double g = 1.0 / (1.0 + std::exp(-double(gate_logit[0])));
+        const Floats d = swiglu(w, p, "shexp", kFfShexp, 0, f);
+        for (int64_t i = 0; i < kEmbd; ++i) x[size_t(i)] += float(g * d[size_t(i)]);
       }
     }
     out.push_back(matvec(w.t["output.weight"], kEmbd,
@@ -344,6 +383,32 @@ TEST(Qwen3MoeForward, OnlyTheChosenExpertsRun) {
       ASSERT_NEAR(x[size_t(t * D + d)], want, 1e-4) << "token " << t << " dim " << d;
     }
   }
+}
+
+TEST(Qwen2MoeForward, ConfigReadsTheSharedExpert) {
+  const auto m = Model::load(
+      write_model(make_weights(reference::stories_vocab(), "qwen2moe"), "qwen2moe_config.gguf"));
+  const auto& c = m->config();
+  EXPECT_EQ(c.arch, "qwen2moe");
+  EXPECT_EQ(c.n_ff_shexp, kFfShexp);
+  EXPECT_FALSE(c.expert_weights_norm);
+  EXPECT_TRUE(c.qkv_bias);
+  EXPECT_FALSE(c.qk_norm);
+  EXPECT_TRUE(c.rope_neox);
+  const auto& L = m->weights().layers[0];
+  EXPECT_NE(L.shexp_gate_inp, nullptr);
+  EXPECT_EQ(L.down_shexp.cols, kFfShexp);
+}
+
+TEST(Qwen2MoeForward, PromptBatchAndDecodeMatchTheReference) {
+  Weights w = make_weights(reference::stories_vocab(), "qwen2moe");
+  const std::string path = write_model(w, "qwen2moe.gguf");
+  const auto want = reference(w, reference::kTokens);
+  reference::expect_close(reference::tandem_logits(path, reference::kTokens), want);
+  reference::expect_close(tandem_decode_logits(path, reference::kTokens), want);
+  // The shared expert and the unnormalised weights both show in the logits.
+  EXPECT_GT(max_diff(want, reference(w, reference::kTokens, false, false)), 0.05f);
+  EXPECT_GT(max_diff(want, reference(w, reference::kTokens, false, true, true)), 0.05f);
 }
 
 void expect_refused(const std::string& path, const std::string& words) {

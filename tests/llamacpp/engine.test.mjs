@@ -70,7 +70,13 @@ const ALL_ARCHS = [
   // 3rd experts are within the engines' rounding of each other the two pick different experts
   // (F32 weights, chunk 1: 30 of 31 positions within 0.003 nats, one 0.26 nats apart), each
   // such flip moving the perplexity by ~0.2%; a wrong router (no renormalisation) is 8% off.
-  { name: 'qwen3moe', arch: 'qwen3moe', vocab: 'gpt2', skip: ['Q5_K'], pplTolerance: 0.015, extra: ['--experts', '8', '--experts-used', '2', '--ff-exp', '256'] },
+  // Likewise two greedy steps may be off by up to FLIP_GAP nats: a flip, and the step after it,
+  // whose context holds the flipped token's keys and values (qwen2moe Q4_K_M: steps 21 and 22,
+  // 0.27 and 0.17 nats, while its perplexity agrees within 0.061%).
+  { name: 'qwen3moe', arch: 'qwen3moe', vocab: 'gpt2', skip: ['Q5_K'], pplTolerance: 0.015, flips: 2, extra: ['--experts', '8', '--experts-used', '2', '--ff-exp', '256'] },
+  // Qwen2-MoE: Qwen2 attention (Q/K/V biases), the chosen probabilities not renormalised, and a
+  // shared expert of width --ff (512) every token runs, scaled by a sigmoid gate; same bound.
+  { name: 'qwen2moe', arch: 'qwen2moe', vocab: 'gpt2', skip: ['Q5_K'], pplTolerance: 0.015, flips: 2, extra: ['--experts', '8', '--experts-used', '2', '--ff-exp', '256'] },
   // RoPE scaling, F16 only (the rotation is independent of the weight type): YaRN with a
   // 32-token original context, so the 64-token chunks run past it, on both pair layouts.
   { name: 'llama-yarn', arch: 'llama', vocab: 'spm', types: ['F16'], extra: ['--rope-scaling', 'yarn', '--rope-factor', '4', '--rope-orig-ctx', '32'] },
@@ -100,6 +106,8 @@ const FOUR_BIT = new Set(['Q4_0', 'Q4_K_M', 'IQ4_NL']);
 // blocks do (0.27%), so the two differ by more than either differs from the truth.
 const VIA_EXACT = new Set(['Q5_K']);
 const GREEDY = 32;
+// The largest gap accepted as a routing flip (MoE entries' `flips`; a flip measured 0.27 nats).
+const FLIP_GAP = 0.5;
 const PROMPT = 'Once upon a time';
 
 let llama;
@@ -156,8 +164,10 @@ async function llamaPerplexity(model) {
 // Tandem's greedy tokens read by llama.cpp, teacher-forced: at every step llama.cpp's own
 // argmax must be Tandem's token, or a near-tie with it (their log-probabilities under llama.cpp
 // within `tie` nats: random-weight models have flat logits, and the two engines round
-// activations differently for quantized weights). Returns the steps that were ties.
-async function checkGreedy(model, ids, tie) {
+// activations differently for quantized weights). `flips` steps (MoE entries) may be further
+// apart, up to FLIP_GAP nats: a routing near-tie that sends the engines to different experts.
+// Returns the steps that were ties or flips.
+async function checkGreedy(model, ids, tie, flips = 0) {
   const context = await model.createContext({ contextSize: 128, batchSize: 128, sequences: 1, threads: 2 });
   try {
     const seq = context.getSequence();
@@ -172,6 +182,11 @@ async function checkGreedy(model, ids, tie) {
       const [best, pBest] = probs.entries().next().value;
       if (best === ids[i]) continue;
       const gap = Math.log(pBest) - Math.log(probs.get(ids[i]) ?? 0);
+      if (gap > tie && flips > 0 && gap <= FLIP_GAP) {
+        flips--;
+        ties.push(`step ${i}: ${ids[i]} vs ${best} (${gap.toExponential(2)} nats, a routing flip)`);
+        continue;
+      }
       assert.ok(gap <= tie, `step ${i}: Tandem chose ${ids[i]}, llama.cpp ${best}, ${gap.toFixed(4)} nats apart (tie tolerance ${tie})`);
       ties.push(`step ${i}: ${ids[i]} vs ${best} (${gap.toExponential(2)} nats)`);
     }
@@ -198,7 +213,7 @@ for (const a of ARCHS) {
         assert.equal(run.status, 0, run.stderr);
         const ids = JSON.parse(/token ids: (\[.*\])/.exec(run.stderr)[1]);
         assert.equal(ids.length, GREEDY);
-        const ties = await checkGreedy(model, ids, TIE[type] ?? 0.1);
+        const ties = await checkGreedy(model, ids, TIE[type] ?? 0.1, a.flips ?? 0);
         if (ties.length) console.log(`${a.name} ${type}: greedy near-ties: ${ties.join('; ')}`);
 
         const ppl = (f) => Number(/PPL = ([0-9.]+)/.exec(tandem('ppl', '-m', f, '-f', pplText, '-c', String(CTX), '-t', '2'))?.[1]);
