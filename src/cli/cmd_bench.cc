@@ -118,9 +118,12 @@ std::string model_label(const engine::Model& m) {
                            : b >= 1e-3 ? fmt::format("{:.0f}M", b * 1e3)
                                        : fmt::format("{:.0f}K", b * 1e6);
   std::string type = model::file_type_name(m.file().get_int("general.file_type", -1));
-  if (type.empty())
-    type = model::type_name(m.weights().layers.empty() ? m.weights().output.type
-                                                       : m.weights().layers[0].w_gate.type);
+  if (type.empty()) {
+    const auto& w = m.weights();
+    type = model::type_name(w.layers.empty()              ? w.output.type
+                            : w.layers[0].up_exps.empty() ? w.layers[0].w_gate.type
+                                                          : w.layers[0].up_exps[0].type);
+  }
   return fmt::format("{} {} {}", c.arch, size, type);
 }
 

@@ -20,6 +20,7 @@ struct SynthCli {
   std::string rope_scaling = "none";
   float rope_factor = 1.0f;
   int64_t rope_orig_ctx = 0;
+  int64_t experts = 0, experts_used = 0, ff_exp = 0, ff_shexp = 0;
   convert::SynthOptions opt;
   std::string out;
   int threads = 0;
@@ -106,6 +107,10 @@ int run_synth(SynthCli& s) {
     }
     // phi3 LongRoPE: the factors switch at --rope-orig-ctx.
     if (s.opt.rope_factors) c.rope_n_ctx_orig = s.rope_orig_ctx > 0 ? s.rope_orig_ctx : s.ctx;
+    c.n_expert = s.experts;
+    c.n_expert_used = s.experts_used;
+    c.n_ff_exp = s.ff_exp;      // 0: --ff / --experts-used, as llama.cpp defaults it
+    c.n_ff_shexp = s.ff_shexp;  // qwen2moe; 0: --ff
     if (s.arch == "gemma2" || s.arch == "gemma3") {
       c.attn_softcap = s.attn_softcap;
       c.final_softcap = s.final_softcap;
@@ -113,7 +118,8 @@ int run_synth(SynthCli& s) {
     }
   } else {
     s.opt.shape = convert::shape_preset(s.like);
-    if (s.like.rfind("qwen", 0) == 0) s.opt.tied_output = true;
+    // The small Qwen checkpoints tie their output; Qwen3-30B-A3B does not.
+    if (s.like.rfind("qwen", 0) == 0 && s.opt.shape.n_expert == 0) s.opt.tied_output = true;
   }
   if (s.out.empty() && s.mmproj_out.empty())
     throw std::invalid_argument("nothing to write: give -o MODEL.gguf and/or --mmproj-out FILE");
@@ -159,7 +165,8 @@ CommandAction register_synth(CLI::App& app) {
   cmd->add_option("-o,--output", s->out, "Output GGUF path of the language model");
   cmd->add_option("-s,--seed", s->opt.seed, "Seed of the random weights")->capture_default_str();
   cmd->add_option("-t,--threads", s->threads, "Threads (default 2)");
-  cmd->add_option("--arch", s->arch, "custom: llama|qwen2|qwen3|glm4|gemma2|gemma3|phi3")
+  cmd->add_option("--arch", s->arch,
+                  "custom: llama|qwen2|qwen3|qwen2moe|qwen3moe|glm4|gemma2|gemma3|phi3")
       ->capture_default_str();
   cmd->add_option("--dim", s->dim, "custom: embedding size");
   cmd->add_option("--layers", s->layers, "custom: layer count");
@@ -167,6 +174,16 @@ CommandAction register_synth(CLI::App& app) {
   cmd->add_option("--kv-heads", s->kv_heads, "custom: key/value heads (default: heads)");
   cmd->add_option("--ff", s->ff, "custom: feed-forward size");
   cmd->add_option("--head-dim", s->head_dim, "custom: head size (default dim/heads)");
+  cmd->add_option("--experts", s->experts,
+                  "custom qwen2moe/qwen3moe: experts per layer (expert_count)");
+  cmd->add_option("--experts-used", s->experts_used,
+                  "custom qwen2moe/qwen3moe: experts each token runs (expert_used_count)");
+  cmd->add_option("--ff-exp", s->ff_exp,
+                  "custom qwen2moe/qwen3moe: expert width, expert_feed_forward_length (default "
+                  "--ff / --experts-used)");
+  cmd->add_option("--ff-shexp", s->ff_shexp,
+                  "custom qwen2moe: the shared expert's width, "
+                  "expert_shared_feed_forward_length (default --ff)");
   cmd->add_option("--rope-dims", s->rope_dims,
                   "custom: rope.dimension_count, the rotated dims of a head (default: the head "
                   "size; glm4 half of it)");

@@ -16,7 +16,8 @@ namespace {
 
 using model::GgmlType;
 
-constexpr const char* kArchs = "llama, qwen2, qwen3, glm4, gemma2, gemma3, phi3";
+constexpr const char* kArchs =
+    "llama, qwen2, qwen3, qwen2moe, qwen3moe, glm4, gemma2, gemma3, phi3";
 
 model::ModelConfig make(std::string arch, int64_t embd, int64_t layers, int64_t heads, int64_t kv,
                         int64_t ff, int64_t ctx, float base, int64_t head_dim = 0) {
@@ -31,7 +32,7 @@ model::ModelConfig make(std::string arch, int64_t embd, int64_t layers, int64_t 
   c.rope_freq_base = base;
   c.head_dim = head_dim ? head_dim : embd / heads;
   c.n_rot = c.head_dim;
-  c.rms_eps = c.arch == "qwen2" || c.arch == "qwen3" ? 1e-6f : 1e-5f;
+  c.rms_eps = c.arch.rfind("qwen", 0) == 0 ? 1e-6f : 1e-5f;
   // GLM-4 rotates half of each head (partial_rotary_factor 0.5).
   if (c.arch == "glm4") c.n_rot = c.head_dim / 2;
   if (c.arch == "gemma2" || c.arch == "gemma3") gemma_defaults(c, 0);
@@ -45,8 +46,8 @@ model::ModelConfig with_rope_scale(model::ModelConfig c, float factor) {
 }
 
 bool supported_arch(const std::string& a) {
-  return a == "llama" || a == "qwen2" || a == "qwen3" || a == "glm4" || a == "gemma2" ||
-         a == "gemma3" || a == "phi3";
+  return a == "llama" || a == "qwen2" || a == "qwen3" || a == "qwen2moe" || a == "qwen3moe" ||
+         a == "glm4" || a == "gemma2" || a == "gemma3" || a == "phi3";
 }
 
 // The type a tensor gets under a file type, following llama.cpp's choices for its mixes.
@@ -140,6 +141,14 @@ model::ModelConfig shape_preset(const std::string& name) {
   if (name == "llama-3-8b") return make("llama", 4096, 32, 32, 8, 14336, 8192, 500000.0f);
   if (name == "qwen2.5-0.5b") return make("qwen2", 896, 24, 14, 2, 4864, 32768, 1000000.0f);
   if (name == "qwen3-0.6b") return make("qwen3", 1024, 28, 16, 8, 3072, 40960, 1000000.0f, 128);
+  // Qwen3-30B-A3B: 128 experts of width 768, 8 per token.
+  if (name == "qwen3-30b-a3b") {
+    auto c = make("qwen3moe", 2048, 48, 32, 4, 6144, 40960, 1000000.0f, 128);
+    c.n_expert = 128;
+    c.n_expert_used = 8;
+    c.n_ff_exp = 768;
+    return c;
+  }
   if (name == "glm-4-9b") return make("glm4", 4096, 40, 32, 2, 13696, 32768, 10000.0f, 128);
   // Phi-3-mini (4k and 128k: LongRoPE over an original 4096 context) and Phi-3-medium (GQA).
   if (name == "phi-3-mini") return make("phi3", 3072, 32, 32, 32, 8192, 4096, 10000.0f);
@@ -172,9 +181,10 @@ model::ModelConfig shape_preset(const std::string& name) {
 }
 
 std::vector<std::string> shape_preset_names() {
-  return {"tinyllama-1.1b",  "llama-3-8b",   "qwen2.5-0.5b", "qwen3-0.6b",   "glm-4-9b",
-          "gemma-2-2b",      "gemma-2-9b",   "gemma-3-1b",   "gemma-3-4b",   "phi-3-mini",
-          "phi-3-mini-128k", "phi-3-medium", "smollm2-1.7b", "llama-3.2-1b", "gemma-3-4b-shape"};
+  return {"tinyllama-1.1b", "llama-3-8b",   "qwen2.5-0.5b", "qwen3-0.6b",
+          "qwen3-30b-a3b",  "glm-4-9b",     "gemma-2-2b",   "gemma-2-9b",
+          "gemma-3-1b",     "gemma-3-4b",   "phi-3-mini",   "phi-3-mini-128k",
+          "phi-3-medium",   "smollm2-1.7b", "llama-3.2-1b", "gemma-3-4b-shape"};
 }
 
 SynthReport synth_model(const SynthOptions& opt, const std::string& out_path) {
@@ -202,6 +212,18 @@ SynthReport synth_model(const SynthOptions& opt, const std::string& out_path) {
         "Llama 3.1 rope_freqs are for llama without other RoPE scaling and need an original "
         "context");
   const bool gemma = c.arch == "gemma2" || c.arch == "gemma3";
+  const bool moe = c.arch == "qwen2moe" || c.arch == "qwen3moe";
+  if (moe) {
+    if (c.n_ff_exp <= 0 && c.n_expert_used > 0) c.n_ff_exp = c.n_ff / c.n_expert_used;
+    if (c.n_expert < 1 || c.n_expert_used < 1 || c.n_expert_used > c.n_expert || c.n_ff_exp < 1)
+      throw std::invalid_argument(c.arch +
+                                  " needs --experts >= 1, 1 <= --experts-used <= --experts and "
+                                  "an expert width");
+    // qwen2moe's shared expert: --ff-shexp, else feed_forward_length (llama.cpp's default).
+    if (c.arch == "qwen2moe" && c.n_ff_shexp <= 0) c.n_ff_shexp = c.n_ff;
+  } else if (c.n_expert > 0) {
+    throw std::invalid_argument("--experts is for qwen2moe or qwen3moe");
+  }
   if (gemma && c.n_swa <= 0) throw std::invalid_argument("gemma needs a sliding window > 0");
   // llama.cpp finds K and V in a fused attn_qkv at n_embd and n_embd + kv_dim.
   if (fused_qkv && ((!glm4 && !phi3) || c.q_dim() != c.n_embd))
@@ -255,6 +277,13 @@ SynthReport synth_model(const SynthOptions& opt, const std::string& out_path) {
     w.set_f32(a + "rope.scaling.attn_factor", static_cast<float>(attn));
   }
   w.set_f32(a + "attention.layer_norm_rms_epsilon", c.rms_eps);
+  if (moe) {
+    w.set_u32(a + "expert_count", static_cast<uint32_t>(c.n_expert));
+    w.set_u32(a + "expert_used_count", static_cast<uint32_t>(c.n_expert_used));
+    w.set_u32(a + "expert_feed_forward_length", static_cast<uint32_t>(c.n_ff_exp));
+    if (c.n_ff_shexp > 0)
+      w.set_u32(a + "expert_shared_feed_forward_length", static_cast<uint32_t>(c.n_ff_shexp));
+  }
   if (gemma) w.set_u32(a + "attention.sliding_window", static_cast<uint32_t>(c.n_swa));
   if (c.arch == "gemma2") {
     w.set_f32(a + "attn_logit_softcapping", c.attn_softcap);
@@ -275,14 +304,18 @@ SynthReport synth_model(const SynthOptions& opt, const std::string& out_path) {
     std::vector<float> values;  // fixed contents (LongRoPE factors) instead of random ones
   };
   std::vector<Planned> plan;
-  auto plan_matrix = [&](const std::string& name, int64_t n_in, int64_t n_out, int64_t layer) {
+  // n_expert > 0: a stack of that many matrices, [n_in, n_out, n_expert], as llama.cpp's *_exps.
+  auto plan_matrix = [&](const std::string& name, int64_t n_in, int64_t n_out, int64_t layer,
+                         int64_t n_expert = 0) {
     const GgmlType want = tensor_type(opt.type, name, layer, c.n_layer);
     const GgmlType t = fitting_type(want, n_in);
     if (t != want)
       report.fallbacks.push_back(name + ": " + std::string(model::type_name(want)) + " -> " +
                                  std::string(model::type_name(t)) + " (rows of " +
                                  std::to_string(n_in) + " are not whole blocks)");
-    plan.push_back({name, t, {n_in, n_out}, 1.0f / std::sqrt(static_cast<float>(n_in)), false, {}});
+    std::vector<int64_t> dims{n_in, n_out};
+    if (n_expert > 0) dims.push_back(n_expert);
+    plan.push_back({name, t, dims, 1.0f / std::sqrt(static_cast<float>(n_in)), false, {}});
   };
   auto plan_vector = [&](const std::string& name, int64_t n, bool norm) {
     plan.push_back({name, GgmlType::F32, {n}, norm ? 1.0f : 0.02f, norm, {}});
@@ -316,33 +349,61 @@ SynthReport synth_model(const SynthOptions& opt, const std::string& out_path) {
       plan_matrix(p + "attn_v.weight", c.n_embd, c.kv_dim(), l);
     }
     // GLM-4-0414 has Q/K/V biases (attention_bias) as Qwen2 does.
-    if (c.arch == "qwen2" || (glm4 && !opt.fused_qkv)) {
+    if (c.arch == "qwen2" || c.arch == "qwen2moe" || (glm4 && !opt.fused_qkv)) {
       plan_vector(p + "attn_q.bias", c.q_dim(), false);
       plan_vector(p + "attn_k.bias", c.kv_dim(), false);
       plan_vector(p + "attn_v.bias", c.kv_dim(), false);
     }
-    if (c.arch == "qwen3" || c.arch == "gemma3") {
+    if (c.arch == "qwen3" || c.arch == "qwen3moe" || c.arch == "gemma3") {
       plan_vector(p + "attn_q_norm.weight", c.head_dim, true);
       plan_vector(p + "attn_k_norm.weight", c.head_dim, true);
     }
     plan_matrix(p + "attn_output.weight", c.q_dim(), c.n_embd, l);
     if (glm4 || gemma) plan_vector(p + "post_attention_norm.weight", c.n_embd, true);
     plan_vector(p + "ffn_norm.weight", c.n_embd, true);
-    if (glm4 || phi3) {
+    if (moe) {
+      // The router stays F32 whatever the file type, as llama-quantize leaves ffn_gate_inp.
+      plan.push_back({p + "ffn_gate_inp.weight",
+                      GgmlType::F32,
+                      {c.n_embd, c.n_expert},
+                      1.0f / std::sqrt(static_cast<float>(c.n_embd)),
+                      false,
+                      {}});
+      plan_matrix(p + "ffn_gate_exps.weight", c.n_embd, c.n_ff_exp, l, c.n_expert);
+      plan_matrix(p + "ffn_up_exps.weight", c.n_embd, c.n_ff_exp, l, c.n_expert);
+      plan_matrix(p + "ffn_down_exps.weight", c.n_ff_exp, c.n_embd, l, c.n_expert);
+      if (c.n_ff_shexp > 0) {  // qwen2moe's shared expert and its gate (a vector, F32)
+        plan.push_back({p + "ffn_gate_inp_shexp.weight",
+                        GgmlType::F32,
+                        {c.n_embd},
+                        1.0f / std::sqrt(static_cast<float>(c.n_embd)),
+                        false,
+                        {}});
+        plan_matrix(p + "ffn_gate_shexp.weight", c.n_embd, c.n_ff_shexp, l);
+        plan_matrix(p + "ffn_up_shexp.weight", c.n_embd, c.n_ff_shexp, l);
+        plan_matrix(p + "ffn_down_shexp.weight", c.n_ff_shexp, c.n_embd, l);
+      }
+    } else if (glm4 || phi3) {
       plan_matrix(p + "ffn_up.weight", c.n_embd, 2 * c.n_ff, l);  // gate rows, then up rows
     } else {
       plan_matrix(p + "ffn_gate.weight", c.n_embd, c.n_ff, l);
       plan_matrix(p + "ffn_up.weight", c.n_embd, c.n_ff, l);
     }
-    plan_matrix(p + "ffn_down.weight", c.n_ff, c.n_embd, l);
+    if (!moe) plan_matrix(p + "ffn_down.weight", c.n_ff, c.n_embd, l);
     if (glm4 || gemma) plan_vector(p + "post_ffw_norm.weight", c.n_embd, true);
   }
   plan_vector("output_norm.weight", c.n_embd, true);
   // Gemma checkpoints always tie the output to the embedding.
   if (!opt.tied_output && !gemma) plan_matrix("output.weight", c.n_embd, c.n_vocab, c.n_layer);
 
+  // Rows of a tensor: every dimension past the first (a stack of expert matrices has 3).
+  auto n_rows = [](const std::vector<int64_t>& dims) {
+    int64_t r = 1;
+    for (size_t i = 1; i < dims.size(); ++i) r *= dims[i];
+    return r;
+  };
   for (const auto& t : plan) {
-    const int64_t cols = t.dims[0], rows = t.dims.size() > 1 ? t.dims[1] : 1;
+    const int64_t cols = t.dims[0], rows = n_rows(t.dims);
     total += model::row_bytes(t.type, cols) * static_cast<size_t>(rows);
   }
   auto done = std::make_shared<size_t>(0);
@@ -350,8 +411,9 @@ SynthReport synth_model(const SynthOptions& opt, const std::string& out_path) {
     const uint64_t seed = hash_name(t.name, opt.seed);
     const auto progress = opt.progress;
     w.add_tensor_lazy(
-        t.name, t.type, t.dims, [t, seed, pool, done, total, progress](std::span<uint8_t> out) {
-          const int64_t cols = t.dims[0], rows = t.dims.size() > 1 ? t.dims[1] : 1;
+        t.name, t.type, t.dims,
+        [t, seed, pool, done, total, progress, n_rows](std::span<uint8_t> out) {
+          const int64_t cols = t.dims[0], rows = n_rows(t.dims);
           const size_t rb = model::row_bytes(t.type, cols);
           pool->parallel_for(rows, [&](int64_t begin, int64_t end, int) {
             std::vector<float> row(static_cast<size_t>(cols));

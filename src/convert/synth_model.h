@@ -10,8 +10,8 @@
 
 namespace tandem::convert {
 
-// A named shape: "tinyllama-1.1b", "llama-3-8b", "qwen2.5-0.5b", "qwen3-0.6b", "glm-4-9b",
-// "gemma-2-2b", "gemma-3-1b", "phi-3-mini", "phi-3-mini-128k", ...
+// A named shape: "tinyllama-1.1b", "llama-3-8b", "qwen2.5-0.5b", "qwen3-0.6b", "qwen3-30b-a3b",
+// "glm-4-9b", "gemma-2-2b", "gemma-3-1b", "phi-3-mini", "phi-3-mini-128k", ...
 model::ModelConfig shape_preset(const std::string& name);
 std::vector<std::string> shape_preset_names();
 

@@ -40,6 +40,19 @@ class Binder {
     return view(require(name, {n_in, n_out}));
   }
 
+  // A stacked [n_in, n_out, n_expert] tensor as n_expert matrices: expert e's rows are the
+  // e-th run of n_out rows, whole rows of whole blocks for every type, so no copy is needed.
+  std::vector<kernels::WeightView> experts(const std::string& name, int64_t n_in, int64_t n_out,
+                                           int64_t n_expert) const {
+    kernels::WeightView all = view(require(name, {n_in, n_out, n_expert}));
+    std::vector<kernels::WeightView> out(static_cast<size_t>(n_expert), all);
+    for (int64_t e = 0; e < n_expert; ++e) {
+      out[static_cast<size_t>(e)].data = all.row(e * n_out);
+      out[static_cast<size_t>(e)].rows = n_out;
+    }
+    return out;
+  }
+
   kernels::WeightView view(const GgufTensorInfo& t) const {
     if (!kernels::matmul_supports(t.type))
       throw f_.error("tensor '" + t.name + "' has type " + std::string(model::type_name(t.type)) +
@@ -126,6 +139,19 @@ void bind_attention(const Binder& b, const model::ModelConfig& c, const std::str
 
 void bind_ffn(const Binder& b, const model::ModelConfig& c, const std::string& p, LayerWeights& L) {
   L.ffn_norm = b.vector(p + "ffn_norm.weight", c.n_embd);
+  if (c.is_moe()) {
+    L.ffn_gate_inp = b.matrix(p + "ffn_gate_inp.weight", c.n_embd, c.n_expert);
+    L.gate_exps = b.experts(p + "ffn_gate_exps.weight", c.n_embd, c.n_ff_exp, c.n_expert);
+    L.up_exps = b.experts(p + "ffn_up_exps.weight", c.n_embd, c.n_ff_exp, c.n_expert);
+    L.down_exps = b.experts(p + "ffn_down_exps.weight", c.n_ff_exp, c.n_embd, c.n_expert);
+    if (c.n_ff_shexp > 0) {
+      L.shexp_gate_inp = b.vector(p + "ffn_gate_inp_shexp.weight", c.n_embd);
+      L.gate_shexp = b.matrix(p + "ffn_gate_shexp.weight", c.n_embd, c.n_ff_shexp);
+      L.up_shexp = b.matrix(p + "ffn_up_shexp.weight", c.n_embd, c.n_ff_shexp);
+      L.down_shexp = b.matrix(p + "ffn_down_shexp.weight", c.n_ff_shexp, c.n_embd);
+    }
+    return;
+  }
   if (c.fused_gate_up) {
     // llama.cpp's swiglu of the fused product: silu(first half) * second half.
     const auto gate_up = b.matrix(p + "ffn_up.weight", c.n_embd, 2 * c.n_ff);
@@ -200,9 +226,13 @@ Model::Model(model::GgufFile file)
     throw file_.error("tokenizer has " + std::to_string(tokenizer_->n_vocab()) +
                       " tokens but the embedding has " + std::to_string(config_.n_vocab) + " rows");
   std::vector<kernels::WeightView*> matrices;
-  for (auto& L : weights_.layers)
-    for (auto* v : {&L.wq, &L.wk, &L.wv, &L.wo, &L.w_gate, &L.w_up, &L.w_down})
-      matrices.push_back(v);
+  for (auto& L : weights_.layers) {
+    for (auto* v : {&L.wq, &L.wk, &L.wv, &L.wo, &L.w_gate, &L.w_up, &L.w_down, &L.gate_shexp,
+                    &L.up_shexp, &L.down_shexp})
+      if (!v->empty()) matrices.push_back(v);
+    for (auto* experts : {&L.gate_exps, &L.up_exps, &L.down_exps})
+      for (auto& v : *experts) matrices.push_back(&v);
+  }
   // A tied output shares the embedding's bytes; packing gives it its own panels.
   matrices.push_back(&weights_.output);
   packed_ = pack_for_matmul(file_, std::move(matrices));

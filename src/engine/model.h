@@ -26,6 +26,13 @@ struct LayerWeights {
   // glm4's fused ffn_up: w_gate and w_up are its two row halves (no copy).
   kernels::WeightView w_gate, w_up, w_down;
   const float* ffn_post_norm = nullptr;  // glm4: RMS norm of the FFN output
+  // Mixture of experts (qwen2moe, qwen3moe), instead of w_gate/w_up/w_down: the router (n_embd
+  // -> n_expert) and one view per expert into the stacked ffn_{gate,up,down}_exps tensors.
+  kernels::WeightView ffn_gate_inp;
+  std::vector<kernels::WeightView> gate_exps, up_exps, down_exps;
+  // qwen2moe's shared expert, run for every token and scaled by sigmoid(shexp_gate_inp . x).
+  const float* shexp_gate_inp = nullptr;
+  kernels::WeightView gate_shexp, up_shexp, down_shexp;
 };
 
 struct ModelWeights {

@@ -36,7 +36,8 @@ void Transformer::for_tokens(size_t n, const PerToken& f) {
   });
 }
 
-Transformer::Transformer(const Model& model, int n_threads) : model_(model), pool_(n_threads) {}
+Transformer::Transformer(const Model& model, int n_threads)
+    : model_(model), pool_(n_threads), moe_(model.config()) {}
 
 KvCache Transformer::make_cache(int32_t n_ctx, int32_t n_seq, model::GgmlType type,
                                 KvBudget budget) const {
@@ -170,8 +171,10 @@ void Transformer::ensure_workspace(size_t n, int32_t n_ctx) {
   grow(k_, n * c.kv_dim());
   grow(v_, n * c.kv_dim());
   grow(attn_, n * c.q_dim());
-  grow(gate_, n * c.n_ff);
-  grow(up_, n * c.n_ff);
+  if (!c.is_moe()) {  // MoE layers keep their own buffers
+    grow(gate_, n * c.n_ff);
+    grow(up_, n * c.n_ff);
+  }
 }
 
 void Transformer::attention(const Batch& b, KvCache& cache, int64_t layer) {
@@ -330,16 +333,21 @@ std::span<const float> Transformer::forward(const Batch& b, KvCache& cache,
       kernels::rmsnorm(x, L.ffn_norm, xn, c.n_embd, c.rms_eps);
     });
     observe(l, LinearGroup::kFfnGateUp, xn_.data(), c.n_embd);
-    const kernels::MatmulJob gate_up[] = {{&L.w_gate, gate_.data()}, {&L.w_up, up_.data()}};
-    kernels::matmul_many(gate_up, xn_.data(), N, pool_);
-    for_tokens(n, [&](size_t t) {
-      if (c.gelu_ffn)
-        kernels::gelu_mul(gate_.data() + t * c.n_ff, up_.data() + t * c.n_ff, c.n_ff);
-      else
-        kernels::silu_mul(gate_.data() + t * c.n_ff, up_.data() + t * c.n_ff, c.n_ff);
-    });
-    observe(l, LinearGroup::kFfnDown, gate_.data(), c.n_ff);
-    kernels::matmul(L.w_down, gate_.data(), N, xn_.data(), pool_);
+    if (c.is_moe()) {
+      // No kFfnDown observation: each expert's down projection sees different rows.
+      moe_.forward(L, xn_.data(), N, pool_);
+    } else {
+      const kernels::MatmulJob gate_up[] = {{&L.w_gate, gate_.data()}, {&L.w_up, up_.data()}};
+      kernels::matmul_many(gate_up, xn_.data(), N, pool_);
+      for_tokens(n, [&](size_t t) {
+        if (c.gelu_ffn)
+          kernels::gelu_mul(gate_.data() + t * c.n_ff, up_.data() + t * c.n_ff, c.n_ff);
+        else
+          kernels::silu_mul(gate_.data() + t * c.n_ff, up_.data() + t * c.n_ff, c.n_ff);
+      });
+      observe(l, LinearGroup::kFfnDown, gate_.data(), c.n_ff);
+      kernels::matmul(L.w_down, gate_.data(), N, xn_.data(), pool_);
+    }
     for_tokens(n, [&](size_t t) {
       float* xn = xn_.data() + t * c.n_embd;
       if (L.ffn_post_norm) kernels::rmsnorm(xn, L.ffn_post_norm, xn, c.n_embd, c.rms_eps);

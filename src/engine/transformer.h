@@ -8,6 +8,7 @@
 #include "engine/batch.h"
 #include "engine/kv_cache.h"
 #include "engine/model.h"
+#include "engine/moe_ffn.h"
 #include "kernels/thread_pool.h"
 
 namespace tandem::engine {
@@ -68,6 +69,7 @@ class Transformer {
   kernels::ThreadPool pool_;
   // Activations for the current batch, reused across calls (grown on demand).
   std::vector<float> x_, xn_, q_, k_, v_, attn_, gate_, up_, logits_, out_rows_, hidden_;
+  MoeFfn moe_;                  // the FFN of mixture-of-experts layers (qwen2/3moe)
   size_t n_hidden_rows_ = 0;    // floats of hidden_ the last forward wrote
   std::vector<int32_t> cells_;  // the KV cell of each batch entry
   // Attention work items: a run of consecutive tokens of one sequence (at most

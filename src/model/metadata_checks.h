@@ -31,8 +31,7 @@ inline constexpr int64_t kMaxLayers = 4096;
 // Token ids are int32 and every id indexes the embedding; the largest published vocabularies
 // have 2^18 entries.
 inline constexpr int64_t kMaxVocab = int64_t{1} << 24;
-// Mixture-of-experts counts (DeepSeek-V3: 256, Kimi K2: 384); only range-checked, since the
-// engine refuses expert models anyway.
+// Mixture-of-experts counts (Qwen3-30B-A3B: 128, DeepSeek-V3: 256, Kimi K2: 384).
 inline constexpr int64_t kMaxExperts = 4096;
 
 }  // namespace limits

@@ -44,14 +44,34 @@ int64_t vocab_size(const GgufFile& f, const std::string& a) {
   return n;
 }
 
-// Mixture-of-experts layers are not implemented; the counts are range-checked first so an
-// absurd value is reported as such.
+// Mixture-of-experts layers run for qwen2moe and qwen3moe only; elsewhere the counts are
+// range-checked first so an absurd value is reported as such.
 void refuse_experts(const GgufFile& f, const std::string& a) {
   const int64_t experts = int_in_range(f, a + "expert_count", 0, limits::kMaxExperts, 0);
   int_in_range(f, a + "expert_used_count", 0, experts, 0);
   if (experts > 0)
-    throw f.error(fmt::format("{}expert_count = {}: mixture-of-experts models are not supported", a,
-                              experts));
+    throw f.error(fmt::format(
+        "{}expert_count = {}: mixture-of-experts layers are supported for qwen2moe/qwen3moe only",
+        a, experts));
+}
+
+// Qwen2/3-MoE as llama.cpp reads them (llama_model_qwen2moe/qwen3moe): both counts required
+// and non-zero; the expert width from expert_feed_forward_length, else feed_forward_length /
+// experts used. qwen2moe: the chosen probabilities are not renormalised, and a shared expert
+// of expert_shared_feed_forward_length (else feed_forward_length) runs for every token.
+void read_experts(const GgufFile& f, const std::string& a, ModelConfig& c) {
+  c.n_expert = int_in_range(f, a + "expert_count", 1, limits::kMaxExperts);
+  c.n_expert_used = int_in_range(f, a + "expert_used_count", 1, c.n_expert);
+  const int64_t fallback = c.n_ff / c.n_expert_used;
+  c.n_ff_exp = fallback > 0
+                   ? int_in_range(f, a + "expert_feed_forward_length", 1, kMaxWidth, fallback)
+                   : int_in_range(f, a + "expert_feed_forward_length", 1, kMaxWidth);
+  if (c.arch == "qwen2moe") {
+    c.expert_weights_norm = false;
+    const std::string key = a + "expert_shared_feed_forward_length";
+    c.n_ff_shexp = c.n_ff > 0 ? int_in_range(f, key, 1, kMaxWidth, c.n_ff)
+                              : int_in_range(f, key, 1, kMaxWidth);
+  }
 }
 
 // Gemma 2 and 3 as llama.cpp reads them (load_hparams): NeoX RoPE, post-norms, GeGLU, scaled
@@ -112,10 +132,12 @@ float ModelConfig::attention_scale() const {
 ModelConfig ModelConfig::from_gguf(const GgufFile& f) {
   ModelConfig c;
   c.arch = f.get_string("general.architecture");
-  if (c.arch != "llama" && c.arch != "qwen2" && c.arch != "qwen3" && c.arch != "glm4" &&
+  const bool moe = c.arch == "qwen2moe" || c.arch == "qwen3moe";
+  if (c.arch != "llama" && c.arch != "qwen2" && c.arch != "qwen3" && !moe && c.arch != "glm4" &&
       c.arch != "gemma2" && c.arch != "gemma3" && c.arch != "phi3")
-    throw f.error("unsupported architecture '" + c.arch +
-                  "' (supported: llama, qwen2, qwen3, glm4, gemma2, gemma3, phi3)");
+    throw f.error(
+        "unsupported architecture '" + c.arch +
+        "' (supported: llama, qwen2, qwen3, qwen2moe, qwen3moe, glm4, gemma2, gemma3, phi3)");
   const std::string a = c.arch + ".";
   c.name = f.get_string("general.name", c.arch);
   c.n_embd = int_in_range(f, a + "embedding_length", 1, kMaxWidth);
@@ -127,7 +149,9 @@ ModelConfig ModelConfig::from_gguf(const GgufFile& f) {
         fmt::format("{}attention.head_count_kv = {} is invalid: it must divide "
                     "{}attention.head_count = {}",
                     a, c.n_head_kv, a, c.n_head));
-  c.n_ff = int_in_range(f, a + "feed_forward_length", 1, kMaxWidth);
+  // An MoE file may size its experts with expert_feed_forward_length alone.
+  c.n_ff = moe ? int_in_range(f, a + "feed_forward_length", 0, kMaxWidth, 0)
+               : int_in_range(f, a + "feed_forward_length", 1, kMaxWidth);
   c.n_ctx_train =
       int_in_range(f, a + "context_length", limits::kMinContext, limits::kMaxContext, 2048);
   c.rms_eps =
@@ -180,11 +204,14 @@ ModelConfig ModelConfig::from_gguf(const GgufFile& f) {
     c.yarn_beta_slow =
         static_cast<float>(finite_positive(f, a + "rope.scaling.yarn_beta_slow", 1.0));
   }
-  refuse_experts(f, a);
+  if (moe)
+    read_experts(f, a, c);
+  else
+    refuse_experts(f, a);
   // GLM-4 rotates adjacent pairs (ggml's "normal" rope) over a partial rotary dimension.
-  c.rope_neox = c.arch == "qwen2" || c.arch == "qwen3" || c.arch == "phi3";
-  c.qkv_bias = c.arch == "qwen2";
-  c.qk_norm = c.arch == "qwen3";
+  c.rope_neox = c.arch == "qwen2" || c.arch == "qwen3" || moe || c.arch == "phi3";
+  c.qkv_bias = c.arch == "qwen2" || c.arch == "qwen2moe";
+  c.qk_norm = c.arch == "qwen3" || c.arch == "qwen3moe";
   c.post_norms = c.arch == "glm4";
   c.fused_gate_up = c.arch == "glm4" || c.arch == "phi3";
   if (c.arch == "phi3") read_phi3(f, a, c);
@@ -196,7 +223,9 @@ ModelConfig ModelConfig::from_gguf(const GgufFile& f) {
 
 int64_t ModelConfig::n_params(bool tied_output) const {
   const int64_t attn = n_embd * q_dim() * 2 + n_embd * kv_dim() * 2;
-  const int64_t ffn = 3 * n_embd * n_ff;
+  const int64_t ffn = is_moe() ? n_expert * 3 * n_embd * n_ff_exp + n_embd * n_expert +
+                                     3 * n_embd * n_ff_shexp + (n_ff_shexp > 0 ? n_embd : 0)
+                               : 3 * n_embd * n_ff;
   const int64_t norms = (post_norms ? 4 : 2) * n_embd;
   return n_layer * (attn + ffn + norms) + n_vocab * n_embd * (tied_output ? 1 : 2) + n_embd;
 }

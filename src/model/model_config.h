@@ -1,5 +1,5 @@
-// Hyperparameters of a Llama-family model (llama, qwen2, qwen3, glm4, gemma2, gemma3, phi3), read
-// from GGUF metadata.
+// Hyperparameters of a Llama-family model (llama, qwen2, qwen3, qwen2moe, qwen3moe, glm4, gemma2,
+// gemma3, phi3), read from GGUF metadata.
 #pragma once
 
 #include <cstdint>
@@ -10,7 +10,8 @@ namespace tandem::model {
 class GgufFile;
 
 struct ModelConfig {
-  std::string arch;  // "llama", "qwen2", "qwen3", "glm4", "gemma2", "gemma3", "phi3"
+  // "llama", "qwen2", "qwen3", "qwen2moe", "qwen3moe", "glm4", "gemma2", "gemma3", "phi3"
+  std::string arch;
   std::string name;
   int64_t n_vocab = 0;
   int64_t n_ctx_train = 0;
@@ -34,7 +35,7 @@ struct ModelConfig {
   float rope_attn_factor = 1.0f;  // rope.scaling.attn_factor: cos/sin scale (phi3 LongRoPE)
   bool rope_neox = false;         // qwen2/qwen3/gemma/phi3 rotate (i, i + n_rot/2) pairs
   bool qkv_bias = false;          // qwen2 (required); glm4 files may carry them too (optional)
-  bool qk_norm = false;           // qwen3, gemma3
+  bool qk_norm = false;           // qwen3, qwen3moe, gemma3
   // glm4, gemma2/3: RMS norms on the attention and FFN outputs before each residual add
   // (post_attention_norm, post_ffw_norm).
   bool post_norms = false;
@@ -49,6 +50,16 @@ struct ModelConfig {
   int64_t n_swa = 0;             // attention.sliding_window (keys seen); 0: no sliding layers
   int64_t swa_pattern = 0;       // of every swa_pattern layers all but the last slide (2, 6)
   float rope_freq_base_swa = 0;  // gemma3: sliding layers' RoPE base, unscaled; 0: the global
+  // Mixture of experts (qwen2moe, qwen3moe): every layer's FFN is n_expert SwiGLU experts of
+  // width n_ff_exp, of which each token runs the n_expert_used its router ranks highest.
+  int64_t n_expert = 0;
+  int64_t n_expert_used = 0;
+  int64_t n_ff_exp = 0;
+  bool expert_weights_norm =
+      true;                // the chosen probabilities renormalised (qwen3moe, not qwen2moe)
+  int64_t n_ff_shexp = 0;  // qwen2moe: the shared expert's width (every token runs it, gated)
+
+  bool is_moe() const { return n_expert > 0; }
 
   // Whether a layer attends over a sliding window of n_swa keys (llama.cpp's set_swa_pattern).
   bool is_swa(int64_t layer) const {

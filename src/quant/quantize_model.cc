@@ -91,6 +91,9 @@ class Quantizer {
         policy_(make_policy(opt, model_->config().n_layer)) {
     // The per-layer stores hold attn_q/k/v and ffn_gate/up as separate tensors; glm4 and phi3
     // keep gate and up in one ffn_up (and fuse Q/K/V), which they cannot write back yet.
+    if (model_->config().is_moe())
+      throw model_->file().error("tandem quantize does not handle " + model_->config().arch +
+                                 " files yet (stacked expert tensors)");
     if (model_->config().fused_gate_up)
       throw model_->file().error("tandem quantize does not handle " + model_->config().arch +
                                  " files yet (gate and up fused in ffn_up)");

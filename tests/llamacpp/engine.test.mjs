@@ -10,7 +10,7 @@
 // (LlamaContextSequence.controlledEvaluate), the same sums llama-perplexity makes.
 //
 // Models: `llama` with a SentencePiece vocabulary (stories260K's) and with a GPT-2 byte-level
-// BPE one (no BOS: the case that was 2% off). Tokenizers: tokenizer.test.mjs, `qwen2`, `qwen3`, `glm4`, `gemma2` and `gemma3` with the GPT-2
+// BPE one (no BOS: the case that was 2% off). Tokenizers: tokenizer.test.mjs, `qwen2`, `qwen3`, `qwen3moe`, `glm4`, `gemma2` and `gemma3` with the GPT-2
 // vocabulary, `phi3` with Phi-3's (llama.cpp needs its special tokens in a model named phi3); dim 256 so that every K-quant block fits; and RoPE scaling (YaRN, linear) on F16 models.
 //
 // Environment: TANDEM_BINARY (set by CTest), TANDEM_SHARED (default ../../../shared beside the
@@ -67,6 +67,21 @@ const ALL_ARCHS = [
   // The short set: an original context of 256, the model's whole context, which neither engine's
   // context exceeds (llama.cpp pads its 64/128 to 256 per sequence; `tandem run` uses 256).
   { name: 'phi3-longrope-short', arch: 'phi3', vocab: 'phi3', types: ['F16'], extra: ['--rope-factors', '--rope-orig-ctx', '256'] },
+  // Qwen3-MoE: Qwen3 attention (QK norms, NeoX RoPE) and a mixture-of-experts FFN, 8 experts of
+  // width 256 (every K-quant block fits), 2 per token (softmax router, top 2, renormalised),
+  // stacked in ffn_{gate,up,down}_exps; the router F32 as llama-quantize leaves it. Not Q5_K:
+  // its exact-product check dequantizes with `tandem quantize`, which refuses expert files.
+  // Perplexity within 1.5%, not 0.2/0.5%: routing is discontinuous, and where a token's 2nd and
+  // 3rd experts are within the engines' rounding of each other the two pick different experts
+  // (F32 weights, chunk 1: 30 of 31 positions within 0.003 nats, one 0.26 nats apart), each
+  // such flip moving the perplexity by ~0.2%; a wrong router (no renormalisation) is 8% off.
+  // Likewise two greedy steps may be off by up to FLIP_GAP nats: a flip, and the step after it,
+  // whose context holds the flipped token's keys and values (qwen2moe Q4_K_M: steps 21 and 22,
+  // 0.27 and 0.17 nats, while its perplexity agrees within 0.061%).
+  { name: 'qwen3moe', arch: 'qwen3moe', vocab: 'gpt2', skip: ['Q5_K'], pplTolerance: 0.015, flips: 2, extra: ['--experts', '8', '--experts-used', '2', '--ff-exp', '256'] },
+  // Qwen2-MoE: Qwen2 attention (Q/K/V biases), the chosen probabilities not renormalised, and a
+  // shared expert of width --ff (512) every token runs, scaled by a sigmoid gate; same bound.
+  { name: 'qwen2moe', arch: 'qwen2moe', vocab: 'gpt2', skip: ['Q5_K'], pplTolerance: 0.015, flips: 2, extra: ['--experts', '8', '--experts-used', '2', '--ff-exp', '256'] },
   // RoPE scaling, F16 only (the rotation is independent of the weight type): YaRN with a
   // 32-token original context, so the 64-token chunks run past it, on both pair layouts.
   { name: 'llama-yarn', arch: 'llama', vocab: 'spm', types: ['F16'], extra: ['--rope-scaling', 'yarn', '--rope-factor', '4', '--rope-orig-ctx', '32'] },
@@ -114,6 +129,8 @@ const VIA_EXACT = new Set(['Q5_K']);
 // noExact entries: glm4 and phi3, whose fused tensors `tandem quantize` cannot dequantize).
 const ALSO_EXACT = new Set(LOW_BIT);
 const GREEDY = 32;
+// The largest gap accepted as a routing flip (MoE entries' `flips`; a flip measured 0.27 nats).
+const FLIP_GAP = 0.5;
 const PROMPT = 'Once upon a time';
 
 let llama;
@@ -170,8 +187,10 @@ async function llamaPerplexity(model) {
 // Tandem's greedy tokens read by llama.cpp, teacher-forced: at every step llama.cpp's own
 // argmax must be Tandem's token, or a near-tie with it (their log-probabilities under llama.cpp
 // within `tie` nats: random-weight models have flat logits, and the two engines round
-// activations differently for quantized weights). Returns the steps that were ties.
-async function checkGreedy(model, ids, tie) {
+// activations differently for quantized weights). `flips` steps (MoE entries) may be further
+// apart, up to FLIP_GAP nats: a routing near-tie that sends the engines to different experts.
+// Returns the steps that were ties or flips.
+async function checkGreedy(model, ids, tie, flips = 0) {
   const context = await model.createContext({ contextSize: 128, batchSize: 128, sequences: 1, threads: 2 });
   try {
     const seq = context.getSequence();
@@ -186,6 +205,11 @@ async function checkGreedy(model, ids, tie) {
       const [best, pBest] = probs.entries().next().value;
       if (best === ids[i]) continue;
       const gap = Math.log(pBest) - Math.log(probs.get(ids[i]) ?? 0);
+      if (gap > tie && flips > 0 && gap <= FLIP_GAP) {
+        flips--;
+        ties.push(`step ${i}: ${ids[i]} vs ${best} (${gap.toExponential(2)} nats, a routing flip)`);
+        continue;
+      }
       assert.ok(gap <= tie, `step ${i}: Tandem chose ${ids[i]}, llama.cpp ${best}, ${gap.toFixed(4)} nats apart (tie tolerance ${tie})`);
       ties.push(`step ${i}: ${ids[i]} vs ${best} (${gap.toExponential(2)} nats)`);
     }
@@ -213,7 +237,7 @@ for (const a of ARCHS) {
         assert.equal(run.status, 0, run.stderr);
         const ids = JSON.parse(/token ids: (\[.*\])/.exec(run.stderr)[1]);
         assert.equal(ids.length, GREEDY);
-        const ties = await checkGreedy(model, ids, TIE[type] ?? 0.1);
+        const ties = await checkGreedy(model, ids, TIE[type] ?? 0.1, a.flips ?? 0);
         if (ties.length) console.log(`${a.name} ${type}: greedy near-ties: ${ties.join('; ')}`);
 
         const ppl = (f) => Number(/PPL = ([0-9.]+)/.exec(tandem('ppl', '-m', f, '-f', pplText, '-c', String(CTX), '-t', '2'))?.[1]);
@@ -222,7 +246,7 @@ for (const a of ARCHS) {
         const rel = Math.abs(ours - theirs) / theirs;
         console.log(`${a.name} ${type}: PPL tandem ${ours.toFixed(4)} llama.cpp ${theirs.toFixed(4)} (${(100 * rel).toFixed(4)}%)`);
         if (!VIA_EXACT.has(type)) {
-          const tolerance = LOW_BIT_TOLERANCE.has(type) ? 0.01 : FOUR_BIT.has(type) ? 0.005 : 0.002;
+          const tolerance = a.pplTolerance ?? (LOW_BIT_TOLERANCE.has(type) ? 0.01 : FOUR_BIT.has(type) ? 0.005 : 0.002);
           assert.ok(rel <= tolerance, `perplexity ${ours} vs llama.cpp ${theirs}: ${(100 * rel).toFixed(3)}% > ${100 * tolerance}%`);
         }
         if (VIA_EXACT.has(type) || (ALSO_EXACT.has(type) && !a.noExact)) {

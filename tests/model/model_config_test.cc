@@ -220,9 +220,11 @@ TEST(ModelConfigValidation, RopeDimensionsMustBeEvenAndFitTheHead) {
   EXPECT_EQ(load({{key, GgufValue(4u)}}).n_rot, 4);
 }
 
+// Expert layers run for qwen2moe/qwen3moe only (tests/engine/qwen3moe_forward_test.cc); a llama
+// file with experts is refused.
 TEST(ModelConfigValidation, ExpertCountsAreCheckedAndExpertModelsRefused) {
   expect_refused("llama.expert_count", GgufValue(8u),
-                 "= 8: mixture-of-experts models are not supported");
+                 "= 8: mixture-of-experts layers are supported for qwen2moe/qwen3moe only");
   expect_refused("llama.expert_count", GgufValue(int32_t{-1}), "= -1 is invalid");
   expect_refused("llama.expert_count", GgufValue(5000u), "= 5000 is invalid");
   expect_refused("llama.expert_used_count", GgufValue(2u),
