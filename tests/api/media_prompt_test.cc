@@ -47,7 +47,9 @@ void expect_400(const std::function<void()>& f, const std::string& param,
   } catch (const http::ApiError& e) {
     EXPECT_EQ(e.status, 400);
     EXPECT_EQ(e.param, param) << e.what();
-    if (!code.empty()) EXPECT_EQ(e.code, code) << e.what();
+    if (!code.empty()) {
+      EXPECT_EQ(e.code, code) << e.what();
+    }
   }
 }
 

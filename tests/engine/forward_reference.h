@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <map>
@@ -64,6 +65,35 @@ inline Floats matvec(const Floats& m, int64_t cols, const Floats& x, int64_t fir
     y[size_t(r)] = float(acc);
   }
   return y;
+}
+
+// Causal grouped-query attention of one query row over every cached position (keys and
+// values one row per position, kv_heads * head_dim wide), scores scaled by 1/sqrt(head_dim).
+inline Floats causal_attention(const Floats& q, const std::vector<Floats>& keys,
+                               const std::vector<Floats>& values, int64_t heads, int64_t kv_heads,
+                               int64_t head_dim) {
+  Floats out(static_cast<size_t>(heads * head_dim), 0.0f);
+  const size_t n = keys.size();
+  for (int64_t hd = 0; hd < heads; ++hd) {
+    const int64_t g = hd / (heads / kv_heads);
+    std::vector<double> score(n);
+    double mx = -1e300;
+    for (size_t j = 0; j < n; ++j) {
+      double d = 0;
+      for (int64_t i = 0; i < head_dim; ++i)
+        d += double(q[size_t(hd * head_dim + i)]) * keys[j][size_t(g * head_dim + i)];
+      score[j] = d / std::sqrt(double(head_dim));
+      mx = std::max(mx, score[j]);
+    }
+    double sum = 0;
+    for (auto& s : score) sum += (s = std::exp(s - mx));
+    for (int64_t i = 0; i < head_dim; ++i) {
+      double acc = 0;
+      for (size_t j = 0; j < n; ++j) acc += score[j] / sum * values[j][size_t(g * head_dim + i)];
+      out[size_t(hd * head_dim + i)] = float(acc);
+    }
+  }
+  return out;
 }
 
 // Every position's logits from Tandem, the prompt in one batch.

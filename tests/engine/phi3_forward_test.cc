@@ -169,28 +169,8 @@ std::vector<Floats> reference(Weights& w, const std::vector<int32_t>& tokens,
       rope(k, kKvHeads, int32_t(t), factors, mscale);
       keys[size_t(l)].push_back(k);
       values[size_t(l)].push_back(v);
-      Floats attn(size_t(kQ), 0.0f);
-      for (int64_t hd = 0; hd < kHeads; ++hd) {
-        const int64_t g = hd / (kHeads / kKvHeads);
-        std::vector<double> score(t + 1);
-        double mx = -1e300;
-        for (size_t j = 0; j <= t; ++j) {
-          double d = 0;
-          for (int64_t i = 0; i < kHeadDim; ++i)
-            d +=
-                double(q[size_t(hd * kHeadDim + i)]) * keys[size_t(l)][j][size_t(g * kHeadDim + i)];
-          score[j] = d / std::sqrt(double(kHeadDim));
-          mx = std::max(mx, score[j]);
-        }
-        double sum = 0;
-        for (auto& s : score) sum += (s = std::exp(s - mx));
-        for (int64_t i = 0; i < kHeadDim; ++i) {
-          double acc = 0;
-          for (size_t j = 0; j <= t; ++j)
-            acc += score[j] / sum * values[size_t(l)][j][size_t(g * kHeadDim + i)];
-          attn[size_t(hd * kHeadDim + i)] = float(acc);
-        }
-      }
+      const Floats attn = reference::causal_attention(q, keys[size_t(l)], values[size_t(l)], kHeads,
+                                                      kKvHeads, kHeadDim);
       const Floats o = matvec(w.t[p + "attn_output.weight"], kQ, attn, 0, kEmbd);
       for (int64_t i = 0; i < kEmbd; ++i) x[size_t(i)] += o[size_t(i)];
       const Floats f = rmsnorm(x, w.t[p + "ffn_norm.weight"]);
