@@ -186,23 +186,42 @@ HWY_INLINE void DotQ5_1(const uint8_t* row, int64_t nb, const TokenPtrs<T>& x, f
   Finish<T>(acc, accs, res);
 }
 
+// One 32-block of IQ4 indices (element j in the low nibble of qs[j], j + 16 in the high one)
+// -> int16 grid values. A byte shuffle looks up 16 at once where the target has 128-bit
+// vectors; scalar lookups otherwise.
+HWY_INLINE void UnpackIq4(const uint8_t* qs, V16* w) {
+  const D16 d16;
+  const DI8 di8;
+  HWY_ALIGN int8_t vals[32];
+#if HWY_TARGET != HWY_SCALAR
+  const hn::Full128<int8_t> d8x16;
+  const hn::Full128<uint8_t> du8x16;
+  const auto grid = hn::LoadU(d8x16, kIq4nlValues);
+  const auto q = hn::LoadU(du8x16, qs);
+  const auto lo = hn::BitCast(d8x16, hn::And(q, hn::Set(du8x16, 0xF)));
+  const auto hi = hn::BitCast(d8x16, hn::ShiftRight<4>(q));
+  hn::Store(hn::TableLookupBytes(grid, lo), d8x16, vals);
+  hn::Store(hn::TableLookupBytes(grid, hi), d8x16, vals + 16);
+#else
+  for (int j = 0; j < 16; ++j) {
+    vals[j] = kIq4nlValues[qs[j] & 0xF];
+    vals[j + 16] = kIq4nlValues[qs[j] >> 4];
+  }
+#endif
+  for (size_t k = 0; k < kV; ++k) w[k] = hn::PromoteTo(d16, hn::LoadU(di8, vals + k * kN));
+}
+
 // IQ4_NL: each 4-bit index picks an int8 grid value; the dot is then Q8_0's.
 template <int T>
 HWY_INLINE void DotIQ4_NL(const uint8_t* row, int64_t nb, const TokenPtrs<T>& x, float* res) {
-  const D16 d16;
   const DF df;
   const auto* blk = reinterpret_cast<const BlockIQ4_NL*>(row);
   VF acc[T];
   float accs[T] = {};
   for (int t = 0; t < T; ++t) acc[t] = hn::Zero(df);
   for (int64_t b = 0; b < nb; ++b) {
-    HWY_ALIGN int16_t vals[32];
-    for (int j = 0; j < 16; ++j) {
-      vals[j] = kIq4nlValues[blk[b].qs[j] & 0xF];
-      vals[j + 16] = kIq4nlValues[blk[b].qs[j] >> 4];
-    }
     V16 w[kV];
-    for (size_t k = 0; k < kV; ++k) w[k] = hn::Load(d16, vals + k * kN);
+    UnpackIq4(blk[b].qs, w);
     const float dw = half_to_float(blk[b].d);
     for (int t = 0; t < T; ++t) {
       const VF dot = hn::ConvertTo(df, Dot32(w, x.q[t] + b * 32));

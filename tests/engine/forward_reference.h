@@ -128,4 +128,24 @@ inline void expect_close(const std::vector<Floats>& got, const std::vector<Float
           << "position " << t << " logit " << i;
 }
 
+// Largest logit difference over every position: for checks that a change is visible at all.
+inline float max_diff(const std::vector<Floats>& a, const std::vector<Floats>& b) {
+  float d = 0;
+  for (size_t t = 0; t < a.size(); ++t)
+    for (size_t i = 0; i < a[t].size(); ++i) d = std::max(d, std::abs(a[t][i] - b[t][i]));
+  return d;
+}
+
+// Loading `path` fails with one line that names the problem (`words`).
+inline void expect_load_refused(const std::string& path, const std::string& words) {
+  try {
+    Model::load(path);
+    ADD_FAILURE() << "loaded";
+  } catch (const model::ModelFileError& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find(words), std::string::npos) << msg;
+    EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+  }
+}
+
 }  // namespace tandem::engine::reference

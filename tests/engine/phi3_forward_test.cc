@@ -198,13 +198,7 @@ using reference::stories_vocab;
 
 using reference::expect_close;
 
-// Largest logit difference: for checks that a change is visible at all.
-float max_diff(const std::vector<Floats>& a, const std::vector<Floats>& b) {
-  float d = 0;
-  for (size_t t = 0; t < a.size(); ++t)
-    for (size_t i = 0; i < a[t].size(); ++i) d = std::max(d, std::abs(a[t][i] - b[t][i]));
-  return d;
-}
+using reference::max_diff;
 
 TEST(Phi3Forward, ConfigReadsThePhi3Layout) {
   const auto m = Model::load(write_model(make_weights(stories_vocab()), "phi3_config.gguf"));
@@ -265,15 +259,7 @@ TEST(Phi3Forward, LongRopeFactorsFollowTheContext) {
 }
 
 void expect_refused(const Weights& w, const std::string& file, const std::string& words) {
-  const std::string path = write_model(w, file);
-  try {
-    Model::load(path);
-    ADD_FAILURE() << "loaded";
-  } catch (const model::ModelFileError& e) {
-    const std::string msg = e.what();
-    EXPECT_NE(msg.find(words), std::string::npos) << msg;
-    EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
-  }
+  reference::expect_load_refused(write_model(w, file), words);
 }
 
 TEST(Phi3Forward, MissingOrMisshapenPhi3TensorsAreRefused) {

@@ -240,12 +240,7 @@ std::vector<Floats> tandem_decode_logits(const std::string& path,
   return rows;
 }
 
-float max_diff(const std::vector<Floats>& a, const std::vector<Floats>& b) {
-  float d = 0;
-  for (size_t t = 0; t < a.size(); ++t)
-    for (size_t i = 0; i < a[t].size(); ++i) d = std::max(d, std::abs(a[t][i] - b[t][i]));
-  return d;
-}
+using reference::max_diff;
 
 TEST(Qwen3MoeForward, ConfigAndExpertSlices) {
   const auto m =
@@ -391,29 +386,20 @@ TEST(Qwen2MoeForward, PromptBatchAndDecodeMatchTheReference) {
   EXPECT_GT(max_diff(want, reference(w, reference::kTokens, false, true, true)), 0.05f);
 }
 
-void expect_refused(const std::string& path, const std::string& words) {
-  try {
-    Model::load(path);
-    ADD_FAILURE() << "loaded";
-  } catch (const model::ModelFileError& e) {
-    const std::string msg = e.what();
-    EXPECT_NE(msg.find(words), std::string::npos) << msg;
-    EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
-  }
-}
-
 TEST(Qwen3MoeForward, MissingOrMisshapenExpertTensorsAreRefused) {
   const Weights w = make_weights(reference::stories_vocab());
   Weights no_down = w;
   no_down.erase("blk.1.ffn_down_exps.weight");
-  expect_refused(write_model(no_down, "qwen3moe_no_down.gguf"),
-                 "missing tensor 'blk.1.ffn_down_exps.weight'");
+  reference::expect_load_refused(write_model(no_down, "qwen3moe_no_down.gguf"),
+                                 "missing tensor 'blk.1.ffn_down_exps.weight'");
   Weights flat = w;  // one expert's worth of rows, without the expert dimension
   flat.t["blk.0.ffn_up_exps.weight"].resize(size_t(kEmbd * kFfExp));
   flat.dims["blk.0.ffn_up_exps.weight"] = {kEmbd, kFfExp};
-  expect_refused(write_model(flat, "qwen3moe_flat.gguf"),
-                 "tensor 'blk.0.ffn_up_exps.weight' has shape [64, 32], expected [64, 32, 4]");
-  expect_refused(write_model(w, "qwen3moe_no_counts.gguf", false), "qwen3moe.expert_count");
+  reference::expect_load_refused(
+      write_model(flat, "qwen3moe_flat.gguf"),
+      "tensor 'blk.0.ffn_up_exps.weight' has shape [64, 32], expected [64, 32, 4]");
+  reference::expect_load_refused(write_model(w, "qwen3moe_no_counts.gguf", false),
+                                 "qwen3moe.expert_count");
 }
 
 }  // namespace
